@@ -1,0 +1,79 @@
+"""Reading the assistant's commands (/prep, /ears, /checkin, /agenda, /help, /cancel).
+
+The same words work on every channel; an adapter only has to hand over the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
+EARS_VARIANTS = {"case": "ears-case", "professional": "ears-professional"}
+HELP = """I help you prepare for supervision. Commands:
+/prep CASE-REF: the case preparation tool for one case
+/prep CASE-REF adhoc: the same, when you are deciding whether you need ad hoc supervision
+/ears case [CASE-REF] or /ears professional: EARS reflection (Signs of Safety)
+/checkin: a private wellbeing check-in; you choose what, if anything, to share
+/agenda: your agenda draft for your next supervision
+/cancel: stop what you are doing (nothing from it is saved)
+/help: this message
+Identify children by case reference only, never by name."""
+
+
+class CommandError(ValueError):
+    """A command with missing or malformed arguments; the message says how to write it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A parsed command: `name` plus the dialog and context it starts, if it starts one."""
+
+    name: str
+    dialog: str | None = None
+    context: dict[str, str] = field(default_factory=dict)
+
+
+def parse_command(text: str) -> Command | None:
+    """The command in `text`, None if `text` is not a command, or CommandError."""
+    words = text.strip().split()
+    if not words or not words[0].startswith("/"):
+        return None
+    name, args = words[0][1:].casefold(), words[1:]
+    if name == "prep":
+        return _prep(args)
+    if name == "ears":
+        return _ears(args)
+    if name in {"checkin", "agenda", "help", "cancel", "back", "skip"}:
+        if args:
+            raise CommandError(f"/{name} takes nothing after it.")
+        return Command(name, dialog="checkin" if name == "checkin" else None)
+    raise CommandError(f"I don't know the command /{name[:30]}. Type /help to see what I can do.")
+
+
+def _prep(args: list[str]) -> Command:
+    if not args or len(args) > 2 or (len(args) == 2 and args[1].casefold() != "adhoc"):
+        raise CommandError("Write /prep CASE-REF, or /prep CASE-REF adhoc, e.g. /prep CR-1234.")
+    variant = "adhoc" if len(args) == 2 else "scheduled"
+    return Command("prep", dialog="prep", context={"case_ref": _case_ref(args[0]), "variant": variant})
+
+
+def _ears(args: list[str]) -> Command:
+    if not args or args[0].casefold() not in EARS_VARIANTS or len(args) > 2:
+        raise CommandError("Write /ears case [CASE-REF] or /ears professional.")
+    variant = args[0].casefold()
+    context = {"variant": variant}
+    if len(args) == 2:
+        if variant != "case":
+            raise CommandError("/ears professional is about your practice, not one case: write it alone.")
+        context["case_ref"] = _case_ref(args[1])
+    return Command("ears", dialog=EARS_VARIANTS[variant], context=context)
+
+
+def _case_ref(text: str) -> str:
+    if not CASE_REF.fullmatch(text):
+        raise CommandError(
+            "A case reference is 1 to 40 letters, digits and - / _ . starting with a letter or "
+            "digit, e.g. CR-1234. Children are identified by case reference only, never by name."
+        )
+    return text

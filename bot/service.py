@@ -1,0 +1,144 @@
+"""The assistant service: routes one `Inbound` to a command or the dialog engine, and stores
+the result in one transaction before any reply is released.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from jinja2 import Environment
+
+from bot.commands import HELP, Command, CommandError, parse_command
+from bot.errors import TryAgainLater
+from dialogs.conversation import Conversation
+from dialogs.engine import DialogEngine, Turn
+from dialogs.messages import Inbound, Outbound
+from policies.agenda import compose_agenda, render_agenda
+from policies.packs import PolicyPack
+from storage.errors import ConcurrentUpdate, StorageError
+from storage.store import Store, Transaction
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+DIALOG_COMMANDS = {"cancel", "help", "back", "skip"}  # handled by the dialog when one is open
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Policies:
+    """How a person's policy pack is found (for now: the configured default for everyone)."""
+
+    default: PolicyPack
+
+    def for_person(self, person_id: str) -> PolicyPack:
+        return self.default
+
+
+class Assistant:
+    """Handles messages for every channel. Replies are returned only after they are stored."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        engine: DialogEngine,
+        policies: Policies,
+        templates: Environment,
+        clock: Clock = utc_now,
+        attempts: int = 8,
+    ) -> None:
+        self._store = store
+        self._engine = engine
+        self._policies = policies
+        self._templates = templates
+        self._clock = clock
+        self._attempts = attempts
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Answer one message. Retries when another process changed the same conversation.
+
+        Raises:
+            TryAgainLater: the message could not be stored; the person should send it again.
+        """
+        for _ in range(self._attempts):
+            try:
+                async with self._store.transaction() as tx:
+                    return await self._turn(tx, inbound)
+            except ConcurrentUpdate:
+                continue
+            except StorageError as exc:
+                log.exception("storage failed for %s", inbound.person_id)
+                raise TryAgainLater(str(exc)) from exc
+        raise TryAgainLater(f"conversation of {inbound.person_id} kept changing")
+
+    async def pending(self, person_id: str) -> Outbound | None:
+        """The question a person's dialog is waiting on, if one is in progress."""
+        async with self._store.transaction() as tx:
+            conversation = await tx.load_conversation(person_id)
+        return self._engine.pending(conversation) if conversation else None
+
+    async def _turn(self, tx: Transaction, inbound: Inbound) -> list[Outbound]:
+        now = self._clock()
+        if inbound.message_id and not await tx.claim_message(inbound.channel, inbound.message_id, now):
+            return []  # a redelivery of a message already answered
+        conversation = await tx.load_conversation(inbound.person_id)
+        text = inbound.value if inbound.value is not None else inbound.text
+        try:
+            command = parse_command(text)
+        except CommandError as problem:
+            return self._with_pending(conversation, [Outbound(str(problem))])
+        if command is None:
+            if conversation is None:
+                return [Outbound("I'm not asking you anything at the moment. Type /help to see what I can do.")]
+            return await self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
+        return await self._command(tx, inbound, conversation, command, now)
+
+    async def _command(
+        self, tx: Transaction, inbound: Inbound, conversation: Conversation | None, command: Command, now: datetime
+    ) -> list[Outbound]:
+        if command.name in DIALOG_COMMANDS and conversation is not None:
+            return await self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
+        if command.name in DIALOG_COMMANDS - {"help"}:
+            return [Outbound(f"There is nothing to {command.name}: no dialog is in progress. Type /help.")]
+        if command.name == "help":
+            return [Outbound(HELP)]
+        if command.name == "agenda":
+            return self._with_pending(conversation, [await self._agenda(tx, inbound.person_id)])
+        if conversation is not None:
+            title = self._engine.definition(conversation.dialog).title
+            busy = Outbound(f"You have a {title} in progress. Finish it first, or type /cancel to stop it.")
+            return self._with_pending(conversation, [busy])
+        assert command.dialog is not None
+        turn = self._engine.start(person_id=inbound.person_id, dialog=command.dialog, context=command.context)
+        return await self._apply(tx, None, turn, now)
+
+    async def _apply(self, tx: Transaction, before: Conversation | None, turn: Turn, now: datetime) -> list[Outbound]:
+        """Store what the turn changed; the caller's transaction commits it."""
+        if turn.changed:
+            if turn.conversation is not None:
+                await tx.save_conversation(turn.conversation, now)
+            elif before is not None:
+                await tx.delete_conversation(before)
+            if turn.outcome is not None:
+                await tx.add_outcome(turn.outcome)
+        return list(turn.replies)
+
+    async def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
+        draft = compose_agenda(
+            pack=self._policies.for_person(person_id),
+            prep_notes=await tx.latest_prep_notes(person_id),
+            shared=await tx.shared_wellbeing(person_id),
+            prep=self._engine.definition("prep"),
+            checkin=self._engine.definition("checkin"),
+        )
+        return Outbound(render_agenda(draft, self._templates))
+
+    def _with_pending(self, conversation: Conversation | None, replies: list[Outbound]) -> list[Outbound]:
+        """Append the pending question so the last message always says what is expected."""
+        return replies + [self._engine.pending(conversation)] if conversation else replies

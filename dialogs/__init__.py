@@ -1,0 +1,1 @@
+"""The dialog engine: channel-neutral conversations driven by `transitions` state machines."""

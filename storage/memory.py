@@ -1,0 +1,101 @@
+"""An in-memory `Store` for unit tests; it keeps the same contract as `SqlStore`."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dialogs.conversation import Conversation
+from dialogs.definition import Outcome
+from storage.errors import ConcurrentUpdate
+from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
+from storage.records import PrepNote, SharedWellbeing
+
+
+@dataclass
+class _Tables:
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+    messages: set[tuple[str, str]] = field(default_factory=set)
+    prep_notes: list[dict[str, Any]] = field(default_factory=list)
+    ears: list[dict[str, Any]] = field(default_factory=list)
+    wellbeing: list[dict[str, Any]] = field(default_factory=list)
+
+
+class MemoryTransaction:
+    """Works on a private copy of the tables; the store swaps it in on commit."""
+
+    def __init__(self, tables: _Tables) -> None:
+        self.tables = tables
+
+    async def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
+        if (channel, message_id) in self.tables.messages:
+            return False
+        self.tables.messages.add((channel, message_id))
+        return True
+
+    async def load_conversation(self, person_id: str) -> Conversation | None:
+        stored = self.tables.conversations.get(person_id)
+        return stored.copy() if stored else None
+
+    async def save_conversation(self, conversation: Conversation, now: datetime) -> Conversation:
+        stored = self.tables.conversations.get(conversation.person_id)
+        if (stored.version if stored else 0) != conversation.version:
+            raise ConcurrentUpdate(conversation.person_id)
+        saved = conversation.copy()
+        saved.version += 1
+        self.tables.conversations[conversation.person_id] = saved.copy()
+        return saved
+
+    async def delete_conversation(self, conversation: Conversation) -> None:
+        if conversation.version == 0:
+            return
+        stored = self.tables.conversations.get(conversation.person_id)
+        if stored is None or stored.version != conversation.version:
+            raise ConcurrentUpdate(conversation.person_id)
+        del self.tables.conversations[conversation.person_id]
+
+    async def add_outcome(self, outcome: Outcome) -> None:
+        if outcome.kind == "prep":
+            self.tables.prep_notes.append(prep_fields(outcome))
+        elif outcome.kind == "checkin":
+            self.tables.wellbeing.append(wellbeing_fields(outcome))
+        else:
+            self.tables.ears.append(ears_fields(outcome))
+
+    async def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
+        latest: dict[str, PrepNote] = {}
+        for row in (r for r in self.tables.prep_notes if r["person_id"] == person_id):
+            latest.pop(row["case_ref"], None)
+            latest[row["case_ref"]] = PrepNote(
+                row["case_ref"], row["variant"], row["answers"], row["needs_ad_hoc"], row["completed_at"]
+            )
+        return list(latest.values())
+
+    async def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
+        mine = [r for r in self.tables.wellbeing if r["person_id"] == person_id]
+        if not mine or not mine[-1]["shared"]:
+            return None
+        return SharedWellbeing(shared_only(mine[-1]["answers"], mine[-1]["shared"]), mine[-1]["completed_at"])
+
+
+class MemoryStore:
+    """Serialises transactions with a lock; a failed transaction leaves nothing behind."""
+
+    def __init__(self) -> None:
+        self.tables = _Tables()
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[MemoryTransaction]:
+        async with self._lock:
+            work = MemoryTransaction(copy.deepcopy(self.tables))
+            yield work
+            self.tables = work.tables
+
+    async def close(self) -> None:
+        return None

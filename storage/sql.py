@@ -1,0 +1,169 @@
+"""The SQLAlchemy implementation of the storage interface (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from dialogs.conversation import Conversation
+from dialogs.definition import Outcome
+from storage.errors import ConcurrentUpdate, StorageError
+from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
+from storage.records import PrepNote, SharedWellbeing
+from storage.tables import (
+    Base,
+    ConversationRow,
+    EarsReflectionRow,
+    PrepNoteRow,
+    ReceivedMessageRow,
+    WellbeingCheckinRow,
+)
+
+OUTCOME_TABLES: dict[str, tuple[type[Base], Callable[[Outcome], dict[str, Any]]]] = {
+    "prep": (PrepNoteRow, prep_fields),
+    "ears-case": (EarsReflectionRow, ears_fields),
+    "ears-professional": (EarsReflectionRow, ears_fields),
+    "checkin": (WellbeingCheckinRow, wellbeing_fields),
+}
+
+
+class SqlTransaction:
+    """One database transaction; see `storage.store.Transaction` for the contract."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._db = connection
+
+    async def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
+        exists = await self._db.scalar(
+            select(func.count())
+            .select_from(ReceivedMessageRow)
+            .where(ReceivedMessageRow.channel == channel, ReceivedMessageRow.message_id == message_id)
+        )
+        if exists:
+            return False
+        values = {"channel": channel, "message_id": message_id, "received_at": now}
+        await self._insert(ReceivedMessageRow, values)
+        return True
+
+    async def load_conversation(self, person_id: str) -> Conversation | None:
+        row = (
+            await self._db.execute(select(ConversationRow).where(ConversationRow.person_id == person_id))
+        ).one_or_none()
+        if row is None:
+            return None
+        return Conversation(
+            person_id=row.person_id,
+            dialog=row.dialog,
+            state=row.state,
+            answers=dict(row.data.get("answers", {})),
+            context=dict(row.data.get("context", {})),
+            version=row.version,
+        )
+
+    async def save_conversation(self, conversation: Conversation, now: datetime) -> Conversation:
+        values = {
+            "dialog": conversation.dialog,
+            "state": conversation.state,
+            "data": conversation.to_data(),
+            "version": conversation.version + 1,
+            "updated_at": now,
+        }
+        if conversation.version == 0:
+            await self._insert(ConversationRow, {"person_id": conversation.person_id, **values})
+        else:
+            result = await self._db.execute(
+                update(ConversationRow)
+                .where(
+                    ConversationRow.person_id == conversation.person_id,
+                    ConversationRow.version == conversation.version,
+                )
+                .values(**values)
+            )
+            if result.rowcount != 1:
+                raise ConcurrentUpdate(conversation.person_id)
+        saved = conversation.copy()
+        saved.version += 1
+        return saved
+
+    async def delete_conversation(self, conversation: Conversation) -> None:
+        if conversation.version == 0:
+            return
+        result = await self._db.execute(
+            delete(ConversationRow).where(
+                ConversationRow.person_id == conversation.person_id,
+                ConversationRow.version == conversation.version,
+            )
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate(conversation.person_id)
+
+    async def add_outcome(self, outcome: Outcome) -> None:
+        table, fields = OUTCOME_TABLES[outcome.kind]
+        await self._db.execute(insert(table).values(**fields(outcome)))
+
+    async def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
+        rows = await self._db.execute(
+            select(PrepNoteRow).where(PrepNoteRow.person_id == person_id).order_by(PrepNoteRow.id)
+        )
+        latest: dict[str, PrepNote] = {}
+        for row in rows:
+            latest.pop(row.case_ref, None)  # re-insert so the order follows the newest note
+            latest[row.case_ref] = PrepNote(
+                case_ref=row.case_ref,
+                variant=row.variant,
+                answers=row.answers,
+                needs_ad_hoc=row.needs_ad_hoc,
+                completed_at=_aware(row.completed_at),
+            )
+        return list(latest.values())
+
+    async def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
+        row = (
+            await self._db.execute(
+                select(WellbeingCheckinRow.answers, WellbeingCheckinRow.shared, WellbeingCheckinRow.completed_at)
+                .where(WellbeingCheckinRow.person_id == person_id)
+                .order_by(WellbeingCheckinRow.id.desc())
+                .limit(1)
+            )
+        ).one_or_none()
+        if row is None or not row.shared:
+            return None
+        return SharedWellbeing(shared_only(row.answers, row.shared), _aware(row.completed_at))
+
+    async def _insert(self, table: type[Base], values: dict[str, Any]) -> None:
+        try:
+            async with self._db.begin_nested():
+                await self._db.execute(insert(table).values(**values))
+        except IntegrityError as exc:
+            raise ConcurrentUpdate(str(values)) from exc
+
+
+class SqlStore:
+    """A `Store` over an async SQLAlchemy engine (built by `storage.db.create_engine`)."""
+
+    def __init__(self, *, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlTransaction]:
+        try:
+            async with self.engine.begin() as connection:
+                yield SqlTransaction(connection)
+        except ConcurrentUpdate:
+            raise
+        except SQLAlchemyError as exc:
+            raise StorageError(str(exc)) from exc
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
