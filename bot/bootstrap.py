@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Engine
 
 from bot.config import Config, ConfigError
 from bot.service import Assistant, Clock, Policies, utc_now
@@ -61,15 +62,15 @@ def build_assistant(config: Config, store: Store, clock: Clock = utc_now) -> Ass
     )
 
 
-async def open_database(config: Config) -> AsyncEngine:
+def open_database(config: Config) -> Engine:
     """The configured database engine, migrated to the latest schema if configured to."""
     engine = create_engine(config.database.url)
     if config.database.auto_migrate:
-        await migrate(engine)
+        migrate(engine)
     return engine
 
 
 async def bootstrap(config: Config) -> App:
     """Everything `sva` needs, built from `config`; call `App.close()` when done."""
-    store = SqlStore(engine=await open_database(config))
+    store = SqlStore(engine=await asyncio.to_thread(open_database, config))
     return App(config=config, assistant=build_assistant(config, store), store=store)

@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
-from bot.bootstrap import bootstrap, open_database
+from bot.bootstrap import bootstrap
 from bot.config import Config, ConfigError, load_config
 from bot.console import ConsoleChannel
 from policies.packs import PolicyError
+from storage.db import create_engine, migrate
 
 app = typer.Typer(help="Supervision Assistant: supervision preparation and follow-up in chat.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -65,10 +66,5 @@ async def _chat(config: Config, user: str, as_json: bool) -> None:
 def db_upgrade(config: ConfigOption = None) -> None:
     """Create or upgrade the database schema to the latest version."""
     settings = _config(config)
-
-    async def run() -> None:
-        engine = await open_database(settings.model_copy(update={"database": settings.database.model_copy(update={"auto_migrate": True})}))
-        await engine.dispose()
-
-    asyncio.run(run())
+    migrate(create_engine(settings.database.url))
     typer.echo("database is up to date")

@@ -41,7 +41,11 @@ class Policies:
 
 
 class Assistant:
-    """Handles messages for every channel. Replies are returned only after they are stored."""
+    """Handles messages for every channel. Replies are returned only after they are stored.
+
+    A turn (load, decide, save) is one unit of work run by the store in one transaction;
+    everything inside it is synchronous and pure apart from the storage calls.
+    """
 
     def __init__(
         self,
@@ -68,8 +72,7 @@ class Assistant:
         """
         for _ in range(self._attempts):
             try:
-                async with self._store.transaction() as tx:
-                    return await self._turn(tx, inbound)
+                return await self._store.run(lambda tx: self._turn(tx, inbound))
             except ConcurrentUpdate:
                 continue
             except StorageError as exc:
@@ -79,15 +82,14 @@ class Assistant:
 
     async def pending(self, person_id: str) -> Outbound | None:
         """The question a person's dialog is waiting on, if one is in progress."""
-        async with self._store.transaction() as tx:
-            conversation = await tx.load_conversation(person_id)
+        conversation = await self._store.run(lambda tx: tx.load_conversation(person_id))
         return self._engine.pending(conversation) if conversation else None
 
-    async def _turn(self, tx: Transaction, inbound: Inbound) -> list[Outbound]:
+    def _turn(self, tx: Transaction, inbound: Inbound) -> list[Outbound]:
         now = self._clock()
-        if inbound.message_id and not await tx.claim_message(inbound.channel, inbound.message_id, now):
+        if inbound.message_id and not tx.claim_message(inbound.channel, inbound.message_id, now):
             return []  # a redelivery of a message already answered
-        conversation = await tx.load_conversation(inbound.person_id)
+        conversation = tx.load_conversation(inbound.person_id)
         text = inbound.value if inbound.value is not None else inbound.text
         try:
             command = parse_command(text)
@@ -96,44 +98,44 @@ class Assistant:
         if command is None:
             if conversation is None:
                 return [Outbound("I'm not asking you anything at the moment. Type /help to see what I can do.")]
-            return await self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
-        return await self._command(tx, inbound, conversation, command, now)
+            return self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
+        return self._command(tx, inbound, conversation, command, now)
 
-    async def _command(
+    def _command(
         self, tx: Transaction, inbound: Inbound, conversation: Conversation | None, command: Command, now: datetime
     ) -> list[Outbound]:
         if command.name in DIALOG_COMMANDS and conversation is not None:
-            return await self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
+            return self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
         if command.name in DIALOG_COMMANDS - {"help"}:
             return [Outbound(f"There is nothing to {command.name}: no dialog is in progress. Type /help.")]
         if command.name == "help":
             return [Outbound(HELP)]
         if command.name == "agenda":
-            return self._with_pending(conversation, [await self._agenda(tx, inbound.person_id)])
+            return self._with_pending(conversation, [self._agenda(tx, inbound.person_id)])
         if conversation is not None:
             title = self._engine.definition(conversation.dialog).title
             busy = Outbound(f"You have a {title} in progress. Finish it first, or type /cancel to stop it.")
             return self._with_pending(conversation, [busy])
         assert command.dialog is not None
         turn = self._engine.start(person_id=inbound.person_id, dialog=command.dialog, context=command.context)
-        return await self._apply(tx, None, turn, now)
+        return self._apply(tx, None, turn, now)
 
-    async def _apply(self, tx: Transaction, before: Conversation | None, turn: Turn, now: datetime) -> list[Outbound]:
+    def _apply(self, tx: Transaction, before: Conversation | None, turn: Turn, now: datetime) -> list[Outbound]:
         """Store what the turn changed; the caller's transaction commits it."""
         if turn.changed:
             if turn.conversation is not None:
-                await tx.save_conversation(turn.conversation, now)
+                tx.save_conversation(turn.conversation, now)
             elif before is not None:
-                await tx.delete_conversation(before)
+                tx.delete_conversation(before)
             if turn.outcome is not None:
-                await tx.add_outcome(turn.outcome)
+                tx.add_outcome(turn.outcome)
         return list(turn.replies)
 
-    async def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
+    def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
         draft = compose_agenda(
             pack=self._policies.for_person(person_id),
-            prep_notes=await tx.latest_prep_notes(person_id),
-            shared=await tx.shared_wellbeing(person_id),
+            prep_notes=tx.latest_prep_notes(person_id),
+            shared=tx.shared_wellbeing(person_id),
             prep=self._engine.definition("prep"),
             checkin=self._engine.definition("checkin"),
         )

@@ -7,36 +7,38 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
+from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x5356_4101  # any constant shared by every sva process
-ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
-def async_url(url: str) -> str:
-    """Accept the plain URLs people write (sqlite:///x.db, postgresql://…) and pick async drivers."""
+def normalise_url(url: str) -> str:
+    """Accept the URLs people write (sqlite:///x.db, postgresql://…) and pick our drivers."""
     parsed = make_url(url)
-    driver = ASYNC_DRIVERS.get(parsed.drivername)
+    driver = DRIVERS.get(parsed.drivername)
     return parsed.set(drivername=driver).render_as_string(hide_password=False) if driver else url
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
-    engine = create_async_engine(async_url(url), echo=echo, pool_pre_ping=not url.startswith("sqlite"))
-    if engine.dialect.name == "sqlite":
+def create_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa_create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
         _tune_sqlite(engine)
-    return engine
+        return engine
+    return sa_create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: Engine) -> None:
     """WAL lets readers and a writer work at once; BEGIN IMMEDIATE takes the write lock up
     front, so two processes answering at once wait for each other instead of failing with
     "database is locked" when a read transaction tries to become a write."""
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
@@ -44,7 +46,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -57,10 +59,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Upgrade the database to `revision` (idempotent)."""
-    async with engine.begin() as connection:
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to `revision` (idempotent; safe for processes starting at once)."""
+    with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            # Several `sva` processes may start at once against one server: migrate one at a time.
-            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        command.upgrade(alembic_config(connection), revision)

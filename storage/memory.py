@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import PrepNote, SharedWellbeing
+from storage.store import T, Transaction
 
 
 @dataclass
@@ -32,17 +32,17 @@ class MemoryTransaction:
     def __init__(self, tables: _Tables) -> None:
         self.tables = tables
 
-    async def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
+    def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         if (channel, message_id) in self.tables.messages:
             return False
         self.tables.messages.add((channel, message_id))
         return True
 
-    async def load_conversation(self, person_id: str) -> Conversation | None:
+    def load_conversation(self, person_id: str) -> Conversation | None:
         stored = self.tables.conversations.get(person_id)
         return stored.copy() if stored else None
 
-    async def save_conversation(self, conversation: Conversation, now: datetime) -> Conversation:
+    def save_conversation(self, conversation: Conversation, now: datetime) -> Conversation:
         stored = self.tables.conversations.get(conversation.person_id)
         if (stored.version if stored else 0) != conversation.version:
             raise ConcurrentUpdate(conversation.person_id)
@@ -51,7 +51,7 @@ class MemoryTransaction:
         self.tables.conversations[conversation.person_id] = saved.copy()
         return saved
 
-    async def delete_conversation(self, conversation: Conversation) -> None:
+    def delete_conversation(self, conversation: Conversation) -> None:
         if conversation.version == 0:
             return
         stored = self.tables.conversations.get(conversation.person_id)
@@ -59,7 +59,7 @@ class MemoryTransaction:
             raise ConcurrentUpdate(conversation.person_id)
         del self.tables.conversations[conversation.person_id]
 
-    async def add_outcome(self, outcome: Outcome) -> None:
+    def add_outcome(self, outcome: Outcome) -> None:
         if outcome.kind == "prep":
             self.tables.prep_notes.append(prep_fields(outcome))
         elif outcome.kind == "checkin":
@@ -67,7 +67,7 @@ class MemoryTransaction:
         else:
             self.tables.ears.append(ears_fields(outcome))
 
-    async def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
+    def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
         latest: dict[str, PrepNote] = {}
         for row in (r for r in self.tables.prep_notes if r["person_id"] == person_id):
             latest.pop(row["case_ref"], None)
@@ -76,7 +76,7 @@ class MemoryTransaction:
             )
         return list(latest.values())
 
-    async def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
+    def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
         mine = [r for r in self.tables.wellbeing if r["person_id"] == person_id]
         if not mine or not mine[-1]["shared"]:
             return None
@@ -84,18 +84,18 @@ class MemoryTransaction:
 
 
 class MemoryStore:
-    """Serialises transactions with a lock; a failed transaction leaves nothing behind."""
+    """Runs one unit of work at a time; a failed one leaves nothing behind."""
 
     def __init__(self) -> None:
         self.tables = _Tables()
-        self._lock = asyncio.Lock()
+        self._lock = threading.Lock()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[MemoryTransaction]:
-        async with self._lock:
-            work = MemoryTransaction(copy.deepcopy(self.tables))
-            yield work
-            self.tables = work.tables
+    async def run(self, work: Callable[[Transaction], T]) -> T:
+        with self._lock:
+            transaction = MemoryTransaction(copy.deepcopy(self.tables))
+            result = work(transaction)
+            self.tables = transaction.tables
+            return result
 
     async def close(self) -> None:
         return None

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import PrepNote, SharedWellbeing
+from storage.store import T, Transaction
 from storage.tables import (
     Base,
     ConversationRow,
@@ -36,11 +36,11 @@ OUTCOME_TABLES: dict[str, tuple[type[Base], Callable[[Outcome], dict[str, Any]]]
 class SqlTransaction:
     """One database transaction; see `storage.store.Transaction` for the contract."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._db = connection
 
-    async def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
-        exists = await self._db.scalar(
+    def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
+        exists = self._db.scalar(
             select(func.count())
             .select_from(ReceivedMessageRow)
             .where(ReceivedMessageRow.channel == channel, ReceivedMessageRow.message_id == message_id)
@@ -48,12 +48,12 @@ class SqlTransaction:
         if exists:
             return False
         values = {"channel": channel, "message_id": message_id, "received_at": now}
-        await self._insert(ReceivedMessageRow, values)
+        self._insert(ReceivedMessageRow, values)
         return True
 
-    async def load_conversation(self, person_id: str) -> Conversation | None:
+    def load_conversation(self, person_id: str) -> Conversation | None:
         row = (
-            await self._db.execute(select(ConversationRow).where(ConversationRow.person_id == person_id))
+            self._db.execute(select(ConversationRow).where(ConversationRow.person_id == person_id))
         ).one_or_none()
         if row is None:
             return None
@@ -66,7 +66,7 @@ class SqlTransaction:
             version=row.version,
         )
 
-    async def save_conversation(self, conversation: Conversation, now: datetime) -> Conversation:
+    def save_conversation(self, conversation: Conversation, now: datetime) -> Conversation:
         values = {
             "dialog": conversation.dialog,
             "state": conversation.state,
@@ -75,9 +75,9 @@ class SqlTransaction:
             "updated_at": now,
         }
         if conversation.version == 0:
-            await self._insert(ConversationRow, {"person_id": conversation.person_id, **values})
+            self._insert(ConversationRow, {"person_id": conversation.person_id, **values})
         else:
-            result = await self._db.execute(
+            result = self._db.execute(
                 update(ConversationRow)
                 .where(
                     ConversationRow.person_id == conversation.person_id,
@@ -91,10 +91,10 @@ class SqlTransaction:
         saved.version += 1
         return saved
 
-    async def delete_conversation(self, conversation: Conversation) -> None:
+    def delete_conversation(self, conversation: Conversation) -> None:
         if conversation.version == 0:
             return
-        result = await self._db.execute(
+        result = self._db.execute(
             delete(ConversationRow).where(
                 ConversationRow.person_id == conversation.person_id,
                 ConversationRow.version == conversation.version,
@@ -103,12 +103,12 @@ class SqlTransaction:
         if result.rowcount != 1:
             raise ConcurrentUpdate(conversation.person_id)
 
-    async def add_outcome(self, outcome: Outcome) -> None:
+    def add_outcome(self, outcome: Outcome) -> None:
         table, fields = OUTCOME_TABLES[outcome.kind]
-        await self._db.execute(insert(table).values(**fields(outcome)))
+        self._db.execute(insert(table).values(**fields(outcome)))
 
-    async def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
-        rows = await self._db.execute(
+    def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
+        rows = self._db.execute(
             select(PrepNoteRow).where(PrepNoteRow.person_id == person_id).order_by(PrepNoteRow.id)
         )
         latest: dict[str, PrepNote] = {}
@@ -123,9 +123,9 @@ class SqlTransaction:
             )
         return list(latest.values())
 
-    async def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
+    def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
         row = (
-            await self._db.execute(
+            self._db.execute(
                 select(WellbeingCheckinRow.answers, WellbeingCheckinRow.shared, WellbeingCheckinRow.completed_at)
                 .where(WellbeingCheckinRow.person_id == person_id)
                 .order_by(WellbeingCheckinRow.id.desc())
@@ -136,32 +136,34 @@ class SqlTransaction:
             return None
         return SharedWellbeing(shared_only(row.answers, row.shared), _aware(row.completed_at))
 
-    async def _insert(self, table: type[Base], values: dict[str, Any]) -> None:
+    def _insert(self, table: type[Base], values: dict[str, Any]) -> None:
         try:
-            async with self._db.begin_nested():
-                await self._db.execute(insert(table).values(**values))
+            with self._db.begin_nested():
+                self._db.execute(insert(table).values(**values))
         except IntegrityError as exc:
             raise ConcurrentUpdate(str(values)) from exc
 
 
 class SqlStore:
-    """A `Store` over an async SQLAlchemy engine (built by `storage.db.create_engine`)."""
+    """A `Store` over a SQLAlchemy engine (built by `storage.db.create_engine`)."""
 
-    def __init__(self, *, engine: AsyncEngine) -> None:
+    def __init__(self, *, engine: Engine) -> None:
         self.engine = engine
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqlTransaction]:
+    async def run(self, work: Callable[[Transaction], T]) -> T:
+        return await asyncio.to_thread(self._run, work)
+
+    def _run(self, work: Callable[[Transaction], T]) -> T:
         try:
-            async with self.engine.begin() as connection:
-                yield SqlTransaction(connection)
+            with self.engine.begin() as connection:
+                return work(SqlTransaction(connection))
         except ConcurrentUpdate:
             raise
         except SQLAlchemyError as exc:
             raise StorageError(str(exc)) from exc
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        await asyncio.to_thread(self.engine.dispose)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -8,11 +8,9 @@ a failure, never a skip.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -36,16 +34,9 @@ def _libpq(url: str) -> str:
 
 
 def _migrated(url: str) -> None:
-    """Migrate in a thread of its own: these session fixtures may be first requested from
-    inside a running event loop, where asyncio.run cannot be called."""
-
-    async def run() -> None:
-        engine = create_engine(url)
-        await migrate(engine)
-        await engine.dispose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, run()).result()
+    engine = create_engine(url)
+    migrate(engine)
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

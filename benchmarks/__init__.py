@@ -1,0 +1,1 @@
+"""Benchmarks. Run all with `python -m benchmarks`; see benchmarks/README.md."""
