@@ -22,7 +22,9 @@ async def scratch_database(backend: str, postgres_url: str = POSTGRES_URL) -> As
             yield f"sqlite:///{Path(directory) / 'bench.db'}"
         return
     name = f"sva_bench_{uuid.uuid4().hex[:8]}"
-    admin_url = make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    admin_url = (
+        make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:

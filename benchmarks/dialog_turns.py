@@ -15,13 +15,12 @@ import statistics
 import time
 from pathlib import Path
 
+from benchmarks.databases import scratch_database
 from bot.bootstrap import build_assistant
 from bot.config import Config
 from dialogs.messages import Inbound
 from storage.db import create_engine, migrate
 from storage.sql import SqlStore
-
-from benchmarks.databases import scratch_database
 
 SCRIPT = [
     "/prep CR-{n}",
@@ -64,7 +63,9 @@ async def run(backend: str, conversations: int) -> dict[str, float | int | str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--conversations", type=int, default=10_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/dialog_turns.json"))

@@ -46,7 +46,9 @@ def default_pack(config: Config) -> PolicyPack:
     packs = load_packs()
     name = config.assistant.default_policy
     if name not in packs:
-        raise ConfigError(f"assistant.default_policy: no policy pack {name!r}; packs: {', '.join(packs)}")
+        raise ConfigError(
+            f"assistant.default_policy: no policy pack {name!r}; packs: {', '.join(packs)}"
+        )
     return packs[name]
 
 

@@ -16,12 +16,16 @@ from bot.console import ConsoleChannel
 from policies.packs import PolicyError
 from storage.db import create_engine, migrate
 
-app = typer.Typer(help="Supervision Assistant: supervision preparation and follow-up in chat.", no_args_is_help=True)
+app = typer.Typer(
+    help="Supervision Assistant: supervision preparation and follow-up in chat.",
+    no_args_is_help=True,
+)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Configuration file (default ./sva.toml if it exists).")
+    Path | None,
+    typer.Option("--config", help="Configuration file (default ./sva.toml if it exists)."),
 ]
 
 
@@ -35,8 +39,12 @@ def _config(path: Path | None) -> Config:
 
 @app.command()
 def chat(
-    user: Annotated[str, typer.Option("--user", help="Who you are (your person id).")] = getpass.getuser(),
-    as_json: Annotated[bool, typer.Option("--json", help="Read lines on stdin; write one JSON object per message.")] = False,
+    user: Annotated[
+        str, typer.Option("--user", help="Who you are (your person id).")
+    ] = getpass.getuser(),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Read lines on stdin; write one JSON object per message.")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Chat with the assistant in this terminal."""
@@ -55,7 +63,11 @@ async def _chat(config: Config, user: str, as_json: bool) -> None:
         raise typer.Exit(2) from exc
     try:
         channel = ConsoleChannel(
-            assistant=app_.assistant, person_id=user, stdin=sys.stdin.buffer, stdout=sys.stdout, as_json=as_json
+            assistant=app_.assistant,
+            person_id=user,
+            stdin=sys.stdin.buffer,
+            stdout=sys.stdout,
+            as_json=as_json,
         )
         await channel.run()
     finally:

@@ -55,7 +55,9 @@ def _prep(args: list[str]) -> Command:
     if not args or len(args) > 2 or (len(args) == 2 and args[1].casefold() != "adhoc"):
         raise CommandError("Write /prep CASE-REF, or /prep CASE-REF adhoc, e.g. /prep CR-1234.")
     variant = "adhoc" if len(args) == 2 else "scheduled"
-    return Command("prep", dialog="prep", context={"case_ref": _case_ref(args[0]), "variant": variant})
+    return Command(
+        "prep", dialog="prep", context={"case_ref": _case_ref(args[0]), "variant": variant}
+    )
 
 
 def _ears(args: list[str]) -> Command:
@@ -65,7 +67,9 @@ def _ears(args: list[str]) -> Command:
     context = {"variant": variant}
     if len(args) == 2:
         if variant != "case":
-            raise CommandError("/ears professional is about your practice, not one case: write it alone.")
+            raise CommandError(
+                "/ears professional is about your practice, not one case: write it alone."
+            )
         context["case_ref"] = _case_ref(args[1])
     return Command("ears", dialog=EARS_VARIANTS[variant], context=context)
 

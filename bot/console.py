@@ -16,14 +16,26 @@ from dialogs.messages import Expects, Inbound, Outbound
 
 CHANNEL = "console"
 WELCOME = "Supervision Assistant. Type /help to see what I can do, or Ctrl-D to leave."
-NOT_UTF8 = Outbound("That message isn't valid UTF-8 text, so I couldn't read it. Please type it again.")
-TRY_AGAIN = Outbound("Sorry, I couldn't save that just now. Nothing was changed; please send it again.")
+NOT_UTF8 = Outbound(
+    "That message isn't valid UTF-8 text, so I couldn't read it. Please type it again."
+)
+TRY_AGAIN = Outbound(
+    "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
+)
 
 
 class ConsoleChannel:
     """Reads lines from `stdin` for one person and writes the assistant's replies."""
 
-    def __init__(self, *, assistant: Assistant, person_id: str, stdin: BinaryIO, stdout: TextIO, as_json: bool) -> None:
+    def __init__(
+        self,
+        *,
+        assistant: Assistant,
+        person_id: str,
+        stdin: BinaryIO,
+        stdout: TextIO,
+        as_json: bool,
+    ) -> None:
         self._assistant = assistant
         self._person_id = person_id
         self._stdin = stdin

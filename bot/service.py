@@ -97,30 +97,53 @@ class Assistant:
             return self._with_pending(conversation, [Outbound(str(problem))])
         if command is None:
             if conversation is None:
-                return [Outbound("I'm not asking you anything at the moment. Type /help to see what I can do.")]
-            return self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
+                return [
+                    Outbound(
+                        "I'm not asking you anything at the moment. Type /help to see what I can do."
+                    )
+                ]
+            return self._apply(
+                tx, conversation, self._engine.handle(conversation, inbound, now), now
+            )
         return self._command(tx, inbound, conversation, command, now)
 
     def _command(
-        self, tx: Transaction, inbound: Inbound, conversation: Conversation | None, command: Command, now: datetime
+        self,
+        tx: Transaction,
+        inbound: Inbound,
+        conversation: Conversation | None,
+        command: Command,
+        now: datetime,
     ) -> list[Outbound]:
         if command.name in DIALOG_COMMANDS and conversation is not None:
-            return self._apply(tx, conversation, self._engine.handle(conversation, inbound, now), now)
+            return self._apply(
+                tx, conversation, self._engine.handle(conversation, inbound, now), now
+            )
         if command.name in DIALOG_COMMANDS - {"help"}:
-            return [Outbound(f"There is nothing to {command.name}: no dialog is in progress. Type /help.")]
+            return [
+                Outbound(
+                    f"There is nothing to {command.name}: no dialog is in progress. Type /help."
+                )
+            ]
         if command.name == "help":
             return [Outbound(HELP)]
         if command.name == "agenda":
             return self._with_pending(conversation, [self._agenda(tx, inbound.person_id)])
         if conversation is not None:
             title = self._engine.definition(conversation.dialog).title
-            busy = Outbound(f"You have a {title} in progress. Finish it first, or type /cancel to stop it.")
+            busy = Outbound(
+                f"You have a {title} in progress. Finish it first, or type /cancel to stop it."
+            )
             return self._with_pending(conversation, [busy])
         assert command.dialog is not None
-        turn = self._engine.start(person_id=inbound.person_id, dialog=command.dialog, context=command.context)
+        turn = self._engine.start(
+            person_id=inbound.person_id, dialog=command.dialog, context=command.context
+        )
         return self._apply(tx, None, turn, now)
 
-    def _apply(self, tx: Transaction, before: Conversation | None, turn: Turn, now: datetime) -> list[Outbound]:
+    def _apply(
+        self, tx: Transaction, before: Conversation | None, turn: Turn, now: datetime
+    ) -> list[Outbound]:
         """Store what the turn changed; the caller's transaction commits it."""
         if turn.changed:
             if turn.conversation is not None:
@@ -141,6 +164,8 @@ class Assistant:
         )
         return Outbound(render_agenda(draft, self._templates))
 
-    def _with_pending(self, conversation: Conversation | None, replies: list[Outbound]) -> list[Outbound]:
+    def _with_pending(
+        self, conversation: Conversation | None, replies: list[Outbound]
+    ) -> list[Outbound]:
         """Append the pending question so the last message always says what is expected."""
-        return replies + [self._engine.pending(conversation)] if conversation else replies
+        return [*replies, self._engine.pending(conversation)] if conversation else replies

@@ -53,7 +53,9 @@ def read_choice(text: str, choices: tuple[Choice, ...], *, by_number: bool = Tru
     if by_number and wanted.isascii() and wanted.isdecimal() and 1 <= int(wanted) <= len(choices):
         return choices[int(wanted) - 1].value
     options = ", ".join(f"{i}. {c.label}" for i, c in enumerate(choices, start=1))
-    raise InvalidAnswer(f"'{_quote(text)}' is not one of the choices. Please pick one of: {options}.")
+    raise InvalidAnswer(
+        f"'{_quote(text)}' is not one of the choices. Please pick one of: {options}."
+    )
 
 
 def read_scale(text: str) -> int:

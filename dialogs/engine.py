@@ -46,7 +46,9 @@ class Turn:
 class DialogEngine:
     """Runs every registered dialog; holds one `DialogFlow` (one machine) per definition."""
 
-    def __init__(self, *, definitions: Iterable[DialogDefinition], settings: DialogSettings) -> None:
+    def __init__(
+        self, *, definitions: Iterable[DialogDefinition], settings: DialogSettings
+    ) -> None:
         self._flows = {d.name: DialogFlow(d) for d in definitions}
         self.settings = settings
         self._commands: Mapping[str, Callable[[DialogFlow, Conversation], Turn]] = {
@@ -122,7 +124,9 @@ class DialogEngine:
         noted = f"Noted ({len(items) + 1} so far). What else? Choose “That's all” when you have finished."
         return Turn(work, (replace(asked, text=f"{noted}\n\n{asked.text}"),), changed=True)
 
-    def _multi(self, flow: DialogFlow, work: Conversation, prompt: Prompt, text: str, now: datetime) -> Turn:
+    def _multi(
+        self, flow: DialogFlow, work: Conversation, prompt: Prompt, text: str, now: datetime
+    ) -> Turn:
         """Pick-any prompt (what to share): each choice toggles; "That's all" finishes."""
         value = read_choice(text, prompt_choices(prompt, work, flow.definition))
         if value == DONE_CHOICE.value:
@@ -131,10 +135,14 @@ class DialogEngine:
             return self._complete(flow, work, now)
         chosen = work.answers.get(prompt.key)
         chosen = list(chosen) if isinstance(chosen, list) else []
-        work.answers[prompt.key] = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        work.answers[prompt.key] = (
+            [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        )
         return Turn(work, (prompt_message(work, flow),), changed=True)
 
-    def _resume(self, flow: DialogFlow, work: Conversation, notices: tuple[Outbound, ...] = ()) -> Turn:
+    def _resume(
+        self, flow: DialogFlow, work: Conversation, notices: tuple[Outbound, ...] = ()
+    ) -> Turn:
         """Go to the first unanswered question on the path, or the summary."""
         _, resume_at = flow.walk(work)
         flow.goto(work, resume_at)
@@ -183,7 +191,9 @@ class DialogEngine:
         path, _ = flow.walk(conversation)
         target = _previous(flow, conversation, path)
         if target is None:
-            return self._refuse(flow, conversation, "This is the first question; there is nothing before it.")
+            return self._refuse(
+                flow, conversation, "This is the first question; there is nothing before it."
+            )
         work = conversation.copy()
         flow.goto(work, target)
         return Turn(work, (prompt_message(work, flow),), changed=True)
@@ -194,7 +204,9 @@ class DialogEngine:
             return self._refuse(flow, conversation, "There is no question to skip here.")
         prompt = definition.prompt(conversation.state)
         if not prompt.optional:
-            return self._refuse(flow, conversation, "This question can't be skipped; please answer it.")
+            return self._refuse(
+                flow, conversation, "This question can't be skipped; please answer it."
+            )
         work = conversation.copy()
         existing = work.answers.get(prompt.key)
         keep = prompt.kind is AnswerKind.LOOP and isinstance(existing, list) and existing
@@ -206,17 +218,24 @@ class DialogEngine:
         return Turn(None, (notice(conversation, text),), changed=True)
 
     def _help(self, flow: DialogFlow, conversation: Conversation) -> Turn:
-        return Turn(conversation, (help_message(conversation, flow.definition), prompt_message(conversation, flow)))
+        return Turn(
+            conversation,
+            (help_message(conversation, flow.definition), prompt_message(conversation, flow)),
+        )
 
     def _refuse(self, flow: DialogFlow, conversation: Conversation, problem: str) -> Turn:
         """Input that is not a valid answer: say why, ask again, change nothing."""
-        return Turn(conversation, (notice(conversation, problem), prompt_message(conversation, flow)))
+        return Turn(
+            conversation, (notice(conversation, problem), prompt_message(conversation, flow))
+        )
 
 
 def _previous(flow: DialogFlow, conversation: Conversation, path: list[str]) -> str | None:
     """Where "back" goes: the question before this one, or from the summary the last one."""
     state = conversation.state
-    if state == EDIT or (flow.definition.share_prompt and state == flow.definition.share_prompt.key):
+    if state == EDIT or (
+        flow.definition.share_prompt and state == flow.definition.share_prompt.key
+    ):
         return SUMMARY
     if state in path:
         index = path.index(state)

@@ -55,7 +55,10 @@ class DialogFlow:
         for index, key in enumerate(keys):
             for route in definition.routes.get(key, ()):
                 self._machine.add_transition(
-                    "next", self.states[key], self.states[route.dest], conditions=[_holds(route.when)]
+                    "next",
+                    self.states[key],
+                    self.states[route.dest],
+                    conditions=[_holds(route.when)],
                 )
             following = keys[index + 1] if index + 1 < len(keys) else SUMMARY
             self._machine.add_transition("next", self.states[key], self.states[following])
@@ -96,6 +99,7 @@ class DialogFlow:
 
 def _holds(when: Callable[[Conversation], bool]) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:
-        return when(event.model.conversation)
+        cursor: _Cursor = event.model  # type: ignore[assignment]
+        return when(cursor.conversation)
 
     return condition

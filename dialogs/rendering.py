@@ -40,7 +40,9 @@ def show_answer(answer: Answer) -> str:
     return str(answer)
 
 
-def prompt_choices(prompt: Prompt, conversation: Conversation, definition: DialogDefinition) -> tuple[Choice, ...]:
+def prompt_choices(
+    prompt: Prompt, conversation: Conversation, definition: DialogDefinition
+) -> tuple[Choice, ...]:
     """The choices offered with a prompt, including "That's all" for loops."""
     if prompt.choices_from is not None:
         return (*prompt.choices_from(conversation, definition), DONE_CHOICE)
@@ -72,16 +74,22 @@ def prompt_message(conversation: Conversation, flow: DialogFlow) -> Outbound:
     return _ask(conversation, text, choices, EXPECTS[prompt.kind])
 
 
-def summary_message(conversation: Conversation, definition: DialogDefinition, keys: list[str]) -> Outbound:
+def summary_message(
+    conversation: Conversation, definition: DialogDefinition, keys: list[str]
+) -> Outbound:
     """The numbered summary to confirm, edit or cancel."""
     lines = [f"Your {definition.title}{_about(conversation)}:"]
     for number, key in enumerate(keys, start=1):
-        lines.append(f"{number}. {definition.prompt(key).label}: {show_answer(conversation.answers[key])}")
+        lines.append(
+            f"{number}. {definition.prompt(key).label}: {show_answer(conversation.answers[key])}"
+        )
     lines.append("\nConfirm to save it, edit an answer (e.g. “edit 2”), or cancel.")
     return _ask(conversation, "\n".join(lines), SUMMARY_CHOICES, Expects.CHOICE)
 
 
-def edit_message(conversation: Conversation, definition: DialogDefinition, keys: list[str]) -> Outbound:
+def edit_message(
+    conversation: Conversation, definition: DialogDefinition, keys: list[str]
+) -> Outbound:
     """Which answer to change."""
     choices = edit_choices(definition, keys)
     return _ask(conversation, "Which answer do you want to change?", choices, Expects.CHOICE)
@@ -110,5 +118,7 @@ def _about(conversation: Conversation) -> str:
     return f" for {case_ref}" if case_ref else ""
 
 
-def _ask(conversation: Conversation, text: str, choices: tuple[Choice, ...], expects: Expects) -> Outbound:
+def _ask(
+    conversation: Conversation, text: str, choices: tuple[Choice, ...], expects: Expects
+) -> Outbound:
     return Outbound(text, choices, expects, conversation.dialog, conversation.state)

@@ -57,12 +57,18 @@ def compose_agenda(
 
 def render_agenda(draft: AgendaDraft, templates: Environment) -> str:
     """The draft as plain text (the template treats every answer as data)."""
-    return templates.get_template("agenda.txt.j2").render(
-        council=draft.council, items=draft.items, cases=draft.cases, wellbeing=draft.wellbeing
-    ).strip()
+    return (
+        templates.get_template("agenda.txt.j2")
+        .render(
+            council=draft.council, items=draft.items, cases=draft.cases, wellbeing=draft.wellbeing
+        )
+        .strip()
+    )
 
 
-def _labelled(answers: Mapping[str, Answer], definition: DialogDefinition) -> tuple[tuple[str, str], ...]:
+def _labelled(
+    answers: Mapping[str, Answer], definition: DialogDefinition
+) -> tuple[tuple[str, str], ...]:
     """(label, answer) pairs in the dialog's order, leaving out skipped questions."""
     pairs = []
     for prompt in definition.prompts:

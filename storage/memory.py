@@ -72,7 +72,11 @@ class MemoryTransaction:
         for row in (r for r in self.tables.prep_notes if r["person_id"] == person_id):
             latest.pop(row["case_ref"], None)
             latest[row["case_ref"]] = PrepNote(
-                row["case_ref"], row["variant"], row["answers"], row["needs_ad_hoc"], row["completed_at"]
+                row["case_ref"],
+                row["variant"],
+                row["answers"],
+                row["needs_ad_hoc"],
+                row["completed_at"],
             )
         return list(latest.values())
 
@@ -80,7 +84,9 @@ class MemoryTransaction:
         mine = [r for r in self.tables.wellbeing if r["person_id"] == person_id]
         if not mine or not mine[-1]["shared"]:
             return None
-        return SharedWellbeing(shared_only(mine[-1]["answers"], mine[-1]["shared"]), mine[-1]["completed_at"])
+        return SharedWellbeing(
+            shared_only(mine[-1]["answers"], mine[-1]["shared"]), mine[-1]["completed_at"]
+        )
 
 
 class MemoryStore:

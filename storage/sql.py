@@ -43,7 +43,9 @@ class SqlTransaction:
         exists = self._db.scalar(
             select(func.count())
             .select_from(ReceivedMessageRow)
-            .where(ReceivedMessageRow.channel == channel, ReceivedMessageRow.message_id == message_id)
+            .where(
+                ReceivedMessageRow.channel == channel, ReceivedMessageRow.message_id == message_id
+            )
         )
         if exists:
             return False
@@ -126,7 +128,11 @@ class SqlTransaction:
     def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
         row = (
             self._db.execute(
-                select(WellbeingCheckinRow.answers, WellbeingCheckinRow.shared, WellbeingCheckinRow.completed_at)
+                select(
+                    WellbeingCheckinRow.answers,
+                    WellbeingCheckinRow.shared,
+                    WellbeingCheckinRow.completed_at,
+                )
                 .where(WellbeingCheckinRow.person_id == person_id)
                 .order_by(WellbeingCheckinRow.id.desc())
                 .limit(1)

@@ -24,7 +24,11 @@ from storage.sql import SqlStore
 from storage.store import Store
 from storage.tables import Base
 
-BACKENDS = [b.strip() for b in os.environ.get("SVA_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
+BACKENDS = [
+    b.strip()
+    for b in os.environ.get("SVA_TEST_DATABASES", "sqlite,postgresql").split(",")
+    if b.strip()
+]
 POSTGRES_URL = os.environ.get("SVA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -29,7 +29,9 @@ def dialog_engine(**changes: object) -> DialogEngine:
     return DialogEngine(definitions=ALL_DIALOGS, settings=settings(**changes))
 
 
-def inbound(text: str = "", *, value: str | None = None, person: str = PERSON, message_id: str | None = None) -> Inbound:
+def inbound(
+    text: str = "", *, value: str | None = None, person: str = PERSON, message_id: str | None = None
+) -> Inbound:
     return Inbound(person_id=person, channel="test", text=text, value=value, message_id=message_id)
 
 

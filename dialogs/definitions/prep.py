@@ -48,8 +48,15 @@ PREP = DialogDefinition(
         "child or family. Type help at any time."
     ),
     prompts=(
-        Prompt("worrying", "What is worrying me", "1. This is what is worrying me and/or others for the child:", cite=TOOL),
-        Prompt("working_well", "What is working well", "2. This is what is working well:", cite=TOOL),
+        Prompt(
+            "worrying",
+            "What is worrying me",
+            "1. This is what is worrying me and/or others for the child:",
+            cite=TOOL,
+        ),
+        Prompt(
+            "working_well", "What is working well", "2. This is what is working well:", cite=TOOL
+        ),
         Prompt(
             "decided",
             "What I have decided to do",
@@ -57,13 +64,21 @@ PREP = DialogDefinition(
             optional=True,
             cite=TOOL,
         ),
-        Prompt("support", "Support I am asking for", "4. This is the issue that I am asking support with today:", cite=TOOL),
+        Prompt(
+            "support",
+            "Support I am asking for",
+            "4. This is the issue that I am asking support with today:",
+            cite=TOOL,
+        ),
         Prompt(
             "hold",
             "Can hold until next supervision",
             "You have answered 1–3. Do you now feel you can hold the case until your next scheduled supervision?",
             kind=AnswerKind.CHOICE,
-            choices=(Choice("Yes, I can hold it", "yes"), Choice("No, I need ad hoc supervision", "no")),
+            choices=(
+                Choice("Yes, I can hold it", "yes"),
+                Choice("No, I need ad hoc supervision", "no"),
+            ),
             cite=TOOL,
         ),
         Prompt(
@@ -73,7 +88,13 @@ PREP = DialogDefinition(
             optional=True,
             cite=CHILD_VOICE,
         ),
-        Prompt("child_wants", "What the child wants", "What do they want to happen?", optional=True, cite=CHILD_VOICE),
+        Prompt(
+            "child_wants",
+            "What the child wants",
+            "What do they want to happen?",
+            optional=True,
+            cite=CHILD_VOICE,
+        ),
     ),
     routes={
         # "If you can't respond to statement 3, try to respond to number 4."

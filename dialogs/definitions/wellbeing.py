@@ -36,8 +36,8 @@ def shareable(c: Conversation, definition: DialogDefinition) -> tuple[Choice, ..
 
 
 def closing(c: Conversation) -> str:
-    shared = c.answers.get(SHARE_KEY) or []
-    if not shared:
+    shared = c.answers.get(SHARE_KEY)
+    if not isinstance(shared, list) or not shared:
         return "Saved privately. Nothing from this check-in is shared with your supervisor."
     return f"Saved. {len(shared)} item(s) will go on your agenda; everything else stays private."
 
@@ -58,7 +58,13 @@ WELLBEING = DialogDefinition(
             optional=True,
             cite=PERSONAL,
         ),
-        Prompt("sickness", "Sickness", "Sickness: is there anything about your health or sickness absence to note?", optional=True, cite=PERSONAL),
+        Prompt(
+            "sickness",
+            "Sickness",
+            "Sickness: is there anything about your health or sickness absence to note?",
+            optional=True,
+            cite=PERSONAL,
+        ),
         Prompt(
             "equality",
             "Equality and diversity worries",
@@ -88,7 +94,13 @@ WELLBEING = DialogDefinition(
             follow_up=low_score_signposting,
             cite=PERSONAL,
         ),
-        Prompt("next_steps", "What needs to happen", "What needs to happen next?", optional=True, cite=PERSONAL),
+        Prompt(
+            "next_steps",
+            "What needs to happen",
+            "What needs to happen next?",
+            optional=True,
+            cite=PERSONAL,
+        ),
         Prompt(
             "leave",
             "Leave, absence, TOIL, lone working",

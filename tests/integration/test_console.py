@@ -20,7 +20,9 @@ def sva_env(database_url: str) -> dict[str, str]:
     return {**os.environ, "SVA_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
 
 
-def run_json(database_url: str, cwd: Path, lines: list[str], user: str = "alice") -> list[dict[str, Any]]:
+def run_json(
+    database_url: str, cwd: Path, lines: list[str], user: str = "alice"
+) -> list[dict[str, Any]]:
     result = subprocess.run(
         [SVA, "chat", "--user", user, "--json"],
         input="".join(f"{line}\n" for line in lines).encode(),
@@ -76,7 +78,9 @@ class LiveChat:
 
 def test_the_json_contract(database_url: str, tmp_path: Path) -> None:
     messages = run_json(database_url, tmp_path, ["/prep CR-1 adhoc", "w", "ww", "d", "2"])
-    assert [set(m) for m in messages] == [{"text", "choices", "expects", "dialog", "state"}] * len(messages)
+    assert [set(m) for m in messages] == [{"text", "choices", "expects", "dialog", "state"}] * len(
+        messages
+    )
     hold = messages[-2]
     assert hold["state"] == "hold" and hold["expects"] == "choice"
     assert hold["choices"] == [
@@ -86,7 +90,9 @@ def test_the_json_contract(database_url: str, tmp_path: Path) -> None:
     assert messages[-1]["state"] == "child_thinks" and messages[-1]["dialog"] == "prep"
 
 
-def test_every_line_gets_at_least_one_message_even_bad_ones(database_url: str, tmp_path: Path) -> None:
+def test_every_line_gets_at_least_one_message_even_bad_ones(
+    database_url: str, tmp_path: Path
+) -> None:
     lines = ["", "x" * 20_000, "/nonsense", "/prep", "\x07", "☃ ‮", "/help"]
     result = subprocess.run(
         [SVA, "chat", "--user", "alice", "--json"],
@@ -102,7 +108,9 @@ def test_every_line_gets_at_least_one_message_even_bad_ones(database_url: str, t
     assert messages[-1]["text"].startswith("That message isn't valid UTF-8")
 
 
-def test_an_answer_acknowledged_before_sigkill_is_never_lost(database_url: str, tmp_path: Path) -> None:
+def test_an_answer_acknowledged_before_sigkill_is_never_lost(
+    database_url: str, tmp_path: Path
+) -> None:
     first = LiveChat(database_url, tmp_path)
     first.ask("/prep CR-77")
     first.ask("Worry typed before the crash")
@@ -116,11 +124,17 @@ def test_an_answer_acknowledged_before_sigkill_is_never_lost(database_url: str, 
     second.ask("skip")
     output = second.finish(b"confirm\n/agenda\n")
     agenda = json.loads(output.splitlines()[-1])["text"]
-    for answer in ["Worry typed before the crash", "Working well typed before the crash", "Decision typed after the restart"]:
+    for answer in [
+        "Worry typed before the crash",
+        "Working well typed before the crash",
+        "Decision typed after the restart",
+    ]:
         assert answer in agenda
 
 
-def test_the_interactive_chat_repeats_a_pending_question_first(database_url: str, tmp_path: Path) -> None:
+def test_the_interactive_chat_repeats_a_pending_question_first(
+    database_url: str, tmp_path: Path
+) -> None:
     run_json(database_url, tmp_path, ["/prep CR-5", "worry"])
     result = subprocess.run(
         [SVA, "chat", "--user", "alice"],
@@ -137,7 +151,7 @@ def test_the_interactive_chat_repeats_a_pending_question_first(database_url: str
 def test_the_interactive_chat_numbers_choices(database_url: str, tmp_path: Path) -> None:
     result = subprocess.run(
         [SVA, "chat", "--user", "bob"],
-        input="/prep CR-5 adhoc\nw\nww\nd\n".encode(),
+        input=b"/prep CR-5 adhoc\nw\nww\nd\n",
         capture_output=True,
         env=sva_env(database_url),
         cwd=tmp_path,
@@ -153,12 +167,17 @@ def test_the_interactive_chat_numbers_choices(database_url: str, tmp_path: Path)
     ("toml", "message"),
     [
         ("[assistant]\nmax_answer_chars = 'lots'\n", "bad.toml: assistant.max_answer_chars:"),
-        ("[database]\nurl = 'sqlite:///x.db'\ncolour = 'blue'\n", "bad.toml: database.colour: Extra inputs"),
+        (
+            "[database]\nurl = 'sqlite:///x.db'\ncolour = 'blue'\n",
+            "bad.toml: database.colour: Extra inputs",
+        ),
         ("[assistant\n", "bad.toml: not valid TOML"),
         ("[assistant]\ndefault_policy = 'atlantis'\n", "no policy pack 'atlantis'"),
     ],
 )
-def test_a_bad_configuration_names_the_file_and_key(tmp_path: Path, toml: str, message: str) -> None:
+def test_a_bad_configuration_names_the_file_and_key(
+    tmp_path: Path, toml: str, message: str
+) -> None:
     (tmp_path / "bad.toml").write_text(toml)
     env = {k: v for k, v in os.environ.items() if k != "SVA_DATABASE_URL"}
     result = subprocess.run(
@@ -175,7 +194,11 @@ def test_a_bad_configuration_names_the_file_and_key(tmp_path: Path, toml: str, m
 
 def test_a_missing_named_configuration_is_an_error(tmp_path: Path) -> None:
     result = subprocess.run(
-        [SVA, "chat", "--json", "--config", "nowhere.toml"], input=b"", capture_output=True, cwd=tmp_path, timeout=TIMEOUT
+        [SVA, "chat", "--json", "--config", "nowhere.toml"],
+        input=b"",
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=TIMEOUT,
     )
     assert result.returncode == 2
     assert "nowhere.toml: no such configuration file" in result.stderr.decode()
@@ -183,6 +206,8 @@ def test_a_missing_named_configuration_is_an_error(tmp_path: Path) -> None:
 
 def test_db_upgrade_creates_the_default_sqlite_file(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SVA_DATABASE_URL"}
-    result = subprocess.run([SVA, "db", "upgrade"], capture_output=True, cwd=tmp_path, env=env, timeout=TIMEOUT)
+    result = subprocess.run(
+        [SVA, "db", "upgrade"], capture_output=True, cwd=tmp_path, env=env, timeout=TIMEOUT
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "sva.db").exists()

@@ -17,7 +17,9 @@ async def test_concurrent_answers_from_two_processes_are_all_kept(database_url: 
     try:
         await chat(first, LOOP_OPEN)
         answers = [f"example {n}" for n in range(12)]
-        await asyncio.gather(*((first if n % 2 else second).handle(inbound(a)) for n, a in enumerate(answers)))
+        await asyncio.gather(
+            *((first if n % 2 else second).handle(inbound(a)) for n, a in enumerate(answers))
+        )
         pending = await first.pending("alice")
         assert pending is not None and pending.state == "what_happened"
         conversation = await stores[0].run(lambda tx: tx.load_conversation("alice"))
@@ -31,7 +33,19 @@ async def test_concurrent_answers_from_two_processes_are_all_kept(database_url: 
 
 async def test_a_whole_preparation_reaches_the_agenda(sql_store: SqlStore) -> None:
     assistant = assistant_over(sql_store)
-    await chat(assistant, ["/prep CR-42 adhoc", "Worry 😟", "Working well", "skip", "Need a decision on PLO", "skip", "skip", "confirm"])
+    await chat(
+        assistant,
+        [
+            "/prep CR-42 adhoc",
+            "Worry 😟",
+            "Working well",
+            "skip",
+            "Need a decision on PLO",
+            "skip",
+            "skip",
+            "confirm",
+        ],
+    )
     [agenda] = await chat(assistant, ["/agenda"])
     assert "Case CR-42 (flagged for ad hoc discussion)" in agenda.text
     assert "- Support I am asking for: Need a decision on PLO" in agenda.text

@@ -15,7 +15,9 @@ from tests.factories import NOW
 
 
 def conversation(person: str = "alice", **answers: str | int | list[str] | None) -> Conversation:
-    return Conversation(person, "prep", "worrying", dict(answers), {"case_ref": "CR-1", "variant": "adhoc"})
+    return Conversation(
+        person, "prep", "worrying", dict(answers), {"case_ref": "CR-1", "variant": "adhoc"}
+    )
 
 
 def outcome(kind: str, answers: Mapping[str, object], minutes: int = 0, **context: str) -> Outcome:
@@ -38,7 +40,9 @@ async def load(store: Store, person: str = "alice") -> Conversation | None:
 
 
 async def test_a_saved_conversation_loads_back_exactly(any_store: Store) -> None:
-    original = conversation(worrying="Emoji 😟 \u202e and \"quotes\"", items=["a", "b"], skipped=None, score=7)
+    original = conversation(
+        worrying='Emoji 😟 \u202e and "quotes"', items=["a", "b"], skipped=None, score=7
+    )
     saved = await save(any_store, original)
     assert saved.version == 1
     assert await load(any_store) == saved
@@ -53,7 +57,9 @@ async def test_a_stale_version_is_refused_and_the_newer_answer_kept(any_store: S
     assert loaded is not None and loaded.answers["worrying"] == "newer"
 
 
-async def test_two_new_conversations_for_one_person_cannot_both_be_created(any_store: Store) -> None:
+async def test_two_new_conversations_for_one_person_cannot_both_be_created(
+    any_store: Store,
+) -> None:
     await save(any_store, conversation(worrying="first"))
     with pytest.raises(ConcurrentUpdate):
         await save(any_store, conversation(worrying="second"))
@@ -90,7 +96,10 @@ async def test_the_newest_preparation_per_case_is_returned(any_store: Store) -> 
 
     await any_store.run(three_notes)
     notes = await any_store.run(lambda tx: tx.latest_prep_notes("alice"))
-    assert [(n.case_ref, n.answers["worrying"]) for n in notes] == [("CR-2", "other"), ("CR-1", "new")]
+    assert [(n.case_ref, n.answers["worrying"]) for n in notes] == [
+        ("CR-2", "other"),
+        ("CR-1", "new"),
+    ]
     assert notes[1].variant == "adhoc"
     assert notes[1].completed_at == NOW + timedelta(minutes=2)
     assert await any_store.run(lambda tx: tx.latest_prep_notes("bob")) == []
@@ -104,19 +113,31 @@ async def test_only_the_shared_wellbeing_answers_leave_storage(any_store: Store)
     assert dict(shared.answers) == {"score": 2}
 
 
-async def test_a_later_check_in_that_shared_nothing_means_nothing_is_shared(any_store: Store) -> None:
-    await any_store.run(lambda tx: tx.add_outcome(outcome("checkin", {"score": 2, "share": ["score"]}, 0)))
+async def test_a_later_check_in_that_shared_nothing_means_nothing_is_shared(
+    any_store: Store,
+) -> None:
+    await any_store.run(
+        lambda tx: tx.add_outcome(outcome("checkin", {"score": 2, "share": ["score"]}, 0))
+    )
     await any_store.run(lambda tx: tx.add_outcome(outcome("checkin", {"score": 8, "share": []}, 1)))
     assert await any_store.run(lambda tx: tx.shared_wellbeing("alice")) is None
 
 
 async def test_ears_reflections_are_stored(any_store: Store) -> None:
-    await any_store.run(lambda tx: tx.add_outcome(outcome("ears-case", {"worried": "w", "safety_scale": 4}, case_ref="CR-9")))
+    await any_store.run(
+        lambda tx: tx.add_outcome(
+            outcome("ears-case", {"worried": "w", "safety_scale": 4}, case_ref="CR-9")
+        )
+    )
 
 
 async def test_a_message_id_is_claimed_once_per_channel(any_store: Store) -> None:
     def claims(tx: Transaction) -> list[bool]:
-        return [tx.claim_message("slack", "Ev1", NOW), tx.claim_message("slack", "Ev1", NOW), tx.claim_message("telegram", "Ev1", NOW)]
+        return [
+            tx.claim_message("slack", "Ev1", NOW),
+            tx.claim_message("slack", "Ev1", NOW),
+            tx.claim_message("telegram", "Ev1", NOW),
+        ]
 
     assert await any_store.run(claims) == [True, False, True]
     assert await any_store.run(lambda tx: tx.claim_message("slack", "Ev1", NOW)) is False

@@ -7,7 +7,15 @@ from dialogs.messages import Expects
 from storage.memory import MemoryStore
 from tests.factories import assistant_over, chat, inbound
 
-PREP_CR1 = ["/prep CR-1", "Missed school", "Gran helps", "Visit on Monday", "Wants to go home", "skip", "confirm"]
+PREP_CR1 = [
+    "/prep CR-1",
+    "Missed school",
+    "Gran helps",
+    "Visit on Monday",
+    "Wants to go home",
+    "skip",
+    "confirm",
+]
 
 
 def new_assistant() -> tuple[Assistant, MemoryStore]:
@@ -82,7 +90,20 @@ async def test_private_wellbeing_answers_never_reach_the_agenda() -> None:
     assistant, _ = new_assistant()
     await chat(
         assistant,
-        ["/checkin", "My divorce", "skip", "skip", "My sister", "skip", "7", "skip", "Leave in May", "confirm", "4", "done"],
+        [
+            "/checkin",
+            "My divorce",
+            "skip",
+            "skip",
+            "My sister",
+            "skip",
+            "7",
+            "skip",
+            "Leave in May",
+            "confirm",
+            "4",
+            "done",
+        ],
     )
     [agenda] = await chat(assistant, ["/agenda"])
     assert "Leave in May" in agenda.text
@@ -98,7 +119,18 @@ async def test_the_agenda_can_be_read_mid_dialog_without_losing_the_question() -
 
 async def test_person_entered_template_syntax_comes_out_literally() -> None:
     assistant, _ = new_assistant()
-    await chat(assistant, ["/prep CR-1", "{{ 7*7 }} {% if %}", "<script>alert(1)</script>", "<!channel>", "skip", "skip", "confirm"])
+    await chat(
+        assistant,
+        [
+            "/prep CR-1",
+            "{{ 7*7 }} {% if %}",
+            "<script>alert(1)</script>",
+            "<!channel>",
+            "skip",
+            "skip",
+            "confirm",
+        ],
+    )
     [agenda] = await chat(assistant, ["/agenda"])
     assert "{{ 7*7 }} {% if %}" in agenda.text
     assert "<script>alert(1)</script>" in agenda.text and "<!channel>" in agenda.text

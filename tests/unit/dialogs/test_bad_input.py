@@ -34,7 +34,9 @@ def test_a_text_answer_that_cannot_be_kept_is_refused(text: str, reply: str) -> 
     assert script.reply.state == "worrying"  # the question is asked again
 
 
-@pytest.mark.parametrize("text", ["Emoji 😟 and 中文", "مرحبا بالعالم", "\u202eevil\u202c", "line one\r\nline two"])
+@pytest.mark.parametrize(
+    "text", ["Emoji 😟 and 中文", "مرحبا بالعالم", "\u202eevil\u202c", "line one\r\nline two"]
+)
 def test_unusual_but_valid_text_is_kept_as_typed(text: str) -> None:
     script = at_text().say(text)
     assert script.conversation is not None

@@ -53,7 +53,14 @@ def test_professional_variant_needs_one_answer_in_its_amplify_loop() -> None:
 
 def test_professional_variant_to_the_end() -> None:
     script = ears("professional").say(
-        "A child protection conference", "I prepared the family", "done", "skip", "Listening first", "8", "done", "confirm"
+        "A child protection conference",
+        "I prepared the family",
+        "done",
+        "skip",
+        "Listening first",
+        "8",
+        "done",
+        "confirm",
     )
     outcome = script.last.outcome
     assert outcome is not None and outcome.kind == "ears-professional"

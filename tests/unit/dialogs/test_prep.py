@@ -9,7 +9,9 @@ def prep(variant: str = "scheduled") -> Script:
 
 
 def test_statements_one_to_three_then_the_childs_voice_then_summary() -> None:
-    script = prep().say("Bruising seen at school", "Grandmother visits daily", "Strategy discussion today")
+    script = prep().say(
+        "Bruising seen at school", "Grandmother visits daily", "Strategy discussion today"
+    )
     assert script.state == "child_thinks"
     script.say("She says home is calm", "To stay with her gran")
     assert script.state == "summary"
@@ -30,7 +32,9 @@ def test_four_cannot_be_skipped_when_three_was() -> None:
 
 
 def test_confirmed_preparation_produces_an_outcome_with_only_the_answers_on_its_path() -> None:
-    script = prep().say("worry", "well", "skip", "Need help deciding on a CP referral", "skip", "skip", "confirm")
+    script = prep().say(
+        "worry", "well", "skip", "Need help deciding on a CP referral", "skip", "skip", "confirm"
+    )
     assert script.conversation is None
     outcome = script.last.outcome
     assert outcome is not None

@@ -10,8 +10,31 @@ from tests.factories import NOW, Script, dialog_engine, inbound
 
 ENGINE = dialog_engine(max_answer_chars=200)
 WORDS = st.sampled_from(
-    ["back", "skip", "cancel", "help", "/help", "confirm", "edit", "edit 1", "edit 99", "done",
-     "That's all", "1", "2", "3", "0", "10", "11", "ten", "yes", "no", "", " ", "\x00"]
+    [
+        "back",
+        "skip",
+        "cancel",
+        "help",
+        "/help",
+        "confirm",
+        "edit",
+        "edit 1",
+        "edit 99",
+        "done",
+        "That's all",
+        "1",
+        "2",
+        "3",
+        "0",
+        "10",
+        "11",
+        "ten",
+        "yes",
+        "no",
+        "",
+        " ",
+        "\x00",
+    ]
 )
 INPUT = st.one_of(WORDS, st.text(max_size=300))
 CONTEXTS = [{"case_ref": "CR-1", "variant": "adhoc"}, {"case_ref": "CR-2", "variant": "scheduled"}]

@@ -42,7 +42,9 @@ def test_the_threshold_comes_from_settings() -> None:
 
 
 def test_nothing_is_shared_unless_chosen() -> None:
-    script = checkin().say("Too many cases", "skip", "skip", "My team", "skip", "6", "skip", "skip", "confirm")
+    script = checkin().say(
+        "Too many cases", "skip", "skip", "My team", "skip", "6", "skip", "skip", "confirm"
+    )
     assert script.state == "share"
     assert [c.value for c in script.reply.choices] == ["pressures", "coping", "score", "done"]
     script.say("That's all")
@@ -53,7 +55,9 @@ def test_nothing_is_shared_unless_chosen() -> None:
 
 
 def test_choosing_twice_unshares_and_only_chosen_items_are_shared() -> None:
-    script = checkin().say("Too many cases", "skip", "skip", "My team", "skip", "6", "skip", "skip", "confirm")
+    script = checkin().say(
+        "Too many cases", "skip", "skip", "My team", "skip", "6", "skip", "skip", "confirm"
+    )
     script.say("1", "3", "1")
     assert "Chosen so far: How I am doing (0–10)" in script.reply.text
     script.say("done")
