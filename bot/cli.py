@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from bot.bootstrap import bootstrap
+from bot.cli_policy import app as policy_app
 from bot.config import Config, ConfigError, load_config
 from bot.console import ConsoleChannel
 from policies.packs import PolicyError
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(policy_app, name="policy")
 
 ConfigOption = Annotated[
     Path | None,

@@ -1,0 +1,102 @@
+"""The due-date engine: when the next supervision, record, sign-off or rebooking is due.
+
+Every answer names the rule it used ("<pack>.<rule id>") and where the seed says so. A pack
+with no rule for the question raises `NoRule` with the pack's own explanation; no rule is
+ever borrowed from another pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, TypeVar
+
+from policies.intervals import Interval
+from policies.packs import Deadline, IndividualRule, PolicyError, PolicyPack, Rule
+from policies.vocabulary import CaseType, Risk, Role, Service
+
+DeadlineName = Literal["record", "signoff", "rebook"]
+R = TypeVar("R", bound=Rule)
+
+
+class NoRule(PolicyError):
+    """The pack has no rule for what was asked; the message says why, in the pack's words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A due date and the rule it came from."""
+
+    due: date
+    rule: str
+    cite: str
+
+    def overdue_on(self, day: date) -> bool:
+        """Overdue means the day asked about is after the due date."""
+        return day > self.due
+
+
+def individual_due(pack: PolicyPack, role: Role, started: date, last: date | None) -> Due:
+    """When the person's next individual supervision is due."""
+    rule = _required(pack, pack.individual_rule(role), f"individual supervision of {role.value}")
+    name = f"{pack.name}.individual.{rule.id}"
+    if last is None and rule.first is not None:
+        return Due(rule.first.after(started), f"{name}.first", rule.cite)
+    if not rule.phases:
+        assert rule.every is not None
+        return Due(rule.every.after(last or started), name, rule.cite)
+    index, every = _phase(rule, started, last)
+    return Due(every.after(last or started), f"{name}.phase-{index + 1}", rule.cite)
+
+
+def _phase(rule: IndividualRule, started: date, last: date | None) -> tuple[int, Interval]:
+    """The phase containing the last session's date (the first phase when there is none)."""
+    if last is None:
+        return 0, rule.phases[0].every
+    for index, phase in enumerate(rule.phases):
+        if phase.until is None or last < phase.until.after(started):
+            return index, phase.every
+    return len(rule.phases) - 1, rule.phases[-1].every
+
+
+def case_due(
+    pack: PolicyPack, case_type: CaseType, risk: Risk, allocated: date, last: date | None
+) -> Due:
+    """When a case's next case supervision is due."""
+    rule = _required(
+        pack, pack.case_rule(case_type), f"case supervision of {case_type.value} cases"
+    )
+    first = pack.deadlines.first_case_discussion
+    if last is None and first.within is not None:
+        return Due(
+            first.within.after(allocated),
+            f"{pack.name}.deadlines.first_case_discussion",
+            first.cite,
+        )
+    every, suffix = (rule.high, ".high") if risk is Risk.HIGH and rule.high else (rule.every, "")
+    assert every is not None
+    return Due(every.after(last or allocated), f"{pack.name}.case.{rule.id}{suffix}", rule.cite)
+
+
+def group_due(pack: PolicyPack, service: Service, last: date) -> Due:
+    """When a team's next group supervision is due."""
+    rule = _required(
+        pack, pack.group_rule(service), f"group supervision in the {service.value} service"
+    )
+    assert rule.every is not None
+    return Due(rule.every.after(last), f"{pack.name}.group.{rule.id}", rule.cite)
+
+
+def deadline_due(pack: PolicyPack, name: DeadlineName, event: date) -> Due:
+    """A deadline counted from an event: a record after the session, a sign-off after the
+    record was sent, a rebooking after a cancellation."""
+    deadline: Deadline = getattr(pack.deadlines, name)
+    if deadline.within is None:
+        raise NoRule(f"{pack.name} has no {name} deadline: {deadline.none}")
+    return Due(deadline.within.after(event), f"{pack.name}.deadlines.{name}", deadline.cite)
+
+
+def _required(pack: PolicyPack, rule: R, what: str) -> R:
+    if rule.none is not None:
+        raise NoRule(f"{pack.name} has no rule for {what}: {rule.none}")
+    return rule

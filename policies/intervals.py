@@ -1,0 +1,109 @@
+"""Intervals as the seeds write them, and how they are added to dates.
+
+Readings (from the policy packs issue, kept exactly):
+- "every N weeks", "weekly", "fortnightly": last date + 7·N days.
+- "monthly", "every other month", "N months": the same day N calendar months later, clamped
+  to the month's last day (31 January + 1 month = 28 February).
+- "calendar month" ("at least once per calendar month"): by the last day of the calendar
+  month after the last one.
+- "N working days": Monday to Friday, excluding England and Wales bank holidays;
+  "next working day" is 1 working day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import lru_cache
+
+import holidays
+
+WORDS = {
+    "weekly": "1 week",
+    "fortnightly": "2 weeks",
+    "monthly": "1 month",
+    "every other month": "2 months",
+    "next working day": "1 working day",
+    "calendar month": "1 calendar month",
+    "once a year": "12 months",
+    "annually": "12 months",
+}
+PATTERN = re.compile(r"(?:every )?(\d+) (day|week|month|working day|calendar month)s?")
+
+
+class Unit(StrEnum):
+    DAYS = "day"
+    WEEKS = "week"
+    MONTHS = "month"
+    WORKING_DAYS = "working day"
+    CALENDAR_MONTHS = "calendar month"
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A count of a unit, e.g. 2 weeks or 5 working days."""
+
+    count: int
+    unit: Unit
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """Read "fortnightly", "every 4 weeks", "3 months", "5 working days" and the like."""
+        phrase = WORDS.get(text.strip().lower(), text.strip().lower())
+        match = PATTERN.fullmatch(phrase)
+        if not match or int(match.group(1)) < 1:
+            raise ValueError(
+                f"{text!r} is not an interval; write e.g. 'weekly', 'fortnightly', 'monthly', "
+                "'every other month', '4 weeks', '3 months', '5 working days', 'calendar month'"
+            )
+        return cls(int(match.group(1)), Unit(match.group(2)))
+
+    def after(self, start: date) -> date:
+        """The date this interval after `start`."""
+        if self.unit is Unit.DAYS:
+            return start + timedelta(days=self.count)
+        if self.unit is Unit.WEEKS:
+            return start + timedelta(weeks=self.count)
+        if self.unit is Unit.MONTHS:
+            return add_months(start, self.count)
+        if self.unit is Unit.CALENDAR_MONTHS:
+            return end_of_month(add_months(start.replace(day=1), self.count))
+        return add_working_days(start, self.count)
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.unit.value}{'s' if self.count != 1 else ''}"
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` calendar months later, clamped to that month's last day."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def end_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@lru_cache(maxsize=1)
+def bank_holidays() -> holidays.HolidayBase:
+    """England and Wales bank holidays (the `holidays` package, subdivision ENG)."""
+    return holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a bank holiday in England and Wales."""
+    return day.weekday() < 5 and day not in bank_holidays()
+
+
+def add_working_days(start: date, count: int) -> date:
+    """The `count`-th working day after `start`."""
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day

@@ -1,0 +1,59 @@
+"""How intervals are read and added (the policy packs issue's reading rules)."""
+
+from datetime import date
+
+import pytest
+
+from policies.intervals import Interval, Unit, add_working_days, is_working_day
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "unit"),
+    [
+        ("weekly", 1, Unit.WEEKS),
+        ("fortnightly", 2, Unit.WEEKS),
+        ("every 4 weeks", 4, Unit.WEEKS),
+        ("monthly", 1, Unit.MONTHS),
+        ("every other month", 2, Unit.MONTHS),
+        ("every 3 months", 3, Unit.MONTHS),
+        ("calendar month", 1, Unit.CALENDAR_MONTHS),
+        ("5 working days", 5, Unit.WORKING_DAYS),
+        ("next working day", 1, Unit.WORKING_DAYS),
+        ("Once a year", 12, Unit.MONTHS),
+    ],
+)
+def test_seed_phrases_are_read(text: str, count: int, unit: Unit) -> None:
+    assert Interval.parse(text) == Interval(count, unit)
+
+
+@pytest.mark.parametrize("text", ["", "sometimes", "0 weeks", "-1 weeks", "4 fortnights"])
+def test_anything_else_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="is not an interval"):
+        Interval.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("interval", "start", "due"),
+    [
+        ("fortnightly", date(2026, 1, 1), date(2026, 1, 15)),
+        ("4 weeks", date(2026, 12, 20), date(2027, 1, 17)),
+        ("monthly", date(2026, 1, 31), date(2026, 2, 28)),  # clamped to the month's last day
+        ("monthly", date(2028, 1, 31), date(2028, 2, 29)),  # a leap year
+        ("every other month", date(2026, 12, 31), date(2027, 2, 28)),
+        ("3 months", date(2026, 11, 30), date(2027, 2, 28)),
+        ("calendar month", date(2026, 1, 1), date(2026, 2, 28)),  # by the end of next month
+        ("calendar month", date(2026, 1, 31), date(2026, 2, 28)),
+        ("calendar month", date(2026, 12, 15), date(2027, 1, 31)),
+    ],
+)
+def test_adding_intervals(interval: str, start: date, due: date) -> None:
+    assert Interval.parse(interval).after(start) == due
+
+
+def test_working_days_skip_weekends_and_bank_holidays() -> None:
+    assert not is_working_day(date(2026, 12, 25))  # Christmas Day
+    assert not is_working_day(date(2026, 12, 28))  # Boxing Day, observed on Monday
+    assert add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 29)
+    assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)  # Good Friday, Easter Monday
+    assert add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday + 5 = Friday
+    assert Interval.parse("next working day").after(date(2026, 8, 28)) == date(2026, 9, 1)
