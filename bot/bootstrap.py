@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
 from bot.config import Config, ConfigError
-from bot.service import Assistant, Clock, Policies, utc_now
+from bot.notify import ConsoleNotifier, Notifier
+from bot.reminders import Sweeper
+from bot.service import Assistant, Clock, utc_now
 from dialogs.definition import DialogSettings
 from dialogs.definitions import ALL_DIALOGS
 from dialogs.engine import DialogEngine
+from policies.assignment import PackAssignment, TeamSettings
 from policies.packs import PolicyPack, load_packs
+from policies.reminders import ReminderSettings
 from policies.templates import make_templates
 from storage.db import create_engine, migrate
+from storage.records import OutboxItem
 from storage.sql import SqlStore
 from storage.store import Store
 
@@ -25,7 +31,8 @@ class App:
 
     config: Config
     assistant: Assistant
-    store: Store
+    store: SqlStore
+    sweeper: Sweeper
 
     async def close(self) -> None:
         await self.store.close()
@@ -41,24 +48,27 @@ def build_engine(config: Config, pack: PolicyPack) -> DialogEngine:
     return DialogEngine(definitions=ALL_DIALOGS, settings=settings)
 
 
-def default_pack(config: Config) -> PolicyPack:
-    """The configured default policy pack, or ConfigError naming what exists."""
+def pack_assignment(config: Config) -> PackAssignment:
+    """Who gets which policy pack; ConfigError if the configuration names a missing pack."""
     packs = load_packs()
-    name = config.assistant.default_policy
-    if name not in packs:
-        raise ConfigError(
-            f"assistant.default_policy: no policy pack {name!r}; packs: {', '.join(packs)}"
-        )
-    return packs[name]
+    named = {"assistant.default_policy": config.assistant.default_policy}
+    named |= {f"teams.{team}.policy": t.policy for team, t in config.teams.items() if t.policy}
+    for key, name in named.items():
+        if name not in packs:
+            raise ConfigError(f"{key}: no policy pack {name!r}; packs: {', '.join(packs)}")
+    teams = {
+        name: TeamSettings(policy=t.policy, service=t.service) for name, t in config.teams.items()
+    }
+    return PackAssignment(packs=packs, default=config.assistant.default_policy, teams=teams)
 
 
 def build_assistant(config: Config, store: Store, clock: Clock = utc_now) -> Assistant:
     """An assistant over any store (the SQL one in production, a memory one in unit tests)."""
-    pack = default_pack(config)
+    assignment = pack_assignment(config)
     return Assistant(
         store=store,
-        engine=build_engine(config, pack),
-        policies=Policies(default=pack),
+        engine=build_engine(config, assignment.packs[assignment.default]),
+        policies=assignment,
         templates=make_templates(),
         clock=clock,
     )
@@ -75,4 +85,31 @@ def open_database(config: Config) -> Engine:
 async def bootstrap(config: Config) -> App:
     """Everything `sva` needs, built from `config`; call `App.close()` when done."""
     store = SqlStore(engine=await asyncio.to_thread(open_database, config))
-    return App(config=config, assistant=build_assistant(config, store), store=store)
+    return App(
+        config=config,
+        assistant=build_assistant(config, store),
+        store=store,
+        sweeper=build_sweeper(config, store),
+    )
+
+
+def build_sweeper(config: Config, store: SqlStore, notifier: Notifier | None = None) -> Sweeper:
+    """The reminder sweep; reminders go to the console log unless another notifier is given."""
+    templates = make_templates()
+    digest = templates.get_template("digest.txt.j2")
+
+    def render(day: date, items: list[OutboxItem]) -> str:
+        return digest.render(day=f"{day:%A} {day.day} {day:%B %Y}", items=items).strip()
+
+    settings = ReminderSettings(
+        ahead_days=config.reminders.ahead_days,
+        escalate_after_days=config.reminders.escalate_after_days,
+    )
+    return Sweeper(
+        store=store,
+        assignment=pack_assignment(config),
+        settings=settings,
+        notifier=notifier or ConsoleNotifier(log=config.console.reminder_log),
+        digest=render,
+        lease=timedelta(minutes=config.reminders.claim_lease_minutes),
+    )

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import time
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from policies.vocabulary import Service
 
 DEFAULT_PATH = Path("sva.toml")
 ENVIRONMENT = {"SVA_DATABASE_URL": ("database", "url")}
@@ -38,12 +41,31 @@ class WellbeingConfig(_Section):
     signposting: str = ""  # empty: the policy pack's signposting text
 
 
+class TeamConfig(_Section):
+    policy: str | None = None  # the team's policy pack, when its people have none of their own
+    service: Service = Service.DEFAULT  # which group supervision rule applies
+
+
+class RemindersConfig(_Section):
+    ahead_days: int = Field(default=5, ge=0, le=60)  # remind this many days before a due date
+    escalate_after_days: int | None = Field(default=None, ge=1)  # None: each pack's own figure
+    sweep_at: time = time(7, 30)  # when `sva serve` runs the daily sweep (local time)
+    claim_lease_minutes: int = Field(default=15, ge=1)
+
+
+class ConsoleConfig(_Section):
+    reminder_log: Path = Path("sva-reminders.log")  # where the console channel delivers reminders
+
+
 class Config(_Section):
     """The whole configuration; every section has working defaults (console + SQLite)."""
 
     assistant: AssistantConfig = AssistantConfig()
     database: DatabaseConfig = DatabaseConfig()
     wellbeing: WellbeingConfig = WellbeingConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    console: ConsoleConfig = ConsoleConfig()
+    teams: dict[str, TeamConfig] = {}
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:

@@ -4,9 +4,10 @@ the result in one transaction before any reply is released.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from jinja2 import Environment
@@ -17,7 +18,7 @@ from dialogs.conversation import Conversation
 from dialogs.engine import DialogEngine, Turn
 from dialogs.messages import Inbound, Outbound
 from policies.agenda import compose_agenda, render_agenda
-from policies.packs import PolicyPack
+from policies.assignment import PackAssignment
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.store import Store, Transaction
 
@@ -28,16 +29,6 @@ DIALOG_COMMANDS = {"cancel", "help", "back", "skip"}  # handled by the dialog wh
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Policies:
-    """How a person's policy pack is found (for now: the configured default for everyone)."""
-
-    default: PolicyPack
-
-    def for_person(self, person_id: str) -> PolicyPack:
-        return self.default
 
 
 class Assistant:
@@ -52,7 +43,7 @@ class Assistant:
         *,
         store: Store,
         engine: DialogEngine,
-        policies: Policies,
+        policies: PackAssignment,
         templates: Environment,
         clock: Clock = utc_now,
         attempts: int = 8,
@@ -70,10 +61,13 @@ class Assistant:
         Raises:
             TryAgainLater: the message could not be stored; the person should send it again.
         """
-        for _ in range(self._attempts):
+        for attempt in range(self._attempts):
             try:
                 return await self._store.run(lambda tx: self._turn(tx, inbound))
             except ConcurrentUpdate:
+                # Two first messages from one person raced to create the conversation:
+                # back off a little, with jitter, and replay the turn on the winner's state.
+                await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
                 continue
             except StorageError as exc:
                 log.exception("storage failed for %s", inbound.person_id)
@@ -156,7 +150,7 @@ class Assistant:
 
     def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
         draft = compose_agenda(
-            pack=self._policies.for_person(person_id),
+            pack=self._policies.for_person(tx.person(person_id)),
             prep_notes=tx.latest_prep_notes(person_id),
             shared=tx.shared_wellbeing(person_id),
             prep=self._engine.definition("prep"),

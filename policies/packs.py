@@ -89,10 +89,14 @@ class GroupRule(Rule):
 
 
 class Deadline(Cited):
-    """A deadline counted from an event (a session held, a record sent, a cancellation)."""
+    """A deadline counted from an event (a session held, a record sent, a cancellation).
+
+    `kinds` says which sessions it governs where the seed limits it (e.g. case records only).
+    """
 
     within: Every | None = None
     none: str | None = None
+    kinds: tuple[Literal["individual", "case", "group"], ...] = ("individual", "case")
 
 
 class AgendaItem(Cited):

@@ -13,7 +13,7 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import PrepNote, SharedWellbeing
+from storage.records import Person, PrepNote, SharedWellbeing
 from storage.store import T, Transaction
 
 
@@ -24,6 +24,7 @@ class _Tables:
     prep_notes: list[dict[str, Any]] = field(default_factory=list)
     ears: list[dict[str, Any]] = field(default_factory=list)
     wellbeing: list[dict[str, Any]] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
 
 
 class MemoryTransaction:
@@ -79,6 +80,9 @@ class MemoryTransaction:
                 row["completed_at"],
             )
         return list(latest.values())
+
+    def person(self, person_id: str) -> Person | None:
+        return self.tables.people.get(person_id)
 
     def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
         mine = [r for r in self.tables.wellbeing if r["person_id"] == person_id]

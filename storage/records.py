@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from dialogs.conversation import Answer
 
@@ -26,3 +27,62 @@ class SharedWellbeing:
 
     answers: Mapping[str, Answer]
     completed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member of staff, as imported. `chat` lists (channel, channel user id) pairs."""
+
+    id: str
+    name: str
+    role: str
+    team: str
+    policy: str | None
+    supervisor_id: str | None
+    started_on: date
+    case_holding: bool
+    chat: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """An open case, identified by reference only."""
+
+    ref: str
+    worker_id: str
+    case_type: str
+    risk: str
+    allocated_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A supervision session. Group sessions have no supervisee; their team is the
+    supervisor's team."""
+
+    kind: str
+    date: dt.date
+    supervisee_id: str | None
+    supervisor_id: str
+    case_ref: str | None
+    status: str
+    recorded_on: dt.date | None = None
+    signed_off_on: dt.date | None = None
+
+    @property
+    def key(self) -> str:
+        """The natural key a re-import updates by."""
+        who = self.supervisee_id if self.kind != "group" else self.supervisor_id
+        return f"{self.kind}|{self.date.isoformat()}|{who}|{self.case_ref or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A reminder waiting in the outbox."""
+
+    key: str
+    person_id: str
+    kind: str
+    case_ref: str | None
+    due: date
+    text: str

@@ -12,9 +12,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
+from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
+from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import PrepNote, SharedWellbeing
+from storage.records import Person, PrepNote, SharedWellbeing
 from storage.store import T, Transaction
 from storage.tables import (
     Base,
@@ -38,6 +40,8 @@ class SqlTransaction:
 
     def __init__(self, connection: Connection) -> None:
         self._db = connection
+        self.directory = DirectorySql(connection)
+        self.outbox = OutboxSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(
@@ -55,7 +59,14 @@ class SqlTransaction:
 
     def load_conversation(self, person_id: str) -> Conversation | None:
         row = (
-            self._db.execute(select(ConversationRow).where(ConversationRow.person_id == person_id))
+            # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers):
+            # a second process answering for the same person waits here instead of failing
+            # its version check and retrying.
+            self._db.execute(
+                select(ConversationRow)
+                .where(ConversationRow.person_id == person_id)
+                .with_for_update()
+            )
         ).one_or_none()
         if row is None:
             return None
@@ -125,6 +136,9 @@ class SqlTransaction:
             )
         return list(latest.values())
 
+    def person(self, person_id: str) -> Person | None:
+        return self.directory.person(person_id)
+
     def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
         row = (
             self._db.execute(
@@ -159,7 +173,11 @@ class SqlStore:
     async def run(self, work: Callable[[Transaction], T]) -> T:
         return await asyncio.to_thread(self._run, work)
 
-    def _run(self, work: Callable[[Transaction], T]) -> T:
+    async def run_sql(self, work: Callable[[SqlTransaction], T]) -> T:
+        """Like `run`, for work that needs the SQL-only parts (directory, outbox)."""
+        return await asyncio.to_thread(self._run, work)
+
+    def _run(self, work: Callable[[SqlTransaction], T]) -> T:
         try:
             with self.engine.begin() as connection:
                 return work(SqlTransaction(connection))

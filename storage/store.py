@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
-from storage.records import PrepNote, SharedWellbeing
+from storage.records import Person, PrepNote, SharedWellbeing
 
 T = TypeVar("T")
 
@@ -52,6 +52,10 @@ class Transaction(Protocol):
 
     def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
         """The newest confirmed preparation per case reference, most recently updated last."""
+        ...
+
+    def person(self, person_id: str) -> Person | None:
+        """The person's directory entry, if they were imported."""
         ...
 
     def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:

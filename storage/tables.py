@@ -6,10 +6,11 @@ reflections) live in separate tables, as DESIGN.md's privacy rules ask.
 
 from __future__ import annotations
 
-from datetime import datetime
+import datetime as dt
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -81,3 +82,93 @@ class ReceivedMessageRow(Base):
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PersonRow(Base):
+    """Someone the assistant works for: imported from the council's HR list."""
+
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    team: Mapped[str] = mapped_column(String(200), index=True)
+    policy: Mapped[str | None] = mapped_column(String(60))
+    supervisor_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    case_holding: Mapped[bool]
+
+
+class ChatIdentityRow(Base):
+    """How a person is reached on a channel, e.g. ("slack", "U123")."""
+
+    __tablename__ = "chat_identities"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel_user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class CaseRow(Base):
+    """An open case, by reference only: no child's name is ever stored."""
+
+    __tablename__ = "cases"
+
+    ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    worker_id: Mapped[str] = mapped_column(String(200), index=True)
+    case_type: Mapped[str] = mapped_column(String(40))
+    risk: Mapped[str] = mapped_column(String(10))
+    allocated_on: Mapped[date] = mapped_column(Date)
+
+
+class SessionRow(Base):
+    """A supervision session, held or cancelled. `key` makes re-imports update, not duplicate."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        Index("ix_sessions_kind_supervisee_date", "kind", "supervisee_id", "date"),
+        Index("ix_sessions_case_date", "case_ref", "date"),
+        Index("ix_sessions_open_records", "status", "recorded_on", "signed_off_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(500), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date)
+    supervisee_id: Mapped[str | None] = mapped_column(String(200))
+    supervisor_id: Mapped[str] = mapped_column(String(200))
+    case_ref: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    recorded_on: Mapped[dt.date | None] = mapped_column(Date)
+    signed_off_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LeaveRow(Base):
+    """A period of leave: the person is not chased by reminders while it lasts."""
+
+    __tablename__ = "leave_periods"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(200), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class OutboxRow(Base):
+    """One reminder, written under its unique key before it is sent; sent at most once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "person_id"),)
+
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(200))
+    case_ref: Mapped[str | None] = mapped_column(String(40))
+    due: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(String(2000))
+    created_on: Mapped[date] = mapped_column(Date)
+    # A dispatcher claims rows before sending; a claim older than the lease may be retaken.
+    claimed_by: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,166 @@
+"""`sva import`, `sva leave`, `sva remind` and `sva serve`: the supervisor-facing commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.bootstrap import App, bootstrap
+from bot.cli_common import ConfigOption, config_or_exit
+from bot.config import Config, ConfigError
+from bot.importer import Kind, import_file
+from bot.reminders import SweepReport, next_sweep
+from policies.packs import PolicyError
+
+T = TypeVar("T")
+import_app = typer.Typer(
+    help="Import people, cases and sessions from CSV files.", no_args_is_help=True
+)
+leave_app = typer.Typer(help="Leave periods: people on leave are not chased.", no_args_is_help=True)
+
+
+def with_app(config: Config, work: Callable[[App], Awaitable[T]]) -> T:
+    """Bootstrap, run `work`, close; configuration problems exit with status 2."""
+
+    async def run() -> T:
+        try:
+            app = await bootstrap(config)
+        except (ConfigError, PolicyError) as exc:
+            typer.echo(f"configuration error:\n{exc}", err=True)
+            raise typer.Exit(2) from exc
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    return asyncio.run(run())
+
+
+def _import(kind: Kind, path: Path, config: Config) -> None:
+    if not path.is_file():
+        typer.echo(f"{path}: no such file", err=True)
+        raise typer.Exit(2)
+    rows = sum(1 for _ in path.open("rb")) - 1
+    with typer.progressbar(
+        length=max(rows, 1), label=f"checking {path.name}", file=None, hidden=rows < 50_000
+    ) as bar:
+        report = with_app(
+            config,
+            lambda app: import_file(
+                app.store, kind, path, app.sweeper.assignment.packs, bar.update
+            ),
+        )
+    for problem in report.problems:
+        typer.echo(problem, err=True)
+    if report.problems:
+        typer.echo(f"{len(report.problems)} problem(s): nothing was imported", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"imported {report.rows} {kind} row(s) from {path}")
+
+
+@import_app.command("people")
+def import_people(path: Path, config: ConfigOption = None) -> None:
+    """id,name,role,team,policy,supervisor_id,started_on,case_holding,chat"""
+    _import("people", path, config_or_exit(config))
+
+
+@import_app.command("cases")
+def import_cases(path: Path, config: ConfigOption = None) -> None:
+    """ref,worker_id,case_type,risk,allocated_on"""
+    _import("cases", path, config_or_exit(config))
+
+
+@import_app.command("sessions")
+def import_sessions(path: Path, config: ConfigOption = None) -> None:
+    """kind,date,supervisee_id,supervisor_id,case_ref,status[,recorded_on,signed_off_on]"""
+    _import("sessions", path, config_or_exit(config))
+
+
+@leave_app.command("add")
+def leave_add(
+    person: str,
+    starts: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
+    ends: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
+    config: ConfigOption = None,
+) -> None:
+    """Record a period of leave (inclusive) for a person."""
+    if ends < starts:
+        typer.echo("--to is before --from", err=True)
+        raise typer.Exit(2)
+    first, last = starts.date(), ends.date()
+    with_app(
+        config_or_exit(config),
+        lambda a: a.store.run_sql(lambda tx: tx.directory.add_leave(person, first, last)),
+    )
+    typer.echo(f"{person} is on leave from {first} to {last}")
+
+
+def remind(
+    on: Annotated[
+        datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="The day to sweep for.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Compute only: write and send nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per reminder.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Compute what is due soon or overdue on a day, and send the reminders."""
+    day = on.date()
+    report = with_app(
+        config_or_exit(config), lambda a: a.sweeper.sweep(day, datetime.now(UTC), dry_run=dry_run)
+    )
+    print_report(report, as_json)
+
+
+def serve(config: ConfigOption = None) -> None:
+    """Run the daily reminder sweep at `reminders.sweep_at` (several may share one database)."""
+    with_app(config_or_exit(config), _serve)
+
+
+async def _serve(app: App) -> None:
+    at = datetime.combine(date.today(), app.config.reminders.sweep_at)
+    while True:
+        now = datetime.now()
+        wake = next_sweep(now, at)
+        typer.echo(f"next reminder sweep at {wake:%Y-%m-%d %H:%M}")
+        await asyncio.sleep((wake - now).total_seconds())
+        report = await app.sweeper.sweep(wake.date(), datetime.now(UTC))
+        print_report(report, as_json=False)
+
+
+def print_report(report: SweepReport, as_json: bool) -> None:
+    """The sweep's output: JSON lines per reminder, or a summary for people."""
+    if as_json:
+        for r in sorted(report.reminders, key=lambda r: (r.to, r.kind, r.subject, r.due)):
+            line = {
+                "to": r.to,
+                "kind": r.kind,
+                "case_ref": r.case_ref,
+                "due": r.due.isoformat(),
+                "key": r.key,
+                "sent": r.key in report.sent_now,
+            }
+            typer.echo(json.dumps(line, ensure_ascii=False))
+    else:
+        typer.echo(_summary(report))
+    for person in report.unreachable:
+        typer.echo(f"unreachable: {person} (their reminders stay in the outbox)", err=True)
+    for problem, count in report.problems.most_common():
+        typer.echo(f"not computed ({count}): {problem}", err=True)
+
+
+def _summary(report: SweepReport) -> str:
+    if report.quiet:
+        return f"{report.on}: {report.quiet}"
+    overdue = sum(r.overdue for r in report.reminders)
+    return (
+        f"{report.on}: {len(report.reminders)} reminder(s), {overdue} overdue; "
+        f"{len(report.sent_now)} sent now in {report.digests} digest(s); {len(report.sent_before)} sent before"
+    )

@@ -1,0 +1,32 @@
+"""Delivering reminder digests to people through their channel."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+
+class Notifier(Protocol):
+    """Something that can deliver a text to a person; False when they cannot be reached."""
+
+    async def deliver(self, person_id: str, text: str) -> bool: ...
+
+
+class ConsoleNotifier:
+    """The console channel's delivery: appends each digest to a log file."""
+
+    def __init__(self, *, log: Path) -> None:
+        self._log = log
+
+    async def deliver(self, person_id: str, text: str) -> bool:
+        entry = (
+            f"=== to {person_id} at {datetime.now().isoformat(timespec='seconds')} ===\n{text}\n\n"
+        )
+        await asyncio.to_thread(self._append, entry)
+        return True
+
+    def _append(self, entry: str) -> None:
+        with self._log.open("a", encoding="utf-8") as log:
+            log.write(entry)

@@ -1,0 +1,125 @@
+"""The reminder sweep: compute what is due, write it to the outbox, send digests.
+
+Running the sweep twice, on two machines at once, or again after a crash sends each reminder
+once: rows are keyed (person, subject, due date) and claimed in the database before sending.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from bot.notify import Notifier
+from policies.assignment import PackAssignment
+from policies.intervals import is_working_day
+from policies.reminders import Reminder, ReminderSettings, Snapshot, compute
+from storage.directory import REBOOK_LOOKBACK
+from storage.outbox import by_person
+from storage.records import OutboxItem
+from storage.sql import SqlStore, SqlTransaction
+
+CLAIM_ROWS = 5_000
+Digest = Callable[[date, list[OutboxItem]], str]
+
+
+@dataclass
+class SweepReport:
+    """What one sweep found and did."""
+
+    on: date
+    reminders: list[Reminder] = field(default_factory=list)
+    sent_now: set[str] = field(default_factory=set)
+    sent_before: set[str] = field(default_factory=set)
+    digests: int = 0
+    unreachable: list[str] = field(default_factory=list)
+    problems: Counter[str] = field(default_factory=Counter)
+    quiet: str | None = None
+
+
+@dataclass(frozen=True)
+class Sweeper:
+    """Everything a sweep needs, wired once by the bootstrap."""
+
+    store: SqlStore
+    assignment: PackAssignment
+    settings: ReminderSettings
+    notifier: Notifier
+    digest: Digest
+    lease: timedelta = timedelta(minutes=15)
+
+    async def sweep(self, on: date, now: datetime, *, dry_run: bool = False) -> SweepReport:
+        """Compute the day's reminders and, unless `dry_run`, enqueue and send them."""
+        report = SweepReport(on)
+        if not is_working_day(on):
+            report.quiet = "no reminders on weekends or bank holidays"
+            return report
+        snapshot = await self.store.run_sql(lambda tx: load_snapshot(tx, on))
+        computed = compute(snapshot, self.assignment, on, self.settings)
+        report.reminders, report.problems = computed.reminders, computed.problems
+        if dry_run:
+            return report
+        items = [
+            OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in report.reminders
+        ]
+        await self.store.run_sql(lambda tx: tx.outbox.enqueue(items, on))
+        await self.dispatch(on, now, report)
+        keys = [r.key for r in report.reminders]
+        report.sent_before = (
+            await self.store.run_sql(lambda tx: tx.outbox.sent_keys(keys)) - report.sent_now
+        )
+        return report
+
+    async def dispatch(self, on: date, now: datetime, report: SweepReport) -> None:
+        """Send every unsent reminder as one digest per person, claiming rows first."""
+        token = uuid.uuid4().hex
+        while claimed := await self.store.run_sql(
+            lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS)
+        ):
+            delivered: list[str] = []
+            failed: list[str] = []
+            for person_id, items in by_person(claimed):
+                keys = [i.key for i in items]
+                if await self.notifier.deliver(person_id, self.digest(on, items)):
+                    delivered += keys
+                    report.digests += 1
+                else:
+                    failed += keys
+                    report.unreachable.append(person_id)
+            await self.store.run_sql(
+                partial(_finish, token=token, delivered=delivered, failed=failed, now=now)
+            )
+            report.sent_now.update(delivered)
+            if failed and not delivered:
+                break  # nobody reachable in this batch: leave the rest for a later run
+
+
+def _finish(
+    tx: SqlTransaction, token: str, delivered: list[str], failed: list[str], now: datetime
+) -> None:
+    tx.outbox.mark_sent(token, delivered, now)
+    tx.outbox.release(token, failed)
+
+
+def load_snapshot(tx: SqlTransaction, on: date) -> Snapshot:
+    """Everything the day's reminders are computed from, in one consistent read."""
+    directory = tx.directory
+    return Snapshot(
+        people={p.id: p for p in directory.people()},
+        cases=list(directory.cases()),
+        last_individual=directory.last_individual(),
+        last_case=directory.last_case(),
+        last_group=directory.last_group(),
+        open_records=directory.open_records(),
+        cancellations=directory.unrebooked_cancellations(on - REBOOK_LOOKBACK),
+        on_leave=directory.on_leave(on),
+    )
+
+
+def next_sweep(now: datetime, at: datetime) -> datetime:
+    """The next time the daily sweep runs: today at `at`'s time if still ahead, else tomorrow."""
+    candidate = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    return candidate if candidate > now else candidate + timedelta(days=1)

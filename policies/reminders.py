@@ -1,0 +1,299 @@
+"""What is due soon or overdue on a day, for everyone: the pure part of the reminder sweep.
+
+Storage supplies a `Snapshot`; this module applies each person's policy pack and returns
+`Reminder`s, each addressed to whoever owes the next step. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from policies.assignment import PackAssignment
+from policies.due import Due, NoRule, case_due, deadline_due, group_due, individual_due
+from policies.packs import PolicyPack
+from policies.vocabulary import CaseType, Risk, Role
+from storage.records import Case, Person, Session
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One thing one person should do; `key` is unique per (person, subject, due date)."""
+
+    to: str
+    kind: str
+    subject: str
+    case_ref: str | None
+    due: date
+    overdue: bool
+    text: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.to}|{self.kind}|{self.subject}|{self.due.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderSettings:
+    """How far ahead to remind, and when to escalate (None: the pack's own figure)."""
+
+    ahead_days: int = 5
+    escalate_after_days: int | None = None
+
+
+@dataclass
+class Snapshot:
+    """Everything the sweep reads, loaded once."""
+
+    people: Mapping[str, Person]
+    cases: Iterable[Case]
+    last_individual: Mapping[str, date]
+    last_case: Mapping[str, date]
+    last_group: Mapping[str, date]
+    open_records: list[Session]
+    cancellations: list[Session]
+    on_leave: set[str]
+
+
+@dataclass
+class Sweep:
+    """The reminders of one day, and what could not be computed (counted by reason)."""
+
+    reminders: list[Reminder] = field(default_factory=list)
+    problems: Counter[str] = field(default_factory=Counter)
+
+
+def compute(
+    snapshot: Snapshot, policies: PackAssignment, on: date, settings: ReminderSettings
+) -> Sweep:
+    """Every reminder due on `on`. People on leave on that day are not chased."""
+    sweep = Sweep()
+    day = _Day(on, settings, snapshot.people, policies, sweep)
+    for source in (
+        _individual(snapshot, day),
+        _cases(snapshot, day),
+        _groups(snapshot, day),
+        _records(snapshot, day),
+        _rebooks(snapshot, day),
+    ):
+        sweep.reminders.extend(r for r in source if r.to not in snapshot.on_leave)
+    return sweep
+
+
+@dataclass
+class _Day:
+    on: date
+    settings: ReminderSettings
+    people: Mapping[str, Person]
+    policies: PackAssignment
+    sweep: Sweep
+
+    def soon(self, due: Due) -> bool:
+        return due.due <= self.on + timedelta(days=self.settings.ahead_days)
+
+    def escalates(self, due: Due, pack: PolicyPack) -> bool:
+        limit = self.settings.escalate_after_days or pack.escalate_after_days
+        return (self.on - due.due).days > limit
+
+    def name(self, person_id: str | None) -> str:
+        person = self.people.get(person_id or "")
+        return person.name if person else (person_id or "unknown")
+
+    def manager_of(self, person_id: str | None) -> str | None:
+        person = self.people.get(person_id or "")
+        return person.supervisor_id if person else None
+
+
+def _when(due: Due, on: date) -> str:
+    text = f"{due.due:%a} {due.due.day} {due.due:%b %Y}"
+    return f"is overdue (it was due {text})" if due.overdue_on(on) else f"is due by {text}"
+
+
+def _escalation(
+    day: _Day, pack: PolicyPack, due: Due, about: str, owner: str | None, subject: str
+) -> Iterator[Reminder]:
+    """Tell the owner's own manager when something is overdue by more than the pack allows."""
+    manager = day.manager_of(owner)
+    if owner and manager and day.escalates(due, pack):
+        days = (day.on - due.due).days
+        text = f"Escalation: {about} (supervisor {day.name(owner)}) is {days} days overdue."
+        yield Reminder(manager, "escalation", subject, None, due.due, True, text)
+
+
+def _individual(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
+    for person in snapshot.people.values():
+        pack = day.policies.for_person(person)
+        try:
+            due = individual_due(
+                pack, Role(person.role), person.started_on, snapshot.last_individual.get(person.id)
+            )
+        except NoRule as exc:
+            day.sweep.problems[str(exc)] += 1
+            continue
+        if not day.soon(due):
+            continue
+        overdue, when = due.overdue_on(day.on), _when(due, day.on)
+        yield Reminder(
+            person.id,
+            "individual",
+            person.id,
+            None,
+            due.due,
+            overdue,
+            f"Your individual supervision {when}.",
+        )
+        if person.supervisor_id:
+            text = f"Individual supervision with {person.name} {when}."
+            yield Reminder(
+                person.supervisor_id, "individual", person.id, None, due.due, overdue, text
+            )
+            yield from _escalation(
+                day, pack, due, "individual supervision", person.supervisor_id, person.id
+            )
+
+
+def _cases(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
+    for case in snapshot.cases:
+        worker = snapshot.people.get(case.worker_id)
+        if worker is None or not worker.supervisor_id:
+            day.sweep.problems["cases whose worker or supervisor is unknown"] += 1
+            continue
+        pack = day.policies.for_person(worker)
+        try:
+            due = case_due(
+                pack,
+                CaseType(case.case_type),
+                Risk(case.risk),
+                case.allocated_on,
+                snapshot.last_case.get(case.ref),
+            )
+        except NoRule as exc:
+            day.sweep.problems[str(exc)] += 1
+            continue
+        if day.soon(due):
+            text = f"Case supervision for {case.ref} ({worker.name}) {_when(due, day.on)}."
+            yield Reminder(
+                worker.supervisor_id,
+                "case",
+                case.ref,
+                case.ref,
+                due.due,
+                due.overdue_on(day.on),
+                text,
+            )
+            yield from _escalation(
+                day, pack, due, f"case supervision for {case.ref}", worker.supervisor_id, case.ref
+            )
+
+
+def _groups(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
+    managers: dict[str, list[Person]] = {}
+    for person in snapshot.people.values():
+        if person.role == Role.TEAM_MANAGER:
+            managers.setdefault(person.team, []).append(person)
+    for team, team_managers in sorted(managers.items()):
+        pack = day.policies.packs[day.policies.team_pack_name(team)]
+        try:
+            last = snapshot.last_group.get(team)
+            due = (
+                group_due(pack, day.policies.service(team), last)
+                if last
+                else Due(day.on, "none", "")
+            )
+        except NoRule as exc:
+            day.sweep.problems[str(exc)] += 1
+            continue
+        if day.soon(due):
+            what = f"Group supervision for team {team}"
+            text = (
+                f"{what} {_when(due, day.on)}."
+                if last
+                else f"{what}: no group session is on record."
+            )
+            for manager in team_managers:
+                yield Reminder(
+                    manager.id, "group", team, None, due.due, due.overdue_on(day.on), text
+                )
+
+
+def _records(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
+    for session in snapshot.open_records:
+        supervisee = snapshot.people.get(session.supervisee_id or "")
+        if supervisee is None:
+            continue
+        pack = day.policies.for_person(supervisee)
+        subject = session.key
+        held = f"{session.kind} supervision of {session.date:%d %b %Y}"
+        try:
+            if session.recorded_on is None:
+                if session.kind not in pack.deadlines.record.kinds:
+                    continue
+                due = deadline_due(pack, "record", session.date)
+                if day.soon(due):
+                    text = f"The record of the {held} with {supervisee.name} {_when(due, day.on)} to be written up."
+                    yield Reminder(
+                        session.supervisor_id,
+                        "record",
+                        subject,
+                        session.case_ref,
+                        due.due,
+                        due.overdue_on(day.on),
+                        text,
+                    )
+                continue
+            if session.kind not in pack.deadlines.signoff.kinds:
+                continue
+            due = deadline_due(pack, "signoff", session.recorded_on)
+        except NoRule as exc:
+            day.sweep.problems[str(exc)] += 1
+            continue
+        yield from _signoff(day, session, supervisee, due, held)
+
+
+def _signoff(
+    day: _Day, session: Session, supervisee: Person, due: Due, held: str
+) -> Iterator[Reminder]:
+    if not due.overdue_on(day.on):
+        if day.soon(due):
+            text = (
+                f"Please agree or dispute the record of your {held}: sign-off {_when(due, day.on)}."
+            )
+            yield Reminder(
+                supervisee.id, "signoff", session.key, session.case_ref, due.due, False, text
+            )
+        return
+    # Central Bedfordshire (lines 321-323): after the window the record is taken as agreed and
+    # the supervisor closes it with a note; other packs with a window are treated the same.
+    text = f"The sign-off window for the record of the {held} with {supervisee.name} has passed: it is taken as agreed; close it with a note."
+    yield Reminder(
+        session.supervisor_id, "signoff-lapsed", session.key, session.case_ref, due.due, True, text
+    )
+
+
+def _rebooks(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
+    for session in snapshot.cancellations:
+        supervisee = snapshot.people.get(session.supervisee_id or "")
+        if supervisee is None:
+            continue
+        pack = day.policies.for_person(supervisee)
+        if session.kind not in pack.deadlines.rebook.kinds:
+            continue
+        try:
+            due = deadline_due(pack, "rebook", session.date)
+        except NoRule as exc:
+            day.sweep.problems[str(exc)] += 1
+            continue
+        if day.soon(due):
+            what = f"The {session.kind} supervision with {supervisee.name} cancelled on {session.date:%d %b %Y}"
+            text = f"{what} should be rebooked: it {_when(due, day.on)}."
+            yield Reminder(
+                session.supervisor_id,
+                "rebook",
+                session.key,
+                session.case_ref,
+                due.due,
+                due.overdue_on(day.on),
+                text,
+            )

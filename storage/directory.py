@@ -1,0 +1,249 @@
+"""People, cases, sessions and leave: imports (upserts) and the reads the reminder sweep needs.
+
+Reads return plain tuples and records in bulk: the sweep handles hundreds of thousands of
+rows, so nothing here builds ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, timedelta
+from itertools import islice
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, and_, delete, exists, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from storage.records import Case, Person, Session
+from storage.tables import CaseRow, ChatIdentityRow, LeaveRow, PersonRow, SessionRow
+
+BATCH = 5_000
+T = TypeVar("T")
+
+
+class DirectorySql:
+    """Directory queries on one open connection (inside the caller's transaction)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    # -- imports --------------------------------------------------------------------------
+
+    def upsert_people(self, people: Sequence[Person]) -> None:
+        rows = [_person_row(p) for p in people]
+        self._upsert(PersonRow.__table__, rows, ["id"])
+        ids = [p.id for p in people]
+        for chunk in _chunks(ids, BATCH):
+            self._db.execute(delete(ChatIdentityRow).where(ChatIdentityRow.person_id.in_(chunk)))
+        identities = [
+            {"channel": c, "channel_user_id": u, "person_id": p.id}
+            for p in people
+            for c, u in p.chat
+        ]
+        self._upsert(ChatIdentityRow.__table__, identities, ["channel", "channel_user_id"])
+
+    def upsert_cases(self, cases: Sequence[Case]) -> None:
+        rows = [
+            {
+                "ref": c.ref,
+                "worker_id": c.worker_id,
+                "case_type": c.case_type,
+                "risk": c.risk,
+                "allocated_on": c.allocated_on,
+            }
+            for c in cases
+        ]
+        self._upsert(CaseRow.__table__, rows, ["ref"])
+
+    def upsert_sessions(self, sessions: Iterable[Session]) -> None:
+        rows = [
+            {
+                "key": s.key,
+                "kind": s.kind,
+                "date": s.date,
+                "supervisee_id": s.supervisee_id,
+                "supervisor_id": s.supervisor_id,
+                "case_ref": s.case_ref,
+                "status": s.status,
+                "recorded_on": s.recorded_on,
+                "signed_off_on": s.signed_off_on,
+            }
+            for s in sessions
+        ]
+        self._upsert(SessionRow.__table__, rows, ["key"])
+
+    def add_leave(self, person_id: str, starts_on: date, ends_on: date) -> None:
+        self._db.execute(
+            insert(LeaveRow).values(person_id=person_id, starts_on=starts_on, ends_on=ends_on)
+        )
+
+    def existing(self, column: Any, values: Iterable[str]) -> set[str]:
+        """Which of `values` exist in `column` (e.g. PersonRow.id)."""
+        found: set[str] = set()
+        for chunk in _chunks(sorted(set(values)), BATCH):
+            found.update(self._db.scalars(select(column).where(column.in_(chunk))))
+        return found
+
+    def _upsert(self, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
+        if not rows:
+            return
+        dialect = postgresql if self._db.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(table)
+        updates = {c: statement.excluded[c] for c in rows[0] if c not in keys}
+        statement = statement.on_conflict_do_update(index_elements=keys, set_=updates)
+        for chunk in _chunks(rows, BATCH):
+            self._db.execute(statement, chunk)
+
+    # -- reads for the reminder sweep -------------------------------------------------------
+
+    def people(self) -> list[Person]:
+        rows = self._db.execute(select(PersonRow.__table__))
+        return [
+            Person(
+                r.id,
+                r.name,
+                r.role,
+                r.team,
+                r.policy,
+                r.supervisor_id,
+                r.started_on,
+                r.case_holding,
+            )
+            for r in rows
+        ]
+
+    def person(self, person_id: str) -> Person | None:
+        row = self._db.execute(
+            select(PersonRow.__table__).where(PersonRow.id == person_id)
+        ).one_or_none()
+        if row is None:
+            return None
+        chat = self._db.execute(
+            select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id).where(
+                ChatIdentityRow.person_id == person_id
+            )
+        )
+        return Person(
+            row.id,
+            row.name,
+            row.role,
+            row.team,
+            row.policy,
+            row.supervisor_id,
+            row.started_on,
+            row.case_holding,
+            tuple((c.channel, c.channel_user_id) for c in chat),
+        )
+
+    def person_for_chat(self, channel: str, channel_user_id: str) -> str | None:
+        return self._db.scalar(
+            select(ChatIdentityRow.person_id).where(
+                ChatIdentityRow.channel == channel,
+                ChatIdentityRow.channel_user_id == channel_user_id,
+            )
+        )
+
+    def cases(self) -> Iterator[Case]:
+        for r in self._db.execute(select(CaseRow.__table__)):
+            yield Case(r.ref, r.worker_id, r.case_type, r.risk, r.allocated_on)
+
+    def last_individual(self) -> dict[str, date]:
+        """The last held individual session per supervisee."""
+        return _pairs(
+            self._db.execute(
+                select(SessionRow.supervisee_id, func.max(SessionRow.date))
+                .where(SessionRow.kind == "individual", SessionRow.status == "held")
+                .group_by(SessionRow.supervisee_id)
+            )
+        )
+
+    def last_case(self) -> dict[str, date]:
+        """The last held case supervision per case reference."""
+        return _pairs(
+            self._db.execute(
+                select(SessionRow.case_ref, func.max(SessionRow.date))
+                .where(SessionRow.kind == "case", SessionRow.status == "held")
+                .group_by(SessionRow.case_ref)
+            )
+        )
+
+    def last_group(self) -> dict[str, date]:
+        """The last held group session per team (the team of whoever ran it)."""
+        return _pairs(
+            self._db.execute(
+                select(PersonRow.team, func.max(SessionRow.date))
+                .join(PersonRow, PersonRow.id == SessionRow.supervisor_id)
+                .where(SessionRow.kind == "group", SessionRow.status == "held")
+                .group_by(PersonRow.team)
+            )
+        )
+
+    def open_records(self) -> list[Session]:
+        """Held sessions whose record is not written up, or not yet signed off."""
+        query = select(SessionRow.__table__).where(
+            SessionRow.status == "held",
+            SessionRow.kind != "group",
+            (SessionRow.recorded_on.is_(None)) | (SessionRow.signed_off_on.is_(None)),
+        )
+        return [_session(r) for r in self._db.execute(query)]
+
+    def unrebooked_cancellations(self, since: date) -> list[Session]:
+        """Sessions cancelled since `since` with no later session of the same kind booked."""
+        later = aliased(SessionRow)
+        same = and_(
+            later.kind == SessionRow.kind,
+            later.supervisee_id == SessionRow.supervisee_id,
+            func.coalesce(later.case_ref, "") == func.coalesce(SessionRow.case_ref, ""),
+            later.date > SessionRow.date,
+        )
+        query = select(SessionRow.__table__).where(
+            SessionRow.status == "cancelled",
+            SessionRow.kind != "group",
+            SessionRow.date >= since,
+            ~exists().where(same),
+        )
+        return [_session(r) for r in self._db.execute(query)]
+
+    def on_leave(self, day: date) -> set[str]:
+        query = select(LeaveRow.person_id).where(LeaveRow.starts_on <= day, LeaveRow.ends_on >= day)
+        return set(self._db.scalars(query))
+
+
+def _pairs(rows: Any) -> dict[str, date]:
+    return {key: value for key, value in rows}
+
+
+def _person_row(p: Person) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "role": p.role,
+        "team": p.team,
+        "policy": p.policy,
+        "supervisor_id": p.supervisor_id,
+        "started_on": p.started_on,
+        "case_holding": p.case_holding,
+    }
+
+
+def _session(r: Any) -> Session:
+    return Session(
+        r.kind,
+        r.date,
+        r.supervisee_id,
+        r.supervisor_id,
+        r.case_ref,
+        r.status,
+        r.recorded_on,
+        r.signed_off_on,
+    )
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+REBOOK_LOOKBACK = timedelta(days=90)  # older cancellations are history, not a rebooking to chase
