@@ -2,100 +2,116 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.commands import CASE_REF
-from bot.imports import CHANNELS, FALSE, TRUE, Format, RowProblem, choice, day, refer, text
+from bot.imports import CHANNELS, FALSE, TRUE, Format, Row, RowProblem, choice, day, refer, text
 from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Case, Person, Session
 
 Refs = dict[str, dict[str, int]]
 
 
-def _person(row: dict[str, str], refs: Refs, line: int) -> Person:
-    person_id = text(row, "id")
-    refer(refs, "id", person_id, line)
-    supervisor = text(row, "supervisor_id", required=False)
-    if supervisor == person_id:
-        raise RowProblem("supervisor_id", "a person cannot supervise themselves")
-    case_holding = row["case_holding"].lower()
+def _person(values: dict[str, str], refs: Refs, line: int) -> Person:
+    row = Row(values)
+    person_id = row.read(text, "id")
+    supervisor = row.read(text, "supervisor_id", required=False)
+    if person_id and supervisor == person_id:
+        row.problem("supervisor_id", "a person cannot supervise themselves")
+    case_holding = values["case_holding"].lower()
     if case_holding not in TRUE | FALSE:
-        raise RowProblem("case_holding", f"{row['case_holding']!r} is not true or false")
-    started = day(row, "started_on")
-    assert started is not None
-    return Person(
+        row.problem("case_holding", f"{values['case_holding']!r} is not true or false")
+    policy = row.read(text, "policy", required=False)
+    person = Person(
         id=person_id,
-        name=text(row, "name"),
-        role=choice(row, "role", Role),
-        team=text(row, "team"),
-        policy=_policy(row, refs, line),
-        supervisor_id=refer(refs, "supervisor_id", supervisor, line) if supervisor else None,
-        started_on=started,
+        name=row.read(text, "name"),
+        role=row.read(choice, "role", Role),
+        team=row.read(text, "team"),
+        policy=policy or None,
+        supervisor_id=supervisor or None,
+        started_on=row.read(day, "started_on"),
         case_holding=case_holding in TRUE,
-        chat=_chat(row.get("chat", "")),
+        chat=row.read(_chat, "chat") or (),
     )
+    _refer_all(refs, line, id=person.id, supervisor_id=person.supervisor_id, policy=person.policy)
+    row.done()
+    return person
 
 
-def _policy(row: dict[str, str], refs: Refs, line: int) -> str | None:
-    name = text(row, "policy", required=False)
-    return refer(refs, "policy", name, line) if name else None
-
-
-def _chat(value: str) -> tuple[tuple[str, str], ...]:
+def _chat(values: dict[str, str], column: str) -> tuple[tuple[str, str], ...]:
     identities = []
-    for part in filter(None, (p.strip() for p in value.split(";"))):
+    for part in filter(None, (p.strip() for p in values.get(column, "").split(";"))):
         channel, _, user = part.partition(":")
         if channel not in CHANNELS or not user:
             raise RowProblem(
-                "chat",
+                column,
                 f"{part!r} is not CHANNEL:ID with CHANNEL one of {', '.join(sorted(CHANNELS))}",
             )
         identities.append((channel, user))
     return tuple(identities)
 
 
-def _case(row: dict[str, str], refs: Refs, line: int) -> Case:
-    ref = text(row, "ref", limit=40)
-    if not CASE_REF.fullmatch(ref):
-        raise RowProblem("ref", f"{ref!r} is not a case reference (letters, digits and - / _ .)")
-    allocated = day(row, "allocated_on")
-    assert allocated is not None
-    return Case(
-        ref=ref,
-        worker_id=refer(refs, "worker_id", text(row, "worker_id"), line),
-        case_type=choice(row, "case_type", CaseType),
-        risk=choice(row, "risk", Risk),
-        allocated_on=allocated,
+def _case_ref(values: dict[str, str], column: str, *, required: bool = True) -> str | None:
+    ref = text(values, column, required=required, limit=40)
+    if ref and not CASE_REF.fullmatch(ref):
+        raise RowProblem(column, f"{ref!r} is not a case reference (letters, digits and - / _ .)")
+    return ref or None
+
+
+def _case(values: dict[str, str], refs: Refs, line: int) -> Case:
+    row = Row(values)
+    case = Case(
+        ref=row.read(_case_ref, "ref"),
+        worker_id=row.read(text, "worker_id"),
+        case_type=row.read(choice, "case_type", CaseType),
+        risk=row.read(choice, "risk", Risk),
+        allocated_on=row.read(day, "allocated_on"),
     )
+    _refer_all(refs, line, worker_id=case.worker_id)
+    row.done()
+    return case
 
 
-def _session(row: dict[str, str], refs: Refs, line: int) -> Session:
-    kind = row.get("kind", "")
+def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
+    row = Row(values)
+    kind, status = values.get("kind", ""), values.get("status", "")
     if kind not in {"individual", "case", "group"}:
-        raise RowProblem("kind", f"{kind!r} is not individual, case or group")
-    status = row.get("status", "")
+        row.problem("kind", f"{kind!r} is not individual, case or group")
     if status not in {"held", "cancelled"}:
-        raise RowProblem("status", f"{status!r} is not held or cancelled")
-    case_ref = text(row, "case_ref", required=False, limit=40) or None
-    if (kind == "case") != (case_ref is not None):
-        raise RowProblem("case_ref", "is required for case sessions and must be empty otherwise")
-    supervisee = text(row, "supervisee_id", required=kind != "group") or None
-    held = day(row, "date")
-    assert held is not None
-    recorded, signed = (
-        day(row, "recorded_on", required=False),
-        day(row, "signed_off_on", required=False),
-    )
+        row.problem("status", f"{status!r} is not held or cancelled")
+    case_ref = row.read(_case_ref, "case_ref", required=False)
+    if kind in {"individual", "case", "group"} and (kind == "case") != (case_ref is not None):
+        row.problem("case_ref", "is required for case sessions and must be empty otherwise")
+    recorded = row.read(day, "recorded_on", required=False)
+    signed = row.read(day, "signed_off_on", required=False)
     if signed and not recorded:
-        raise RowProblem("signed_off_on", "a record cannot be signed off before it is written")
-    return Session(
+        row.problem("signed_off_on", "a record cannot be signed off before it is written")
+    session = Session(
         kind=kind,
-        date=held,
-        supervisee_id=refer(refs, "supervisee_id", supervisee, line) if supervisee else None,
-        supervisor_id=refer(refs, "supervisor_id", text(row, "supervisor_id"), line),
-        case_ref=refer(refs, "case_ref", case_ref, line) if case_ref else None,
+        date=row.read(day, "date"),
+        supervisee_id=row.read(text, "supervisee_id", required=kind != "group") or None,
+        supervisor_id=row.read(text, "supervisor_id"),
+        case_ref=case_ref,
         status=status,
         recorded_on=recorded,
         signed_off_on=signed,
     )
+    _refer_all(
+        refs,
+        line,
+        supervisee_id=session.supervisee_id,
+        supervisor_id=session.supervisor_id,
+        case_ref=case_ref,
+    )
+    row.done()
+    return session
+
+
+def _refer_all(refs: Refs, line: int, **values: Any) -> None:
+    """Note references to check against the database, even from rows with other problems."""
+    for column, value in values.items():
+        if value:
+            refer(refs, column, value, line)
 
 
 PEOPLE = Format(

@@ -27,6 +27,37 @@ class RowProblem(ValueError):
         self.column = column
 
 
+class RowProblems(ValueError):
+    """Every problem found in one row."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+class Row:
+    """One CSV row being read: each column reader's problem is kept, so all are reported."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+        self.problems: list[RowProblem] = []
+
+    def read(self, reader: Callable[..., Any], column: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return reader(self.values, column, *args, **kwargs)
+        except RowProblem as problem:
+            self.problems.append(problem)
+            return None
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(RowProblem(column, message))
+
+    def done(self) -> None:
+        """Raise every problem found, if any."""
+        if self.problems:
+            raise RowProblems(self.problems)
+
+
 @dataclass
 class Parsed(Generic[T]):
     """A file read through: the problems found and the references to check."""
@@ -100,8 +131,8 @@ def _one_row(
     clean = {k.strip(): (v or "").strip() for k, v in row.items()}
     try:
         record = fmt.parse(clean, result.references, line)
-    except RowProblem as problem:
-        result.problems.append(f"{path}:{line}: {problem}")
+    except RowProblems as problems:
+        result.problems.extend(f"{path}:{line}: {problem}" for problem in problems.problems)
         return
     if sink is not None:
         sink(record)

@@ -74,13 +74,17 @@ class Sweeper:
         return report
 
     async def dispatch(self, on: date, now: datetime, report: SweepReport) -> None:
-        """Send every unsent reminder as one digest per person, claiming rows first."""
+        """Send every unsent reminder as one digest per person, claiming rows first.
+
+        Rows that could not be delivered stay claimed until the run ends, so one run tries
+        each person once; then they are released for a later run.
+        """
         token = uuid.uuid4().hex
+        failed: list[str] = []
         while claimed := await self.store.run_sql(
             lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS)
         ):
             delivered: list[str] = []
-            failed: list[str] = []
             for person_id, items in by_person(claimed):
                 keys = [i.key for i in items]
                 if await self.notifier.deliver(person_id, self.digest(on, items)):
@@ -89,19 +93,17 @@ class Sweeper:
                 else:
                     failed += keys
                     report.unreachable.append(person_id)
-            await self.store.run_sql(
-                partial(_finish, token=token, delivered=delivered, failed=failed, now=now)
-            )
+            await self.store.run_sql(partial(_mark_sent, token=token, keys=delivered, now=now))
             report.sent_now.update(delivered)
-            if failed and not delivered:
-                break  # nobody reachable in this batch: leave the rest for a later run
+        await self.store.run_sql(partial(_release, token=token, keys=failed))
 
 
-def _finish(
-    tx: SqlTransaction, token: str, delivered: list[str], failed: list[str], now: datetime
-) -> None:
-    tx.outbox.mark_sent(token, delivered, now)
-    tx.outbox.release(token, failed)
+def _mark_sent(tx: SqlTransaction, *, token: str, keys: list[str], now: datetime) -> None:
+    tx.outbox.mark_sent(token, keys, now)
+
+
+def _release(tx: SqlTransaction, *, token: str, keys: list[str]) -> None:
+    tx.outbox.release(token, keys)
 
 
 def load_snapshot(tx: SqlTransaction, on: date) -> Snapshot:

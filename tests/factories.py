@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.bootstrap import build_assistant
 from bot.config import Config
@@ -13,6 +13,7 @@ from dialogs.definition import DialogSettings
 from dialogs.definitions import ALL_DIALOGS
 from dialogs.engine import DialogEngine, Turn
 from dialogs.messages import Inbound, Outbound
+from storage.records import Person, Session
 from storage.store import Store
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -75,3 +76,51 @@ async def chat(assistant: Assistant, lines: Iterable[str], person: str = PERSON)
     for line in lines:
         replies = await assistant.handle(inbound(line, person=person))
     return replies
+
+
+def person(
+    pid: str,
+    *,
+    role: str = "social_worker",
+    team: str = "Team A",
+    supervisor: str | None = "tm1",
+    started: str = "2020-01-01",
+    policy: str | None = None,
+    name: str | None = None,
+) -> Person:
+    return Person(
+        pid, name or pid.title(), role, team, policy, supervisor, date.fromisoformat(started), True
+    )
+
+
+def session(
+    kind: str,
+    held: str,
+    supervisee: str | None,
+    supervisor: str = "tm1",
+    *,
+    case_ref: str | None = None,
+    status: str = "held",
+    recorded: str | None = None,
+    signed: str | None = None,
+) -> Session:
+    return Session(
+        kind,
+        date.fromisoformat(held),
+        supervisee,
+        supervisor,
+        case_ref,
+        status,
+        date.fromisoformat(recorded) if recorded else None,
+        date.fromisoformat(signed) if signed else None,
+    )
+
+
+def a_team() -> list[Person]:
+    """A head of service, a team manager and two workers in Team A (Southwark by default)."""
+    return [
+        person("hos", role="team_manager", team="Leadership", supervisor=None, name="Hana Head"),
+        person("tm1", role="team_manager", supervisor="hos", name="Tom Manager"),
+        person("sw1", name="Sara Worker"),
+        person("sw2", name="Sam Worker"),
+    ]

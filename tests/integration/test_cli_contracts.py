@@ -1,0 +1,190 @@
+"""The command-line contracts, through the installed `sva` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from policies.packs import PACKS_DIR
+
+SVA = str(Path(sys.executable).with_name("sva"))
+
+
+def sva(
+    *args: str, stdin: str = "", cwd: Path, database_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SVA_DATABASE_URL"}
+    if database_url:
+        env["SVA_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [SVA, *args], input=stdin, capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
+
+
+def test_policy_due_answers_line_by_line_in_order_and_exits_1_on_any_error(tmp_path: Path) -> None:
+    queries = [
+        {
+            "policy": "southwark",
+            "on": "2026-11-23",
+            "subject": "case",
+            "case_type": "child_protection",
+            "risk": "standard",
+            "allocated": "2026-01-01",
+            "last": "2026-10-23",
+        },
+        "not json",
+        {
+            "policy": "somerset",
+            "on": "2026-11-23",
+            "subject": "group",
+            "service": "default",
+            "last": "2026-11-01",
+        },
+        {
+            "policy": "central-bedfordshire",
+            "on": "2026-12-01",
+            "subject": "signoff",
+            "sent": "2026-11-23",
+        },
+    ]
+    stdin = "".join((q if isinstance(q, str) else json.dumps(q)) + "\n" for q in queries)
+    result = sva("policy", "due", stdin=stdin, cwd=tmp_path)
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1
+    assert answers[0] == {
+        "due": "2026-11-23",
+        "overdue": False,
+        "rule": "southwark.case.child-protection",
+        "cite": "Standard 1, case supervision table (line 339): CP monthly",
+    }
+    assert answers[1]["error"].startswith("not valid JSON")
+    assert answers[2]["error"].startswith("somerset has no rule for group supervision")
+    assert answers[3] == {
+        "due": "2026-11-30",
+        "overdue": True,
+        "rule": "central-bedfordshire.deadlines.signoff",
+        "cite": answers[3]["cite"],
+    }
+
+
+def test_policy_due_exits_0_when_every_line_is_answered(tmp_path: Path) -> None:
+    query = {"policy": "manchester", "on": "2026-11-23", "subject": "record", "held": "2026-11-20"}
+    result = sva("policy", "due", stdin=json.dumps(query) + "\n", cwd=tmp_path)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["due"] == "2026-11-27"
+
+
+def test_policy_check_names_file_key_and_problem(tmp_path: Path) -> None:
+    packs = tmp_path / "packs"
+    shutil.copytree(PACKS_DIR, packs)
+    bexley = (packs / "bexley.toml").read_text()
+    (packs / "bexley.toml").write_text(
+        bexley.replace('every = "4 weeks"', 'every = "now and then"', 1)
+    )
+    manchester = (packs / "manchester.toml").read_text()
+    (packs / "manchester.toml").write_text(
+        manchester.replace('roles = ["business_support"]', "roles = []", 1)
+    )
+    somerset = (packs / "somerset.toml").read_text()
+    (packs / "somerset.toml").write_text(
+        somerset.replace('roles = ["student", "business_support"]', 'roles = ["student"]', 1)
+    )
+    result = sva("policy", "check", "--directory", str(packs), cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        f"{packs / 'bexley.toml'}: individual.0.phases.2.every: 'now and then' is not an interval"
+        in result.stderr
+    )
+    assert (
+        f"{packs / 'manchester.toml'}: individual.2.roles: Tuple should have at least 1 item after validation, not 0"
+        in result.stderr
+    )
+    assert (
+        f'{packs / "somerset.toml"}: (top level): individual: roles not covered (add a rule or none = "why"): business_support'
+        in result.stderr
+    )
+    assert "ok\tsouthwark.toml" in result.stdout
+
+
+def test_policy_list_and_show(tmp_path: Path) -> None:
+    assert (
+        sva("policy", "list", cwd=tmp_path).stdout.splitlines()[0]
+        == "bexley\tBexley\tbexley-supervision-policy.txt"
+    )
+    shown = sva("policy", "show", "central-bedfordshire", cwd=tmp_path).stdout
+    assert "[looked-after] child_in_care: every 2 months; high risk 1 month" in shown
+    assert "reading: Standard risk reads the 6-weekly-visits row" in shown
+
+
+def test_import_then_remind_json_marks_only_what_this_run_sent(
+    tmp_path: Path, database_url: str
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team A,,,2018-01-01,false,console:tom\n"
+        "sw1,Sara,social_worker,Team A,,tm1,2020-01-01,true,console:sara\n"
+    )
+    (tmp_path / "sessions.csv").write_text(
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\nindividual,2026-10-26,sw1,tm1,,held\nindividual,2026-11-02,tm1,tm1,,held\ngroup,2026-11-20,,tm1,,held\n"
+    )
+    assert (
+        sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url).returncode
+        == 0
+    )
+    imported = sva("import", "sessions", "sessions.csv", cwd=tmp_path, database_url=database_url)
+    assert imported.stdout.strip() == "imported 3 sessions row(s) from sessions.csv"
+    dry = sva(
+        "remind",
+        "--on",
+        "2026-11-23",
+        "--dry-run",
+        "--json",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    lines = [json.loads(line) for line in dry.stdout.splitlines()]
+    assert lines == [
+        {
+            "to": "sw1",
+            "kind": "individual",
+            "case_ref": None,
+            "due": "2026-11-26",
+            "key": "sw1|individual|sw1|2026-11-26",
+            "sent": False,
+        },
+        {
+            "to": "tm1",
+            "kind": "individual",
+            "case_ref": None,
+            "due": "2026-11-26",
+            "key": "tm1|individual|sw1|2026-11-26",
+            "sent": False,
+        },
+    ]
+    first = sva("remind", "--on", "2026-11-23", "--json", cwd=tmp_path, database_url=database_url)
+    assert [json.loads(line)["sent"] for line in first.stdout.splitlines()] == [True, True]
+    second = sva("remind", "--on", "2026-11-23", "--json", cwd=tmp_path, database_url=database_url)
+    assert [json.loads(line)["sent"] for line in second.stdout.splitlines()] == [False, False]
+    log = (tmp_path / "sva-reminders.log").read_text()
+    assert (
+        log.count("=== to ") == 2
+        and "Individual supervision with Sara is due by Thu 26 Nov 2026." in log
+    )
+
+
+def test_import_problems_go_to_stderr_and_exit_1(tmp_path: Path, database_url: str) -> None:
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nCR-1,nobody,child_protection,extreme,2026-13-01\n"
+    )
+    result = sva("import", "cases", "cases.csv", cwd=tmp_path, database_url=database_url)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "cases.csv:2: risk: 'extreme' is not one of standard, high",
+        "cases.csv:2: allocated_on: '2026-13-01' is not a date (YYYY-MM-DD)",
+        "cases.csv:2: worker_id: no person (import people first) with id 'nobody'",
+        "3 problem(s): nothing was imported",
+    ]

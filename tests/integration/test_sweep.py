@@ -1,0 +1,172 @@
+"""The reminder sweep on SQLite and PostgreSQL: outbox, digests, exactly-once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+from bot.bootstrap import build_sweeper
+from bot.config import Config
+from bot.reminders import Sweeper, load_snapshot
+from policies.reminders import compute
+from storage.db import create_engine
+from storage.records import Case, OutboxItem
+from storage.sql import SqlStore
+from tests.factories import a_team, session
+
+MONDAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+
+
+class RecordingNotifier:
+    """A fake channel: records every digest; people in `unreachable` cannot be reached."""
+
+    def __init__(self, unreachable: set[str] | None = None) -> None:
+        self.delivered: list[tuple[str, str]] = []
+        self.unreachable = unreachable or set()
+
+    async def deliver(self, person_id: str, text: str) -> bool:
+        if person_id in self.unreachable:
+            return False
+        self.delivered.append((person_id, text))
+        return True
+
+
+async def seed(store: SqlStore) -> None:
+    def load(tx: object) -> None:
+        directory = tx.directory  # type: ignore[attr-defined]
+        directory.upsert_people(a_team())
+        directory.upsert_cases(
+            [Case("CR-1", "sw1", "child_protection", "standard", date(2026, 1, 1))]
+        )
+        directory.upsert_sessions(
+            [
+                session("individual", "2026-09-01", "sw1"),  # long overdue: escalates
+                session("individual", "2026-10-26", "sw2"),  # due 26 Nov
+                session("case", "2026-10-20", "sw1", case_ref="CR-1"),  # due 20 Nov
+                session("group", "2026-11-09", None),  # fortnightly: due 23 Nov
+            ]
+        )
+
+    await store.run_sql(load)
+
+
+def sweeper(store: SqlStore, notifier: RecordingNotifier) -> Sweeper:
+    return build_sweeper(Config(), store, notifier)
+
+
+async def test_a_sweep_sends_one_digest_per_person_and_a_second_sweep_sends_nothing(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    notifier = RecordingNotifier()
+    first = await sweeper(sql_store, notifier).sweep(MONDAY, NOW)
+    assert first.sent_now == {r.key for r in first.reminders} and first.sent_before == set()
+    people = [p for p, _ in notifier.delivered]
+    assert sorted(people) == sorted(set(people)) == ["hos", "sw1", "sw2", "tm1"]
+    tom = dict(notifier.delivered)["tm1"]
+    assert tom.startswith("Supervision reminders for Monday 23 November 2026:")
+    assert "Case supervision for CR-1 (Sara Worker) is overdue" in tom
+    second = await sweeper(sql_store, notifier).sweep(MONDAY, NOW)
+    assert second.sent_now == set() and second.sent_before == first.sent_now
+    assert len(notifier.delivered) == 4
+
+
+async def test_two_sweeps_at_once_on_two_machines_send_each_reminder_once(
+    database_url: str,
+) -> None:
+    stores = [SqlStore(engine=create_engine(database_url)) for _ in range(2)]
+    try:
+        await seed(stores[0])
+        notifiers = [RecordingNotifier(), RecordingNotifier()]
+        reports = await asyncio.gather(
+            *(sweeper(s, n).sweep(MONDAY, NOW) for s, n in zip(stores, notifiers, strict=True))
+        )
+        sent = [key for report in reports for key in report.sent_now]
+        assert len(sent) == len(set(sent)) == len(reports[0].reminders)
+        digests = Counter(person for n in notifiers for person, _ in n.delivered)
+        assert set(digests) == {"hos", "sw1", "sw2", "tm1"}
+        lines = sum(text.count("\n- ") for n in notifiers for _, text in n.delivered)
+        assert lines == len(sent)
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_many_concurrent_sweeps_still_send_each_reminder_once(database_url: str) -> None:
+    stores = [SqlStore(engine=create_engine(database_url)) for _ in range(4)]
+    try:
+        await seed(stores[0])
+        notifier = RecordingNotifier()
+        reports = await asyncio.gather(*(sweeper(s, notifier).sweep(MONDAY, NOW) for s in stores))
+        lines = sum(text.count("\n- ") for _, text in notifier.delivered)
+        assert lines == len(reports[0].reminders) == len({k for r in reports for k in r.sent_now})
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_a_dry_run_writes_and_sends_nothing(sql_store: SqlStore) -> None:
+    await seed(sql_store)
+    notifier = RecordingNotifier()
+    report = await sweeper(sql_store, notifier).sweep(MONDAY, NOW, dry_run=True)
+    assert report.reminders and report.sent_now == set() and notifier.delivered == []
+    later = await sweeper(sql_store, notifier).sweep(MONDAY, NOW)
+    assert later.sent_before == set()
+
+
+async def test_nothing_on_a_weekend_or_a_bank_holiday(sql_store: SqlStore) -> None:
+    await seed(sql_store)
+    notifier = RecordingNotifier()
+    for day in (date(2026, 11, 22), date(2026, 12, 28)):
+        report = await sweeper(sql_store, notifier).sweep(day, NOW)
+        assert report.quiet and report.reminders == []
+    assert notifier.delivered == []
+
+
+async def test_people_on_leave_are_not_chased(sql_store: SqlStore) -> None:
+    await seed(sql_store)
+    await sql_store.run_sql(
+        lambda tx: tx.directory.add_leave("sw1", date(2026, 11, 16), date(2026, 11, 27))
+    )
+    notifier = RecordingNotifier()
+    report = await sweeper(sql_store, notifier).sweep(MONDAY, NOW)
+    assert "sw1" not in {r.to for r in report.reminders}
+    assert "tm1" in {r.to for r in report.reminders}
+
+
+async def test_an_unreachable_person_is_reported_and_sent_to_once_reachable(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    first = await sweeper(sql_store, RecordingNotifier(unreachable={"sw2"})).sweep(MONDAY, NOW)
+    assert first.unreachable == ["sw2"]
+    notifier = RecordingNotifier()
+    await sweeper(sql_store, notifier).sweep(MONDAY, NOW + timedelta(hours=1))
+    assert [p for p, _ in notifier.delivered] == ["sw2"]
+
+
+async def test_rows_claimed_by_a_crashed_dispatcher_are_sent_after_the_lease(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    items = await _enqueue_and_crash(sweeper(sql_store, RecordingNotifier()))
+    assert items
+    notifier = RecordingNotifier()
+    soon = await sweeper(sql_store, notifier).sweep(MONDAY, NOW + timedelta(minutes=5))
+    assert not soon.sent_now & items
+    later = await sweeper(sql_store, notifier).sweep(MONDAY, NOW + timedelta(minutes=20))
+    assert items <= later.sent_now
+
+
+async def _enqueue_and_crash(s: Sweeper) -> set[str]:
+    """Enqueue the day's reminders and claim them all, as a dispatcher that then died."""
+    snapshot = await s.store.run_sql(lambda tx: load_snapshot(tx, MONDAY))
+    reminders = compute(snapshot, s.assignment, MONDAY, s.settings).reminders
+    items = [OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in reminders]
+    await s.store.run_sql(lambda tx: tx.outbox.enqueue(items, MONDAY))
+    claimed = await s.store.run_sql(
+        lambda tx: tx.outbox.claim("dead", NOW, timedelta(minutes=15), 10_000)
+    )
+    return {i.key for i in claimed}

@@ -1,0 +1,160 @@
+"""The reminder rules on small, hand-made snapshots (no database)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from policies.assignment import PackAssignment, TeamSettings
+from policies.packs import load_packs
+from policies.reminders import Reminder, ReminderSettings, Snapshot, compute
+from policies.vocabulary import Service
+from storage.records import Case, Person, Session
+from tests.factories import a_team, person, session
+
+PACKS = load_packs()
+MONDAY = date(2026, 11, 23)
+
+
+def sweep(
+    people: list[Person],
+    *,
+    cases: Iterable[Case] = (),
+    last_individual: dict[str, date] | None = None,
+    last_case: dict[str, date] | None = None,
+    last_group: dict[str, date] | None = None,
+    records: list[Session] | None = None,
+    cancellations: list[Session] | None = None,
+    on_leave: set[str] | None = None,
+    default: str = "southwark",
+    teams: dict[str, TeamSettings] | None = None,
+    settings: ReminderSettings | None = None,
+) -> list[Reminder]:
+    snapshot = Snapshot(
+        people={p.id: p for p in people},
+        cases=list(cases),
+        last_individual={p.id: date(2026, 11, 20) for p in people} | (last_individual or {}),
+        last_case=last_case or {},
+        last_group=last_group
+        if last_group is not None
+        else {"Team A": date(2026, 11, 20), "Leadership": date(2026, 11, 20)},
+        open_records=records or [],
+        cancellations=cancellations or [],
+        on_leave=on_leave or set(),
+    )
+    assignment = PackAssignment(packs=PACKS, default=default, teams=teams or {})
+    return compute(
+        snapshot, assignment, MONDAY, settings or ReminderSettings(ahead_days=5)
+    ).reminders
+
+
+def kinds_to(reminders: list[Reminder], who: str) -> list[tuple[str, str]]:
+    return sorted((r.kind, r.subject) for r in reminders if r.to == who)
+
+
+def test_individual_supervision_due_soon_goes_to_the_supervisee_and_the_supervisor() -> None:
+    reminders = sweep(a_team(), last_individual={"sw1": date(2026, 10, 27)})  # monthly: due 27 Nov
+    assert kinds_to(reminders, "sw1") == [("individual", "sw1")]
+    assert ("individual", "sw1") in kinds_to(reminders, "tm1")
+    mine = next(r for r in reminders if r.to == "sw1")
+    assert mine.due == date(2026, 11, 27) and not mine.overdue
+    assert mine.text == "Your individual supervision is due by Fri 27 Nov 2026."
+
+
+def test_nothing_is_sent_for_what_is_not_yet_due() -> None:
+    reminders = sweep(
+        a_team(), last_individual={"sw1": date(2026, 11, 20), "sw2": date(2026, 11, 20)}
+    )
+    assert kinds_to(reminders, "sw1") == []
+
+
+def test_overdue_beyond_the_packs_limit_escalates_to_the_supervisors_manager() -> None:
+    reminders = sweep(
+        a_team(), last_individual={"sw1": date(2026, 9, 1)}
+    )  # due 1 Oct: 53 days late
+    escalation = [r for r in reminders if r.kind == "escalation"]
+    assert [(r.to, r.subject) for r in escalation] == [("hos", "sw1")]
+    assert "53 days overdue" in escalation[0].text
+
+
+def test_case_supervision_goes_to_the_supervisor_naming_the_case() -> None:
+    cases = [Case("CR-1", "sw1", "child_protection", "standard", date(2026, 1, 1))]
+    reminders = sweep(a_team(), cases=cases, last_case={"CR-1": date(2026, 10, 24)})
+    [reminder] = [r for r in reminders if r.kind == "case"]
+    assert (reminder.to, reminder.case_ref, reminder.due) == ("tm1", "CR-1", date(2026, 11, 24))
+    assert "CR-1 (Sara Worker)" in reminder.text
+
+
+def test_a_case_in_a_pack_without_a_rule_is_counted_not_guessed() -> None:
+    cases = [Case("CR-9", "sw1", "child_protection", "standard", date(2026, 1, 1))]
+    snapshot_people = [*a_team()[:2], person("sw1", policy="somerset")]
+    reminders = sweep(snapshot_people, cases=cases)
+    assert [r for r in reminders if r.kind == "case"] == []
+
+
+def test_people_on_leave_are_not_chased_but_others_are() -> None:
+    reminders = sweep(a_team(), last_individual={"sw1": date(2026, 10, 1)}, on_leave={"sw1"})
+    assert kinds_to(reminders, "sw1") == []
+    assert ("individual", "sw1") in kinds_to(reminders, "tm1")
+
+
+def test_group_supervision_goes_to_the_team_manager_at_the_teams_service_frequency() -> None:
+    teams = {"Team A": TeamSettings(service=Service.FAMILY_EARLY_HELP)}
+    reminders = sweep(
+        a_team(), last_group={"Team A": date(2026, 11, 16)}, teams=teams
+    )  # weekly in FEH
+    [group] = [r for r in reminders if r.kind == "group" and r.subject == "Team A"]
+    assert (group.to, group.due) == ("tm1", date(2026, 11, 23))
+
+
+def test_a_team_with_no_group_session_on_record_is_told_so() -> None:
+    reminders = sweep(a_team(), last_group={"Leadership": date(2026, 11, 20)})
+    [group] = [r for r in reminders if r.kind == "group"]
+    assert "no group session is on record" in group.text
+
+
+def test_a_case_record_not_written_up_goes_to_the_supervisor() -> None:
+    records = [session("case", "2026-11-20", "sw1", case_ref="CR-1")]  # Southwark: next working day
+    [reminder] = [r for r in sweep(a_team(), records=records) if r.kind == "record"]
+    assert (reminder.to, reminder.due, reminder.overdue) == ("tm1", date(2026, 11, 23), False)
+
+
+def test_southwark_sets_no_deadline_for_personal_records() -> None:
+    records = [session("individual", "2026-11-20", "sw1")]
+    assert [r for r in sweep(a_team(), records=records) if r.kind == "record"] == []
+
+
+def test_central_bedfordshire_sign_off_goes_to_the_supervisee_then_lapses_to_the_supervisor() -> (
+    None
+):
+    team = [*a_team()[:2], person("sw1", policy="central-bedfordshire")]
+    pending = [session("case", "2026-11-16", "sw1", case_ref="CR-1", recorded="2026-11-18")]
+    [ask] = [r for r in sweep(team, records=pending) if r.kind.startswith("signoff")]
+    assert (ask.to, ask.kind, ask.due) == ("sw1", "signoff", date(2026, 11, 25))
+    lapsed = [session("case", "2026-11-09", "sw1", case_ref="CR-1", recorded="2026-11-10")]
+    [close] = [r for r in sweep(team, records=lapsed) if r.kind.startswith("signoff")]
+    assert (close.to, close.kind) == ("tm1", "signoff-lapsed")
+    assert "taken as agreed" in close.text
+
+
+def test_central_bedfordshire_cancelled_case_supervision_is_rebooked_within_5_working_days() -> (
+    None
+):
+    team = [*a_team()[:2], person("sw1", policy="central-bedfordshire")]
+    cancelled = [session("case", "2026-11-19", "sw1", case_ref="CR-1", status="cancelled")]
+    [rebook] = [r for r in sweep(team, cancellations=cancelled) if r.kind == "rebook"]
+    assert (rebook.to, rebook.due) == ("tm1", date(2026, 11, 26))
+
+
+def test_the_team_pack_applies_when_the_person_has_none() -> None:
+    teams = {"Team A": TeamSettings(policy="somerset")}
+    reminders = sweep(a_team(), last_individual={"sw1": date(2026, 9, 15)}, teams=teams)
+    [mine] = [r for r in reminders if r.to == "sw1"]
+    assert mine.due == date(2026, 10, 31)  # Somerset: by the end of the next calendar month
+
+
+def test_keys_are_unique_per_person_subject_and_due_date() -> None:
+    reminders = sweep(a_team(), last_individual={"sw1": date(2026, 9, 1), "sw2": date(2026, 9, 1)})
+    keys = [r.key for r in reminders]
+    assert len(keys) == len(set(keys))
+    assert "tm1|individual|sw1|2026-10-01" in keys
