@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -24,9 +23,7 @@ class ConsoleNotifier:
         entry = (
             f"=== to {person_id} at {datetime.now().isoformat(timespec='seconds')} ===\n{text}\n\n"
         )
-        await asyncio.to_thread(self._append, entry)
-        return True
-
-    def _append(self, entry: str) -> None:
+        # A local append takes microseconds: cheaper than a thread hop per digest.
         with self._log.open("a", encoding="utf-8") as log:
             log.write(entry)
+        return True

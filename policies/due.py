@@ -59,23 +59,47 @@ def _phase(rule: IndividualRule, started: date, last: date | None) -> tuple[int,
     return len(rule.phases) - 1, rule.phases[-1].every
 
 
+@dataclass(frozen=True, slots=True)
+class CaseSchedule:
+    """A case type's rule in one pack, resolved once and applied to many cases."""
+
+    every: Interval
+    rule: str
+    cite: str
+    first: Interval | None
+    first_rule: str
+    first_cite: str
+
+    def due(self, allocated: date, last: date | None) -> Due:
+        if last is None and self.first is not None:
+            return Due(self.first.after(allocated), self.first_rule, self.first_cite)
+        return Due(self.every.after(last or allocated), self.rule, self.cite)
+
+
+def case_schedule(pack: PolicyPack, case_type: CaseType, risk: Risk) -> CaseSchedule:
+    """The rule for a case type and risk, including the first discussion after allocation."""
+    rule = _required(
+        pack, pack.case_rule(case_type), f"case supervision of {case_type.value} cases"
+    )
+    every, suffix = (rule.high, ".high") if risk is Risk.HIGH and rule.high else (rule.every, "")
+    assert every is not None
+    first = pack.deadlines.first_case_discussion
+    name = f"{pack.name}.case.{rule.id}{suffix}"
+    return CaseSchedule(
+        every,
+        name,
+        rule.cite,
+        first.within,
+        f"{pack.name}.deadlines.first_case_discussion",
+        first.cite,
+    )
+
+
 def case_due(
     pack: PolicyPack, case_type: CaseType, risk: Risk, allocated: date, last: date | None
 ) -> Due:
     """When a case's next case supervision is due."""
-    rule = _required(
-        pack, pack.case_rule(case_type), f"case supervision of {case_type.value} cases"
-    )
-    first = pack.deadlines.first_case_discussion
-    if last is None and first.within is not None:
-        return Due(
-            first.within.after(allocated),
-            f"{pack.name}.deadlines.first_case_discussion",
-            first.cite,
-        )
-    every, suffix = (rule.high, ".high") if risk is Risk.HIGH and rule.high else (rule.every, "")
-    assert every is not None
-    return Due(every.after(last or allocated), f"{pack.name}.case.{rule.id}{suffix}", rule.cite)
+    return case_schedule(pack, case_type, risk).due(allocated, last)
 
 
 def group_due(pack: PolicyPack, service: Service, last: date) -> Due:

@@ -73,6 +73,18 @@ class Interval:
             return end_of_month(add_months(start.replace(day=1), self.count))
         return add_working_days(start, self.count)
 
+    @property
+    def min_days(self) -> int:
+        """The fewest calendar days this interval can span (months count as 28 days)."""
+        per_unit = {
+            Unit.DAYS: 1,
+            Unit.WEEKS: 7,
+            Unit.MONTHS: 28,
+            Unit.CALENDAR_MONTHS: 28,
+            Unit.WORKING_DAYS: 1,
+        }
+        return self.count * per_unit[self.unit]
+
     def __str__(self) -> str:
         return f"{self.count} {self.unit.value}{'s' if self.count != 1 else ''}"
 
@@ -94,6 +106,7 @@ def bank_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv="ENG")
 
 
+@lru_cache(maxsize=4096)  # the sweep asks about the same few weeks of days many times
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not a bank holiday in England and Wales."""
     return day.weekday() < 5 and day not in bank_holidays()

@@ -10,9 +10,18 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from policies.assignment import PackAssignment
-from policies.due import Due, NoRule, case_due, deadline_due, group_due, individual_due
+from policies.due import (
+    CaseSchedule,
+    Due,
+    NoRule,
+    case_schedule,
+    deadline_due,
+    group_due,
+    individual_due,
+)
 from policies.packs import PolicyPack
 from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Case, Person, Session
@@ -32,7 +41,7 @@ class Reminder:
 
     @property
     def key(self) -> str:
-        return f"{self.to}|{self.kind}|{self.subject}|{self.due.isoformat()}"
+        return f"{self.to}|{self.kind}|{self.subject}|{_iso(self.due)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +57,8 @@ class Snapshot:
     """Everything the sweep reads, loaded once."""
 
     people: Mapping[str, Person]
-    cases: Iterable[Case]
+    cases: Iterable[tuple[Case, date | None]]  # each open case with its last held supervision
     last_individual: Mapping[str, date]
-    last_case: Mapping[str, date]
     last_group: Mapping[str, date]
     open_records: list[Session]
     cancellations: list[Session]
@@ -63,6 +71,16 @@ class Sweep:
 
     reminders: list[Reminder] = field(default_factory=list)
     problems: Counter[str] = field(default_factory=Counter)
+
+
+def case_horizon(packs: Iterable[PolicyPack], on: date, settings: ReminderSettings) -> date:
+    """A day such that no case last supervised on or after it can be due soon, so the sweep
+    need not load those cases. Derived from the shortest case interval in any pack."""
+    intervals = [
+        i for pack in packs for rule in pack.case for i in (rule.every, rule.high) if i is not None
+    ]
+    shortest = min((i.min_days for i in intervals), default=0)
+    return on + timedelta(days=settings.ahead_days) - timedelta(days=shortest)
 
 
 def compute(
@@ -107,8 +125,18 @@ class _Day:
 
 
 def _when(due: Due, on: date) -> str:
-    text = f"{due.due:%a} {due.due.day} {due.due:%b %Y}"
+    text = _day_name(due.due)
     return f"is overdue (it was due {text})" if due.overdue_on(on) else f"is due by {text}"
+
+
+@lru_cache(maxsize=4096)
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+@lru_cache(maxsize=4096)  # strftime is slow, and a sweep names the same few hundred days
+def _day_name(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def _escalation(
@@ -155,24 +183,25 @@ def _individual(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
 
 
 def _cases(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
-    for case in snapshot.cases:
+    schedules: dict[
+        tuple[str, str, str], CaseSchedule | NoRule
+    ] = {}  # resolved once per kind of case
+    horizon = day.on + timedelta(days=day.settings.ahead_days)
+    for case, last in snapshot.cases:
         worker = snapshot.people.get(case.worker_id)
         if worker is None or not worker.supervisor_id:
             day.sweep.problems["cases whose worker or supervisor is unknown"] += 1
             continue
         pack = day.policies.for_person(worker)
-        try:
-            due = case_due(
-                pack,
-                CaseType(case.case_type),
-                Risk(case.risk),
-                case.allocated_on,
-                snapshot.last_case.get(case.ref),
-            )
-        except NoRule as exc:
-            day.sweep.problems[str(exc)] += 1
+        schedule = schedules.get((pack.name, case.case_type, case.risk))
+        if schedule is None:
+            schedule = _schedule(pack, case.case_type, case.risk)
+            schedules[(pack.name, case.case_type, case.risk)] = schedule
+        if isinstance(schedule, NoRule):
+            day.sweep.problems[str(schedule)] += 1
             continue
-        if day.soon(due):
+        due = schedule.due(case.allocated_on, last)
+        if due.due <= horizon:
             text = f"Case supervision for {case.ref} ({worker.name}) {_when(due, day.on)}."
             yield Reminder(
                 worker.supervisor_id,
@@ -186,6 +215,13 @@ def _cases(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
             yield from _escalation(
                 day, pack, due, f"case supervision for {case.ref}", worker.supervisor_id, case.ref
             )
+
+
+def _schedule(pack: PolicyPack, case_type: str, risk: str) -> CaseSchedule | NoRule:
+    try:
+        return case_schedule(pack, CaseType(case_type), Risk(risk))
+    except NoRule as exc:
+        return exc
 
 
 def _groups(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:

@@ -11,14 +11,39 @@ from datetime import date, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, select
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from storage.records import Case, Person, Session
-from storage.tables import CaseRow, ChatIdentityRow, LeaveRow, PersonRow, SessionRow
+from storage.tables import (
+    CANCELLED,
+    OPEN_RECORD,
+    CaseRow,
+    ChatIdentityRow,
+    LeaveRow,
+    PersonRow,
+    SessionRow,
+)
 
 BATCH = 5_000
+SESSION_COLUMNS = (
+    SessionRow.kind,
+    SessionRow.date,
+    SessionRow.supervisee_id,
+    SessionRow.supervisor_id,
+    SessionRow.case_ref,
+    SessionRow.status,
+    SessionRow.recorded_on,
+    SessionRow.signed_off_on,
+)
+CASE_COLUMNS = (
+    CaseRow.ref,
+    CaseRow.worker_id,
+    CaseRow.case_type,
+    CaseRow.risk,
+    CaseRow.allocated_on,
+)
 T = TypeVar("T")
 
 
@@ -98,7 +123,7 @@ class DirectorySql:
     # -- reads for the reminder sweep -------------------------------------------------------
 
     def people(self) -> list[Person]:
-        rows = self._db.execute(select(PersonRow.__table__))
+        rows = self._db.execute(select(PersonRow.__table__)).all()
         return [
             Person(
                 r.id,
@@ -145,8 +170,30 @@ class DirectorySql:
         )
 
     def cases(self) -> Iterator[Case]:
-        for r in self._db.execute(select(CaseRow.__table__)):
-            yield Case(r.ref, r.worker_id, r.case_type, r.risk, r.allocated_on)
+        for ref, worker, case_type, risk, allocated in self._db.execute(
+            select(*CASE_COLUMNS)
+        ).all():
+            yield Case(ref, worker, case_type, risk, allocated)
+
+    def cases_with_last_session(self, held_before: date) -> list[tuple[Case, date | None]]:
+        """Open cases with their last held case supervision, leaving out cases supervised on
+        or after `held_before` (the sweep passes a day before which nothing can fall due)."""
+        last = (
+            select(SessionRow.case_ref, func.max(SessionRow.date).label("last"))
+            .where(SessionRow.kind == "case", SessionRow.status == "held")
+            .group_by(SessionRow.case_ref)
+            .subquery()
+        )
+        query = (
+            select(*CASE_COLUMNS, last.c.last)
+            .outerjoin(last, last.c.case_ref == CaseRow.ref)
+            .where(or_(last.c.last.is_(None), last.c.last < held_before))
+        )
+        rows = self._db.execute(query).all()  # one fetchall: far faster than row by row
+        return [
+            (Case(ref, worker, kind, risk, allocated), held)
+            for ref, worker, kind, risk, allocated, held in rows
+        ]
 
     def last_individual(self) -> dict[str, date]:
         """The last held individual session per supervisee."""
@@ -155,16 +202,6 @@ class DirectorySql:
                 select(SessionRow.supervisee_id, func.max(SessionRow.date))
                 .where(SessionRow.kind == "individual", SessionRow.status == "held")
                 .group_by(SessionRow.supervisee_id)
-            )
-        )
-
-    def last_case(self) -> dict[str, date]:
-        """The last held case supervision per case reference."""
-        return _pairs(
-            self._db.execute(
-                select(SessionRow.case_ref, func.max(SessionRow.date))
-                .where(SessionRow.kind == "case", SessionRow.status == "held")
-                .group_by(SessionRow.case_ref)
             )
         )
 
@@ -181,29 +218,30 @@ class DirectorySql:
 
     def open_records(self) -> list[Session]:
         """Held sessions whose record is not written up, or not yet signed off."""
-        query = select(SessionRow.__table__).where(
-            SessionRow.status == "held",
-            SessionRow.kind != "group",
-            (SessionRow.recorded_on.is_(None)) | (SessionRow.signed_off_on.is_(None)),
+        query = select(*SESSION_COLUMNS).where(
+            SessionRow.status == "held", SessionRow.kind != "group", text(f"({OPEN_RECORD})")
         )
-        return [_session(r) for r in self._db.execute(query)]
+        return [Session(*row) for row in self._db.execute(query).all()]
 
     def unrebooked_cancellations(self, since: date) -> list[Session]:
         """Sessions cancelled since `since` with no later session of the same kind booked."""
         later = aliased(SessionRow)
         same = and_(
             later.kind == SessionRow.kind,
+            later.status.in_(
+                ("held", "cancelled")
+            ),  # lets the (kind, status, supervisee) index serve
             later.supervisee_id == SessionRow.supervisee_id,
             func.coalesce(later.case_ref, "") == func.coalesce(SessionRow.case_ref, ""),
             later.date > SessionRow.date,
         )
-        query = select(SessionRow.__table__).where(
-            SessionRow.status == "cancelled",
+        query = select(*SESSION_COLUMNS).where(
+            text(CANCELLED),  # literal, so SQLite can use the partial index
             SessionRow.kind != "group",
             SessionRow.date >= since,
             ~exists().where(same),
         )
-        return [_session(r) for r in self._db.execute(query)]
+        return [Session(*row) for row in self._db.execute(query).all()]
 
     def on_leave(self, day: date) -> set[str]:
         query = select(LeaveRow.person_id).where(LeaveRow.starts_on <= day, LeaveRow.ends_on >= day)
@@ -211,7 +249,7 @@ class DirectorySql:
 
 
 def _pairs(rows: Any) -> dict[str, date]:
-    return {key: value for key, value in rows}
+    return {key: value for key, value in rows.all()}
 
 
 def _person_row(p: Person) -> dict[str, Any]:
@@ -225,19 +263,6 @@ def _person_row(p: Person) -> dict[str, Any]:
         "started_on": p.started_on,
         "case_holding": p.case_holding,
     }
-
-
-def _session(r: Any) -> Session:
-    return Session(
-        r.kind,
-        r.date,
-        r.supervisee_id,
-        r.supervisor_id,
-        r.case_ref,
-        r.status,
-        r.recorded_on,
-        r.signed_off_on,
-    )
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

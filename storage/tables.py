@@ -10,7 +10,7 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Index, Integer, String
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -121,14 +121,34 @@ class CaseRow(Base):
     allocated_on: Mapped[date] = mapped_column(Date)
 
 
+# The predicate of the open-records partial index; queries must repeat it word for word.
+OPEN_RECORD = "recorded_on IS NULL OR signed_off_on IS NULL"
+CANCELLED = "status = 'cancelled'"
+
+
 class SessionRow(Base):
     """A supervision session, held or cancelled. `key` makes re-imports update, not duplicate."""
 
     __tablename__ = "sessions"
     __table_args__ = (
-        Index("ix_sessions_kind_supervisee_date", "kind", "supervisee_id", "date"),
-        Index("ix_sessions_case_date", "case_ref", "date"),
-        Index("ix_sessions_open_records", "status", "recorded_on", "signed_off_on"),
+        # Covering indexes for the sweep's "last held session per supervisee / case / leader".
+        Index("ix_sessions_last_by_supervisee", "kind", "status", "supervisee_id", "date"),
+        Index("ix_sessions_last_by_case", "kind", "status", "case_ref", "date"),
+        Index("ix_sessions_last_by_supervisor", "kind", "status", "supervisor_id", "date"),
+        # Partial index: cancelled sessions by date, for the rebooking reminders.
+        Index(
+            "ix_sessions_cancelled",
+            "date",
+            sqlite_where=text(CANCELLED),
+            postgresql_where=text(CANCELLED),
+        ),
+        # Partial index: only sessions whose record is unwritten or unsigned (a few percent).
+        Index(
+            "ix_sessions_open_records",
+            "status",
+            sqlite_where=text(OPEN_RECORD),
+            postgresql_where=text(OPEN_RECORD),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -158,7 +178,10 @@ class OutboxRow(Base):
     """One reminder, written under its unique key before it is sent; sent at most once."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "person_id"),)
+    __table_args__ = (
+        Index("ix_outbox_unsent", "sent_at", "person_id"),
+        Index("ix_outbox_claims", "claimed_by"),
+    )
 
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(200))

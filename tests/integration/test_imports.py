@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from bot.importer import import_file
@@ -123,8 +124,14 @@ async def test_sessions_import_with_optional_record_dates(
     assert (await import_file(sql_store, "sessions", sessions, PACKS)).rows == 3
     again = await import_file(sql_store, "sessions", sessions, PACKS)
     assert again.rows == 3
-    last_case = await sql_store.run_sql(lambda tx: tx.directory.last_case())
-    assert {k: v.isoformat() for k, v in last_case.items()} == {"CR-1": "2026-11-02"}
+    cases = await sql_store.run_sql(
+        lambda tx: tx.directory.cases_with_last_session(date(2026, 12, 1))
+    )
+    assert [(c.ref, last) for c, last in cases] == [("CR-1", date(2026, 11, 2))]
+    assert (
+        await sql_store.run_sql(lambda tx: tx.directory.cases_with_last_session(date(2026, 11, 2)))
+        == []
+    )
     open_records = await sql_store.run_sql(lambda tx: tx.directory.open_records())
     assert [(s.kind, s.recorded_on and s.recorded_on.isoformat()) for s in open_records] == [
         ("case", "2026-11-03")

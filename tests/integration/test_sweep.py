@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.bootstrap import build_sweeper
 from bot.config import Config
 from bot.reminders import Sweeper, load_snapshot
-from policies.reminders import compute
+from policies.reminders import case_horizon, compute
 from storage.db import create_engine
 from storage.records import Case, OutboxItem
 from storage.sql import SqlStore
@@ -162,7 +162,8 @@ async def test_rows_claimed_by_a_crashed_dispatcher_are_sent_after_the_lease(
 
 async def _enqueue_and_crash(s: Sweeper) -> set[str]:
     """Enqueue the day's reminders and claim them all, as a dispatcher that then died."""
-    snapshot = await s.store.run_sql(lambda tx: load_snapshot(tx, MONDAY))
+    horizon = case_horizon(s.assignment.packs.values(), MONDAY, s.settings)
+    snapshot = await s.store.run_sql(lambda tx: load_snapshot(tx, MONDAY, horizon))
     reminders = compute(snapshot, s.assignment, MONDAY, s.settings).reminders
     items = [OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in reminders]
     await s.store.run_sql(lambda tx: tx.outbox.enqueue(items, MONDAY))

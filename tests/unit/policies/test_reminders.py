@@ -32,9 +32,8 @@ def sweep(
 ) -> list[Reminder]:
     snapshot = Snapshot(
         people={p.id: p for p in people},
-        cases=list(cases),
+        cases=[(c, (last_case or {}).get(c.ref)) for c in cases],
         last_individual={p.id: date(2026, 11, 20) for p in people} | (last_individual or {}),
-        last_case=last_case or {},
         last_group=last_group
         if last_group is not None
         else {"Team A": date(2026, 11, 20), "Leadership": date(2026, 11, 20)},

@@ -1,0 +1,65 @@
+"""The national-scale sweep benchmark: generate, then sweep, on SQLite and PostgreSQL.
+
+    python -m benchmarks.sweep_national [--staff 50000 --cases 500000 --sessions 2000000] [--backends sqlite,postgresql]
+
+Target (issue 3): on SQLite the sweep under 10 s and under 1 GiB resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.databases import scratch_database
+
+
+async def run(backend: str, staff: int, cases: int, sessions: int) -> dict[str, object]:
+    async with scratch_database(backend) as url:
+        size = ["--staff", str(staff), "--cases", str(cases), "--sessions", str(sessions)]
+        generated = subprocess.run(
+            [sys.executable, "-m", "benchmarks.generate", "--url", url, *size],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        swept = subprocess.run(
+            [sys.executable, "-m", "benchmarks.sweep", "--url", url],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return {
+        "backend": backend,
+        "staff": staff,
+        "cases": cases,
+        "sessions": sessions,
+        "generate_seconds": generated.stdout.strip(),
+        **json.loads(swept.stdout),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--staff", type=int, default=50_000)
+    parser.add_argument("--cases", type=int, default=500_000)
+    parser.add_argument("--sessions", type=int, default=2_000_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/sweep_national.json"))
+    args = parser.parse_args()
+    results = [
+        asyncio.run(run(b, args.staff, args.cases, args.sessions)) for b in args.backends.split(",")
+    ]
+    for result in results:
+        print(json.dumps(result))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
