@@ -112,6 +112,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in bank_holidays()
 
 
+@lru_cache(maxsize=65536)  # a sweep counts from the same few hundred days many times
 def add_working_days(start: date, count: int) -> date:
     """The `count`-th working day after `start`."""
     day = start

@@ -95,6 +95,7 @@ def compute(
         _groups(snapshot, day),
         _records(snapshot, day),
         _rebooks(snapshot, day),
+        _escalations(day),  # last: gathered while the others ran
     ):
         sweep.reminders.extend(r for r in source if r.to not in snapshot.on_leave)
     return sweep
@@ -107,6 +108,7 @@ class _Day:
     people: Mapping[str, Person]
     policies: PackAssignment
     sweep: Sweep
+    overdue: dict[tuple[str, str, str], _Overdue] = field(default_factory=dict)
 
     def soon(self, due: Due) -> bool:
         return due.due <= self.on + timedelta(days=self.settings.ahead_days)
@@ -139,15 +141,40 @@ def _day_name(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _escalation(
-    day: _Day, pack: PolicyPack, due: Due, about: str, owner: str | None, subject: str
-) -> Iterator[Reminder]:
-    """Tell the owner's own manager when something is overdue by more than the pack allows."""
+@dataclass
+class _Overdue:
+    """Items a supervisor owes that are overdue beyond the pack's limit, for one manager."""
+
+    count: int
+    oldest: date
+    limit: int
+
+
+def _escalation(day: _Day, pack: PolicyPack, due: Due, what: str, owner: str | None) -> None:
+    """Note, for the owner's own manager, something overdue by more than the pack allows.
+
+    Escalations are gathered per (manager, supervisor, kind) and sent as one line: a head of
+    service wants "12 case supervisions in Tom's team are overdue", not twelve lines.
+    """
     manager = day.manager_of(owner)
     if owner and manager and day.escalates(due, pack):
-        days = (day.on - due.due).days
-        text = f"Escalation: {about} (supervisor {day.name(owner)}) is {days} days overdue."
-        yield Reminder(manager, "escalation", subject, None, due.due, True, text)
+        found = day.overdue.get((manager, owner, what))
+        if found is None:
+            limit = day.settings.escalate_after_days or pack.escalate_after_days
+            day.overdue[(manager, owner, what)] = _Overdue(1, due.due, limit)
+        else:
+            found.count += 1
+            found.oldest = min(found.oldest, due.due)
+
+
+def _escalations(day: _Day) -> Iterator[Reminder]:
+    for (manager, owner, what), overdue in sorted(day.overdue.items()):
+        items = f"1 {what}" if overdue.count == 1 else f"{overdue.count} {what}s"
+        text = (
+            f"Escalation: {items} owed by {day.name(owner)} {'is' if overdue.count == 1 else 'are'} "
+            f"more than {overdue.limit} days overdue (the oldest was due {_day_name(overdue.oldest)})."
+        )
+        yield Reminder(manager, "escalation", f"{owner}/{what}", None, overdue.oldest, True, text)
 
 
 def _individual(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
@@ -177,9 +204,7 @@ def _individual(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
             yield Reminder(
                 person.supervisor_id, "individual", person.id, None, due.due, overdue, text
             )
-            yield from _escalation(
-                day, pack, due, "individual supervision", person.supervisor_id, person.id
-            )
+            _escalation(day, pack, due, "individual supervision", person.supervisor_id)
 
 
 def _cases(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
@@ -212,9 +237,7 @@ def _cases(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
                 due.overdue_on(day.on),
                 text,
             )
-            yield from _escalation(
-                day, pack, due, f"case supervision for {case.ref}", worker.supervisor_id, case.ref
-            )
+            _escalation(day, pack, due, "case supervision", worker.supervisor_id)
 
 
 def _schedule(pack: PolicyPack, case_type: str, risk: str) -> CaseSchedule | NoRule:
@@ -260,24 +283,24 @@ def _records(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
         if supervisee is None:
             continue
         pack = day.policies.for_person(supervisee)
-        subject = session.key
-        held = f"{session.kind} supervision of {session.date:%d %b %Y}"
         try:
             if session.recorded_on is None:
                 if session.kind not in pack.deadlines.record.kinds:
                     continue
                 due = deadline_due(pack, "record", session.date)
                 if day.soon(due):
+                    held = f"{session.kind} supervision of {_day_name(session.date)}"
                     text = f"The record of the {held} with {supervisee.name} {_when(due, day.on)} to be written up."
                     yield Reminder(
                         session.supervisor_id,
                         "record",
-                        subject,
+                        session.key,
                         session.case_ref,
                         due.due,
                         due.overdue_on(day.on),
                         text,
                     )
+                    _escalation(day, pack, due, "record write-up", session.supervisor_id)
                 continue
             if session.kind not in pack.deadlines.signoff.kinds:
                 continue
@@ -285,12 +308,11 @@ def _records(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
         except NoRule as exc:
             day.sweep.problems[str(exc)] += 1
             continue
-        yield from _signoff(day, session, supervisee, due, held)
+        yield from _signoff(day, session, supervisee, due)
 
 
-def _signoff(
-    day: _Day, session: Session, supervisee: Person, due: Due, held: str
-) -> Iterator[Reminder]:
+def _signoff(day: _Day, session: Session, supervisee: Person, due: Due) -> Iterator[Reminder]:
+    held = f"{session.kind} supervision of {_day_name(session.date)}"
     if not due.overdue_on(day.on):
         if day.soon(due):
             text = (
@@ -322,7 +344,7 @@ def _rebooks(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
             day.sweep.problems[str(exc)] += 1
             continue
         if day.soon(due):
-            what = f"The {session.kind} supervision with {supervisee.name} cancelled on {session.date:%d %b %Y}"
+            what = f"The {session.kind} supervision with {supervisee.name} cancelled on {_day_name(session.date)}"
             text = f"{what} should be rebooked: it {_when(due, day.on)}."
             yield Reminder(
                 session.supervisor_id,

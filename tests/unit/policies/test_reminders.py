@@ -72,8 +72,37 @@ def test_overdue_beyond_the_packs_limit_escalates_to_the_supervisors_manager() -
         a_team(), last_individual={"sw1": date(2026, 9, 1)}
     )  # due 1 Oct: 53 days late
     escalation = [r for r in reminders if r.kind == "escalation"]
-    assert [(r.to, r.subject) for r in escalation] == [("hos", "sw1")]
-    assert "53 days overdue" in escalation[0].text
+    assert [(r.to, r.subject, r.due) for r in escalation] == [
+        ("hos", "tm1/individual supervision", date(2026, 10, 1))
+    ]
+    assert escalation[0].text == (
+        "Escalation: 1 individual supervision owed by Tom Manager is more than 14 days overdue "
+        "(the oldest was due Thu 1 Oct 2026)."
+    )
+
+
+def test_escalations_are_gathered_into_one_line_per_supervisor_and_kind() -> None:
+    cases = [
+        Case(f"CR-{n}", "sw1", "child_protection", "standard", date(2026, 1, 1)) for n in range(3)
+    ]
+    last = {"CR-0": date(2026, 9, 1), "CR-1": date(2026, 8, 1), "CR-2": date(2026, 10, 20)}
+    reminders = sweep(a_team(), cases=cases, last_case=last)
+    [escalation] = [r for r in reminders if r.kind == "escalation"]
+    assert escalation.subject == "tm1/case supervision" and escalation.due == date(2026, 9, 1)
+    assert escalation.text.startswith(
+        "Escalation: 2 case supervisions owed by Tom Manager are more than 14 days"
+    )
+    assert (
+        len([r for r in reminders if r.kind == "case"]) == 3
+    )  # CR-2 due 20 Nov: overdue, not escalated
+
+
+def test_a_record_long_overdue_escalates() -> None:
+    records = [session("case", "2026-10-01", "sw1", case_ref="CR-1")]
+    reminders = sweep(a_team(), records=records)
+    assert [(r.to, r.subject) for r in reminders if r.kind == "escalation"] == [
+        ("hos", "tm1/record write-up")
+    ]
 
 
 def test_case_supervision_goes_to_the_supervisor_naming_the_case() -> None:
