@@ -12,6 +12,7 @@ from bot.bootstrap import App
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_policy import app as policy_app
 from bot.cli_reminders import import_app, leave_app, remind, serve, with_app
+from bot.cli_rota import app as rota_app
 from bot.console import ConsoleChannel
 from storage.db import create_engine, migrate
 
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 app.add_typer(import_app, name="import")
 app.add_typer(leave_app, name="leave")
+app.add_typer(rota_app, name="rota")
 app.command()(remind)
 app.command()(serve)
 

@@ -161,6 +161,41 @@ class DirectorySql:
             tuple((c.channel, c.channel_user_id) for c in chat),
         )
 
+    def team(self, team: str) -> list[Person]:
+        """Everyone in a team, by id."""
+        rows = self._db.execute(
+            select(PersonRow.__table__).where(PersonRow.team == team).order_by(PersonRow.id)
+        ).all()
+        return [
+            Person(
+                r.id,
+                r.name,
+                r.role,
+                r.team,
+                r.policy,
+                r.supervisor_id,
+                r.started_on,
+                r.case_holding,
+            )
+            for r in rows
+        ]
+
+    def leave_of(self, person_ids: Sequence[str]) -> list[tuple[str, date, date]]:
+        """Every leave period of these people."""
+        query = select(LeaveRow.person_id, LeaveRow.starts_on, LeaveRow.ends_on).where(
+            LeaveRow.person_id.in_(person_ids)
+        )
+        return [(p, s, e) for p, s, e in self._db.execute(query).all()]
+
+    def cases_of(self, worker_ids: Sequence[str]) -> list[Case]:
+        """The open cases these people hold, newest allocation first."""
+        query = (
+            select(*CASE_COLUMNS)
+            .where(CaseRow.worker_id.in_(worker_ids))
+            .order_by(CaseRow.allocated_on.desc(), CaseRow.ref)
+        )
+        return [Case(*row) for row in self._db.execute(query).all()]
+
     def person_for_chat(self, channel: str, channel_user_id: str) -> str | None:
         return self._db.scalar(
             select(ChatIdentityRow.person_id).where(

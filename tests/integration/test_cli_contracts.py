@@ -188,3 +188,69 @@ def test_import_problems_go_to_stderr_and_exit_1(tmp_path: Path, database_url: s
         "cases.csv:2: worker_id: no person (import people first) with id 'nobody'",
         "3 problem(s): nothing was imported",
     ]
+
+
+def test_rota_plan_json_rotates_roles_on_working_days(tmp_path: Path, database_url: str) -> None:
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team B,bexley,,2018-01-01,false,\n"
+        "sw1,Sara,social_worker,Team B,bexley,tm1,2020-01-01,true,\n"
+        "sw2,Sam,social_worker,Team B,bexley,tm1,2020-01-01,true,\n"
+    )
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nCR-1,sw1,child_protection,high,2026-01-01\nCR-2,sw1,child_in_need,standard,2026-11-01\n"
+    )
+    assert (
+        sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url).returncode
+        == 0
+    )
+    assert (
+        sva("import", "cases", "cases.csv", cwd=tmp_path, database_url=database_url).returncode == 0
+    )
+    result = sva(
+        "rota",
+        "plan",
+        "--team",
+        "Team B",
+        "--from",
+        "2026-12-25",
+        "--sessions",
+        "3",
+        "--json",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["date"] for line in lines] == [
+        "2026-12-29",
+        "2027-01-22",
+        "2027-02-19",
+    ]  # Bexley: 4 weeks
+    assert [sorted(line["roles"]) for line in lines] == [
+        ["advisor", "facilitator", "presenter"]
+    ] * 3
+    assert sorted(line["roles"]["presenter"] for line in lines) == ["sw1", "sw2", "tm1"]
+    assert all(len(set(line["roles"].values())) == 3 for line in lines)
+    sara = next(line for line in lines if line["roles"]["presenter"] == "sw1")
+    assert sara["case_ref"] == "CR-2"  # her newest case
+
+
+def test_rota_for_a_pack_without_group_frequency_says_why(
+    tmp_path: Path, database_url: str
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\ntm1,Tom,team_manager,Team C,somerset,,2018-01-01,false,\n"
+    )
+    sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    result = sva(
+        "rota",
+        "plan",
+        "--team",
+        "Team C",
+        "--from",
+        "2026-12-01",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert result.returncode == 1
+    assert "somerset has no rule for how often group supervision happens" in result.stderr

@@ -1,0 +1,125 @@
+"""The group supervision rota: session dates at the pack's frequency, and roles that rotate.
+
+Fairness, per role: whoever takes a role has held it no more often than anyone else available
+that day, so nobody takes a role twice before every available member has had it; people on
+leave are skipped and, having had it less often, come first when back; the manager is a
+member like any other (Bexley: managers "should also take turns"). Within those rules each
+person holds one role per session where the team is large enough; with fewer people than
+roles, someone doubles up rather than anyone being passed over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from policies.intervals import Interval, is_working_day
+
+OnLeave = Callable[[str, date], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class RotaSession:
+    """One planned group supervision: its date and who takes each role (None: nobody free)."""
+
+    day: date
+    roles: dict[str, str | None]
+
+
+def session_dates(start: date, every: Interval, count: int) -> list[date]:
+    """`count` dates from `start`, `every` apart, each moved to the next working day."""
+    dates: list[date] = []
+    planned = start
+    for _ in range(count):
+        day = next_working_day(planned)
+        dates.append(day)
+        planned = every.after(planned)
+    return dates
+
+
+def next_working_day(day: date) -> date:
+    """`day` itself if it is a working day, else the next one."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass
+class _Tally:
+    """How often, and when last, each member has held each role."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    last: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def rank(self, role: str, member: str, order: int) -> tuple[int, int, int]:
+        key = (role, member)
+        return (self.counts.get(key, 0), self.last.get(key, -1), order)
+
+    def record(self, role: str, member: str, session: int) -> None:
+        self.counts[(role, member)] = self.counts.get((role, member), 0) + 1
+        self.last[(role, member)] = session
+
+
+def plan(
+    members: Sequence[str], roles: Sequence[str], dates: Sequence[date], on_leave: OnLeave
+) -> list[RotaSession]:
+    """Assign roles for every date, fairly (see the module's docstring)."""
+    tally = _Tally()
+    sessions = []
+    for index, day in enumerate(dates):
+        available = [m for m in members if not on_leave(m, day)]
+        assignment = _assign(roles, available, tally, index)
+        for role, member in assignment.items():
+            if member is not None:
+                tally.record(role, member, index)
+        sessions.append(RotaSession(day, assignment))
+    return sessions
+
+
+def _assign(
+    roles: Sequence[str], available: Sequence[str], tally: _Tally, session: int
+) -> dict[str, str | None]:
+    if not available:
+        return dict.fromkeys(roles)
+    due = {role: _due(role, available, tally, session) for role in roles}
+    distinct = _match(list(roles), due, set())
+    return distinct if distinct is not None else _share_out(roles, due)
+
+
+def _share_out(roles: Sequence[str], due: dict[str, list[str]]) -> dict[str, str | None]:
+    """Too few due people for one role each: give each role the due member holding fewest
+    roles so far this session, so the doubling-up is spread as thinly as it can be."""
+    held: dict[str, int] = {}
+    assignment: dict[str, str | None] = {}
+    for role in roles:
+        member = min(due[role], key=lambda m: (held.get(m, 0), due[role].index(m)))
+        held[member] = held.get(member, 0) + 1
+        assignment[role] = member
+    return assignment
+
+
+def _due(role: str, available: Sequence[str], tally: _Tally, session: int) -> list[str]:
+    """Members who have held `role` least often, longest ago first; rotated per session so
+    equal claims are not always settled in the same person's favour."""
+    shift = session % len(available)
+    ordered = list(available[shift:]) + list(available[:shift])
+    ranks = {m: tally.rank(role, m, position) for position, m in enumerate(ordered)}
+    ranked = sorted(ordered, key=ranks.__getitem__)
+    fewest = ranks[ranked[0]][0]
+    return [m for m in ranked if ranks[m][0] == fewest]
+
+
+def _match(
+    roles: list[str], due: dict[str, list[str]], taken: set[str]
+) -> dict[str, str | None] | None:
+    """A different due member for every role, if there is one (roles and teams are small)."""
+    if not roles:
+        return {}
+    role, rest = roles[0], roles[1:]
+    for member in due[role]:
+        if member not in taken:
+            found = _match(rest, due, taken | {member})
+            if found is not None:
+                return {role: member, **found}
+    return None
