@@ -10,6 +10,7 @@ import typer
 
 from bot.bootstrap import App
 from bot.cli_common import ConfigOption, config_or_exit
+from bot.cli_decisions import app as decisions_app
 from bot.cli_policy import app as policy_app
 from bot.cli_reminders import import_app, leave_app, remind, serve, with_app
 from bot.cli_rota import app as rota_app
@@ -26,6 +27,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(import_app, name="import")
 app.add_typer(leave_app, name="leave")
 app.add_typer(rota_app, name="rota")
+app.add_typer(decisions_app, name="decisions")
 app.command()(remind)
 app.command()(serve)
 

@@ -15,6 +15,10 @@ HELP = """I help you prepare for supervision. Commands:
 /prep CASE-REF adhoc: the same, when you are deciding whether you need ad hoc supervision
 /ears case [CASE-REF] or /ears professional: EARS reflection (Signs of Safety)
 /checkin: a private wellbeing check-in; you choose what, if anything, to share
+/decision CASE-REF: log a management decision made between supervisions
+/decision CASE-REF corrects N: a new decision that corrects decision N (nothing is overwritten)
+/acknowledge N, /dispute N REASON: respond to a decision you were asked to acknowledge
+/decisions [CASE-REF]: decisions you recorded or were asked to acknowledge
 /agenda: your agenda draft for your next supervision
 /cancel: stop what you are doing (nothing from it is saved)
 /help: this message
@@ -44,6 +48,14 @@ def parse_command(text: str) -> Command | None:
         return _prep(args)
     if name == "ears":
         return _ears(args)
+    if name == "decision":
+        return _decision(args)
+    if name in {"acknowledge", "dispute"}:
+        return _response(name, args)
+    if name == "decisions":
+        if len(args) > 1:
+            raise CommandError("Write /decisions or /decisions CASE-REF.")
+        return Command("decisions", context={"case_ref": _case_ref(args[0])} if args else {})
     if name in {"checkin", "agenda", "help", "cancel", "back", "skip"}:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")
@@ -72,6 +84,30 @@ def _ears(args: list[str]) -> Command:
             )
         context["case_ref"] = _case_ref(args[1])
     return Command("ears", dialog=EARS_VARIANTS[variant], context=context)
+
+
+def _decision(args: list[str]) -> Command:
+    usage = "Write /decision CASE-REF, or /decision CASE-REF corrects N to correct decision N."
+    if len(args) not in (1, 3) or (
+        len(args) == 3 and (args[1].casefold() != "corrects" or not args[2].isdecimal())
+    ):
+        raise CommandError(usage)
+    context = {"case_ref": _case_ref(args[0])}
+    if len(args) == 3:
+        context["corrects"] = str(int(args[2]))
+    return Command("decision", dialog="decision", context=context)
+
+
+def _response(name: str, args: list[str]) -> Command:
+    if not args or not args[0].isdecimal() or (name == "acknowledge" and len(args) > 1):
+        raise CommandError(
+            "Write /acknowledge N, or /dispute N REASON, with N the decision's number."
+        )
+    if name == "dispute" and len(args) < 2:
+        raise CommandError(
+            "Say why you disagree: /dispute N REASON. A disagreement is recorded, never overwritten."
+        )
+    return Command(name, context={"id": str(int(args[0])), "text": " ".join(args[1:])})
 
 
 def _case_ref(text: str) -> str:

@@ -8,13 +8,15 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from jinja2 import Environment
 
 from bot.commands import HELP, Command, CommandError, parse_command
+from bot.decision_commands import listing, request, respond
 from bot.errors import TryAgainLater
 from dialogs.conversation import Conversation
+from dialogs.definition import Outcome
 from dialogs.engine import DialogEngine, Turn
 from dialogs.messages import Inbound, Outbound
 from policies.agenda import compose_agenda, render_agenda
@@ -24,6 +26,9 @@ from storage.store import Store, Transaction
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+# Decisions made in the last eight weeks go on the agenda (sessions are at most monthly in
+# every pack, so this covers at least the time since the last one).
+DECISIONS_ON_AGENDA = timedelta(weeks=8)
 DIALOG_COMMANDS = {"cancel", "help", "back", "skip"}  # handled by the dialog when one is open
 
 
@@ -123,6 +128,13 @@ class Assistant:
             return [Outbound(HELP)]
         if command.name == "agenda":
             return self._with_pending(conversation, [self._agenda(tx, inbound.person_id)])
+        if command.name in {"acknowledge", "dispute"}:
+            return self._with_pending(conversation, [respond(tx, inbound.person_id, command, now)])
+        if command.name == "decisions":
+            return self._with_pending(conversation, [listing(tx, inbound.person_id, command)])
+        if "corrects" in command.context and not self._corrects_ok(tx, command):
+            problem = f"There is no decision {command.context['corrects']} on {command.context['case_ref']} to correct."
+            return self._with_pending(conversation, [Outbound(problem)])
         if conversation is not None:
             title = self._engine.definition(conversation.dialog).title
             busy = Outbound(
@@ -145,8 +157,28 @@ class Assistant:
             elif before is not None:
                 tx.delete_conversation(before)
             if turn.outcome is not None:
-                tx.add_outcome(turn.outcome)
+                new_id = tx.add_outcome(turn.outcome)
+                if turn.outcome.kind == "decision" and new_id is not None:
+                    return [*turn.replies, self._ask_acknowledgement(tx, turn.outcome, new_id, now)]
         return list(turn.replies)
+
+    def _ask_acknowledgement(
+        self, tx: Transaction, outcome: Outcome, decision_id: int, now: datetime
+    ) -> Outbound:
+        other = str(outcome.answers.get("acknowledge_by") or "")
+        case_ref = outcome.context["case_ref"]
+        tx.notify(
+            other,
+            "decision",
+            str(decision_id),
+            request(decision_id, outcome.person_id, case_ref),
+            now,
+        )
+        return Outbound(f"It is decision {decision_id}. {other} has been asked to acknowledge it.")
+
+    def _corrects_ok(self, tx: Transaction, command: Command) -> bool:
+        found = tx.decisions(ids=[int(command.context["corrects"])])
+        return bool(found) and found[0].case_ref == command.context["case_ref"]
 
     def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
         draft = compose_agenda(
@@ -155,6 +187,7 @@ class Assistant:
             shared=tx.shared_wellbeing(person_id),
             prep=self._engine.definition("prep"),
             checkin=self._engine.definition("checkin"),
+            decisions=tx.decisions(person_id=person_id, since=self._clock() - DECISIONS_ON_AGENDA),
         )
         return Outbound(render_agenda(draft, self._templates))
 

@@ -43,9 +43,10 @@ def show_answer(answer: Answer) -> str:
 def prompt_choices(
     prompt: Prompt, conversation: Conversation, definition: DialogDefinition
 ) -> tuple[Choice, ...]:
-    """The choices offered with a prompt, including "That's all" for loops."""
+    """The choices offered with a prompt, with "That's all" for loops and pick-any prompts."""
     if prompt.choices_from is not None:
-        return (*prompt.choices_from(conversation, definition), DONE_CHOICE)
+        dynamic = prompt.choices_from(conversation, definition)
+        return (*dynamic, DONE_CHOICE) if prompt.kind is AnswerKind.MULTI else dynamic
     if prompt.kind is AnswerKind.LOOP:
         return (DONE_CHOICE,)
     return prompt.choices

@@ -10,7 +10,7 @@ from jinja2 import Environment
 from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
 from policies.packs import AgendaItem, PolicyPack
-from storage.records import PrepNote, SharedWellbeing
+from storage.records import Decision, PrepNote, SharedWellbeing
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class AgendaDraft:
     items: tuple[AgendaItem, ...]
     cases: tuple[CaseOnAgenda, ...]
     wellbeing: tuple[tuple[str, str], ...]
+    decisions: tuple[str, ...] = ()
 
 
 def compose_agenda(
@@ -40,6 +41,7 @@ def compose_agenda(
     shared: SharedWellbeing | None,
     prep: DialogDefinition,
     checkin: DialogDefinition,
+    decisions: list[Decision] | None = None,
 ) -> AgendaDraft:
     """Build the draft. Only the wellbeing answers the supervisee chose to share are used."""
     cases = tuple(
@@ -52,7 +54,16 @@ def compose_agenda(
         for note in prep_notes
     )
     wellbeing = _labelled(shared.answers, checkin) if shared else ()
-    return AgendaDraft(pack.council, pack.standing_agenda, cases, wellbeing)
+    noted = tuple(_decision_line(d) for d in decisions or [])
+    return AgendaDraft(pack.council, pack.standing_agenda, cases, wellbeing, noted)
+
+
+def _decision_line(decision: Decision) -> str:
+    state = decision.responses[-1].kind if decision.responses else "awaiting acknowledgement"
+    return (
+        f"Decision {decision.id} on {decision.case_ref} ({decision.created_at:%d %b %Y}): "
+        f"{decision.answers.get('chosen')} [{state}]"
+    )
 
 
 def render_agenda(draft: AgendaDraft, templates: Environment) -> str:
@@ -60,7 +71,11 @@ def render_agenda(draft: AgendaDraft, templates: Environment) -> str:
     return (
         templates.get_template("agenda.txt.j2")
         .render(
-            council=draft.council, items=draft.items, cases=draft.cases, wellbeing=draft.wellbeing
+            council=draft.council,
+            items=draft.items,
+            cases=draft.cases,
+            wellbeing=draft.wellbeing,
+            decisions=draft.decisions,
         )
         .strip()
     )

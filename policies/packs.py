@@ -120,6 +120,12 @@ class GroupModel(Cited):
     roles: tuple[str, ...] = Field(min_length=1)
 
 
+class DecisionNote(Cited):
+    """How the council's case management system names a decision recorded between sessions."""
+
+    title: str = Field(min_length=1)
+
+
 class Signposting(Cited):
     """Where a supervisee is pointed for support (never the assistant itself)."""
 
@@ -155,6 +161,7 @@ class PolicyPack(_Strict):
     records: Records
     group_supervision: GroupModel | None = None
     signposting: Signposting
+    decision_note: DecisionNote
     escalate_after_days: int = Field(default=14, ge=1)
 
     @model_validator(mode="after")

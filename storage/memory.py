@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,7 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import Person, PrepNote, SharedWellbeing
+from storage.records import Decision, DecisionResponse, Person, PrepNote, SharedWellbeing
 from storage.store import T, Transaction
 
 
@@ -25,6 +25,8 @@ class _Tables:
     ears: list[dict[str, Any]] = field(default_factory=list)
     wellbeing: list[dict[str, Any]] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)
+    decisions: list[Decision] = field(default_factory=list)
+    notices: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 class MemoryTransaction:
@@ -60,13 +62,58 @@ class MemoryTransaction:
             raise ConcurrentUpdate(conversation.person_id)
         del self.tables.conversations[conversation.person_id]
 
-    def add_outcome(self, outcome: Outcome) -> None:
+    def add_outcome(self, outcome: Outcome) -> int | None:
+        if outcome.kind == "decision":
+            return self._add_decision(outcome)
         if outcome.kind == "prep":
             self.tables.prep_notes.append(prep_fields(outcome))
         elif outcome.kind == "checkin":
             self.tables.wellbeing.append(wellbeing_fields(outcome))
         else:
             self.tables.ears.append(ears_fields(outcome))
+        return None
+
+    def _add_decision(self, outcome: Outcome) -> int:
+        corrects = outcome.context.get("corrects")
+        decision = Decision(
+            id=len(self.tables.decisions) + 1,
+            case_ref=outcome.context["case_ref"],
+            recorded_by=outcome.person_id,
+            acknowledge_by=outcome.answers.get("acknowledge_by"),  # type: ignore[arg-type]
+            answers=dict(outcome.answers),
+            corrects_id=int(corrects) if corrects else None,
+            created_at=outcome.completed_at,
+        )
+        self.tables.decisions.append(decision)
+        return decision.id
+
+    def decisions(
+        self,
+        *,
+        ids: list[int] | None = None,
+        case_ref: str | None = None,
+        person_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[Decision]:
+        return [
+            d
+            for d in self.tables.decisions
+            if (ids is None or d.id in ids)
+            and (case_ref is None or d.case_ref == case_ref)
+            and (person_id is None or person_id in (d.recorded_by, d.acknowledge_by))
+            and (since is None or d.created_at >= since)
+        ]
+
+    def respond_to_decision(
+        self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
+    ) -> None:
+        index = decision_id - 1
+        old = self.tables.decisions[index]
+        response = DecisionResponse(person_id, kind, text, now)
+        self.tables.decisions[index] = replace(old, responses=(*old.responses, response))
+
+    def notify(self, person_id: str, kind: str, subject: str, text: str, now: datetime) -> None:
+        self.tables.notices.append((person_id, kind, subject, text))
 
     def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
         latest: dict[str, PrepNote] = {}

@@ -30,7 +30,12 @@ class OutboxSql:
         self._db = connection
 
     def enqueue(
-        self, items: Sequence[OutboxItem], created_on: date, *, token: str, now: datetime
+        self,
+        items: Sequence[OutboxItem],
+        created_on: date,
+        *,
+        token: str | None,
+        now: datetime | None,
     ) -> None:
         """Write reminders whose key is not there yet, claimed by `token`; existing keys are
         left alone (whoever wrote them sends them).
@@ -47,7 +52,7 @@ class OutboxSql:
             f"VALUES ({', '.join([marker] * 10)}) ON CONFLICT (key) DO NOTHING"
         )
         day = self._bind(OutboxRow.__table__.c.due)
-        claimed_at = self._bind(OutboxRow.__table__.c.claimed_at)(now)
+        claimed_at = self._bind(OutboxRow.__table__.c.claimed_at)(now) if now else None
         created = day(created_on)
         rows = [
             (

@@ -86,3 +86,25 @@ class OutboxItem:
     case_ref: str | None
     due: date
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionResponse:
+    person_id: str
+    kind: str  # "acknowledged" or "disputed"
+    text: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A recorded management decision with every response to it, oldest first."""
+
+    id: int
+    case_ref: str
+    recorded_by: str
+    acknowledge_by: str | None
+    answers: Mapping[str, Answer]
+    corrects_id: int | None
+    created_at: datetime
+    responses: tuple[DecisionResponse, ...] = ()

@@ -12,11 +12,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
+from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import Person, PrepNote, SharedWellbeing
+from storage.records import Decision, OutboxItem, Person, PrepNote, SharedWellbeing
 from storage.store import T, Transaction
 from storage.tables import (
     Base,
@@ -42,6 +43,7 @@ class SqlTransaction:
         self._db = connection
         self.directory = DirectorySql(connection)
         self.outbox = OutboxSql(connection)
+        self._decisions = DecisionsSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(
@@ -116,9 +118,36 @@ class SqlTransaction:
         if result.rowcount != 1:
             raise ConcurrentUpdate(conversation.person_id)
 
-    def add_outcome(self, outcome: Outcome) -> None:
+    def add_outcome(self, outcome: Outcome) -> int | None:
+        if outcome.kind == "decision":
+            return self._decisions.add(outcome)
         table, fields = OUTCOME_TABLES[outcome.kind]
         self._db.execute(insert(table).values(**fields(outcome)))
+        return None
+
+    def decisions(
+        self,
+        *,
+        ids: list[int] | None = None,
+        case_ref: str | None = None,
+        person_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[Decision]:
+        return self._decisions.find(ids=ids, case_ref=case_ref, person_id=person_id, since=since)
+
+    def respond_to_decision(
+        self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
+    ) -> None:
+        self._decisions.respond(decision_id, person_id, kind, text, now)
+
+    def notify(self, person_id: str, kind: str, subject: str, text: str, now: datetime) -> None:
+        key = f"{person_id}|{kind}|{subject}|{now.date().isoformat()}"
+        self.outbox.enqueue(
+            [OutboxItem(key, person_id, kind, None, now.date(), text)],
+            now.date(),
+            token=None,
+            now=None,
+        )
 
     def latest_prep_notes(self, person_id: str) -> list[PrepNote]:
         rows = self._db.execute(

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
-from storage.records import Person, PrepNote, SharedWellbeing
+from storage.records import Decision, Person, PrepNote, SharedWellbeing
 
 T = TypeVar("T")
 
@@ -46,8 +46,29 @@ class Transaction(Protocol):
         """Remove a finished or cancelled conversation (ConcurrentUpdate if stale)."""
         ...
 
-    def add_outcome(self, outcome: Outcome) -> None:
-        """Store what a completed dialog produced, in the table for its kind."""
+    def add_outcome(self, outcome: Outcome) -> int | None:
+        """Store what a completed dialog produced; returns a decision's new id."""
+        ...
+
+    def decisions(
+        self,
+        *,
+        ids: list[int] | None = None,
+        case_ref: str | None = None,
+        person_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[Decision]:
+        """Decisions matching every filter given, oldest first, with their responses."""
+        ...
+
+    def respond_to_decision(
+        self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
+    ) -> None:
+        """Append an acknowledgement or a dispute; nothing is ever overwritten."""
+        ...
+
+    def notify(self, person_id: str, kind: str, subject: str, text: str, now: datetime) -> None:
+        """Queue a message for another person (sent with their next reminder dispatch)."""
         ...
 
     def latest_prep_notes(self, person_id: str) -> list[PrepNote]:

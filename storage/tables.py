@@ -10,7 +10,7 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -195,3 +195,31 @@ class OutboxRow(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(40))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DecisionRow(Base):
+    """A management decision between supervisions. Append-only: never updated or deleted; a
+    correction is a new row that names the one it corrects."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_ref: Mapped[str] = mapped_column(String(40), index=True)
+    recorded_by: Mapped[str] = mapped_column(String(200), index=True)
+    acknowledge_by: Mapped[str | None] = mapped_column(String(200), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(Json)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DecisionResponseRow(Base):
+    """An acknowledgement or a dispute of a decision; appended, never overwritten."""
+
+    __tablename__ = "decision_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    person_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # "acknowledged" or "disputed"
+    text: Mapped[str | None] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

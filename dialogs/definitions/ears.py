@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dialogs.conversation import Conversation
 from dialogs.definition import AnswerKind, DialogDefinition, Prompt
+from dialogs.names import name_checked
 
 CASE = "Manchester policy, appendix G (EARS guidance for case supervision)"
 PROFESSIONAL = "Manchester policy, appendix G (EARS guidance for professional supervision)"
@@ -28,7 +29,7 @@ EARS_CASE = DialogDefinition(
         "EARS for case supervision: Elicit, Amplify, Reflect, Start over. Turning questions "
         "into conversations. Use case references only, no names. Type help at any time."
     ),
-    prompts=(
+    prompts=name_checked(
         Prompt(
             "worried",
             "What are we worried about",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dialogs.conversation import Conversation
 from dialogs.definition import AnswerKind, DialogDefinition, Prompt, Route
 from dialogs.messages import Choice
+from dialogs.names import name_checked
 
 TOOL = "Central Bedfordshire policy, appendix 4 (case supervision preparation tool)"
 CHILD_VOICE = "Central Bedfordshire policy, tips for supervisors (the child's voice)"
@@ -47,7 +48,7 @@ PREP = DialogDefinition(
         "skip it and answer 4 instead. Use the case reference only: please don't name the "
         "child or family. Type help at any time."
     ),
-    prompts=(
+    prompts=name_checked(
         Prompt(
             "worrying",
             "What is worrying me",

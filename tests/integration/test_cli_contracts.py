@@ -254,3 +254,67 @@ def test_rota_for_a_pack_without_group_frequency_says_why(
     )
     assert result.returncode == 1
     assert "somerset has no rule for how often group supervision happens" in result.stderr
+
+
+def test_a_decision_recorded_in_chat_is_listed_and_exported(
+    tmp_path: Path, database_url: str
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team D,somerset,,2018-01-01,false,\n"
+        "sw1,Sara,social_worker,Team D,somerset,tm1,2020-01-01,true,\n"
+    )
+    sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    lines = [
+        "/decision CR-5",
+        "Police called overnight",
+        "skip",
+        "Safety plan",
+        "Strategy meeting",
+        "done",
+        "2",
+        "Risk to the child tonight",
+        "skip",
+        "done",
+        "yes",
+        "To stay at home",
+        "Duty manager",
+        "sw1",
+        "confirm",
+    ]
+    chat = sva(
+        "chat",
+        "--user",
+        "tm1",
+        "--json",
+        stdin="".join(f"{x}\n" for x in lines),
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert (
+        json.loads(chat.stdout.splitlines()[-1])["text"]
+        == "It is decision 1. sw1 has been asked to acknowledge it."
+    )
+    sva(
+        "chat",
+        "--user",
+        "sw1",
+        "--json",
+        stdin="/dispute 1 Not needed tonight\n",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    [listed] = [
+        json.loads(x)
+        for x in sva(
+            "decisions", "list", "--case", "CR-5", "--json", cwd=tmp_path, database_url=database_url
+        ).stdout.splitlines()
+    ]
+    assert listed["answers"]["chosen"] == "Strategy meeting"
+    assert [(r["person"], r["kind"], r["text"]) for r in listed["responses"]] == [
+        ("sw1", "disputed", "Not needed tonight")
+    ]
+    note = sva("decisions", "export", "1", cwd=tmp_path, database_url=database_url).stdout
+    assert note.startswith("Managers Decisions and Actions: CR-5")  # Somerset 8.12's wording
+    assert "sw1 disputed: Not needed tonight" in note
+    assert sva("decisions", "export", "9", cwd=tmp_path, database_url=database_url).returncode == 1

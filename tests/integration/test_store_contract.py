@@ -141,3 +141,35 @@ async def test_a_message_id_is_claimed_once_per_channel(any_store: Store) -> Non
 
     assert await any_store.run(claims) == [True, False, True]
     assert await any_store.run(lambda tx: tx.claim_message("slack", "Ev1", NOW)) is False
+
+
+async def test_decisions_are_appended_and_found_by_case_and_person(any_store: Store) -> None:
+    first = outcome("decision", {"chosen": "Visit", "acknowledge_by": "sw1"}, 0, case_ref="CR-1")
+    correction = outcome(
+        "decision", {"chosen": "Meet", "acknowledge_by": "sw2"}, 5, case_ref="CR-1", corrects="1"
+    )
+
+    def record(tx: Transaction) -> list[int | None]:
+        return [tx.add_outcome(first), tx.add_outcome(correction)]
+
+    assert await any_store.run(record) == [1, 2]
+    await any_store.run(lambda tx: tx.respond_to_decision(1, "sw1", "acknowledged", None, NOW))
+    await any_store.run(
+        lambda tx: tx.respond_to_decision(1, "sw1", "disputed", "On reflection, no", NOW)
+    )
+    found = await any_store.run(lambda tx: tx.decisions(case_ref="CR-1"))
+    assert [(d.id, d.corrects_id, d.answers["chosen"]) for d in found] == [
+        (1, None, "Visit"),
+        (2, 1, "Meet"),
+    ]
+    assert [(r.kind, r.text) for r in found[0].responses] == [
+        ("acknowledged", None),
+        ("disputed", "On reflection, no"),
+    ]
+    assert [d.id for d in await any_store.run(lambda tx: tx.decisions(person_id="sw2"))] == [2]
+    assert [d.id for d in await any_store.run(lambda tx: tx.decisions(person_id="alice"))] == [
+        1,
+        2,
+    ]  # recorder
+    later = NOW + timedelta(minutes=1)
+    assert [d.id for d in await any_store.run(lambda tx: tx.decisions(since=later))] == [2]

@@ -1,0 +1,124 @@
+"""Logging an ad hoc management decision between supervisions, defensibly.
+
+Sources: Bexley Standard Four (presenting issues, outcome of previous decisions, options,
+option chosen, rationale, disagreement; recorded by the most senior person present);
+Southwark 1.6 ("recorded as a Managers Decision in case notes"); Manchester 1.1.2 (the manager
+ensures unscheduled decisions are recorded); Somerset 8.12 ("Managers Decisions and Actions"
+case note); Central Bedfordshire (each action with why; has the child been seen, and what do
+they want).
+"""
+
+from __future__ import annotations
+
+from dialogs.conversation import Conversation
+from dialogs.definition import AnswerKind, DialogDefinition, Prompt
+from dialogs.messages import Choice
+from dialogs.names import name_checked
+
+BEXLEY = "Bexley policy, Standard Four: recording (defensible decisions)"
+CHILD = "Central Bedfordshire policy, tips (the child's voice) and recording analysis"
+
+
+def options(c: Conversation, definition: DialogDefinition) -> tuple[Choice, ...]:
+    """The options the person listed, to choose the one decided on."""
+    listed = c.answers.get("options")
+    if not isinstance(listed, list):
+        return ()
+    return tuple(Choice(text if len(text) <= 60 else text[:59] + "…", text) for text in listed)
+
+
+def closing(c: Conversation) -> str:
+    corrects = f", correcting decision {c.context['corrects']}" if c.context.get("corrects") else ""
+    return (
+        f"Decision on {c.context['case_ref']} recorded{corrects}. It will be on the next agenda "
+        "and can be exported as a case note for the child's record."
+    )
+
+
+DECISION = DialogDefinition(
+    name="decision",
+    title="management decision",
+    intro=(
+        "Management decision between supervisions. The most senior person present records it. "
+        "Use the case reference only: no child or family names. Type help at any time."
+    ),
+    prompts=name_checked(
+        Prompt(
+            "presenting",
+            "Presenting issue",
+            "What is the presenting issue? What has changed?",
+            cite=BEXLEY,
+        ),
+        Prompt(
+            "previous",
+            "Previous decisions and actions",
+            "What happened to the previous decisions and actions on this case?",
+            optional=True,
+            cite=BEXLEY,
+        ),
+        Prompt(
+            "options",
+            "Options considered",
+            "What options were considered? One option per message.",
+            kind=AnswerKind.LOOP,
+            cite=BEXLEY,
+        ),
+        Prompt(
+            "chosen",
+            "Option chosen",
+            "Which option was chosen?",
+            kind=AnswerKind.CHOICE,
+            choices_from=options,
+            cite=BEXLEY,
+        ),
+        Prompt(
+            "rationale", "Rationale", "Why was this option chosen? Give the rationale.", cite=BEXLEY
+        ),
+        Prompt(
+            "disagreement",
+            "Disagreement and how it will be resolved",
+            "Was there any disagreement? If so, what was it, and how will it be resolved or escalated?",
+            optional=True,
+            cite=BEXLEY
+            + "; Manchester 2.1 (disagreements recorded with how they will be resolved)",
+        ),
+        Prompt(
+            "actions",
+            "Actions (who, what, why, by when)",
+            "Actions: who will do what, why, and by when? One action per message.",
+            kind=AnswerKind.LOOP,
+            optional=True,
+            cite=CHILD,
+        ),
+        Prompt(
+            "child_seen",
+            "Child seen",
+            "Has the child been seen?",
+            kind=AnswerKind.CHOICE,
+            choices=(Choice("Yes", "yes"), Choice("No", "no"), Choice("Not applicable", "n/a")),
+            cite=CHILD,
+        ),
+        Prompt(
+            "child_wants",
+            "What the child wants",
+            "What does the child want to happen? If the decision is not what they want, why not?",
+            optional=True,
+            cite=CHILD,
+        ),
+        Prompt(
+            "consulted",
+            "Present or consulted",
+            "Who else was present or consulted (staff and professionals)?",
+            optional=True,
+            cite="Bexley policy, informal supervision (lines 203-208)",
+        ),
+        Prompt(
+            "acknowledge_by",
+            "To acknowledge",
+            "Who should acknowledge this decision? Give their person id (e.g. the allocated worker or your manager).",
+            cite="Bexley policy, Standard Four (signed by both parties)",
+        ),
+    ),
+    closing=closing,
+    source=BEXLEY,
+)

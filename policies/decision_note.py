@@ -1,0 +1,36 @@
+"""A management decision as a case note in the council's own wording, for the child's record."""
+
+from __future__ import annotations
+
+from jinja2 import Environment
+
+from dialogs.definition import DialogDefinition
+from policies.packs import PolicyPack
+from storage.records import Decision
+
+
+def render_decision_note(
+    decision: Decision, pack: PolicyPack, dialog: DialogDefinition, templates: Environment
+) -> str:
+    """Plain text that pastes cleanly into a case management system (person text is data)."""
+    answers = []
+    for prompt in dialog.prompts:
+        value = decision.answers.get(prompt.key)
+        if value is None or value == []:
+            continue
+        answers.append(
+            (
+                prompt.label,
+                "\n".join(f"- {v}" for v in value) if isinstance(value, list) else str(value),
+            )
+        )
+    return (
+        templates.get_template("decision_note.txt.j2")
+        .render(
+            title=pack.decision_note.title,
+            decision=decision,
+            when=f"{decision.created_at:%d %b %Y %H:%M}",
+            answers=answers,
+        )
+        .strip()
+    )
