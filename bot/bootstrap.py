@@ -104,6 +104,7 @@ def build_sweeper(config: Config, store: SqlStore, notifier: Notifier | None = N
     settings = ReminderSettings(
         ahead_days=config.reminders.ahead_days,
         escalate_after_days=config.reminders.escalate_after_days,
+        presenter_notice_days=config.reminders.presenter_notice_days,
     )
     return Sweeper(
         store=store,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
+from bot.bootstrap import App
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_reminders import with_app
-from bot.rota_planner import RotaError, plan_rota
+from bot.rota_planner import PlannedSession, RotaError, group_record, plan_rota, save_plan, swap
 from policies.due import NoRule
 
 app = typer.Typer(help="Group supervision rota.", no_args_is_help=True)
@@ -24,15 +25,22 @@ def plan_command(
     ],
     sessions: Annotated[int, typer.Option("--sessions", min=1, max=200)] = 6,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per session.")] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store the plan: nudges go out and swaps can be made.")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Plan sessions at the team's policy frequency, with roles that rotate fairly."""
     first = start.date()
+
+    async def run(a: App) -> list[PlannedSession]:
+        planned = await plan_rota(a.store, a.sweeper.assignment, team, first, sessions)
+        if save:
+            await save_plan(a.store, team, planned)
+        return planned
+
     try:
-        planned = with_app(
-            config_or_exit(config),
-            lambda a: plan_rota(a.store, a.sweeper.assignment, team, first, sessions),
-        )
+        planned = with_app(config_or_exit(config), run)
     except (RotaError, NoRule) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
@@ -51,3 +59,52 @@ def plan_command(
             typer.echo(
                 f"{item.session.day:%a %d %b %Y}  {roles}  case: {item.case_ref or '(manager to choose)'}"
             )
+
+
+@app.command("swap")
+def swap_command(
+    team: Annotated[str, typer.Option("--team")],
+    day: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    person: Annotated[str, typer.Option("--person", help="Who cannot make it.")],
+    config: ConfigOption = None,
+) -> None:
+    """Someone cannot make a planned session: the next fair candidate takes their role(s)."""
+    try:
+        result = with_app(
+            config_or_exit(config),
+            lambda a: swap(a.store, team, day.date(), person, datetime.now(UTC)),
+        )
+    except RotaError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for role, (out, into) in result.changes.items():
+        typer.echo(f"{role}: {out} -> {into or '(nobody free)'}; both have been told")
+
+
+@app.command("record")
+def record_command(
+    team: Annotated[str, typer.Option("--team")],
+    day: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    config: ConfigOption = None,
+) -> None:
+    """A group supervision record to fill in after the session, in the team's policy format."""
+
+    async def run(a: App) -> str:
+        entries = await a.store.run_sql(
+            lambda tx: tx.rota.sessions(team=team, start=day.date(), end=day.date())
+        )
+        if not entries:
+            raise RotaError(f"team {team!r} has no group supervision planned on {day:%d %b %Y}")
+        members = await a.store.run_sql(lambda tx: tx.directory.team(team))
+        leave = await a.store.run_sql(lambda tx: tx.directory.leave_of([m.id for m in members]))
+        away = {p for p, first, last in leave if first <= day.date() <= last}
+        managers = [m for m in members if m.role == "team_manager"]
+        pack = a.sweeper.assignment.for_person(managers[0] if managers else None)
+        headings = pack.records.group.headings if pack.records.group else pack.records.case.headings
+        return group_record(team, entries[0], members, away, headings)
+
+    try:
+        typer.echo(with_app(config_or_exit(config), run))
+    except RotaError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc

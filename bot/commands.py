@@ -20,6 +20,7 @@ HELP = """I help you prepare for supervision. Commands:
 /acknowledge N, /dispute N REASON: respond to a decision you were asked to acknowledge
 /decisions [CASE-REF]: decisions you recorded or were asked to acknowledge
 /agenda: your agenda draft for your next supervision
+/rota: your team's next group supervision sessions and roles
 /cancel: stop what you are doing (nothing from it is saved)
 /help: this message
 Identify children by case reference only, never by name."""
@@ -56,7 +57,7 @@ def parse_command(text: str) -> Command | None:
         if len(args) > 1:
             raise CommandError("Write /decisions or /decisions CASE-REF.")
         return Command("decisions", context={"case_ref": _case_ref(args[0])} if args else {})
-    if name in {"checkin", "agenda", "help", "cancel", "back", "skip"}:
+    if name in {"checkin", "agenda", "help", "cancel", "back", "skip", "rota"}:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")
         return Command(name, dialog="checkin" if name == "checkin" else None)

@@ -51,6 +51,7 @@ class RemindersConfig(_Section):
     escalate_after_days: int | None = Field(default=None, ge=1)  # None: each pack's own figure
     sweep_at: time = time(7, 30)  # when `sva serve` runs the daily sweep (local time)
     claim_lease_minutes: int = Field(default=15, ge=1)
+    presenter_notice_days: int = Field(default=5, ge=1, le=10)  # working days
 
 
 class ConsoleConfig(_Section):

@@ -26,6 +26,7 @@ from storage.records import OutboxItem
 from storage.sql import SqlStore, SqlTransaction
 
 CLAIM_ROWS = 100_000
+ROTA_LOOKAHEAD = timedelta(days=21)  # covers any presenter notice in working days
 Digest = Callable[[date, list[OutboxItem]], str]
 
 
@@ -143,6 +144,7 @@ def load_snapshot(tx: SqlTransaction, on: date, case_horizon: date) -> Snapshot:
         open_records=directory.open_records(),
         cancellations=directory.unrebooked_cancellations(on - REBOOK_LOOKBACK),
         on_leave=directory.on_leave(on),
+        rota=tx.rota.sessions(start=on, end=on + ROTA_LOOKAHEAD),
     )
 
 

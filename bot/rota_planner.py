@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from policies.assignment import PackAssignment
 from policies.due import NoRule
-from policies.rota import RotaSession, plan, session_dates
-from storage.records import Case, Person
-from storage.sql import SqlStore
+from policies.rota import RotaSession, plan, replacement, session_dates
+from storage.records import Case, Person, RotaEntry
+from storage.sql import SqlStore, SqlTransaction
 
 
 class RotaError(ValueError):
@@ -33,6 +33,8 @@ async def plan_rota(
         raise RotaError(f"no people in team {team!r} (import people first)")
     ids = [m.id for m in members]
     leave = await store.run_sql(lambda tx: tx.directory.leave_of(ids))
+    earlier = await store.run_sql(lambda tx: tx.rota.sessions(team=team))
+    history = [e.roles for e in earlier if e.date < start]
     cases = await store.run_sql(lambda tx: tx.directory.cases_of(ids))
     pack = assignment.packs[_pack_name(assignment, members)]
     if pack.group_supervision is None:
@@ -46,9 +48,8 @@ async def plan_rota(
     def on_leave(member: str, day: date) -> bool:
         return any(who == member and first <= day <= last for who, first, last in leave)
 
-    sessions = plan(
-        ids, pack.group_supervision.roles, session_dates(start, rule.every, count), on_leave
-    )
+    dates = session_dates(start, rule.every, count)
+    sessions = plan(ids, pack.group_supervision.roles, dates, on_leave, history)
     return _with_cases(sessions, cases)
 
 
@@ -73,3 +74,93 @@ def _with_cases(sessions: list[RotaSession], cases: list[Case]) -> list[PlannedS
             presented.add(case.ref)
         planned.append(PlannedSession(session, case.ref if case else None))
     return planned
+
+
+async def save_plan(store: SqlStore, team: str, planned: list[PlannedSession]) -> None:
+    """Store a plan so that nudges go out and swaps can be made."""
+    entries = [RotaEntry(team, p.session.day, p.session.roles, p.case_ref) for p in planned]
+    await store.run_sql(lambda tx: tx.rota.save(entries))
+
+
+@dataclass(frozen=True)
+class Swap:
+    """Who stepped out of which roles, and who stepped in."""
+
+    day: date
+    changes: dict[str, tuple[str, str | None]]  # role: (who stepped out, who stepped in)
+
+
+async def swap(store: SqlStore, team: str, day: date, person: str, now: datetime) -> Swap:
+    """`person` cannot make the session on `day`: give each of their roles to the next fair
+    candidate, store it, and tell both people."""
+    return await store.run_sql(lambda tx: _swap(tx, team, day, person, now))
+
+
+def _swap(tx: SqlTransaction, team: str, day: date, person: str, now: datetime) -> Swap:
+    sessions = tx.rota.sessions(team=team)
+    current = next((s for s in sessions if s.date == day), None)
+    if current is None:
+        raise RotaError(f"team {team!r} has no group supervision planned on {day:%d %b %Y}")
+    held = [role for role, who in current.roles.items() if who == person]
+    if not held:
+        raise RotaError(f"{person} has no role on {day:%d %b %Y}")
+    members = [m.id for m in tx.directory.team(team)]
+    away = {p for p, first, last in tx.directory.leave_of(members) if first <= day <= last}
+    history = [s.roles for s in sessions if s.date < day]
+    roles = dict(current.roles)
+    changes: dict[str, tuple[str, str | None]] = {}
+    for role in held:
+        roles[role] = None
+        stepping_in = replacement(members, role, history, roles, away | {person})
+        roles[role] = stepping_in
+        changes[role] = (person, stepping_in)
+    tx.rota.set_roles(team, day, roles)
+    _tell(tx, team, day, changes, now)
+    return Swap(day, changes)
+
+
+def _tell(
+    tx: SqlTransaction,
+    team: str,
+    day: date,
+    changes: dict[str, tuple[str, str | None]],
+    now: datetime,
+) -> None:
+    when = f"{day:%a} {day.day} {day:%b %Y}"
+    for role, (out, into) in changes.items():
+        subject = f"{team}:{day.isoformat()}:{role}"
+        tx.notify(
+            out,
+            "rota-swap",
+            subject,
+            f"You are no longer {role} for {team}'s group supervision on {when}; {into or 'nobody yet'} is.",
+            now,
+        )
+        if into:
+            tx.notify(
+                into,
+                "rota-swap",
+                subject,
+                f"You are now {role} for {team}'s group supervision on {when}, in place of {out}.",
+                now,
+            )
+
+
+def group_record(
+    team: str,
+    entry: RotaEntry,
+    members: list[Person],
+    away: set[str],
+    pack_headings: tuple[str, ...],
+) -> str:
+    """A group supervision record to fill in, with the pack's headings (plain text)."""
+    present = ", ".join(m.name for m in members if m.id not in away)
+    roles = "; ".join(f"{role}: {who or '-'}" for role, who in entry.roles.items())
+    lines = [
+        f"Group supervision record: {team}, {entry.date:%d %b %Y}",
+        f"Expected present: {present}",
+        f"Roles: {roles}",
+    ]
+    lines.append(f"Case: {entry.case_ref or '(to be chosen)'}")
+    lines += [f"\n{heading}:\n" for heading in pack_headings]
+    return "\n".join(lines)

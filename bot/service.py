@@ -130,6 +130,8 @@ class Assistant:
             return self._with_pending(conversation, [self._agenda(tx, inbound.person_id)])
         if command.name in {"acknowledge", "dispute"}:
             return self._with_pending(conversation, [respond(tx, inbound.person_id, command, now)])
+        if command.name == "rota":
+            return self._with_pending(conversation, [self._rota(tx, inbound.person_id)])
         if command.name == "decisions":
             return self._with_pending(conversation, [listing(tx, inbound.person_id, command)])
         if "corrects" in command.context and not self._corrects_ok(tx, command):
@@ -175,6 +177,26 @@ class Assistant:
             now,
         )
         return Outbound(f"It is decision {decision_id}. {other} has been asked to acknowledge it.")
+
+    def _rota(self, tx: Transaction, person_id: str) -> Outbound:
+        person = tx.person(person_id)
+        if person is None:
+            return Outbound(
+                "You are not in the assistant's directory yet, so I don't know your team. Ask your administrator to add you."
+            )
+        sessions = tx.rota_sessions(person.team, self._clock().date())[:4]
+        if not sessions:
+            return Outbound(f"No group supervision is planned for {person.team} yet.")
+        lines = [f"Group supervision for {person.team}:"]
+        for s in sessions:
+            roles = ", ".join(
+                f"{role}: {who or '-'}" + (" (you)" if who == person_id else "")
+                for role, who in s.roles.items()
+            )
+            lines.append(
+                f"- {s.date:%a} {s.date.day} {s.date:%b %Y}: {roles}; case {s.case_ref or 'to be chosen'}"
+            )
+        return Outbound("\n".join(lines))
 
     def _corrects_ok(self, tx: Transaction, command: Command) -> bool:
         found = tx.decisions(ids=[int(command.context["corrects"])])

@@ -114,10 +114,12 @@ class Headings(Cited):
 
 
 class GroupModel(Cited):
-    """How group supervision runs: its model and the roles that rotate."""
+    """How group supervision runs: its model, the roles that rotate (the first presents the
+    case), and what the presenter prepares."""
 
     model: str
     roles: tuple[str, ...] = Field(min_length=1)
+    prepare: str = ""
 
 
 class DecisionNote(Cited):

@@ -22,9 +22,10 @@ from policies.due import (
     group_due,
     individual_due,
 )
+from policies.intervals import add_working_days
 from policies.packs import PolicyPack
 from policies.vocabulary import CaseType, Risk, Role
-from storage.records import Case, Person, Session
+from storage.records import Case, Person, RotaEntry, Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class ReminderSettings:
 
     ahead_days: int = 5
     escalate_after_days: int | None = None
+    presenter_notice_days: int = 5  # working days before a group session the presenter is told
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Snapshot:
     open_records: list[Session]
     cancellations: list[Session]
     on_leave: set[str]
+    rota: list[RotaEntry] = field(default_factory=list)  # group sessions of the coming weeks
 
 
 @dataclass
@@ -95,6 +98,7 @@ def compute(
         _groups(snapshot, day),
         _records(snapshot, day),
         _rebooks(snapshot, day),
+        _rota(snapshot, day),
         _escalations(day),  # last: gathered while the others ran
     ):
         sweep.reminders.extend(r for r in source if r.to not in snapshot.on_leave)
@@ -355,3 +359,45 @@ def _rebooks(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
                 due.overdue_on(day.on),
                 text,
             )
+
+
+def _rota(snapshot: Snapshot, day: _Day) -> Iterator[Reminder]:
+    """The presenter a few working days ahead (what to prepare); the whole team the day before."""
+    presenter_by = add_working_days(day.on, day.settings.presenter_notice_days)
+    day_before = add_working_days(day.on, 1)
+    for entry in snapshot.rota:
+        subject = f"{entry.team}:{entry.date.isoformat()}"
+        when = _day_name(entry.date)
+        presenter = entry.roles.get("presenter") or entry.roles.get("lead")
+        case = (
+            f" Case: {entry.case_ref}."
+            if entry.case_ref
+            else " The case is still to be chosen with your manager."
+        )
+        if presenter and day.on < entry.date <= presenter_by:
+            group = _team_pack(snapshot, day, entry.team).group_supervision
+            prepare = f" Please prepare {group.prepare}." if group and group.prepare else ""
+            text = f"You present at {entry.team}'s group supervision on {when}.{case}{prepare}"
+            yield Reminder(
+                presenter, "rota-presenter", subject, entry.case_ref, entry.date, False, text
+            )
+        if entry.date == day_before:
+            roles = ", ".join(f"{role} {day.name(who)}" for role, who in entry.roles.items() if who)
+            text = f"Group supervision for {entry.team} is on {when}: {roles}.{case}"
+            for member in (p for p in snapshot.people.values() if p.team == entry.team):
+                yield Reminder(
+                    member.id, "rota-team", subject, entry.case_ref, entry.date, False, text
+                )
+
+
+def _team_pack(snapshot: Snapshot, day: _Day, team: str) -> PolicyPack:
+    """A team's pack: its manager's, else the team's configured one (as the rota planner)."""
+    manager = next(
+        (p for p in snapshot.people.values() if p.team == team and p.role == Role.TEAM_MANAGER),
+        None,
+    )
+    return (
+        day.policies.for_person(manager)
+        if manager
+        else day.policies.packs[day.policies.team_pack_name(team)]
+    )

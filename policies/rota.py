@@ -10,7 +10,7 @@ roles, someone doubles up rather than anyone being passed over.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -62,10 +62,15 @@ class _Tally:
 
 
 def plan(
-    members: Sequence[str], roles: Sequence[str], dates: Sequence[date], on_leave: OnLeave
+    members: Sequence[str],
+    roles: Sequence[str],
+    dates: Sequence[date],
+    on_leave: OnLeave,
+    history: Sequence[Mapping[str, str | None]] = (),
 ) -> list[RotaSession]:
-    """Assign roles for every date, fairly (see the module's docstring)."""
-    tally = _Tally()
+    """Assign roles for every date, fairly (see the module's docstring), carrying on from the
+    roles of earlier sessions in `history`, oldest first."""
+    tally = _tally(history)
     sessions = []
     for index, day in enumerate(dates):
         available = [m for m in members if not on_leave(m, day)]
@@ -75,6 +80,33 @@ def plan(
                 tally.record(role, member, index)
         sessions.append(RotaSession(day, assignment))
     return sessions
+
+
+def replacement(
+    members: Sequence[str],
+    role: str,
+    history: Sequence[Mapping[str, str | None]],
+    session: Mapping[str, str | None],
+    unavailable: set[str],
+) -> str | None:
+    """Who takes `role` in `session` instead: the fairest available member, preferring one
+    with no other role that day; None if nobody is free."""
+    tally = _tally(history)
+    candidates = [m for m in members if m not in unavailable]
+    if not candidates:
+        return None
+    due = _due(role, candidates, tally, len(history))
+    busy = {who for r, who in session.items() if r != role}
+    return next((m for m in due if m not in busy), due[0])
+
+
+def _tally(history: Sequence[Mapping[str, str | None]]) -> _Tally:
+    tally = _Tally()
+    for index, roles in enumerate(history):
+        for role, member in roles.items():
+            if member is not None:
+                tally.record(role, member, index - len(history))
+    return tally
 
 
 def _assign(

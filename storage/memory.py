@@ -6,14 +6,14 @@ import copy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import Decision, DecisionResponse, Person, PrepNote, SharedWellbeing
+from storage.records import Decision, DecisionResponse, Person, PrepNote, RotaEntry, SharedWellbeing
 from storage.store import T, Transaction
 
 
@@ -27,6 +27,7 @@ class _Tables:
     people: dict[str, Person] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     notices: list[tuple[str, str, str, str]] = field(default_factory=list)
+    rota: list[RotaEntry] = field(default_factory=list)
 
 
 class MemoryTransaction:
@@ -111,6 +112,12 @@ class MemoryTransaction:
         old = self.tables.decisions[index]
         response = DecisionResponse(person_id, kind, text, now)
         self.tables.decisions[index] = replace(old, responses=(*old.responses, response))
+
+    def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
+        return sorted(
+            (e for e in self.tables.rota if e.team == team and e.date >= start),
+            key=lambda e: e.date,
+        )
 
     def notify(self, person_id: str, kind: str, subject: str, text: str, now: datetime) -> None:
         self.tables.notices.append((person_id, kind, subject, text))

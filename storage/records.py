@@ -108,3 +108,13 @@ class Decision:
     corrects_id: int | None
     created_at: datetime
     responses: tuple[DecisionResponse, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RotaEntry:
+    """A stored group supervision session of a team."""
+
+    team: str
+    date: dt.date
+    roles: Mapping[str, str | None]
+    case_ref: str | None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -17,7 +17,8 @@ from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import Decision, OutboxItem, Person, PrepNote, SharedWellbeing
+from storage.records import Decision, OutboxItem, Person, PrepNote, RotaEntry, SharedWellbeing
+from storage.rota import RotaSql
 from storage.store import T, Transaction
 from storage.tables import (
     Base,
@@ -44,6 +45,7 @@ class SqlTransaction:
         self.directory = DirectorySql(connection)
         self.outbox = OutboxSql(connection)
         self._decisions = DecisionsSql(connection)
+        self.rota = RotaSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(
@@ -139,6 +141,9 @@ class SqlTransaction:
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
     ) -> None:
         self._decisions.respond(decision_id, person_id, kind, text, now)
+
+    def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
+        return self.rota.sessions(team=team, start=start)
 
     def notify(self, person_id: str, kind: str, subject: str, text: str, now: datetime) -> None:
         key = f"{person_id}|{kind}|{subject}|{now.date().isoformat()}"

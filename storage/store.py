@@ -13,12 +13,12 @@ reads and writes is pure computation anyway.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, TypeVar
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
-from storage.records import Decision, Person, PrepNote, SharedWellbeing
+from storage.records import Decision, Person, PrepNote, RotaEntry, SharedWellbeing
 
 T = TypeVar("T")
 
@@ -65,6 +65,10 @@ class Transaction(Protocol):
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
     ) -> None:
         """Append an acknowledgement or a dispute; nothing is ever overwritten."""
+        ...
+
+    def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
+        """A team's planned group supervision sessions from `start`."""
         ...
 
     def notify(self, person_id: str, kind: str, subject: str, text: str, now: datetime) -> None:

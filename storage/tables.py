@@ -223,3 +223,14 @@ class DecisionResponseRow(Base):
     kind: Mapped[str] = mapped_column(String(20))  # "acknowledged" or "disputed"
     text: Mapped[str | None] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RotaSessionRow(Base):
+    """A planned group supervision session of a team: its roles and the case to present."""
+
+    __tablename__ = "rota_sessions"
+
+    team: Mapped[str] = mapped_column(String(200), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    roles: Mapped[dict[str, Any]] = mapped_column(Json)
+    case_ref: Mapped[str | None] = mapped_column(String(40))

@@ -318,3 +318,94 @@ def test_a_decision_recorded_in_chat_is_listed_and_exported(
     assert note.startswith("Managers Decisions and Actions: CR-5")  # Somerset 8.12's wording
     assert "sw1 disputed: Not needed tonight" in note
     assert sva("decisions", "export", "9", cwd=tmp_path, database_url=database_url).returncode == 1
+
+
+def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
+    tmp_path: Path, database_url: str
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team E,southwark,,2018-01-01,false,\n"
+        + "".join(
+            f"sw{n},Worker {n},social_worker,Team E,southwark,tm1,2020-01-01,true,\n"
+            for n in range(1, 5)
+        )
+    )
+    sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    planned = sva(
+        "rota",
+        "plan",
+        "--team",
+        "Team E",
+        "--from",
+        "2026-11-25",
+        "--sessions",
+        "2",
+        "--save",
+        "--json",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    first = json.loads(planned.stdout.splitlines()[0])
+    assert first["date"] == "2026-11-25" and sorted(first["roles"]) == [
+        "facilitator",
+        "presenter",
+        "recorder",
+        "time-keeper",
+    ]
+    presenter = first["roles"]["presenter"]
+    swapped = sva(
+        "rota",
+        "swap",
+        "--team",
+        "Team E",
+        "--date",
+        "2026-11-25",
+        "--person",
+        presenter,
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    new_presenter = swapped.stdout.split("-> ")[1].split(";")[0]
+    assert swapped.returncode == 0 and new_presenter not in (presenter, "(nobody free)")
+    assert new_presenter not in first["roles"].values()  # a free member steps in
+    reminders = sva(
+        "remind", "--on", "2026-11-23", "--json", cwd=tmp_path, database_url=database_url
+    )
+    kinds = {(line["to"], line["kind"]) for line in map(json.loads, reminders.stdout.splitlines())}
+    assert (new_presenter, "rota-presenter") in kinds
+    log = (tmp_path / "sva-reminders.log").read_text()
+    assert (
+        f"You are no longer presenter for Team E's group supervision on Wed 25 Nov 2026; {new_presenter} is."
+        in log
+    )
+    assert (
+        f"You are now presenter for Team E's group supervision on Wed 25 Nov 2026, in place of {presenter}."
+        in log
+    )
+    assert "a written case summary and a genogram" in log  # Southwark's preparation
+    record = sva(
+        "rota",
+        "record",
+        "--team",
+        "Team E",
+        "--date",
+        "2026-11-25",
+        cwd=tmp_path,
+        database_url=database_url,
+    ).stdout
+    assert record.startswith("Group supervision record: Team E, 25 Nov 2026")
+    assert "Names of those present:" in record and "Action points and risk:" in record
+    bad = sva(
+        "rota",
+        "swap",
+        "--team",
+        "Team E",
+        "--date",
+        "2026-11-26",
+        "--person",
+        "sw1",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert bad.returncode == 1 and "no group supervision planned on 26 Nov 2026" in bad.stderr

@@ -152,3 +152,23 @@ async def test_people_have_separate_conversations() -> None:
     assert replies[-1].state == "worrying"
     pending = await assistant.pending("alice")
     assert pending is not None and pending.state == "working_well"
+
+
+async def test_rota_shows_the_teams_next_sessions_and_the_persons_role() -> None:
+    from datetime import date
+
+    from storage.records import RotaEntry
+    from tests.factories import person
+
+    assistant, store = new_assistant()
+    [reply] = await chat(assistant, ["/rota"])
+    assert "not in the assistant's directory" in reply.text
+    store.tables.people["alice"] = person("alice")
+    store.tables.rota.append(
+        RotaEntry("Team A", date(2026, 12, 2), {"presenter": "alice", "facilitator": "tm1"}, "CR-1")
+    )
+    [reply] = await chat(assistant, ["/rota"])
+    assert (
+        reply.text
+        == "Group supervision for Team A:\n- Wed 2 Dec 2026: presenter: alice (you), facilitator: tm1; case CR-1"
+    )

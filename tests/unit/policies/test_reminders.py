@@ -9,7 +9,7 @@ from policies.assignment import PackAssignment, TeamSettings
 from policies.packs import load_packs
 from policies.reminders import Reminder, ReminderSettings, Snapshot, compute
 from policies.vocabulary import Service
-from storage.records import Case, Person, Session
+from storage.records import Case, Person, RotaEntry, Session
 from tests.factories import a_team, person, session
 
 PACKS = load_packs()
@@ -29,6 +29,7 @@ def sweep(
     default: str = "southwark",
     teams: dict[str, TeamSettings] | None = None,
     settings: ReminderSettings | None = None,
+    rota: list[RotaEntry] | None = None,
 ) -> list[Reminder]:
     snapshot = Snapshot(
         people={p.id: p for p in people},
@@ -40,6 +41,7 @@ def sweep(
         open_records=records or [],
         cancellations=cancellations or [],
         on_leave=on_leave or set(),
+        rota=rota or [],
     )
     assignment = PackAssignment(packs=PACKS, default=default, teams=teams or {})
     return compute(
@@ -186,3 +188,41 @@ def test_keys_are_unique_per_person_subject_and_due_date() -> None:
     keys = [r.key for r in reminders]
     assert len(keys) == len(set(keys))
     assert "tm1|individual|sw1|2026-10-01" in keys
+
+
+def test_the_presenter_is_nudged_with_what_to_prepare_and_the_team_the_day_before() -> None:
+    team = [
+        person(
+            p.id, role=p.role, team=p.team, supervisor=p.supervisor_id, name=p.name, policy="bexley"
+        )
+        for p in a_team()
+    ]
+    soon = RotaEntry(
+        "Team A",
+        date(2026, 11, 27),
+        {"presenter": "sw1", "facilitator": "sw2", "advisor": "tm1"},
+        "CR-1",
+    )
+    later = RotaEntry(
+        "Team A",
+        date(2026, 12, 4),
+        {"presenter": "sw2", "facilitator": "tm1", "advisor": "sw1"},
+        None,
+    )
+    tomorrow = RotaEntry(
+        "Team A",
+        date(2026, 11, 24),
+        {"presenter": "tm1", "facilitator": "sw1", "advisor": "sw2"},
+        None,
+    )
+    reminders = sweep(team, rota=[soon, later, tomorrow])
+    presenters = sorted((r.to, r.subject) for r in reminders if r.kind == "rota-presenter")
+    assert presenters == [
+        ("sw1", "Team A:2026-11-27"),
+        ("tm1", "Team A:2026-11-24"),
+    ]  # 4 Dec is 9 working days off
+    nudge = next(r for r in reminders if r.kind == "rota-presenter" and r.to == "sw1")
+    assert "Case: CR-1." in nudge.text and "strengths, risks and questions" in nudge.text
+    team_day_before = sorted(r.to for r in reminders if r.kind == "rota-team")
+    assert team_day_before == ["sw1", "sw2", "tm1"]
+    assert "presenter Tom Manager" in next(r for r in reminders if r.kind == "rota-team").text

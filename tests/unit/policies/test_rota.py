@@ -101,3 +101,13 @@ def test_fair_rotation_over_any_team_and_leave_pattern(
         for role, member in session.roles.items():
             if member is not None:
                 held[(role, member)] = held.get((role, member), 0) + 1
+
+
+def test_a_swap_gives_the_role_to_the_fairest_free_member() -> None:
+    from policies.rota import replacement
+
+    history = [{"presenter": "a"}, {"presenter": "b"}]
+    session = {"presenter": None, "facilitator": "c"}
+    # d has never presented; c has not either but facilitates that day, so d steps in.
+    assert replacement(["a", "b", "c", "d"], "presenter", history, session, {"a"}) == "d"
+    assert replacement(["a"], "presenter", history, session, {"a"}) is None
