@@ -11,6 +11,7 @@ import typer
 from bot.bootstrap import App
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_reminders import with_app
+from bot.commands import CASE_REF
 from bot.rota_planner import PlannedSession, RotaError, group_record, plan_rota, save_plan, swap
 from policies.due import NoRule
 
@@ -108,3 +109,24 @@ def record_command(
     except RotaError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+
+
+@app.command("case")
+def case_command(
+    team: Annotated[str, typer.Option("--team")],
+    day: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    case_ref: Annotated[str, typer.Option("--case", help="The case reference to present.")],
+    config: ConfigOption = None,
+) -> None:
+    """The manager chooses the case for a planned session (e.g. a stuck or scheduled-back case)."""
+    if not CASE_REF.fullmatch(case_ref):
+        typer.echo(f"{case_ref!r} is not a case reference", err=True)
+        raise typer.Exit(2)
+    changed = with_app(
+        config_or_exit(config),
+        lambda a: a.store.run_sql(lambda tx: tx.rota.set_case(team, day.date(), case_ref)),
+    )
+    if not changed:
+        typer.echo(f"team {team!r} has no group supervision planned on {day:%d %b %Y}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{team} presents {case_ref} on {day:%d %b %Y}")

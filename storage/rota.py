@@ -55,3 +55,12 @@ class RotaSql:
             .where(RotaSessionRow.team == team, RotaSessionRow.date == day)
             .values(roles=roles)
         )
+
+    def set_case(self, team: str, day: date, case_ref: str) -> int:
+        """Choose the case to present; returns how many sessions were changed (0 or 1)."""
+        result = self._db.execute(
+            update(RotaSessionRow)
+            .where(RotaSessionRow.team == team, RotaSessionRow.date == day)
+            .values(case_ref=case_ref)
+        )
+        return int(result.rowcount)

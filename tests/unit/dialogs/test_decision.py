@@ -78,3 +78,16 @@ def test_a_correction_says_what_it_corrects() -> None:
 def test_a_name_in_the_presenting_issue_is_pointed_out() -> None:
     script = decision().say("Mum says Jayden was hit")
     assert "“Jayden” may be a name" in script.texts[0]
+
+
+def test_cancelling_a_decision_keeps_nothing() -> None:
+    script = decision().say("issue", "cancel")
+    assert script.conversation is None and script.last.outcome is None
+
+
+def test_the_rationale_can_be_edited_from_the_summary() -> None:
+    script = decision().say(*FULL, "1", "first reason", "skip", "skip", "no", "skip", "skip", "sw1")
+    assert script.state == "summary"
+    script.say("edit 5", "better reason")
+    assert script.state == "summary"
+    assert "5. Rationale: better reason" in script.reply.text
