@@ -27,6 +27,16 @@ from storage.tables import (
 )
 
 BATCH = 5_000
+PERSON_COLUMNS = (
+    PersonRow.id,
+    PersonRow.name,
+    PersonRow.role,
+    PersonRow.team,
+    PersonRow.policy,
+    PersonRow.supervisor_id,
+    PersonRow.started_on,
+    PersonRow.case_holding,
+)
 SESSION_COLUMNS = (
     SessionRow.kind,
     SessionRow.date,
@@ -123,24 +133,12 @@ class DirectorySql:
     # -- reads for the reminder sweep -------------------------------------------------------
 
     def people(self) -> list[Person]:
-        rows = self._db.execute(select(PersonRow.__table__)).all()
-        return [
-            Person(
-                r.id,
-                r.name,
-                r.role,
-                r.team,
-                r.policy,
-                r.supervisor_id,
-                r.started_on,
-                r.case_holding,
-            )
-            for r in rows
-        ]
+        rows = self._db.execute(select(*PERSON_COLUMNS)).all()
+        return [Person(*row) for row in rows]
 
     def person(self, person_id: str) -> Person | None:
         row = self._db.execute(
-            select(PersonRow.__table__).where(PersonRow.id == person_id)
+            select(*PERSON_COLUMNS).where(PersonRow.id == person_id)
         ).one_or_none()
         if row is None:
             return None
@@ -148,37 +146,15 @@ class DirectorySql:
             select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id).where(
                 ChatIdentityRow.person_id == person_id
             )
-        )
-        return Person(
-            row.id,
-            row.name,
-            row.role,
-            row.team,
-            row.policy,
-            row.supervisor_id,
-            row.started_on,
-            row.case_holding,
-            tuple((c.channel, c.channel_user_id) for c in chat),
-        )
+        ).all()
+        return Person(*row, chat=tuple((channel, user) for channel, user in chat))
 
     def team(self, team: str) -> list[Person]:
         """Everyone in a team, by id."""
         rows = self._db.execute(
-            select(PersonRow.__table__).where(PersonRow.team == team).order_by(PersonRow.id)
+            select(*PERSON_COLUMNS).where(PersonRow.team == team).order_by(PersonRow.id)
         ).all()
-        return [
-            Person(
-                r.id,
-                r.name,
-                r.role,
-                r.team,
-                r.policy,
-                r.supervisor_id,
-                r.started_on,
-                r.case_holding,
-            )
-            for r in rows
-        ]
+        return [Person(*row) for row in rows]
 
     def leave_of(self, person_ids: Sequence[str]) -> list[tuple[str, date, date]]:
         """Every leave period of these people."""
