@@ -9,130 +9,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
 
 from dialogs.conversation import Answer
 from dialogs.definition import AnswerKind, DialogSettings, Prompt
 
 WORD = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 SENTENCE_START = re.compile(r"(^|[.!?:;\n]\s*|[\"(]\s*)$")
-COMMON = set(
-    [
-        "I",
-        "Mum",
-        "Mummy",
-        "Dad",
-        "Daddy",
-        "Mother",
-        "Father",
-        "Nan",
-        "Nana",
-        "Gran",
-        "Grandma",
-        "Grandad",
-        "Grandmother",
-        "Grandfather",
-        "Aunt",
-        "Auntie",
-        "Uncle",
-        "Sister",
-        "Brother",
-        "Baby",
-        "Child",
-        "Children",
-        "Parent",
-        "Parents",
-        "Carer",
-        "Carers",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Miss",
-        "Dr",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Christmas",
-        "Easter",
-        "Council",
-        "School",
-        "Nursery",
-        "College",
-        "Police",
-        "Court",
-        "Judge",
-        "Health",
-        "Hospital",
-        "Social",
-        "Care",
-        "Services",
-        "Service",
-        "Team",
-        "Manager",
-        "Worker",
-        "Early",
-        "Help",
-        "Child",
-        "Protection",
-        "Plan",
-        "Conference",
-        "Review",
-        "Officer",
-        "Independent",
-        "Reviewing",
-        "Safeguarding",
-        "Children's",
-        "Family",
-        "Families",
-        "Signs",
-        "Safety",
-        "Housing",
-        "Probation",
-        "Youth",
-        "Offending",
-        "Justice",
-        "Mental",
-        "Disability",
-        "Education",
-        "Special",
-        "Needs",
-        "Home",
-        "Office",
-        "England",
-        "English",
-        "Wales",
-        "Welsh",
-        "British",
-        "Islam",
-        "Muslim",
-        "Christian",
-        "Jewish",
-        "Sikh",
-        "Hindu",
-        "God",
-        "Teams",
-        "Slack",
-        "Telegram",
-        "Zoom",
-        "Mosaic",
-        "Liquidlogic",
-    ]
-)
+WORDS_FILE = Path(__file__).with_name("common_words.txt")
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Capitalised words of the work that are not names (read once, on first use)."""
+    lines = WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def possible_names(text: str) -> list[str]:
@@ -140,7 +32,7 @@ def possible_names(text: str) -> list[str]:
     found = []
     for match in WORD.finditer(text):
         word = match.group(1)
-        if word in COMMON or SENTENCE_START.search(text[: match.start()]):
+        if word in common_words() or SENTENCE_START.search(text[: match.start()]):
             continue
         if word not in found:
             found.append(word)
