@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.bootstrap import App
+from bot.cli_agenda import agenda
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_decisions import app as decisions_app
 from bot.cli_policy import app as policy_app
@@ -30,6 +31,7 @@ app.add_typer(rota_app, name="rota")
 app.add_typer(decisions_app, name="decisions")
 app.command()(remind)
 app.command()(serve)
+app.command()(agenda)
 
 
 @app.command()

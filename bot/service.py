@@ -8,7 +8,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from jinja2 import Environment
 
@@ -19,7 +19,14 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from dialogs.engine import DialogEngine, Turn
 from dialogs.messages import Inbound, Outbound
-from policies.agenda import compose_agenda, render_agenda
+from policies.agenda import (
+    AgendaDraft,
+    DueCase,
+    cases_due,
+    compose_agenda,
+    next_session,
+    render_agenda,
+)
 from policies.assignment import PackAssignment
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.store import Store, Transaction
@@ -203,15 +210,30 @@ class Assistant:
         return bool(found) and found[0].case_ref == command.context["case_ref"]
 
     def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
-        draft = compose_agenda(
-            pack=self._policies.for_person(tx.person(person_id)),
+        return Outbound(render_agenda(self.agenda_draft(tx, person_id), self._templates))
+
+    def agenda_draft(
+        self, tx: Transaction, person_id: str, session: date | None = None
+    ) -> AgendaDraft:
+        """The person's agenda draft for their next supervision (or the one on `session`)."""
+        person = tx.person(person_id)
+        pack = self._policies.for_person(person)
+        today = self._clock().date()
+        due: list[DueCase] = []
+        if person is not None:
+            last, cases = tx.supervision_history(person_id)
+            session = session or next_session(pack, person, last, today)
+            due = cases_due(pack, cases, session, today)
+        return compose_agenda(
+            pack=pack,
             prep_notes=tx.latest_prep_notes(person_id),
             shared=tx.shared_wellbeing(person_id),
             prep=self._engine.definition("prep"),
             checkin=self._engine.definition("checkin"),
             decisions=tx.decisions(person_id=person_id, since=self._clock() - DECISIONS_ON_AGENDA),
+            session_date=session,
+            due_cases=due,
         )
-        return Outbound(render_agenda(draft, self._templates))
 
     def _with_pending(
         self, conversation: Conversation | None, replies: list[Outbound]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import date
 
 from jinja2 import Environment
 
 from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
+from policies.due import NoRule, case_due, individual_due
 from policies.packs import AgendaItem, PolicyPack
-from storage.records import Decision, PrepNote, SharedWellbeing
+from policies.vocabulary import CaseType, Risk, Role
+from storage.records import Case, Decision, Person, PrepNote, SharedWellbeing
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,16 @@ class CaseOnAgenda:
 
 
 @dataclass(frozen=True, slots=True)
+class DueCase:
+    """A case due for case supervision by the session date, under the person's pack."""
+
+    case_ref: str
+    due: date
+    overdue: bool
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaDraft:
     """Everything the agenda template needs; person-entered text is plain data here."""
 
@@ -32,6 +45,8 @@ class AgendaDraft:
     cases: tuple[CaseOnAgenda, ...]
     wellbeing: tuple[tuple[str, str], ...]
     decisions: tuple[str, ...] = ()
+    session_date: date | None = None
+    due_cases: tuple[DueCase, ...] = ()
 
 
 def compose_agenda(
@@ -42,6 +57,8 @@ def compose_agenda(
     prep: DialogDefinition,
     checkin: DialogDefinition,
     decisions: list[Decision] | None = None,
+    session_date: date | None = None,
+    due_cases: list[DueCase] | None = None,
 ) -> AgendaDraft:
     """Build the draft. Only the wellbeing answers the supervisee chose to share are used."""
     cases = tuple(
@@ -55,7 +72,35 @@ def compose_agenda(
     )
     wellbeing = _labelled(shared.answers, checkin) if shared else ()
     noted = tuple(_decision_line(d) for d in decisions or [])
-    return AgendaDraft(pack.council, pack.standing_agenda, cases, wellbeing, noted)
+    due = tuple(sorted(due_cases or [], key=lambda c: (c.due, c.case_ref)))  # most overdue first
+    return AgendaDraft(
+        pack.council, pack.standing_agenda, cases, wellbeing, noted, session_date, due
+    )
+
+
+def cases_due(
+    pack: PolicyPack, cases: list[tuple[Case, date | None]], by: date, today: date
+) -> list[DueCase]:
+    """The cases whose case supervision falls due by `by` (cases without a rule are left out)."""
+    due = []
+    for case, last in cases:
+        try:
+            found = case_due(
+                pack, CaseType(case.case_type), Risk(case.risk), case.allocated_on, last
+            )
+        except NoRule:
+            continue
+        if found.due <= by:
+            due.append(DueCase(case.ref, found.due, found.overdue_on(today), found.rule))
+    return due
+
+
+def next_session(pack: PolicyPack, person: Person, last: date | None, today: date) -> date:
+    """When the person's next individual supervision is due (today at the latest if overdue)."""
+    try:
+        return max(individual_due(pack, Role(person.role), person.started_on, last).due, today)
+    except NoRule:
+        return today
 
 
 def _decision_line(decision: Decision) -> str:
@@ -66,19 +111,10 @@ def _decision_line(decision: Decision) -> str:
     )
 
 
-def render_agenda(draft: AgendaDraft, templates: Environment) -> str:
-    """The draft as plain text (the template treats every answer as data)."""
-    return (
-        templates.get_template("agenda.txt.j2")
-        .render(
-            council=draft.council,
-            items=draft.items,
-            cases=draft.cases,
-            wellbeing=draft.wellbeing,
-            decisions=draft.decisions,
-        )
-        .strip()
-    )
+def render_agenda(draft: AgendaDraft, templates: Environment, form: str = "txt") -> str:
+    """The draft as plain text ("txt") or Markdown ("md"); every answer is data, never template."""
+    values = {f.name: getattr(draft, f.name) for f in fields(draft)}
+    return templates.get_template(f"agenda.{form}.j2").render(**values).strip()
 
 
 def _labelled(

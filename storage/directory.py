@@ -172,6 +172,37 @@ class DirectorySql:
         )
         return [Case(*row) for row in self._db.execute(query).all()]
 
+    def history_of(self, person_id: str) -> tuple[date | None, list[tuple[Case, date | None]]]:
+        """The person's last held individual supervision, and their cases with each one's last
+        held case supervision."""
+        last = self._db.scalar(
+            select(func.max(SessionRow.date)).where(
+                SessionRow.kind == "individual",
+                SessionRow.status == "held",
+                SessionRow.supervisee_id == person_id,
+            )
+        )
+        case_last = (
+            select(SessionRow.case_ref, func.max(SessionRow.date).label("last"))
+            .where(
+                SessionRow.kind == "case",
+                SessionRow.status == "held",
+                SessionRow.supervisee_id == person_id,
+            )
+            .group_by(SessionRow.case_ref)
+            .subquery()
+        )
+        query = (
+            select(*CASE_COLUMNS, case_last.c.last)
+            .outerjoin(case_last, case_last.c.case_ref == CaseRow.ref)
+            .where(CaseRow.worker_id == person_id)
+        )
+        rows = self._db.execute(query).all()
+        return last, [
+            (Case(ref, worker, kind, risk, allocated), held)
+            for ref, worker, kind, risk, allocated, held in rows
+        ]
+
     def person_for_chat(self, channel: str, channel_user_id: str) -> str | None:
         return self._db.scalar(
             select(ChatIdentityRow.person_id).where(

@@ -13,7 +13,15 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import Decision, DecisionResponse, Person, PrepNote, RotaEntry, SharedWellbeing
+from storage.records import (
+    Case,
+    Decision,
+    DecisionResponse,
+    Person,
+    PrepNote,
+    RotaEntry,
+    SharedWellbeing,
+)
 from storage.store import T, Transaction
 
 
@@ -112,6 +120,11 @@ class MemoryTransaction:
         old = self.tables.decisions[index]
         response = DecisionResponse(person_id, kind, text, now)
         self.tables.decisions[index] = replace(old, responses=(*old.responses, response))
+
+    def supervision_history(
+        self, person_id: str
+    ) -> tuple[date | None, list[tuple[Case, date | None]]]:
+        return None, []  # the memory store keeps no sessions or cases
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return sorted(

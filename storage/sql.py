@@ -17,7 +17,7 @@ from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import Decision, OutboxItem, Person, PrepNote, RotaEntry, SharedWellbeing
+from storage.records import Case, Decision, OutboxItem, Person, PrepNote, RotaEntry, SharedWellbeing
 from storage.rota import RotaSql
 from storage.store import T, Transaction
 from storage.tables import (
@@ -141,6 +141,11 @@ class SqlTransaction:
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
     ) -> None:
         self._decisions.respond(decision_id, person_id, kind, text, now)
+
+    def supervision_history(
+        self, person_id: str
+    ) -> tuple[date | None, list[tuple[Case, date | None]]]:
+        return self.directory.history_of(person_id)
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return self.rota.sessions(team=team, start=start)

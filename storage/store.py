@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
-from storage.records import Decision, Person, PrepNote, RotaEntry, SharedWellbeing
+from storage.records import Case, Decision, Person, PrepNote, RotaEntry, SharedWellbeing
 
 T = TypeVar("T")
 
@@ -65,6 +65,13 @@ class Transaction(Protocol):
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
     ) -> None:
         """Append an acknowledgement or a dispute; nothing is ever overwritten."""
+        ...
+
+    def supervision_history(
+        self, person_id: str
+    ) -> tuple[date | None, list[tuple[Case, date | None]]]:
+        """The person's last held individual supervision, and their open cases each with its
+        last held case supervision."""
         ...
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
