@@ -13,6 +13,7 @@ from bot.cli_agenda import agenda
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_decisions import app as decisions_app
 from bot.cli_policy import app as policy_app
+from bot.cli_records import app as records_app
 from bot.cli_reminders import import_app, leave_app, remind, serve, with_app
 from bot.cli_rota import app as rota_app
 from bot.console import ConsoleChannel
@@ -29,6 +30,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(leave_app, name="leave")
 app.add_typer(rota_app, name="rota")
 app.add_typer(decisions_app, name="decisions")
+app.add_typer(records_app, name="record")
 app.command()(remind)
 app.command()(serve)
 app.command()(agenda)

@@ -108,9 +108,20 @@ class AgendaItem(Cited):
 
 
 class Headings(Cited):
-    """The headings of one kind of supervision record."""
+    """The headings of one kind of supervision record, and which answers the supervisee gave
+    in the assistant (preparation tool or shared check-in) pre-fill which heading."""
 
     headings: tuple[str, ...] = Field(min_length=1)
+    prefill: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _prefill_names_headings(self) -> Self:
+        unknown = [h for h in self.prefill if h not in self.headings]
+        if unknown:
+            raise ValueError(
+                f"prefill names headings the record does not have: {', '.join(unknown)}"
+            )
+        return self
 
 
 class GroupModel(Cited):

@@ -409,3 +409,57 @@ def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
         database_url=database_url,
     )
     assert bad.returncode == 1 and "no group supervision planned on 26 Nov 2026" in bad.stderr
+
+
+def test_record_drafts_in_text_and_word(tmp_path: Path, database_url: str) -> None:
+    lines = [
+        "/prep CR-8",
+        "Missed school",
+        "Gran helps",
+        "Visit Monday",
+        "Home is calm",
+        "skip",
+        "confirm",
+    ]
+    sva(
+        "chat",
+        "--user",
+        "sw1",
+        "--json",
+        stdin="".join(f"{x}\n" for x in lines),
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    text = sva(
+        "record", "draft", "sw1", "--date", "2026-11-23", cwd=tmp_path, database_url=database_url
+    ).stdout
+    assert text.startswith(
+        "Case supervision record: CR-8\n\nSupervisee: sw1. Session: 23 Nov 2026. Southwark supervision policy."
+    )
+    assert (
+        "Update on progress, including the voice of the child\nWhat the child thinks: Home is calm"
+        in text
+    )
+    assert "Personal supervision record" in text
+    written = sva(
+        "record",
+        "draft",
+        "sw1",
+        "--format",
+        "docx",
+        "--out",
+        "records.docx",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert written.stdout.strip() == "wrote records.docx"
+    from docx import Document
+
+    body = "\n".join(p.text for p in Document(str(tmp_path / "records.docx")).paragraphs)
+    assert "What is worrying me: Missed school" in body
+    assert (
+        sva(
+            "record", "draft", "sw1", "--format", "docx", cwd=tmp_path, database_url=database_url
+        ).returncode
+        == 2
+    )

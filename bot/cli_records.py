@@ -1,0 +1,76 @@
+"""`sva record draft`: the records of a supervision session, drafted in the pack's format."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.bootstrap import App
+from bot.cli_common import ConfigOption, config_or_exit
+from bot.cli_reminders import with_app
+from dialogs.definitions import PREP, WELLBEING
+from policies.docx_export import records_docx
+from policies.records import RecordDraft, case_records, personal_record, render_record
+from policies.templates import make_templates
+from storage.store import Transaction
+
+app = typer.Typer(help="Supervision records after a session.", no_args_is_help=True)
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    DOCX = "docx"
+
+
+@app.command("draft")
+def draft(
+    person: str,
+    held: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Session date (default today)."),
+    ] = None,
+    form: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (required for docx).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Case records (one per prepared case) and the personal record, to complete and file."""
+    if form is Format.DOCX and out is None:
+        typer.echo("--format docx needs --out FILE", err=True)
+        raise typer.Exit(2)
+    day = held.date() if held else date.today()
+    drafts = with_app(config_or_exit(config), lambda a: _drafts(a, person, day))
+    if form is Format.DOCX:
+        assert out is not None
+        out.write_bytes(records_docx(drafts))
+        typer.echo(f"wrote {out}")
+        return
+    templates = make_templates()
+    text = "\n\n".join(
+        render_record(d, templates, "md" if form is Format.MARKDOWN else "txt") for d in drafts
+    )
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(text)
+
+
+async def _drafts(a: App, person_id: str, day: date) -> list[RecordDraft]:
+    def read(tx: Transaction) -> list[RecordDraft]:
+        person = tx.person(person_id)
+        pack = a.sweeper.assignment.for_person(person)
+        notes = tx.latest_prep_notes(person_id)
+        shared = tx.shared_wellbeing(person_id)
+        return [
+            *case_records(pack, person_id, day, notes, PREP),
+            personal_record(pack, person_id, day, shared, WELLBEING),
+        ]
+
+    return await a.store.run(read)

@@ -1,0 +1,36 @@
+"""Supervision records as a Word document (python-docx), for councils that file .docx."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+from policies.records import RecordDraft
+
+
+def records_docx(drafts: list[RecordDraft]) -> bytes:
+    """One document: each record under its own heading, each section under a sub-heading.
+    Text goes in as runs of plain text, so nothing a person typed is interpreted."""
+    document = Document()
+    for number, draft in enumerate(drafts):
+        if number:
+            document.add_page_break()  # type: ignore[no-untyped-call]
+        title = (
+            f"Case supervision record: {draft.case_ref}"
+            if draft.kind == "case"
+            else "Personal supervision record"
+        )
+        document.add_heading(title, level=1)
+        document.add_paragraph(
+            f"Supervisee: {draft.supervisee}. Session: {draft.held:%d %b %Y}. {draft.council} supervision policy."
+        )
+        for warning in draft.warnings:
+            document.add_paragraph(f"Warning: {warning}")
+        for section in draft.sections:
+            document.add_heading(section.heading, level=2)
+            for line in (section.text or "(to complete)").split("\n"):
+                document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
