@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +12,7 @@ import typer
 from bot.bootstrap import App
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_reminders import with_app
+from bot.signoff import close_lapsed, mark_written
 from dialogs.definitions import PREP, WELLBEING
 from policies.docx_export import records_docx
 from policies.records import RecordDraft, case_records, personal_record, render_record
@@ -74,3 +75,41 @@ async def _drafts(a: App, person_id: str, day: date) -> list[RecordDraft]:
         ]
 
     return await a.store.run(read)
+
+
+def _act(person: str, held: datetime, config: Path | None, action: str) -> None:
+    day = held.date()
+
+    async def run(a: App) -> str:
+        def work(tx: Transaction) -> str:
+            pack = a.sweeper.assignment.for_person(tx.person(person))
+            now = datetime.now(UTC)
+            return (
+                mark_written(tx, pack, person, day, now)
+                if action == "written"
+                else close_lapsed(tx, pack, person, day, now)
+            )
+
+        return await a.store.run(work)
+
+    typer.echo(with_app(config_or_exit(config), run))
+
+
+@app.command("written")
+def written(
+    person: str,
+    held: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    config: ConfigOption = None,
+) -> None:
+    """The supervisor has written up the records of a session: ask the supervisee to agree."""
+    _act(person, held, config, "written")
+
+
+@app.command("close")
+def close(
+    person: str,
+    held: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    config: ConfigOption = None,
+) -> None:
+    """Close records not signed off within the pack's window as agreed, with a note."""
+    _act(person, held, config, "close")

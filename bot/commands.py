@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
 EARS_VARIANTS = {"case": "ears-case", "professional": "ears-professional"}
@@ -21,6 +22,7 @@ HELP = """I help you prepare for supervision. Commands:
 /decisions [CASE-REF]: decisions you recorded or were asked to acknowledge
 /agenda: your agenda draft for your next supervision
 /rota: your team's next group supervision sessions and roles
+/agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
 /cancel: stop what you are doing (nothing from it is saved)
 /help: this message
 Identify children by case reference only, never by name."""
@@ -53,6 +55,8 @@ def parse_command(text: str) -> Command | None:
         return _decision(args)
     if name in {"acknowledge", "dispute"}:
         return _response(name, args)
+    if name in {"agree", "disagree"}:
+        return _record_response(name, args)
     if name == "decisions":
         if len(args) > 1:
             raise CommandError("Write /decisions or /decisions CASE-REF.")
@@ -109,6 +113,17 @@ def _response(name: str, args: list[str]) -> Command:
             "Say why you disagree: /dispute N REASON. A disagreement is recorded, never overwritten."
         )
     return Command(name, context={"id": str(int(args[0])), "text": " ".join(args[1:])})
+
+
+def _record_response(name: str, args: list[str]) -> Command:
+    usage = "Write /agree YYYY-MM-DD, or /disagree YYYY-MM-DD REASON, with the date of the session."
+    try:
+        day = date.fromisoformat(args[0]) if args else None
+    except ValueError:
+        day = None
+    if day is None or (name == "agree" and len(args) > 1) or (name == "disagree" and len(args) < 2):
+        raise CommandError(usage)
+    return Command(name, context={"date": day.isoformat(), "text": " ".join(args[1:])})
 
 
 def _case_ref(text: str) -> str:

@@ -15,6 +15,7 @@ from jinja2 import Environment
 from bot.commands import HELP, Command, CommandError, parse_command
 from bot.decision_commands import listing, request, respond
 from bot.errors import TryAgainLater
+from bot.signoff import respond as record_response
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from dialogs.engine import DialogEngine, Turn
@@ -137,6 +138,12 @@ class Assistant:
             return self._with_pending(conversation, [self._agenda(tx, inbound.person_id)])
         if command.name in {"acknowledge", "dispute"}:
             return self._with_pending(conversation, [respond(tx, inbound.person_id, command, now)])
+        if command.name in {"agree", "disagree"}:
+            day = date.fromisoformat(command.context["date"])
+            reason = command.context["text"] if command.name == "disagree" else None
+            return self._with_pending(
+                conversation, [Outbound(record_response(tx, inbound.person_id, day, reason, now))]
+            )
         if command.name == "rota":
             return self._with_pending(conversation, [self._rota(tx, inbound.person_id)])
         if command.name == "decisions":

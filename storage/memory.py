@@ -20,6 +20,7 @@ from storage.records import (
     Person,
     PrepNote,
     RotaEntry,
+    Session,
     SharedWellbeing,
 )
 from storage.store import T, Transaction
@@ -36,6 +37,8 @@ class _Tables:
     decisions: list[Decision] = field(default_factory=list)
     notices: list[tuple[str, str, str, str]] = field(default_factory=list)
     rota: list[RotaEntry] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    session_events: list[tuple[str, str, str, str | None]] = field(default_factory=list)
 
 
 class MemoryTransaction:
@@ -125,6 +128,37 @@ class MemoryTransaction:
         self, person_id: str
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:
         return None, []  # the memory store keeps no sessions or cases
+
+    def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
+        return [
+            s
+            for s in self.tables.sessions
+            if s.supervisee_id == supervisee_id
+            and s.date == day
+            and s.status == "held"
+            and s.kind != "group"
+        ]
+
+    def add_session_event(
+        self, session: Session, kind: str, person_id: str, text: str | None, now: datetime
+    ) -> None:
+        self.tables.session_events.append((session.key, kind, person_id, text))
+
+        def updated(s: Session) -> Session:
+            if s.key != session.key:
+                return s
+            if kind == "written":
+                return replace(s, recorded_on=now.date())
+            return (
+                replace(s, signed_off_on=now.date())
+                if kind in ("agreed", "closed-as-agreed")
+                else s
+            )
+
+        self.tables.sessions = [updated(s) for s in self.tables.sessions]
+
+    def session_events(self, session: Session) -> list[tuple[str, str, str | None]]:
+        return [(k, p, t) for key, k, p, t in self.tables.session_events if key == session.key]
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return sorted(

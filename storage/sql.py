@@ -17,8 +17,18 @@ from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
-from storage.records import Case, Decision, OutboxItem, Person, PrepNote, RotaEntry, SharedWellbeing
+from storage.records import (
+    Case,
+    Decision,
+    OutboxItem,
+    Person,
+    PrepNote,
+    RotaEntry,
+    Session,
+    SharedWellbeing,
+)
 from storage.rota import RotaSql
+from storage.signoff import SignoffSql
 from storage.store import T, Transaction
 from storage.tables import (
     Base,
@@ -46,6 +56,7 @@ class SqlTransaction:
         self.outbox = OutboxSql(connection)
         self._decisions = DecisionsSql(connection)
         self.rota = RotaSql(connection)
+        self._signoff = SignoffSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(
@@ -146,6 +157,17 @@ class SqlTransaction:
         self, person_id: str
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:
         return self.directory.history_of(person_id)
+
+    def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
+        return self._signoff.sessions_on(supervisee_id, day)
+
+    def add_session_event(
+        self, session: Session, kind: str, person_id: str, text: str | None, now: datetime
+    ) -> None:
+        self._signoff.add_event(session, kind, person_id, text, now)
+
+    def session_events(self, session: Session) -> list[tuple[str, str, str | None]]:
+        return self._signoff.events(session)
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return self.rota.sessions(team=team, start=start)

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
-from storage.records import Case, Decision, Person, PrepNote, RotaEntry, SharedWellbeing
+from storage.records import Case, Decision, Person, PrepNote, RotaEntry, Session, SharedWellbeing
 
 T = TypeVar("T")
 
@@ -72,6 +72,20 @@ class Transaction(Protocol):
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:
         """The person's last held individual supervision, and their open cases each with its
         last held case supervision."""
+        ...
+
+    def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
+        """The person's held individual and case sessions on a day."""
+        ...
+
+    def add_session_event(
+        self, session: Session, kind: str, person_id: str, text: str | None, now: datetime
+    ) -> None:
+        """Append a record event (written, agreed, disputed, closed-as-agreed); never overwrites."""
+        ...
+
+    def session_events(self, session: Session) -> list[tuple[str, str, str | None]]:
+        """A session record's events, oldest first: (kind, person, text)."""
         ...
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:

@@ -234,3 +234,17 @@ class RotaSessionRow(Base):
     date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     roles: Mapped[dict[str, Any]] = mapped_column(Json)
     case_ref: Mapped[str | None] = mapped_column(String(40))
+
+
+class SessionEventRow(Base):
+    """What happened to a session's record, appended in order: written, agreed, disputed, or
+    closed as agreed after the sign-off window. A dispute is kept, never overwritten."""
+
+    __tablename__ = "session_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_key: Mapped[str] = mapped_column(String(500), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    person_id: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(String(4000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -7,9 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
+from policies.intervals import add_working_days
 from policies.packs import PACKS_DIR
+from policies.rota import next_working_day
 
 SVA = str(Path(sys.executable).with_name("sva"))
 
@@ -463,3 +466,52 @@ def test_record_drafts_in_text_and_word(tmp_path: Path, database_url: str) -> No
         ).returncode
         == 2
     )
+
+
+def test_sign_off_from_written_to_agreed_drives_the_reminders(
+    tmp_path: Path, database_url: str
+) -> None:
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team F,central-bedfordshire,,2018-01-01,false,\n"
+        "sw1,Sara,social_worker,Team F,central-bedfordshire,tm1,2020-01-01,true,\n"
+    )
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nCR-3,sw1,child_protection,high,2026-01-01\n"
+    )
+    (tmp_path / "sessions.csv").write_text(
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\ncase,2026-11-16,sw1,tm1,CR-3,held\nindividual,2026-11-16,sw1,tm1,,held\n"
+    )
+    for kind in ("people", "cases", "sessions"):
+        assert (
+            sva("import", kind, f"{kind}.csv", cwd=tmp_path, database_url=database_url).returncode
+            == 0
+        )
+
+    def kinds(day: str) -> set[tuple[str, str]]:
+        out = sva(
+            "remind", "--on", day, "--dry-run", "--json", cwd=tmp_path, database_url=database_url
+        ).stdout
+        return {(x["to"], x["kind"]) for x in map(json.loads, out.splitlines())}
+
+    assert ("tm1", "record") in kinds("2026-11-20")  # the case record is due within 5 working days
+    written = sva(
+        "record", "written", "sw1", "--date", "2026-11-16", cwd=tmp_path, database_url=database_url
+    )
+    assert "Marked 2 record(s) of 16 Nov 2026 written" in written.stdout
+    due = add_working_days(date.today(), 5)  # Central Bedfordshire: 5 working days to sign off
+    ask_day = next_working_day(due - timedelta(days=5)).isoformat()  # inside the reminder window
+    assert ("sw1", "signoff") in kinds(ask_day)
+    agreed = sva(
+        "chat",
+        "--user",
+        "sw1",
+        "--json",
+        stdin="/agree 2026-11-16\n",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert (
+        json.loads(agreed.stdout)["text"] == "Thank you: you agreed the record(s) of 16 Nov 2026."
+    )
+    assert not {k for k in kinds(ask_day) if k[1].startswith("signoff") or k[1] == "record"}

@@ -1,0 +1,62 @@
+"""Record sign-off: the events of a session's record, appended, and the dates reminders read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from storage.records import Session
+from storage.tables import SessionEventRow, SessionRow
+
+SETS = {"written": "recorded_on", "agreed": "signed_off_on", "closed-as-agreed": "signed_off_on"}
+
+
+class SignoffSql:
+    """Sign-off queries on one open connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
+        """The person's held individual and case sessions on a day."""
+        query = select(
+            SessionRow.kind,
+            SessionRow.date,
+            SessionRow.supervisee_id,
+            SessionRow.supervisor_id,
+            SessionRow.case_ref,
+            SessionRow.status,
+            SessionRow.recorded_on,
+            SessionRow.signed_off_on,
+        ).where(
+            SessionRow.supervisee_id == supervisee_id,
+            SessionRow.date == day,
+            SessionRow.status == "held",
+            SessionRow.kind != "group",
+        )
+        return [Session(*row) for row in self._db.execute(query.order_by(SessionRow.key)).all()]
+
+    def add_event(
+        self, session: Session, kind: str, person_id: str, text: str | None, now: datetime
+    ) -> None:
+        """Append an event; written, agreed and closed-as-agreed also set the session's dates."""
+        self._db.execute(
+            insert(SessionEventRow).values(
+                session_key=session.key, kind=kind, person_id=person_id, text=text, created_at=now
+            )
+        )
+        if kind in SETS:
+            self._db.execute(
+                update(SessionRow)
+                .where(SessionRow.key == session.key)
+                .values({SETS[kind]: now.date()})
+            )
+
+    def events(self, session: Session) -> list[tuple[str, str, str | None]]:
+        query = (
+            select(SessionEventRow.kind, SessionEventRow.person_id, SessionEventRow.text)
+            .where(SessionEventRow.session_key == session.key)
+            .order_by(SessionEventRow.id)
+        )
+        return [(k, p, t) for k, p, t in self._db.execute(query).all()]
