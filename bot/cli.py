@@ -12,6 +12,7 @@ from bot.bootstrap import App
 from bot.cli_agenda import agenda
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_decisions import app as decisions_app
+from bot.cli_invite import invite
 from bot.cli_policy import app as policy_app
 from bot.cli_records import app as records_app
 from bot.cli_reminders import import_app, leave_app, remind, serve, with_app
@@ -34,6 +35,7 @@ app.add_typer(records_app, name="record")
 app.command()(remind)
 app.command()(serve)
 app.command()(agenda)
+app.command()(invite)
 
 
 @app.command()

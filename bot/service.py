@@ -64,7 +64,7 @@ class Assistant:
         self._store = store
         self._engine = engine
         self._policies = policies
-        self._templates = templates
+        self.templates = templates
         self._clock = clock
         self._attempts = attempts
 
@@ -217,7 +217,7 @@ class Assistant:
         return bool(found) and found[0].case_ref == command.context["case_ref"]
 
     def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
-        return Outbound(render_agenda(self.agenda_draft(tx, person_id), self._templates))
+        return Outbound(render_agenda(self.agenda_draft(tx, person_id), self.templates))
 
     def agenda_draft(
         self, tx: Transaction, person_id: str, session: date | None = None

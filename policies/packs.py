@@ -139,6 +139,13 @@ class DecisionNote(Cited):
     title: str = Field(min_length=1)
 
 
+class SessionLength(Cited):
+    """How long an individual supervision session lasts, where the policy says."""
+
+    minutes: int | None = Field(default=None, ge=15, le=480)
+    none: str | None = None
+
+
 class Signposting(Cited):
     """Where a supervisee is pointed for support (never the assistant itself)."""
 
@@ -175,6 +182,7 @@ class PolicyPack(_Strict):
     group_supervision: GroupModel | None = None
     signposting: Signposting
     decision_note: DecisionNote
+    session_length: SessionLength
     escalate_after_days: int = Field(default=14, ge=1)
 
     @model_validator(mode="after")

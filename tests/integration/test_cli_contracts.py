@@ -515,3 +515,51 @@ def test_sign_off_from_written_to_agreed_drives_the_reminders(
         json.loads(agreed.stdout)["text"] == "Thank you: you agreed the record(s) of 16 Nov 2026."
     )
     assert not {k for k in kinds(ask_day) if k[1].startswith("signoff") or k[1] == "record"}
+
+
+def test_invite_writes_an_importable_calendar_file_with_the_agenda(
+    tmp_path: Path, database_url: str
+) -> None:
+    from icalendar import Calendar
+
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team G,manchester,,2018-01-01,false,\n"
+        "sw1,Sara,social_worker,Team G,southwark,tm1,2020-01-01,true,\n"
+        "sw2,Sam,social_worker,Team G,manchester,tm1,2020-01-01,true,\n"
+    )
+    sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    written = sva(
+        "invite",
+        "sw1",
+        "--at",
+        "2026-12-02T10:00",
+        "--out",
+        "next.ics",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert written.stdout.strip() == "wrote next.ics"
+    [event] = Calendar.from_ical((tmp_path / "next.ics").read_bytes()).walk("VEVENT")
+    assert (
+        event.decoded("dtend") - event.decoded("dtstart")
+    ).total_seconds() == 90 * 60  # Southwark's 90 minutes
+    assert str(event["summary"]) == "Supervision: sw1 with tm1"
+    assert "1. Check-in" in str(event["description"])
+    manchester = sva(
+        "invite", "sw2", "--at", "2026-12-02T10:00", cwd=tmp_path, database_url=database_url
+    )
+    assert manchester.returncode == 2 and "give --minutes" in manchester.stderr
+    assert (
+        sva(
+            "invite",
+            "sw2",
+            "--at",
+            "2026-12-02T10:00",
+            "--minutes",
+            "60",
+            cwd=tmp_path,
+            database_url=database_url,
+        ).returncode
+        == 0
+    )
