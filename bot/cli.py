@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.bootstrap import App
+from bot.cli_actions import app as actions_app
 from bot.cli_agenda import agenda
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_decisions import app as decisions_app
@@ -32,6 +33,7 @@ app.add_typer(leave_app, name="leave")
 app.add_typer(rota_app, name="rota")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(records_app, name="record")
+app.add_typer(actions_app, name="action")
 app.command()(remind)
 app.command()(serve)
 app.command()(agenda)

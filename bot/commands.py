@@ -23,6 +23,7 @@ HELP = """I help you prepare for supervision. Commands:
 /agenda: your agenda draft for your next supervision
 /rota: your team's next group supervision sessions and roles
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
+/actions: your open actions from supervision; /done N when action N is done
 /cancel: stop what you are doing (nothing from it is saved)
 /help: this message
 Identify children by case reference only, never by name."""
@@ -61,7 +62,11 @@ def parse_command(text: str) -> Command | None:
         if len(args) > 1:
             raise CommandError("Write /decisions or /decisions CASE-REF.")
         return Command("decisions", context={"case_ref": _case_ref(args[0])} if args else {})
-    if name in {"checkin", "agenda", "help", "cancel", "back", "skip", "rota"}:
+    if name == "done":
+        if len(args) != 1 or not args[0].isdecimal():
+            raise CommandError("Write /done N, with N the action's number (see /actions).")
+        return Command("done", context={"id": str(int(args[0]))})
+    if name in {"checkin", "agenda", "help", "cancel", "back", "skip", "rota", "actions"}:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")
         return Command(name, dialog="checkin" if name == "checkin" else None)

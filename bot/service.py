@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from jinja2 import Environment
 
+from bot.actions import close as close_action
+from bot.actions import listing as action_list
 from bot.commands import HELP, Command, CommandError, parse_command
 from bot.decision_commands import listing, request, respond
 from bot.errors import TryAgainLater
@@ -144,6 +146,11 @@ class Assistant:
             return self._with_pending(
                 conversation, [Outbound(record_response(tx, inbound.person_id, day, reason, now))]
             )
+        if command.name == "actions":
+            return self._with_pending(conversation, [action_list(tx, inbound.person_id)])
+        if command.name == "done":
+            closed = close_action(tx, inbound.person_id, int(command.context["id"]), now)
+            return self._with_pending(conversation, [closed])
         if command.name == "rota":
             return self._with_pending(conversation, [self._rota(tx, inbound.person_id)])
         if command.name == "decisions":
@@ -240,6 +247,7 @@ class Assistant:
             decisions=tx.decisions(person_id=person_id, since=self._clock() - DECISIONS_ON_AGENDA),
             session_date=session,
             due_cases=due,
+            actions=tx.open_actions(person_id),
         )
 
     def _with_pending(

@@ -13,7 +13,7 @@ from dialogs.definition import DialogDefinition
 from policies.due import NoRule, case_due, individual_due
 from policies.packs import AgendaItem, PolicyPack
 from policies.vocabulary import CaseType, Risk, Role
-from storage.records import Case, Decision, Person, PrepNote, SharedWellbeing
+from storage.records import Action, Case, Decision, Person, PrepNote, SharedWellbeing
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ class AgendaDraft:
     decisions: tuple[str, ...] = ()
     session_date: date | None = None
     due_cases: tuple[DueCase, ...] = ()
+    actions: tuple[Action, ...] = ()
 
 
 def compose_agenda(
@@ -59,6 +60,7 @@ def compose_agenda(
     decisions: list[Decision] | None = None,
     session_date: date | None = None,
     due_cases: list[DueCase] | None = None,
+    actions: list[Action] | None = None,
 ) -> AgendaDraft:
     """Build the draft. Only the wellbeing answers the supervisee chose to share are used."""
     cases = tuple(
@@ -74,7 +76,14 @@ def compose_agenda(
     noted = tuple(_decision_line(d) for d in decisions or [])
     due = tuple(sorted(due_cases or [], key=lambda c: (c.due, c.case_ref)))  # most overdue first
     return AgendaDraft(
-        pack.council, pack.standing_agenda, cases, wellbeing, noted, session_date, due
+        pack.council,
+        pack.standing_agenda,
+        cases,
+        wellbeing,
+        noted,
+        session_date,
+        due,
+        tuple(actions or ()),
     )
 
 

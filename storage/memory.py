@@ -14,6 +14,7 @@ from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import (
+    Action,
     Case,
     Decision,
     DecisionResponse,
@@ -39,6 +40,7 @@ class _Tables:
     rota: list[RotaEntry] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
     session_events: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
 
 class MemoryTransaction:
@@ -159,6 +161,29 @@ class MemoryTransaction:
 
     def session_events(self, session: Session) -> list[tuple[str, str, str | None]]:
         return [(k, p, t) for key, k, p, t in self.tables.session_events if key == session.key]
+
+    def add_action(self, action: Action, now: datetime) -> int:
+        stored = replace(action, id=len(self.tables.actions) + 1)
+        self.tables.actions.append(stored)
+        return stored.id
+
+    def open_actions(self, supervisee_id: str) -> list[Action]:
+        mine = [
+            a
+            for a in self.tables.actions
+            if a.supervisee_id == supervisee_id and a.closed_by is None
+        ]
+        return sorted(mine, key=lambda a: (a.due is None, a.due or date.max, a.id))
+
+    def open_actions_owned_by(self, owner: str) -> list[Action]:
+        return [a for a in self.tables.actions if a.owner == owner and a.closed_by is None]
+
+    def close_action(self, action_id: int, person_id: str, now: datetime) -> Action | None:
+        for index, action in enumerate(self.tables.actions):
+            if action.id == action_id and action.closed_by is None:
+                self.tables.actions[index] = replace(action, closed_by=person_id)
+                return self.tables.actions[index]
+        return None
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return sorted(

@@ -118,3 +118,17 @@ class RotaEntry:
     date: dt.date
     roles: Mapping[str, str | None]
     case_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """An action from supervision (owner, what, why, by when), open until closed."""
+
+    id: int
+    supervisee_id: str
+    case_ref: str | None
+    owner: str
+    what: str
+    why: str
+    due: dt.date | None
+    closed_by: str | None = None

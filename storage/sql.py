@@ -12,12 +12,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
+from storage.actions import ActionsSql
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import (
+    Action,
     Case,
     Decision,
     OutboxItem,
@@ -57,6 +59,7 @@ class SqlTransaction:
         self._decisions = DecisionsSql(connection)
         self.rota = RotaSql(connection)
         self._signoff = SignoffSql(connection)
+        self._actions = ActionsSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(
@@ -168,6 +171,18 @@ class SqlTransaction:
 
     def session_events(self, session: Session) -> list[tuple[str, str, str | None]]:
         return self._signoff.events(session)
+
+    def add_action(self, action: Action, now: datetime) -> int:
+        return self._actions.add(action, now)
+
+    def open_actions(self, supervisee_id: str) -> list[Action]:
+        return self._actions.open_for(supervisee_id=supervisee_id)
+
+    def open_actions_owned_by(self, owner: str) -> list[Action]:
+        return self._actions.open_for(owner=owner)
+
+    def close_action(self, action_id: int, person_id: str, now: datetime) -> Action | None:
+        return self._actions.close(action_id, person_id, now)
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return self.rota.sessions(team=team, start=start)

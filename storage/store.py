@@ -18,7 +18,16 @@ from typing import Protocol, TypeVar
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
-from storage.records import Case, Decision, Person, PrepNote, RotaEntry, Session, SharedWellbeing
+from storage.records import (
+    Action,
+    Case,
+    Decision,
+    Person,
+    PrepNote,
+    RotaEntry,
+    Session,
+    SharedWellbeing,
+)
 
 T = TypeVar("T")
 
@@ -86,6 +95,22 @@ class Transaction(Protocol):
 
     def session_events(self, session: Session) -> list[tuple[str, str, str | None]]:
         """A session record's events, oldest first: (kind, person, text)."""
+        ...
+
+    def add_action(self, action: Action, now: datetime) -> int:
+        """Record an action agreed in supervision; returns its number."""
+        ...
+
+    def open_actions(self, supervisee_id: str) -> list[Action]:
+        """Open actions of a supervisee's supervision, earliest due first."""
+        ...
+
+    def open_actions_owned_by(self, owner: str) -> list[Action]:
+        """Open actions this person owns, in anyone's supervision."""
+        ...
+
+    def close_action(self, action_id: int, person_id: str, now: datetime) -> Action | None:
+        """Close an open action (kept, with who closed it); None if there is none open."""
         ...
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:

@@ -248,3 +248,21 @@ class SessionEventRow(Base):
     person_id: Mapped[str] = mapped_column(String(200))
     text: Mapped[str | None] = mapped_column(String(4000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActionRow(Base):
+    """An action agreed in supervision: owner, what, why, by when. Carried forward on every
+    agenda until closed; closing keeps the row and records who closed it and when."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    supervisee_id: Mapped[str] = mapped_column(String(200), index=True)
+    case_ref: Mapped[str | None] = mapped_column(String(40))
+    owner: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(String(4000))
+    why: Mapped[str] = mapped_column(String(4000))
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from policies.intervals import add_working_days
 from policies.packs import PACKS_DIR
@@ -563,3 +564,96 @@ def test_invite_writes_an_importable_calendar_file_with_the_agenda(
         ).returncode
         == 0
     )
+
+
+def test_one_supervisee_from_preparation_to_the_next_agenda(
+    tmp_path: Path, database_url: str
+) -> None:
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        result = sva(*args, stdin=stdin, cwd=tmp_path, database_url=database_url)
+        assert result.returncode == 0, result.stderr
+        return result
+
+    def say(user: str, *lines: str) -> list[dict[str, Any]]:
+        out = run("chat", "--user", user, "--json", stdin="".join(f"{x}\n" for x in lines)).stdout
+        return [json.loads(x) for x in out.splitlines()]
+
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team H,southwark,,2018-01-01,false,\n"
+        "sw1,Sara,social_worker,Team H,southwark,tm1,2020-01-01,true,\n"
+    )
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nCR-1,sw1,child_protection,high,2026-01-01\nCR-2,sw1,child_in_need,standard,2026-01-01\n"
+    )
+    run("import", "people", "people.csv")
+    run("import", "cases", "cases.csv")
+    say(
+        "sw1",
+        "/prep CR-1",
+        "Bruises seen",
+        "Gran helps",
+        "Strategy meeting",
+        "skip",
+        "skip",
+        "confirm",
+    )
+    say(
+        "sw1",
+        "/prep CR-2",
+        "School attendance",
+        "Mum engages",
+        "skip",
+        "Advice on CIN review",
+        "skip",
+        "skip",
+        "confirm",
+    )
+    agenda = say("sw1", "/agenda")[-1]["text"]
+    assert "Case CR-1, prepared" in agenda and "Case CR-2, prepared" in agenda
+
+    (tmp_path / "sessions.csv").write_text(
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\n"
+        "individual,2026-11-16,sw1,tm1,,held\ncase,2026-11-16,sw1,tm1,CR-1,held\ncase,2026-11-16,sw1,tm1,CR-2,held\n"
+    )
+    run("import", "sessions", "sessions.csv")
+    records = run("record", "draft", "sw1", "--date", "2026-11-16").stdout
+    assert "Case supervision record: CR-1" in records and "Case supervision record: CR-2" in records
+    run(
+        "action",
+        "add",
+        "--supervisee",
+        "sw1",
+        "--owner",
+        "sw1",
+        "--what",
+        "visit the school",
+        "--why",
+        "attendance",
+        "--case",
+        "CR-2",
+    )
+    run(
+        "action",
+        "add",
+        "--supervisee",
+        "sw1",
+        "--owner",
+        "sw1",
+        "--what",
+        "book the strategy meeting",
+        "--why",
+        "bruising",
+        "--case",
+        "CR-1",
+    )
+    run("record", "written", "sw1", "--date", "2026-11-16")
+    assert (
+        say("sw1", "/agree 2026-11-16")[-1]["text"]
+        == "Thank you: you agreed the record(s) of 16 Nov 2026."
+    )
+    assert say("sw1", "/done 1")[-1]["text"].startswith("Action 1 is closed")
+
+    next_agenda = say("sw1", "/agenda")[-1]["text"]
+    assert "Action 2 (CR-1): sw1 to book the strategy meeting, because bruising" in next_agenda
+    assert "Action 1" not in next_agenda
