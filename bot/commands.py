@@ -20,7 +20,8 @@ HELP = """I help you prepare for supervision. Commands:
 /decision CASE-REF corrects N: a new decision that corrects decision N (nothing is overwritten)
 /acknowledge N, /dispute N REASON: respond to a decision you were asked to acknowledge
 /decisions [CASE-REF]: decisions you recorded or were asked to acknowledge
-/agenda: your agenda draft for your next supervision
+/agenda: your agenda draft for your next supervision (/agenda PERSON: a supervisee's, with EARS questions)
+/record [PERSON] [DATE]: draft records of a session (yours, or a supervisee's)
 /rota: your team's next group supervision sessions and roles
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
 /actions: your open actions from supervision; /done N when action N is done
@@ -66,7 +67,9 @@ def parse_command(text: str) -> Command | None:
         if len(args) != 1 or not args[0].isdecimal():
             raise CommandError("Write /done N, with N the action's number (see /actions).")
         return Command("done", context={"id": str(int(args[0]))})
-    if name in {"checkin", "agenda", "help", "cancel", "back", "skip", "rota", "actions"}:
+    if name in {"agenda", "record"}:
+        return _view(name, args)
+    if name in {"checkin", "help", "cancel", "back", "skip", "rota", "actions"}:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")
         return Command(name, dialog="checkin" if name == "checkin" else None)
@@ -118,6 +121,22 @@ def _response(name: str, args: list[str]) -> Command:
             "Say why you disagree: /dispute N REASON. A disagreement is recorded, never overwritten."
         )
     return Command(name, context={"id": str(int(args[0])), "text": " ".join(args[1:])})
+
+
+def _view(name: str, args: list[str]) -> Command:
+    """/agenda [PERSON] and /record [PERSON] [YYYY-MM-DD]: your own, or a supervisee's."""
+    usage = f"Write /{name}, or /{name} PERSON for a supervisee" + (
+        " (and a session date YYYY-MM-DD)." if name == "record" else "."
+    )
+    if len(args) > (2 if name == "record" else 1) or any(len(a) > 200 for a in args):
+        raise CommandError(usage)
+    context = {"person": args[0]} if args else {}
+    if len(args) == 2:
+        try:
+            context["date"] = date.fromisoformat(args[1]).isoformat()
+        except ValueError:
+            raise CommandError(usage) from None
+    return Command(name, context=context)
 
 
 def _record_response(name: str, args: list[str]) -> Command:

@@ -18,6 +18,7 @@ from bot.commands import HELP, Command, CommandError, parse_command
 from bot.decision_commands import listing, request, respond
 from bot.errors import TryAgainLater
 from bot.signoff import respond as record_response
+from bot.views import REFUSED, may_view, records_text, supervisor_suggestions
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from dialogs.engine import DialogEngine, Turn
@@ -136,8 +137,8 @@ class Assistant:
             ]
         if command.name == "help":
             return [Outbound(HELP)]
-        if command.name == "agenda":
-            return self._with_pending(conversation, [self._agenda(tx, inbound.person_id)])
+        if command.name in {"agenda", "record"}:
+            return self._with_pending(conversation, self._view(tx, inbound.person_id, command, now))
         if command.name in {"acknowledge", "dispute"}:
             return self._with_pending(conversation, [respond(tx, inbound.person_id, command, now)])
         if command.name in {"agree", "disagree"}:
@@ -223,8 +224,26 @@ class Assistant:
         found = tx.decisions(ids=[int(command.context["corrects"])])
         return bool(found) and found[0].case_ref == command.context["case_ref"]
 
-    def _agenda(self, tx: Transaction, person_id: str) -> Outbound:
-        return Outbound(render_agenda(self.agenda_draft(tx, person_id), self.templates))
+    def _view(
+        self, tx: Transaction, viewer: str, command: Command, now: datetime
+    ) -> list[Outbound]:
+        """Agendas and record drafts, for the person or their supervisor only."""
+        subject = command.context.get("person", viewer)
+        if not may_view(tx, viewer, subject):
+            return [Outbound(REFUSED.format(who=subject))]
+        if command.name == "record":
+            held = (
+                date.fromisoformat(command.context["date"])
+                if "date" in command.context
+                else now.date()
+            )
+            return [records_text(tx, self._policies, self.templates, subject, held)]
+        agenda = Outbound(render_agenda(self.agenda_draft(tx, subject), self.templates))
+        return (
+            [agenda]
+            if subject == viewer
+            else [agenda, Outbound(supervisor_suggestions(tx, subject))]
+        )
 
     def agenda_draft(
         self, tx: Transaction, person_id: str, session: date | None = None

@@ -1,0 +1,77 @@
+"""Golden files: each pack's agenda and record drafts, in text and Markdown, from fixed inputs.
+A change in wording or layout shows up as a diff to review. To accept a deliberate change:
+SVA_UPDATE_GOLDEN=1 pytest tests/unit/policies/test_golden.py"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from dialogs.definitions import PREP
+from dialogs.definitions import WELLBEING as CHECKIN_DIALOG
+from policies.agenda import DueCase, compose_agenda, render_agenda
+from policies.packs import load_packs
+from policies.records import case_records, personal_record, render_record
+from policies.templates import make_templates
+from storage.records import Action, PrepNote, SharedWellbeing
+
+GOLDEN = Path(__file__).parent.parent.parent / "golden"
+PACKS = load_packs()
+WHEN = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+NOTE = PrepNote(
+    "CR-7",
+    "adhoc",
+    {
+        "worrying": "Bruising seen at school; <!channel> {{ 7*7 }}",
+        "working_well": "Gran visits daily",
+        "decided": None,
+        "support": "Whether to convene a strategy discussion",
+        "child_thinks": "Home is calm",
+        "child_wants": None,
+    },
+    True,
+    WHEN,
+)
+SHARED = SharedWellbeing({"score": 3, "leave": "Leave in May"}, WHEN)
+ACTION = Action(
+    4, "sw1", "CR-7", "sw1", "visit the school", "attendance has dropped", date(2026, 12, 1)
+)
+
+
+def outputs(pack_name: str) -> dict[str, str]:
+    pack, templates = PACKS[pack_name], make_templates()
+    draft = compose_agenda(
+        pack=pack,
+        prep_notes=[NOTE],
+        shared=SHARED,
+        prep=PREP,
+        checkin=CHECKIN_DIALOG,
+        session_date=date(2026, 12, 2),
+        due_cases=[DueCase("CR-9", date(2026, 11, 10), True, "x")],
+        actions=[ACTION],
+    )
+    [case] = case_records(pack, "sw1", date(2026, 11, 23), [NOTE], PREP)
+    personal = personal_record(pack, "sw1", date(2026, 11, 23), SHARED, CHECKIN_DIALOG)
+    return {
+        "agenda.txt": render_agenda(draft, templates, "txt"),
+        "agenda.md": render_agenda(draft, templates, "md"),
+        "case_record.txt": render_record(case, templates, "txt"),
+        "case_record.md": render_record(case, templates, "md"),
+        "personal_record.txt": render_record(personal, templates, "txt"),
+        "personal_record.md": render_record(personal, templates, "md"),
+    }
+
+
+@pytest.mark.parametrize("pack", sorted(PACKS))
+def test_rendered_outputs_match_their_golden_files(pack: str) -> None:
+    for name, text in outputs(pack).items():
+        path = GOLDEN / pack / name
+        if os.environ.get("SVA_UPDATE_GOLDEN") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + "\n", encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == text + "\n", (
+            f"{path} differs (see the module docstring)"
+        )
