@@ -69,8 +69,9 @@ async def _drafts(a: App, person_id: str, day: date) -> list[RecordDraft]:
         pack = a.sweeper.assignment.for_person(person)
         notes = tx.latest_prep_notes(person_id)
         shared = tx.shared_wellbeing(person_id)
+        actions, decisions = tx.open_actions(person_id), tx.decisions(person_id=person_id)
         return [
-            *case_records(pack, person_id, day, notes, PREP),
+            *case_records(pack, person_id, day, notes, PREP, actions, decisions),
             personal_record(pack, person_id, day, shared, WELLBEING),
         ]
 

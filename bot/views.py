@@ -45,7 +45,15 @@ def records_text(
     """Draft case records and the personal record of a session, as text."""
     pack = packs.for_person(tx.person(subject))
     drafts = [
-        *case_records(pack, subject, held, tx.latest_prep_notes(subject), PREP),
+        *case_records(
+            pack,
+            subject,
+            held,
+            tx.latest_prep_notes(subject),
+            PREP,
+            tx.open_actions(subject),
+            tx.decisions(person_id=subject),
+        ),
         personal_record(pack, subject, held, tx.shared_wellbeing(subject), WELLBEING),
     ]
     return Outbound("\n\n".join(render_record(d, templates, "txt") for d in drafts))

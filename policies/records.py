@@ -19,9 +19,11 @@ from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
 from dialogs.names import possible_names
 from policies.packs import Headings, PolicyPack
-from storage.records import PrepNote, SharedWellbeing
+from storage.records import Action, Decision, PrepNote, SharedWellbeing
 
 FROM_PREPARATION = "Also from the preparation notes"
+OPEN_ACTIONS = "Open actions on this case (owner, what, why, by when)"
+DECISIONS = "Management decisions on this case since the last supervision"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,23 +47,54 @@ class RecordDraft:
 
 
 def case_records(
-    pack: PolicyPack, supervisee: str, held: date, notes: list[PrepNote], prep: DialogDefinition
+    pack: PolicyPack,
+    supervisee: str,
+    held: date,
+    notes: list[PrepNote],
+    prep: DialogDefinition,
+    actions: list[Action] | None = None,
+    decisions: list[Decision] | None = None,
 ) -> list[RecordDraft]:
-    """One case record per case with preparation notes."""
+    """One case record per case with preparation notes, with that case's open actions (owner,
+    what, why, by when) and the management decisions made on it since (issue 7)."""
     headings = pack.records.case
-    return [
-        RecordDraft(
-            "case",
-            pack.council,
-            supervisee,
-            held,
-            note.case_ref,
-            _sections(headings, note.answers, prep),
-            (),
-            headings.cite,
+    drafts = []
+    for note in notes:
+        sections = _sections(headings, note.answers, prep) + _case_extras(
+            note.case_ref, actions or [], decisions or []
         )
-        for note in notes
-    ]
+        drafts.append(
+            RecordDraft(
+                "case", pack.council, supervisee, held, note.case_ref, sections, (), headings.cite
+            )
+        )
+    return drafts
+
+
+def _case_extras(
+    case_ref: str, actions: list[Action], decisions: list[Decision]
+) -> tuple[RecordSection, ...]:
+    extras = []
+    open_here = [a for a in actions if a.case_ref == case_ref]
+    if open_here:
+        lines = [
+            f"{a.owner} to {a.what}, because {a.why}" + (f", by {a.due:%d %b %Y}" if a.due else "")
+            for a in open_here
+        ]
+        extras.append(RecordSection(OPEN_ACTIONS, "\n".join(lines)))
+    made = [d for d in decisions if d.case_ref == case_ref]
+    if made:
+        lines = [
+            f"Decision {d.id} ({d.created_at:%d %b %Y}): {d.answers.get('chosen')}; rationale: {d.answers.get('rationale')}"
+            + (
+                f"; disagreement: {d.answers['disagreement']}"
+                if d.answers.get("disagreement")
+                else ""
+            )
+            for d in made
+        ]
+        extras.append(RecordSection(DECISIONS, "\n".join(lines)))
+    return tuple(extras)
 
 
 def personal_record(

@@ -108,3 +108,32 @@ def test_the_word_document_has_every_heading_and_answer() -> None:
     body = "\n".join(p.text for p in document.paragraphs)
     assert f"What is worrying me: Bruising seen at school {INJECTION}" in body
     assert "Leave, absence, TOIL, lone working: Leave in May" in body
+
+
+def test_a_case_record_carries_its_open_actions_and_the_decisions_made_on_it() -> None:
+    from storage.records import Action, Decision
+
+    actions = [
+        Action(
+            1, "sw1", "CR-7", "sw1", "visit the school", "attendance has dropped", date(2026, 12, 1)
+        ),
+        Action(2, "sw1", "CR-8", "sw1", "other case", "n/a", None),
+    ]
+    decision = Decision(
+        5,
+        "CR-7",
+        "tm1",
+        "sw1",
+        {"chosen": "Strategy meeting", "rationale": "Risk rose", "disagreement": "sw1 thought not"},
+        None,
+        datetime(2026, 11, 18, tzinfo=UTC),
+    )
+    [record] = case_records(PACKS["bexley"], "sw1", HELD, [NOTE], PREP, actions, [decision])
+    by_heading = {s.heading: s.text for s in record.sections}
+    assert (
+        by_heading["Open actions on this case (owner, what, why, by when)"]
+        == "sw1 to visit the school, because attendance has dropped, by 01 Dec 2026"
+    )
+    assert by_heading["Management decisions on this case since the last supervision"] == (
+        "Decision 5 (18 Nov 2026): Strategy meeting; rationale: Risk rose; disagreement: sw1 thought not"
+    )
