@@ -105,6 +105,7 @@ def build_sweeper(config: Config, store: SqlStore, notifier: Notifier | None = N
         ahead_days=config.reminders.ahead_days,
         escalate_after_days=config.reminders.escalate_after_days,
         presenter_notice_days=config.reminders.presenter_notice_days,
+        agenda_notice_days=config.reminders.agenda_notice_days,
     )
     return Sweeper(
         store=store,

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+AGENDA_EDITS = {"add", "remove", "move", "send", "reset"}
 CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
 EARS_VARIANTS = {"case": "ears-case", "professional": "ears-professional"}
 HELP = """I help you prepare for supervision. Commands:
@@ -21,6 +22,7 @@ HELP = """I help you prepare for supervision. Commands:
 /acknowledge N, /dispute N REASON: respond to a decision you were asked to acknowledge
 /decisions [CASE-REF]: decisions you recorded or were asked to acknowledge
 /agenda: your agenda draft for your next supervision (/agenda PERSON: a supervisee's, with EARS questions)
+/agenda add TEXT, /agenda remove N, /agenda move N M, /agenda reset: arrange it; /agenda send: send it to your supervisor
 /record [PERSON] [DATE]: draft records of a session (yours, or a supervisee's)
 /rota: your team's next group supervision sessions and roles
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
@@ -124,7 +126,12 @@ def _response(name: str, args: list[str]) -> Command:
 
 
 def _view(name: str, args: list[str]) -> Command:
-    """/agenda [PERSON] and /record [PERSON] [YYYY-MM-DD]: your own, or a supervisee's."""
+    """/agenda [PERSON] and /record [PERSON] [YYYY-MM-DD]: your own, or a supervisee's; and
+    /agenda add TEXT | remove N | move N M | send | reset to arrange your own."""
+    if name == "agenda" and args and args[0].casefold() in AGENDA_EDITS:
+        return Command(
+            "agenda-edit", context={"op": args[0].casefold(), "args": " ".join(args[1:])}
+        )
     usage = f"Write /{name}, or /{name} PERSON for a supervisee" + (
         " (and a session date YYYY-MM-DD)." if name == "record" else "."
     )

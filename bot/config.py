@@ -52,6 +52,7 @@ class RemindersConfig(_Section):
     sweep_at: time = time(7, 30)  # when `sva serve` runs the daily sweep (local time)
     claim_lease_minutes: int = Field(default=15, ge=1)
     presenter_notice_days: int = Field(default=5, ge=1, le=10)  # working days
+    agenda_notice_days: int = Field(default=2, ge=1, le=10)  # working days before the session
 
 
 class ConsoleConfig(_Section):

@@ -145,6 +145,7 @@ def load_snapshot(tx: SqlTransaction, on: date, case_horizon: date) -> Snapshot:
         cancellations=directory.unrebooked_cancellations(on - REBOOK_LOOKBACK),
         on_leave=directory.on_leave(on),
         rota=tx.rota.sessions(start=on, end=on + ROTA_LOOKAHEAD),
+        sent_agendas=tx.agendas.sent(),
     )
 
 

@@ -14,6 +14,7 @@ from jinja2 import Environment
 
 from bot.actions import close as close_action
 from bot.actions import listing as action_list
+from bot.agenda_editing import edit as edit_agenda
 from bot.commands import HELP, Command, CommandError, parse_command
 from bot.decision_commands import listing, request, respond
 from bot.errors import TryAgainLater
@@ -31,6 +32,7 @@ from policies.agenda import (
     next_session,
     render_agenda,
 )
+from policies.agenda_arrangement import items as arranged_items
 from policies.assignment import PackAssignment
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.store import Store, Transaction
@@ -137,6 +139,15 @@ class Assistant:
             ]
         if command.name == "help":
             return [Outbound(HELP)]
+        if command.name == "agenda-edit":
+            pack = self._policies.for_person(tx.person(inbound.person_id))
+
+            def render() -> str:
+                return render_agenda(self.agenda_draft(tx, inbound.person_id), self.templates)
+
+            return self._with_pending(
+                conversation, edit_agenda(tx, pack, inbound.person_id, command, now, render)
+            )
         if command.name in {"agenda", "record"}:
             return self._with_pending(conversation, self._view(tx, inbound.person_id, command, now))
         if command.name in {"acknowledge", "dispute"}:
@@ -267,6 +278,7 @@ class Assistant:
             session_date=session,
             due_cases=due,
             actions=tx.open_actions(person_id),
+            items=arranged_items(pack, tx.agenda_edits(person_id)),
         )
 
     def _with_pending(

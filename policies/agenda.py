@@ -61,6 +61,7 @@ def compose_agenda(
     session_date: date | None = None,
     due_cases: list[DueCase] | None = None,
     actions: list[Action] | None = None,
+    items: tuple[AgendaItem, ...] | None = None,
 ) -> AgendaDraft:
     """Build the draft. Only the wellbeing answers the supervisee chose to share are used."""
     cases = tuple(
@@ -77,7 +78,7 @@ def compose_agenda(
     due = tuple(sorted(due_cases or [], key=lambda c: (c.due, c.case_ref)))  # most overdue first
     return AgendaDraft(
         pack.council,
-        pack.standing_agenda,
+        items if items is not None else pack.standing_agenda,
         cases,
         wellbeing,
         noted,

@@ -39,6 +39,7 @@ class ReminderSettings:
     ahead_days: int = 5
     escalate_after_days: int | None = None
     presenter_notice_days: int = 5  # working days before a group session the presenter is told
+    agenda_notice_days: int = 2  # working days before a supervision the supervisor gets the agenda
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Snapshot:
     cancellations: list[Session]
     on_leave: set[str]
     rota: list[RotaEntry] = field(default_factory=list)  # group sessions of the coming weeks
+    sent_agendas: Mapping[str, str] = field(default_factory=dict)  # person: agenda text they sent
 
 
 @dataclass

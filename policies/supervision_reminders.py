@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from policies.due import CaseSchedule, Due, NoRule, case_schedule, group_due, individual_due
+from policies.intervals import add_working_days
 from policies.packs import PolicyPack
-from policies.reminder_day import Day, Reminder, Snapshot, escalate, when
+from policies.reminder_day import Day, Reminder, Snapshot, day_name, escalate, when
 from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Person
 
@@ -22,6 +23,7 @@ def individual(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         except NoRule as exc:
             day.sweep.problems[str(exc)] += 1
             continue
+        yield from _agenda_for_supervisor(snapshot, day, person, due)
         if not day.soon(due):
             continue
         overdue, by_when = due.overdue_on(day.on), when(due, day.on)
@@ -40,6 +42,20 @@ def individual(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
                 person.supervisor_id, "individual", person.id, None, due.due, overdue, text
             )
             escalate(day, pack, due, "individual supervision", person.supervisor_id)
+
+
+def _agenda_for_supervisor(
+    snapshot: Snapshot, day: Day, person: Person, due: Due
+) -> Iterator[Reminder]:
+    """The agenda the supervisee sent goes to the supervisor a few working days before."""
+    sent = snapshot.sent_agendas.get(person.id)
+    if (
+        sent
+        and person.supervisor_id
+        and day.on < due.due <= add_working_days(day.on, day.settings.agenda_notice_days)
+    ):
+        text = f"Agenda from {person.name} for supervision due {day_name(due.due)}:\n\n{sent}"
+        yield Reminder(person.supervisor_id, "agenda", person.id, None, due.due, False, text)
 
 
 def cases(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:

@@ -15,6 +15,7 @@ from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import (
     Action,
+    AgendaEdits,
     Case,
     Decision,
     DecisionResponse,
@@ -41,6 +42,7 @@ class _Tables:
     sessions: list[Session] = field(default_factory=list)
     session_events: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    agendas: dict[str, AgendaEdits] = field(default_factory=dict)
 
 
 class MemoryTransaction:
@@ -184,6 +186,12 @@ class MemoryTransaction:
                 self.tables.actions[index] = replace(action, closed_by=person_id)
                 return self.tables.actions[index]
         return None
+
+    def agenda_edits(self, person_id: str) -> AgendaEdits | None:
+        return self.tables.agendas.get(person_id)
+
+    def save_agenda_edits(self, edits: AgendaEdits) -> None:
+        self.tables.agendas[edits.person_id] = edits
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return sorted(

@@ -132,3 +132,15 @@ class Action:
     why: str
     due: dt.date | None
     closed_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaEdits:
+    """How a supervisee has arranged their agenda: item keys in order ("s3" is the pack's third
+    standing item, "o1" their first own item), their own items, and what they last sent."""
+
+    person_id: str
+    order: tuple[str, ...]
+    own_items: tuple[str, ...]
+    sent_text: str | None = None
+    sent_at: datetime | None = None

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.actions import ActionsSql
+from storage.agenda_edits import AgendaEditsSql
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
@@ -20,6 +21,7 @@ from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import (
     Action,
+    AgendaEdits,
     Case,
     Decision,
     OutboxItem,
@@ -60,6 +62,7 @@ class SqlTransaction:
         self.rota = RotaSql(connection)
         self._signoff = SignoffSql(connection)
         self._actions = ActionsSql(connection)
+        self.agendas = AgendaEditsSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(
@@ -183,6 +186,12 @@ class SqlTransaction:
 
     def close_action(self, action_id: int, person_id: str, now: datetime) -> Action | None:
         return self._actions.close(action_id, person_id, now)
+
+    def agenda_edits(self, person_id: str) -> AgendaEdits | None:
+        return self.agendas.get(person_id)
+
+    def save_agenda_edits(self, edits: AgendaEdits) -> None:
+        self.agendas.save(edits)
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:
         return self.rota.sessions(team=team, start=start)

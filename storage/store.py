@@ -20,6 +20,7 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.records import (
     Action,
+    AgendaEdits,
     Case,
     Decision,
     Person,
@@ -111,6 +112,14 @@ class Transaction(Protocol):
 
     def close_action(self, action_id: int, person_id: str, now: datetime) -> Action | None:
         """Close an open action (kept, with who closed it); None if there is none open."""
+        ...
+
+    def agenda_edits(self, person_id: str) -> AgendaEdits | None:
+        """How the person has arranged their agenda, if they have."""
+        ...
+
+    def save_agenda_edits(self, edits: AgendaEdits) -> None:
+        """Store the person's arrangement (and what they sent)."""
         ...
 
     def rota_sessions(self, team: str, start: date) -> list[RotaEntry]:

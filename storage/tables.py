@@ -266,3 +266,18 @@ class ActionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AgendaEditRow(Base):
+    """A supervisee's changes to their agenda draft (items added, removed, reordered) and the
+    last version they sent to their supervisor."""
+
+    __tablename__ = "agenda_edits"
+
+    person_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    order: Mapped[list[str]] = mapped_column(
+        Json
+    )  # item keys: "s3" standing item 3, "o1" own item 1
+    own_items: Mapped[list[str]] = mapped_column(Json)
+    sent_text: Mapped[str | None] = mapped_column(String(100_000))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -30,6 +30,7 @@ def sweep(
     teams: dict[str, TeamSettings] | None = None,
     settings: ReminderSettings | None = None,
     rota: list[RotaEntry] | None = None,
+    sent_agendas: dict[str, str] | None = None,
 ) -> list[Reminder]:
     snapshot = Snapshot(
         people={p.id: p for p in people},
@@ -42,6 +43,7 @@ def sweep(
         cancellations=cancellations or [],
         on_leave=on_leave or set(),
         rota=rota or [],
+        sent_agendas=sent_agendas or {},
     )
     assignment = PackAssignment(packs=PACKS, default=default, teams=teams or {})
     return compute(
@@ -226,3 +228,18 @@ def test_the_presenter_is_nudged_with_what_to_prepare_and_the_team_the_day_befor
     team_day_before = sorted(r.to for r in reminders if r.kind == "rota-team")
     assert team_day_before == ["sw1", "sw2", "tm1"]
     assert "presenter Tom Manager" in next(r for r in reminders if r.kind == "rota-team").text
+
+
+def test_the_supervisor_gets_the_sent_agenda_two_working_days_before() -> None:
+    # Southwark monthly: last 27 Oct, due Fri 27 Nov; Monday 23 Nov + 2 working days = 25 Nov: not yet.
+    early = sweep(
+        a_team(), last_individual={"sw1": date(2026, 10, 27)}, sent_agendas={"sw1": "1. Check-in"}
+    )
+    assert [r for r in early if r.kind == "agenda"] == []
+    # last 25 Oct: due Wed 25 Nov, within two working days.
+    due = sweep(
+        a_team(), last_individual={"sw1": date(2026, 10, 25)}, sent_agendas={"sw1": "1. Check-in"}
+    )
+    [agenda] = [r for r in due if r.kind == "agenda"]
+    assert (agenda.to, agenda.subject, agenda.due) == ("tm1", "sw1", date(2026, 11, 25))
+    assert agenda.text.endswith("1. Check-in")
