@@ -15,6 +15,7 @@ from bot.bootstrap import App
 from bot.cli_common import ConfigOption, config_or_exit
 from bot.cli_reminders import with_app
 from policies.agenda import AgendaDraft, render_agenda
+from policies.docx_export import agenda_docx
 from policies.templates import make_templates
 
 
@@ -22,6 +23,7 @@ class Format(StrEnum):
     TEXT = "text"
     MARKDOWN = "markdown"
     JSON = "json"
+    DOCX = "docx"
 
 
 def agenda(
@@ -41,7 +43,15 @@ def agenda(
     async def run(a: App) -> AgendaDraft:
         return await a.store.run(lambda tx: a.assistant.agenda_draft(tx, person, session))
 
+    if form is Format.DOCX and out is None:
+        typer.echo("--format docx needs --out FILE", err=True)
+        raise typer.Exit(2)
     draft = with_app(config_or_exit(config), run)
+    if form is Format.DOCX:
+        assert out is not None
+        out.write_bytes(agenda_docx(render_agenda(draft, make_templates(), "txt")))
+        typer.echo(f"wrote {out}")
+        return
     if form is Format.JSON:
         text = json.dumps(as_json(draft), ensure_ascii=False, indent=2)
     else:

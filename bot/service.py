@@ -29,6 +29,7 @@ from policies.agenda import (
     DueCase,
     cases_due,
     compose_agenda,
+    key_dates,
     next_session,
     render_agenda,
 )
@@ -279,6 +280,7 @@ class Assistant:
             due_cases=due,
             actions=tx.open_actions(person_id),
             items=arranged_items(pack, tx.agenda_edits(person_id)),
+            dates=key_dates(pack, person, today) if person else [],
         )
 
     def _with_pending(

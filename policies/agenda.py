@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, timedelta
 
 from jinja2 import Environment
 
 from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
 from policies.due import NoRule, case_due, individual_due
+from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
 from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Action, Case, Decision, Person, PrepNote, SharedWellbeing
@@ -48,6 +49,7 @@ class AgendaDraft:
     session_date: date | None = None
     due_cases: tuple[DueCase, ...] = ()
     actions: tuple[Action, ...] = ()
+    key_dates: tuple[tuple[date, str], ...] = ()
 
 
 def compose_agenda(
@@ -62,6 +64,7 @@ def compose_agenda(
     due_cases: list[DueCase] | None = None,
     actions: list[Action] | None = None,
     items: tuple[AgendaItem, ...] | None = None,
+    dates: list[tuple[date, str]] | None = None,
 ) -> AgendaDraft:
     """Build the draft. Only the wellbeing answers the supervisee chose to share are used."""
     cases = tuple(
@@ -85,6 +88,7 @@ def compose_agenda(
         session_date,
         due,
         tuple(actions or ()),
+        tuple(dates or ()),
     )
 
 
@@ -103,6 +107,31 @@ def cases_due(
         if found.due <= by:
             due.append(DueCase(case.ref, found.due, found.overdue_on(today), found.rule))
     return due
+
+
+def key_dates(
+    pack: PolicyPack, person: Person, today: date, horizon_days: int = 92
+) -> list[tuple[date, str]]:
+    """Dates known from the person's start date and their pack: probation reviews and the
+    supervision agreement deadline, within the next three months."""
+    found: list[tuple[date, str]] = []
+    for month in pack.probation_reviews.months:
+        day = add_months(person.started_on, month)
+        found.append(
+            (
+                day,
+                f"probation review at the end of month {month} ({pack.probation_reviews.cite.split(':')[0]})",
+            )
+        )
+    agreement = pack.deadlines.agreement
+    if agreement.within is not None:
+        found.append(
+            (
+                agreement.within.after(person.started_on),
+                f"supervision agreement in place ({agreement.cite.split(':')[0]})",
+            )
+        )
+    return sorted(d for d in found if today <= d[0] <= today + timedelta(days=horizon_days))
 
 
 def next_session(pack: PolicyPack, person: Person, last: date | None, today: date) -> date:

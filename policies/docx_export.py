@@ -34,3 +34,22 @@ def records_docx(drafts: list[RecordDraft]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def agenda_docx(text: str) -> bytes:
+    """The plain-text agenda as a Word document: its title and numbered items as headings."""
+    document = Document()
+    lines = text.splitlines()
+    document.add_heading(lines[0] if lines else "Agenda", level=1)
+    for line in lines[1:]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        number, _, rest = stripped.partition(". ")
+        if number.isdecimal() and not line.startswith(" "):
+            document.add_heading(f"{number}. {rest}", level=2)
+        else:
+            document.add_paragraph(stripped)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -139,6 +139,13 @@ class DecisionNote(Cited):
     title: str = Field(min_length=1)
 
 
+class ProbationReviews(Cited):
+    """Probation reviews, in months after starting, where the policy sets them."""
+
+    months: tuple[int, ...] = ()
+    none: str | None = None
+
+
 class SessionLength(Cited):
     """How long an individual supervision session lasts, where the policy says."""
 
@@ -183,6 +190,7 @@ class PolicyPack(_Strict):
     signposting: Signposting
     decision_note: DecisionNote
     session_length: SessionLength
+    probation_reviews: ProbationReviews
     escalate_after_days: int = Field(default=14, ge=1)
 
     @model_validator(mode="after")

@@ -69,3 +69,24 @@ async def test_every_format_keeps_person_text_literal(sql_store: SqlStore) -> No
     assert data["cases"][0]["answers"][0] == ["What is worrying me", INJECTION]
     assert data["session_date"] == "2026-12-01"
     assert [c["case_ref"] for c in data["due_cases"]] == ["CR-1", "CR-2"]
+
+
+async def test_the_agenda_as_a_word_document(sql_store: SqlStore) -> None:
+    import io
+
+    from docx import Document
+
+    from policies.docx_export import agenda_docx
+
+    await seeded(sql_store)
+    assistant = assistant_over(sql_store)
+    await chat(
+        assistant,
+        ["/prep CR-1", INJECTION, "Gran helps", "Visit Monday", "skip", "skip", "confirm"],
+    )
+    draft = await sql_store.run(lambda tx: assistant.agenda_draft(tx, "alice"))
+    document = Document(io.BytesIO(agenda_docx(render_agenda(draft, make_templates(), "txt"))))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0].startswith("Agenda draft for your next supervision")
+    assert "4. Case discussions" in headings
+    assert f"- What is worrying me: {INJECTION}" in [p.text for p in document.paragraphs]

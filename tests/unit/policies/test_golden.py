@@ -75,3 +75,17 @@ def test_rendered_outputs_match_their_golden_files(pack: str) -> None:
         assert path.read_text(encoding="utf-8") == text + "\n", (
             f"{path} differs (see the module docstring)"
         )
+
+
+def test_key_dates_from_the_start_date_and_the_pack() -> None:
+    from policies.agenda import key_dates
+    from tests.factories import person
+
+    newcomer = person("sw9", started="2026-10-19")
+    somerset = key_dates(PACKS["somerset"], newcomer, date(2026, 11, 23))
+    assert [(d.isoformat(), what.split(" (")[0]) for d, what in somerset] == [
+        ("2027-01-19", "probation review at the end of month 3"),
+    ]  # month 1 (19 Nov) and the agreement (19 Nov) have passed; month 5 is beyond three months
+    southwark = key_dates(PACKS["southwark"], newcomer, date(2026, 11, 1))
+    assert [d.isoformat() for d, _ in southwark] == ["2027-01-19"]
+    assert key_dates(PACKS["bexley"], newcomer, date(2026, 11, 1)) == []  # Bexley sets none
