@@ -35,7 +35,9 @@ from policies.agenda import (
 )
 from policies.agenda_arrangement import items as arranged_items
 from policies.assignment import PackAssignment
+from policies.packs import PolicyPack
 from storage.errors import ConcurrentUpdate, StorageError
+from storage.records import Person
 from storage.store import Store, Transaction
 
 log = logging.getLogger(__name__)
@@ -280,8 +282,22 @@ class Assistant:
             due_cases=due,
             actions=tx.open_actions(person_id),
             items=arranged_items(pack, tx.agenda_edits(person_id)),
-            dates=key_dates(pack, person, today) if person else [],
+            dates=self._key_dates(tx, pack, person, today) if person else [],
         )
+
+    def _key_dates(
+        self, tx: Transaction, pack: PolicyPack, person: Person, today: date
+    ) -> list[tuple[date, str]]:
+        """Probation and agreement dates, and group supervision sessions the person presents at."""
+        presenting = [
+            (
+                entry.date,
+                f"you present {entry.case_ref or 'a case'} at group supervision (flagged for group supervision)",
+            )
+            for entry in tx.rota_sessions(person.team, today)
+            if person.id in (entry.roles.get("presenter"), entry.roles.get("lead"))
+        ]
+        return sorted(key_dates(pack, person, today) + presenting[:2])
 
     def _with_pending(
         self, conversation: Conversation | None, replies: list[Outbound]

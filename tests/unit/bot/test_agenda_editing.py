@@ -50,3 +50,19 @@ async def test_someone_with_no_supervisor_is_told() -> None:
     _, assistant = team()
     [sent] = await chat(assistant, ["/agenda send"], person="tm1")
     assert sent.text == "Saved as sent, but you have no supervisor on record to send it to."
+
+
+async def test_a_case_to_present_at_group_supervision_is_on_the_agenda() -> None:
+    from datetime import date
+
+    from storage.records import RotaEntry
+
+    store, assistant = team()
+    store.tables.rota.append(
+        RotaEntry("Team A", date(2026, 12, 2), {"presenter": "alice", "facilitator": "tm1"}, "CR-5")
+    )
+    [agenda] = await chat(assistant, ["/agenda"])
+    assert (
+        "- Wed 02 Dec 2026: you present CR-5 at group supervision (flagged for group supervision)"
+        in agenda.text
+    )

@@ -89,3 +89,26 @@ def test_key_dates_from_the_start_date_and_the_pack() -> None:
     southwark = key_dates(PACKS["southwark"], newcomer, date(2026, 11, 1))
     assert [d.isoformat() for d, _ in southwark] == ["2027-01-19"]
     assert key_dates(PACKS["bexley"], newcomer, date(2026, 11, 1)) == []  # Bexley sets none
+
+
+@pytest.mark.parametrize("pack", sorted(PACKS))
+def test_group_record_template_matches_its_golden_file(pack: str) -> None:
+    from bot.rota_planner import group_record
+    from storage.records import RotaEntry
+    from tests.factories import person
+
+    records = PACKS[pack].records
+    headings = records.group.headings if records.group else records.case.headings
+    entry = RotaEntry(
+        "Team A", date(2026, 12, 2), {"presenter": "sw1", "facilitator": "tm1"}, "CR-5"
+    )
+    members = [
+        person("tm1", role="team_manager", name="Tom Manager"),
+        person("sw1", name="Sara Worker"),
+        person("sw2", name="Sam Worker"),
+    ]
+    text = group_record("Team A", entry, members, {"sw2"}, headings)
+    path = GOLDEN / pack / "group_record.txt"
+    if os.environ.get("SVA_UPDATE_GOLDEN") == "1":
+        path.write_text(text + "\n", encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text + "\n"
