@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
+from storage.directory import SESSION_COLUMNS
 from storage.records import Session
 from storage.tables import SessionEventRow, SessionRow
 
@@ -20,16 +21,7 @@ class SignoffSql:
 
     def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
         """The person's held individual and case sessions on a day."""
-        query = select(
-            SessionRow.kind,
-            SessionRow.date,
-            SessionRow.supervisee_id,
-            SessionRow.supervisor_id,
-            SessionRow.case_ref,
-            SessionRow.status,
-            SessionRow.recorded_on,
-            SessionRow.signed_off_on,
-        ).where(
+        query = select(*SESSION_COLUMNS).where(
             SessionRow.supervisee_id == supervisee_id,
             SessionRow.date == day,
             SessionRow.status == "held",
