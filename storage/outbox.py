@@ -72,21 +72,12 @@ class OutboxSql:
         for start in range(0, len(rows), BATCH):
             self._db.exec_driver_sql(sql, rows[start : start + BATCH])
 
-    def claimed(self, token: str) -> list[OutboxItem]:
-        """Rows claimed by `token` and not yet sent, ordered by person."""
-        query = (
-            select(
-                OutboxRow.key,
-                OutboxRow.person_id,
-                OutboxRow.kind,
-                OutboxRow.case_ref,
-                OutboxRow.due,
-                OutboxRow.text,
-            )
-            .where(OutboxRow.claimed_by == token, OutboxRow.sent_at.is_(None))
-            .order_by(OutboxRow.person_id, OutboxRow.due, OutboxRow.key)
+    def claimed_keys(self, token: str) -> list[str]:
+        """Keys of the rows claimed by `token` and not yet sent (the sweep holds their content)."""
+        query = select(OutboxRow.key).where(
+            OutboxRow.claimed_by == token, OutboxRow.sent_at.is_(None)
         )
-        return [OutboxItem(*row) for row in self._db.execute(query).all()]
+        return list(self._db.scalars(query))
 
     def _bind(self, column: Any) -> Callable[[Any], Any]:
         process = column.type.dialect_impl(self._db.dialect).bind_processor(self._db.dialect)
