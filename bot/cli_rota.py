@@ -16,6 +16,10 @@ from bot.rota_planner import PlannedSession, RotaError, group_record, plan_rota,
 from policies.due import NoRule
 
 app = typer.Typer(help="Group supervision rota.", no_args_is_help=True)
+TeamOption = Annotated[str, typer.Option("--team", help="The team, as in the people import.")]
+DateOption = Annotated[
+    datetime, typer.Option("--date", formats=["%Y-%m-%d"], help="The session date.")
+]
 
 
 @app.command("plan")
@@ -64,8 +68,8 @@ def plan_command(
 
 @app.command("swap")
 def swap_command(
-    team: Annotated[str, typer.Option("--team")],
-    day: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    team: TeamOption,
+    day: DateOption,
     person: Annotated[str, typer.Option("--person", help="Who cannot make it.")],
     config: ConfigOption = None,
 ) -> None:
@@ -84,8 +88,8 @@ def swap_command(
 
 @app.command("record")
 def record_command(
-    team: Annotated[str, typer.Option("--team")],
-    day: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    team: TeamOption,
+    day: DateOption,
     config: ConfigOption = None,
 ) -> None:
     """A group supervision record to fill in after the session, in the team's policy format."""
@@ -113,8 +117,8 @@ def record_command(
 
 @app.command("case")
 def case_command(
-    team: Annotated[str, typer.Option("--team")],
-    day: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    team: TeamOption,
+    day: DateOption,
     case_ref: Annotated[str, typer.Option("--case", help="The case reference to present.")],
     config: ConfigOption = None,
 ) -> None:

@@ -16,6 +16,7 @@ from policies.packs import PACKS_DIR
 from policies.rota import next_working_day
 
 SVA = str(Path(sys.executable).with_name("sva"))
+PEOPLE_HEADER = "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
 
 
 def sva(
@@ -128,8 +129,7 @@ def test_import_then_remind_json_marks_only_what_this_run_sent(
     tmp_path: Path, database_url: str
 ) -> None:
     (tmp_path / "people.csv").write_text(
-        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
-        "tm1,Tom,team_manager,Team A,,,2018-01-01,false,console:tom\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team A,,,2018-01-01,false,console:tom\n"
         "sw1,Sara,social_worker,Team A,,tm1,2020-01-01,true,console:sara\n"
     )
     (tmp_path / "sessions.csv").write_text(
@@ -196,8 +196,7 @@ def test_import_problems_go_to_stderr_and_exit_1(tmp_path: Path, database_url: s
 
 def test_rota_plan_json_rotates_roles_on_working_days(tmp_path: Path, database_url: str) -> None:
     (tmp_path / "people.csv").write_text(
-        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
-        "tm1,Tom,team_manager,Team B,bexley,,2018-01-01,false,\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team B,bexley,,2018-01-01,false,\n"
         "sw1,Sara,social_worker,Team B,bexley,tm1,2020-01-01,true,\n"
         "sw2,Sam,social_worker,Team B,bexley,tm1,2020-01-01,true,\n"
     )
@@ -264,8 +263,7 @@ def test_a_decision_recorded_in_chat_is_listed_and_exported(
     tmp_path: Path, database_url: str
 ) -> None:
     (tmp_path / "people.csv").write_text(
-        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
-        "tm1,Tom,team_manager,Team D,somerset,,2018-01-01,false,\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team D,somerset,,2018-01-01,false,\n"
         "sw1,Sara,social_worker,Team D,somerset,tm1,2020-01-01,true,\n"
     )
     sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
@@ -328,8 +326,8 @@ def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
     tmp_path: Path, database_url: str
 ) -> None:
     (tmp_path / "people.csv").write_text(
-        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
-        "tm1,Tom,team_manager,Team E,southwark,,2018-01-01,false,\n"
+        PEOPLE_HEADER
+        + "tm1,Tom,team_manager,Team E,southwark,,2018-01-01,false,\n"
         + "".join(
             f"sw{n},Worker {n},social_worker,Team E,southwark,tm1,2020-01-01,true,\n"
             for n in range(1, 5)
@@ -473,8 +471,7 @@ def test_sign_off_from_written_to_agreed_drives_the_reminders(
     tmp_path: Path, database_url: str
 ) -> None:
     (tmp_path / "people.csv").write_text(
-        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
-        "tm1,Tom,team_manager,Team F,central-bedfordshire,,2018-01-01,false,\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team F,central-bedfordshire,,2018-01-01,false,\n"
         "sw1,Sara,social_worker,Team F,central-bedfordshire,tm1,2020-01-01,true,\n"
     )
     (tmp_path / "cases.csv").write_text(
@@ -524,8 +521,7 @@ def test_invite_writes_an_importable_calendar_file_with_the_agenda(
     from icalendar import Calendar
 
     (tmp_path / "people.csv").write_text(
-        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
-        "tm1,Tom,team_manager,Team G,manchester,,2018-01-01,false,\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team G,manchester,,2018-01-01,false,\n"
         "sw1,Sara,social_worker,Team G,southwark,tm1,2020-01-01,true,\n"
         "sw2,Sam,social_worker,Team G,manchester,tm1,2020-01-01,true,\n"
     )
@@ -579,8 +575,7 @@ def test_one_supervisee_from_preparation_to_the_next_agenda(
         return [json.loads(x) for x in out.splitlines()]
 
     (tmp_path / "people.csv").write_text(
-        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
-        "tm1,Tom,team_manager,Team H,southwark,,2018-01-01,false,\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team H,southwark,,2018-01-01,false,\n"
         "sw1,Sara,social_worker,Team H,southwark,tm1,2020-01-01,true,\n"
     )
     (tmp_path / "cases.csv").write_text(
