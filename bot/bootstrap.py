@@ -52,12 +52,12 @@ def pack_assignment(config: Config) -> PackAssignment:
     """Who gets which policy pack; ConfigError if the configuration names a missing pack."""
     packs = load_packs()
     named = {"assistant.default_policy": config.assistant.default_policy}
-    named |= {f"teams.{team}.policy": t.policy for team, t in config.teams.items() if t.policy}
+    named |= {f"team.{team}.policy": t.policy for team, t in config.team.items() if t.policy}
     for key, name in named.items():
         if name not in packs:
             raise ConfigError(f"{key}: no policy pack {name!r}; packs: {', '.join(packs)}")
     teams = {
-        name: TeamSettings(policy=t.policy, service=t.service) for name, t in config.teams.items()
+        name: TeamSettings(policy=t.policy, service=t.service) for name, t in config.team.items()
     }
     return PackAssignment(packs=packs, default=config.assistant.default_policy, teams=teams)
 

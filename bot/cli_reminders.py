@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 
 from bot.bootstrap import App, bootstrap
+from bot.channels import Channel, build_channels, configured
 from bot.cli_common import ConfigOption, config_or_exit
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, TeamsAuth
+from bot.gateway import Gateway
 from bot.importer import Kind, import_file
-from bot.reminders import SweepReport, next_sweep
+from bot.reminders import SweepReport
+from bot.server import Server
 from policies.packs import PolicyError
 
 T = TypeVar("T")
@@ -119,20 +122,56 @@ def remind(
     print_report(report, as_json)
 
 
-def serve(config: ConfigOption = None) -> None:
-    """Run the daily reminder sweep at `reminders.sweep_at` (several may share one database)."""
-    with_app(config_or_exit(config), _serve)
+def serve(
+    channels: Annotated[
+        list[str] | None,
+        typer.Argument(help="Channels to run (slack, teams, telegram); default: all configured."),
+    ] = None,
+    socket_mode: Annotated[
+        bool, typer.Option("--socket-mode", help="Slack over Socket Mode instead of HTTP.")
+    ] = False,
+    host: Annotated[str | None, typer.Option(help="Listen address (default server.host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port (default server.port).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the chat channels and run reminders: the daily sweep at `reminders.sweep_at`
+    and queued messages every 30 s (several servers may share one database)."""
+    settings = config_or_exit(config)
+
+    async def run(app: App) -> None:
+        server = make_server(app, channels, socket_mode)
+        bound = await server.start(host or settings.server.host, port or settings.server.port)
+        typer.echo(f"serving {', '.join(server.channels) or 'reminders only'} on port {bound}")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+
+    with_app(settings, run)
 
 
-async def _serve(app: App) -> None:
-    at = datetime.combine(date.today(), app.config.reminders.sweep_at)
-    while True:
-        now = datetime.now()
-        wake = next_sweep(now, at)
-        typer.echo(f"next reminder sweep at {wake:%Y-%m-%d %H:%M}")
-        await asyncio.sleep((wake - now).total_seconds())
-        report = await app.sweeper.sweep(wake.date(), datetime.now(UTC))
-        print_report(report, as_json=False)
+def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Server:
+    """The server for the named channels (all configured ones if none); exit 2 if one is unset."""
+    try:
+        gateway = Gateway(assistant=app.assistant, store=app.store)
+        names = channels or configured(app.config)
+        built = build_channels(app.config, gateway, names, socket_mode=socket_mode)
+    except ConfigError as exc:
+        typer.echo(f"configuration error:\n{exc}", err=True)
+        raise typer.Exit(2) from exc
+    for warning in warnings_for(app.config, built):
+        typer.echo(f"warning: {warning}", err=True)
+    return Server(app, built, report=lambda report: print_report(report, as_json=False))
+
+
+def warnings_for(config: Config, channels: dict[str, Channel]) -> list[str]:
+    """What an operator must see at every start."""
+    if "teams" in channels and config.teams.auth is TeamsAuth.ANONYMOUS:
+        return [
+            "teams.auth = anonymous: requests to /api/messages are NOT authenticated; "
+            "use this only for local testing"
+        ]
+    return []
 
 
 def print_report(report: SweepReport, as_json: bool) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from datetime import time
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -15,7 +16,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from policies.vocabulary import Service
 
 DEFAULT_PATH = Path("sva.toml")
-ENVIRONMENT = {"SVA_DATABASE_URL": ("database", "url")}
+ENVIRONMENT = {
+    "SVA_DATABASE_URL": ("database", "url"),
+    "SVA_SLACK_BOT_TOKEN": ("slack", "bot_token"),
+    "SVA_SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
+    "SVA_SLACK_APP_TOKEN": ("slack", "app_token"),
+    "SVA_SLACK_API_URL": ("slack", "api_url"),
+    "SVA_TELEGRAM_TOKEN": ("telegram", "token"),
+    "SVA_TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
+    "SVA_TELEGRAM_API_URL": ("telegram", "api_url"),
+    "SVA_TEAMS_APP_ID": ("teams", "app_id"),
+    "SVA_TEAMS_TENANT_ID": ("teams", "tenant_id"),
+    "SVA_TEAMS_CLIENT_SECRET": ("teams", "client_secret"),
+}
 
 
 class ConfigError(Exception):
@@ -59,6 +72,54 @@ class ConsoleConfig(_Section):
     reminder_log: Path = Path("sva-reminders.log")  # where the console channel delivers reminders
 
 
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"  # put a TLS-terminating proxy in front; bind wider only behind one
+    port: int = Field(default=8080, ge=0, le=65535)
+
+
+class SlackConfig(_Section):
+    """The Slack app's credentials; Slack is on when `bot_token` and a way in are set."""
+
+    bot_token: str = ""
+    signing_secret: str = ""  # HTTP mode: every request's signature is checked against it
+    app_token: str = ""  # Socket Mode (xapp-…), for councils that cannot expose an endpoint
+    api_url: str = "https://slack.com/api/"
+    match_by_email: bool = False  # find unlisted people by their Slack e-mail address
+    team_channels: dict[str, str] = {}  # organisational team -> Slack channel id for rota nudges
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bot_token and (self.signing_secret or self.app_token))
+
+
+class TelegramConfig(_Section):
+    token: str = ""
+    webhook_secret: str = ""  # checked on every webhook request (X-Telegram-Bot-Api-Secret-Token)
+    api_url: str = "https://api.telegram.org/bot"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token)
+
+
+class TeamsAuth(StrEnum):
+    ENTRA = "entra"  # every request carries a Bot Framework / Entra ID token, validated
+    ANONYMOUS = "anonymous"  # local testing only: no token checked (warned at every start)
+
+
+class MsTeamsConfig(_Section):
+    """The Microsoft Teams (Azure Bot) registration."""
+
+    app_id: str = ""
+    tenant_id: str = ""
+    client_secret: str = ""
+    auth: TeamsAuth = TeamsAuth.ENTRA
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id) or self.auth is TeamsAuth.ANONYMOUS
+
+
 class Config(_Section):
     """The whole configuration; every section has working defaults (console + SQLite)."""
 
@@ -67,7 +128,11 @@ class Config(_Section):
     wellbeing: WellbeingConfig = WellbeingConfig()
     reminders: RemindersConfig = RemindersConfig()
     console: ConsoleConfig = ConsoleConfig()
-    teams: dict[str, TeamConfig] = {}
+    server: ServerConfig = ServerConfig()
+    slack: SlackConfig = SlackConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    teams: MsTeamsConfig = MsTeamsConfig()  # the Microsoft Teams channel
+    team: dict[str, TeamConfig] = {}  # organisational teams, by the name used in imports
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:

@@ -9,6 +9,7 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from jinja2 import Environment
 
@@ -42,6 +43,9 @@ from storage.store import Store, Transaction
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+R = TypeVar("R")
+Turns = Callable[[Inbound], list[Outbound]]
+Script = Callable[[Turns], R]
 # Decisions made in the last eight weeks go on the agenda (sessions are at most monthly in
 # every pack, so this covers at least the time since the last one).
 DECISIONS_ON_AGENDA = timedelta(weeks=8)
@@ -82,23 +86,39 @@ class Assistant:
         Raises:
             TryAgainLater: the message could not be stored; the person should send it again.
         """
+        return await self._retrying(lambda tx: self._turn(tx, inbound), inbound.person_id)
+
+    async def run_script(self, person_id: str, script: Script[R]) -> R:
+        """Run several turns of one person in one transaction: all are stored, or none.
+
+        `script` gets a function answering one `Inbound` (e.g. a form's answers, one by one).
+        """
+        return await self._retrying(
+            lambda tx: script(lambda inbound: self._turn(tx, inbound)), person_id
+        )
+
+    async def _retrying(self, work: Callable[[Transaction], R], person_id: str) -> R:
         for attempt in range(self._attempts):
             try:
-                return await self._store.run(lambda tx: self._turn(tx, inbound))
+                return await self._store.run(work)
             except ConcurrentUpdate:
                 # Two first messages from one person raced to create the conversation:
                 # back off a little, with jitter, and replay the turn on the winner's state.
                 await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
                 continue
             except StorageError as exc:
-                log.exception("storage failed for %s", inbound.person_id)
+                log.exception("storage failed for %s", person_id)
                 raise TryAgainLater(str(exc)) from exc
-        raise TryAgainLater(f"conversation of {inbound.person_id} kept changing")
+        raise TryAgainLater(f"conversation of {person_id} kept changing")
 
     async def pending(self, person_id: str) -> Outbound | None:
         """The question a person's dialog is waiting on, if one is in progress."""
         conversation = await self._store.run(lambda tx: tx.load_conversation(person_id))
         return self._engine.pending(conversation) if conversation else None
+
+    async def current_agenda(self, person_id: str) -> AgendaDraft:
+        """The person's agenda draft for their next supervision, read in one transaction."""
+        return await self._store.run(lambda tx: self.agenda_draft(tx, person_id))
 
     def _turn(self, tx: Transaction, inbound: Inbound) -> list[Outbound]:
         now = self._clock()

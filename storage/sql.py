@@ -14,6 +14,7 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.actions import ActionsSql
 from storage.agenda_edits import AgendaEditsSql
+from storage.chat import ChatSql
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
@@ -63,6 +64,7 @@ class SqlTransaction:
         self._signoff = SignoffSql(connection)
         self._actions = ActionsSql(connection)
         self.agendas = AgendaEditsSql(connection)
+        self.chat = ChatSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(

@@ -281,3 +281,15 @@ class AgendaEditRow(Base):
     own_items: Mapped[list[str]] = mapped_column(Json)
     sent_text: Mapped[str | None] = mapped_column(String(100_000))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChatReferenceRow(Base):
+    """Where the assistant can write to a person first on a channel that needs it (Teams'
+    conversation reference), saved when they first talk to the assistant there."""
+
+    __tablename__ = "chat_references"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    reference: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,90 @@
+"""What every chat channel talks to: who is this person, then the assistant.
+
+Adapters hand over a channel's user id and what they sent; the gateway resolves the person
+(people are known only through their import row) and returns the assistant's replies. An
+unknown person gets a polite explanation and nothing about them is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.errors import TryAgainLater
+from bot.home import Home, home_of
+from bot.service import Assistant
+from dialogs.messages import Inbound, Outbound
+from storage.sql import SqlStore
+
+log = logging.getLogger(__name__)
+TRY_AGAIN = Outbound(
+    "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
+)
+# A channel's second way to find someone (Slack: their e-mail); returns our person id.
+Matcher = Callable[[str], Awaitable[str | None]]
+
+
+def unknown_person(channel: str, user_id: str) -> Outbound:
+    """The reply to someone who is not in the assistant's directory."""
+    return Outbound(
+        "Hello. I'm the supervision assistant, but I don't know you yet, so I can't help "
+        "you here. Please ask your team manager or your council's system administrator to "
+        f"add you; they will need your {channel} id: {user_id}\n"
+        "I have not kept anything you sent."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMessage:
+    """One message as a channel adapter sees it, before we know who sent it."""
+
+    channel: str
+    user_id: str
+    text: str = ""
+    value: str | None = None
+    message_id: str | None = None
+
+
+class Gateway:
+    """Resolves channel users to people and passes their messages to the assistant."""
+
+    def __init__(self, *, assistant: Assistant, store: SqlStore) -> None:
+        self.assistant = assistant
+        self.store = store
+
+    async def person(
+        self, channel: str, user_id: str, matcher: Matcher | None = None
+    ) -> str | None:
+        """Our person id for a channel user; `matcher` is tried (and its match remembered)
+        when the import row does not list this id."""
+        found = await self.store.run_sql(lambda tx: tx.chat.person_for(channel, user_id))
+        if found is None and matcher is not None:
+            found = await matcher(user_id)
+            if found is not None:
+                person = found
+                await self.store.run_sql(lambda tx: tx.chat.link(channel, user_id, person))
+        return found
+
+    async def handle(
+        self, message: ChannelMessage, matcher: Matcher | None = None
+    ) -> list[Outbound]:
+        """The replies to `message`: the assistant's, or why it cannot answer."""
+        person = await self.person(message.channel, message.user_id, matcher)
+        if person is None:
+            return [unknown_person(message.channel, message.user_id)]
+        return await self.handle_as(person, message)
+
+    async def handle_as(self, person_id: str, message: ChannelMessage) -> list[Outbound]:
+        """The assistant's replies to an already resolved person."""
+        inbound = Inbound(
+            person_id, message.channel, message.text, message.value, message.message_id
+        )
+        try:
+            return await self.assistant.handle(inbound)
+        except TryAgainLater:
+            return [TRY_AGAIN]
+
+    async def home(self, person_id: str) -> Home:
+        """What a person's home page shows."""
+        return await home_of(self.assistant, person_id)

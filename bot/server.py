@@ -1,0 +1,91 @@
+"""`sva serve`: one aiohttp server for every chat channel, plus the reminder scheduler.
+
+Routes: GET /healthz, and each channel's own (POST /slack/events, /api/messages,
+/telegram/webhook). /healthz answers 503 until every channel has started, then 200.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+
+from aiohttp import web
+
+from bot.bootstrap import App, build_sweeper
+from bot.channels import Channel
+from bot.delivery import ChannelNotifier
+from bot.reminders import Sweeper, SweepReport
+from bot.scheduler import daily_sweeps, outbox_deliveries
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024  # no chat service sends anything near this; refuse bigger bodies
+OUTBOX_EVERY_SECONDS = 30.0
+
+
+class Server:
+    """The HTTP server and its background work; `start` then `stop`."""
+
+    def __init__(
+        self,
+        app: App,
+        channels: dict[str, Channel],
+        *,
+        report: Callable[[SweepReport], None] = lambda report: None,
+        schedule: bool = True,
+    ) -> None:
+        self._app = app
+        self.channels = channels
+        self._report = report
+        self._schedule = schedule
+        self._ready = False
+        self._runner: web.AppRunner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self.sweeper = self._sweeper()
+
+    def _sweeper(self) -> Sweeper:
+        if not self.channels:
+            return self._app.sweeper  # console only: reminders go to the console log
+        notifier = ChannelNotifier(store=self._app.store, senders=self.channels)
+        return build_sweeper(self._app.config, self._app.store, notifier)
+
+    def web_app(self) -> web.Application:
+        web_app = web.Application(client_max_size=MAX_BODY)
+        web_app.add_routes([web.get("/healthz", self._health)])
+        for channel in self.channels.values():
+            web_app.add_routes(channel.routes())
+        return web_app
+
+    async def _health(self, request: web.Request) -> web.Response:
+        body = {"ready": self._ready, "channels": sorted(self.channels)}
+        return web.json_response(body, status=200 if self._ready else 503)
+
+    async def start(self, host: str, port: int) -> int:
+        """Listen on host:port (port 0: any free one); returns the port."""
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        for channel in self.channels.values():
+            await channel.start()
+        if self._schedule:
+            at = datetime.combine(date.today(), self._app.config.reminders.sweep_at)
+            self._tasks = [
+                asyncio.create_task(daily_sweeps(self.sweeper, at, self._report)),
+                asyncio.create_task(outbox_deliveries(self.sweeper, OUTBOX_EVERY_SECONDS)),
+            ]
+        self._ready = True
+        return int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        self._ready = False
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for channel in self.channels.values():
+            await channel.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()

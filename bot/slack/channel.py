@@ -1,0 +1,226 @@
+"""The Slack channel, on Bolt: direct messages, /supervision, buttons, the preparation modal
+and App Home; reminders and agenda drafts as direct messages.
+
+Bolt verifies every request's signature and acknowledges before our listeners run, so Slack
+gets its answer within 3 seconds whatever the database is doing; the work then happens in
+the background and replies are posted only after the turn is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import SlackConfig
+from bot.errors import TryAgainLater
+from bot.forms import FormRejected, FormSubmission, form_fields, submit_form
+from bot.gateway import TRY_AGAIN, ChannelMessage, Gateway, unknown_person
+from bot.ordering import PerKeyLocks
+from bot.slack import commands
+from bot.slack.render import render
+from bot.slack.views import (
+    PREP_FORM,
+    form_answers,
+    form_errors,
+    home_view,
+    prep_modal,
+    stranger_view,
+)
+from dialogs.definitions import PREP
+from dialogs.messages import Outbound
+
+log = logging.getLogger(__name__)
+CHANNEL = "slack"
+RATE_LIMIT_RETRIES = 20  # 429s waited out (Retry-After) before giving up on one call
+IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join"}
+
+
+class SlackChannel:
+    """The assistant's Slack app. Mount `routes()` on the server, or `start()` Socket Mode."""
+
+    def __init__(self, config: SlackConfig, gateway: Gateway, *, socket_mode: bool = False) -> None:
+        self._config = config
+        self._socket_mode = socket_mode
+        self._gateway = gateway
+        self.client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
+        self.client.retry_handlers.append(
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+        )
+        self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret)
+        self._locks = PerKeyLocks()
+        self._socket: AsyncSocketModeHandler | None = None
+        self._register()
+
+    # -- serving -----------------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        return [] if self._socket_mode else [web.post("/slack/events", self._http)]
+
+    async def _http(self, request: web.Request) -> web.Response:
+        return await to_aiohttp_response(
+            await self.app.async_dispatch(await to_bolt_request(request))
+        )
+
+    async def start(self) -> None:
+        """In Socket Mode, connect (no public endpoint needed); over HTTP nothing to do."""
+        if not self._socket_mode:
+            return
+        self._socket = AsyncSocketModeHandler(self.app, self._config.app_token)
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+
+    # -- listeners ---------------------------------------------------------------------
+
+    def _register(self) -> None:
+        self.app.event("message")(self._on_message)
+        self.app.event("app_home_opened")(self._on_home)
+        self.app.command("/supervision")(self._on_command)
+        self.app.action({"type": "block_actions", "action_id": commands.BUTTON})(self._on_button)
+        self.app.view(PREP_FORM)(self._on_form)
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        if event.get("subtype") in IGNORED_SUBTYPES:
+            return
+        user = event["user"]
+        person = await self._gateway.person(CHANNEL, user, self._by_email)
+        if person is None:
+            await self._post(user, [unknown_person(CHANNEL, user)])
+            return
+        idle = await self._gateway.assistant.pending(person) is None
+        text = commands.as_command(commands.unescape(event.get("text") or ""), idle=idle)
+        await self._converse(
+            ChannelMessage(CHANNEL, user, text, None, body.get("event_id")), person
+        )
+
+    async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+        words = commands.unescape(str(command.get("text") or "")).split()
+        if commands.wants_form(words):
+            await ack()
+            await self._open_form(command["trigger_id"], words)
+            return
+        in_dm = str(command.get("channel_id", "")).startswith("D")
+        await ack() if in_dm else await ack(commands.ACKNOWLEDGED)
+        text = commands.from_slash(words)
+        key = f"command:{command.get('trigger_id')}"
+        await self._converse(ChannelMessage(CHANNEL, command["user_id"], text, None, key))
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        user = body["user"]["id"]
+        key = f"action:{body.get('container', {}).get('message_ts')}:{action.get('action_ts')}"
+        person = await self._gateway.person(CHANNEL, user, self._by_email)
+        if person is None:
+            await self._post(user, [unknown_person(CHANNEL, user)])
+            return
+        value = commands.button_value(
+            action.get("value", ""), await self._gateway.assistant.pending(person)
+        )
+        if value is None:
+            await self._post(user, [commands.STALE_BUTTON])
+            return
+        await self._converse(ChannelMessage(CHANNEL, user, "", value, key), person)
+
+    async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        user = body["user"]["id"]
+        fields = form_fields(PREP)
+        person = await self._gateway.person(CHANNEL, user, self._by_email)
+        if person is None:
+            await ack(
+                response_action="errors",
+                errors={fields[0].key: unknown_person(CHANNEL, user).text[:500]},
+            )
+            return
+        form = FormSubmission(
+            person,
+            CHANNEL,
+            view["private_metadata"],
+            form_answers(view["state"]),
+            f"view:{view['id']}:{view.get('hash', '')}",
+        )
+        try:
+            replies = await submit_form(self._gateway.assistant, form)
+        except FormRejected as rejected:
+            await ack(response_action="errors", errors=form_errors(rejected.problems, fields))
+            return
+        except TryAgainLater:
+            await ack(response_action="errors", errors={fields[0].key: TRY_AGAIN.text})
+            return
+        await ack()
+        await self._post(user, replies)
+
+    async def _on_home(self, event: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        user = event["user"]
+        person = await self._gateway.person(CHANNEL, user, self._by_email)
+        view = (
+            stranger_view(unknown_person(CHANNEL, user).text)
+            if person is None
+            else home_view(await self._gateway.home(person))
+        )
+        await self.client.views_publish(user_id=user, view=view)
+
+    async def _open_form(self, trigger_id: str, words: list[str]) -> None:
+        command = commands.from_slash(commands.without_form(words))
+        case_ref = command.split()[1] if len(command.split()) > 1 else ""
+        await self.client.views_open(
+            trigger_id=trigger_id, view=prep_modal(command, case_ref, form_fields(PREP))
+        )
+
+    # -- conversation and delivery -----------------------------------------------------
+
+    async def _converse(self, message: ChannelMessage, person: str | None = None) -> None:
+        async with self._locks.hold(message.user_id):
+            if person is None:
+                replies = await self._gateway.handle(message, self._by_email)
+            else:
+                replies = await self._gateway.handle_as(person, message)
+            await self._post(message.user_id, replies)
+
+    async def _post(self, user_id: str, replies: list[Outbound]) -> None:
+        for message in render(replies):
+            await self.client.chat_postMessage(
+                channel=user_id, text=message.text, blocks=message.blocks
+            )
+
+    async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
+        """Deliver to a person (a reminder, an agenda draft); False if Slack refused."""
+        try:
+            if "@" in user_id:
+                found = await self.client.users_lookupByEmail(email=user_id)
+                user_id = found["user"]["id"]
+            await self._post(user_id, messages)
+        except SlackApiError as error:
+            log.warning("Slack refused a message to %s: %s", person_id, error.response.get("error"))
+            return False
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Slack unreachable for %s: %s", person_id, error)
+            return False
+        return True
+
+    async def _by_email(self, user_id: str) -> str | None:
+        """The person whose import row lists this Slack user's e-mail (if the council allows)."""
+        if not self._config.match_by_email:
+            return None
+        try:
+            info = await self.client.users_info(user=user_id)
+        except SlackApiError:
+            return None
+        email = (info.get("user") or {}).get("profile", {}).get("email")
+        if not email:
+            return None
+        return await self._gateway.store.run_sql(lambda tx: tx.chat.person_for(CHANNEL, email))

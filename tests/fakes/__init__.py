@@ -1,0 +1,1 @@
+"""Local fakes of the chat services' APIs: real HTTP servers that record every call."""

@@ -1,0 +1,130 @@
+"""A fake of the Slack Web API that answers like Slack and records every call.
+
+It checks what Slack checks and tests rely on: the bot token, at most 50 blocks a message,
+at most 3,000 characters in a section's text, a non-empty `text` or `blocks`; and it can
+answer the next calls of a method with HTTP 429 and a Retry-After header.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from tests.fakes.http_fake import Call, RecordingServer
+
+TOKEN = "xoxb-test-token"
+BOT_USER = "UBOT"
+
+
+class FakeSlackApi(RecordingServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.users: dict[str, dict[str, Any]] = {}  # user id -> users.info "user"
+        self._limited: dict[str, tuple[int, int]] = {}  # method -> (remaining 429s, retry after)
+        self._ts = itertools.count(1)
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def rate_limit(self, method: str, times: int, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 Too Many Requests."""
+        self._limited[method] = (times, retry_after)
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.route("*", "/api/{method}", self._handle)]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await _body(request)
+        self.calls.append(Call(method, body, request.path, dict(request.headers)))
+        remaining, retry_after = self._limited.get(method, (0, 0))
+        if remaining:
+            self._limited[method] = (remaining - 1, retry_after)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(retry_after)},
+            )
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response(self._answer(method, body))
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "url": "https://council.slack.com/", "team": "Council",
+                    "user": "supervision", "team_id": "T1", "user_id": BOT_USER,
+                    "bot_id": "BBOT", "is_enterprise_install": False}  # fmt: skip
+        if method in {"chat.postMessage", "chat.update"}:
+            problem = _message_problem(body)
+            if problem:
+                return {"ok": False, "error": problem}
+            return {
+                "ok": True,
+                "channel": body["channel"],
+                "ts": f"1700000000.{next(self._ts):06d}",
+            }
+        if method in {"views.open", "views.publish"}:
+            view = body.get("view")
+            view = json.loads(view) if isinstance(view, str) else view
+            if not isinstance(view, dict) or len(view.get("blocks", [])) > 100:
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "view": {"id": "V1", **view}}
+        if method == "users.info":
+            user = self.users.get(str(body.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "users.lookupByEmail":
+            for user in self.users.values():
+                if user.get("profile", {}).get("email") == body.get("email"):
+                    return {"ok": True, "user": user}
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": False, "error": "unknown_method"}
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """The bodies of chat.postMessage calls that Slack accepted, optionally to one channel."""
+        return [
+            c.body
+            for c in self.named("chat.postMessage")
+            if (channel is None or c.body.get("channel") == channel)
+            and not _message_problem(c.body)
+        ]
+
+    def posted_text(self, channel: str) -> str:
+        """Everything shown to `channel`: each section's text, in order."""
+        return "\n".join(
+            block["text"]["text"]
+            for body in self.posted(channel)
+            for block in _blocks(body)
+            if block.get("type") == "section"
+        )
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    raw = await request.text()
+    if request.content_type == "application/json" and raw:
+        return dict(json.loads(raw))
+    fields = dict(parse_qsl(raw)) if raw else {}
+    return {**dict(request.query), **fields}
+
+
+def _blocks(body: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = body.get("blocks") or []
+    return list(json.loads(blocks) if isinstance(blocks, str) else blocks)
+
+
+def _message_problem(body: dict[str, Any]) -> str | None:
+    blocks = _blocks(body)
+    if not body.get("channel"):
+        return "channel_not_found"
+    if not body.get("text") and not blocks:
+        return "no_text"
+    if len(blocks) > 50:
+        return "invalid_blocks"
+    for block in blocks:
+        if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
+            return "invalid_blocks"
+    return None

@@ -1,0 +1,65 @@
+"""A served assistant (real aiohttp server, real SDK code) on a fresh SQLite database."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import App, bootstrap
+from bot.channels import Channel
+from bot.config import Config
+from bot.gateway import Gateway
+from bot.server import Server
+from storage.sql import SqlTransaction
+from tests.factories import person
+
+BuildChannels = Callable[[Config, Gateway], dict[str, Channel]]
+
+
+@dataclass
+class Served:
+    app: App
+    server: Server
+    url: str
+
+    async def read(self, work: Callable[[SqlTransaction], Any]) -> Any:
+        return await self.app.store.run_sql(work)
+
+
+async def serve(config: Config, build: BuildChannels) -> Served:
+    """Bootstrap from `config`, import two people, start the server on a free port."""
+    app = await bootstrap(config)
+    alice = dataclasses.replace(
+        person("alice"),
+        chat=(("slack", "U1"), ("telegram", "1001"), ("teams", "aad-alice")),
+    )
+    manager = dataclasses.replace(person("tm1", role="team_manager", supervisor=None))
+    await app.store.run_sql(lambda tx: tx.directory.upsert_people([alice, manager]))
+    server = Server(
+        app, build(config, Gateway(assistant=app.assistant, store=app.store)), schedule=False
+    )
+    port = await server.start("127.0.0.1", 0)
+    return Served(app, server, f"http://127.0.0.1:{port}")
+
+
+@pytest.fixture
+def database(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "sva.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+async def started() -> AsyncIterator[list[Served]]:
+    """Servers a test started, stopped (with their databases closed) after it."""
+    served: list[Served] = []
+    yield served
+    for s in served:
+        await s.server.stop()
+        await s.app.close()

@@ -1,0 +1,245 @@
+"""The Slack channel end to end: the real Bolt app over HTTP with signed requests, and the real
+slack_sdk client talking to a local fake of the Slack Web API."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import Config
+from bot.reminders import SweepReport
+from bot.slack.channel import SlackChannel
+from dialogs.messages import Outbound
+from storage.tables import ConversationRow, ReceivedMessageRow
+from tests.fakes.slack_api import TOKEN, FakeSlackApi
+from tests.integration.channels import slack_requests as slack
+from tests.integration.channels.conftest import Served, serve
+
+KEYS = ["worrying", "working_well", "decided"]
+SKIPPED = {"child_thinks": None, "child_wants": None}
+PREP_ANSWERS = ["Missed school for two weeks", "Grandmother visits daily", "Refer to early help"]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackApi]:
+    api = FakeSlackApi()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def served(fake: FakeSlackApi, database: str, started: list[Served]) -> Served:
+    config = Config.model_validate({
+        "database": {"url": database},
+        "slack": {"bot_token": TOKEN, "signing_secret": slack.SECRET, "api_url": fake.api_url},
+    })  # fmt: skip
+    s = await serve(config, lambda c, gateway: {"slack": SlackChannel(c.slack, gateway)})
+    started.append(s)
+    return s
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def dm(http: aiohttp.ClientSession, served: Served, fake: FakeSlackApi, text: str) -> str:
+    """Send a DM and wait for the assistant's answer; returns the newest text posted."""
+    before = len(fake.posted("U1"))
+    status, _ = await post(http, served, slack.dm_event(text))
+    assert status == 200
+    await fake.wait_for(lambda calls: len(fake.posted("U1")) > before)
+    await fake.settle(0.15)
+    return "\n".join(
+        b["text"]["text"]
+        for m in fake.posted("U1")[before:]
+        for b in m["blocks"]
+        if b["type"] == "section"
+    )
+
+
+async def post(
+    http: aiohttp.ClientSession, served: Served, body: str, **kw: object
+) -> tuple[int, object]:
+    return await slack.post(http, served.url, body, **kw)  # type: ignore[arg-type]
+
+
+async def prep_notes(served: Served) -> list[tuple[str, dict[str, object]]]:
+    """Alice's stored preparations: (case reference, answers)."""
+    notes = await served.read(lambda tx: tx.latest_prep_notes("alice"))
+    return [(n.case_ref, dict(n.answers)) for n in notes]
+
+
+async def test_a_whole_preparation_by_direct_message_is_stored_and_confirmed_with_a_button(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    first = await dm(http, served, fake, "prep AB-12")
+    assert "1. This is what is worrying me" in first
+    for answer in PREP_ANSWERS:
+        await dm(http, served, fake, answer)
+    await dm(http, served, fake, "skip")  # what the child thinks
+    await dm(http, served, fake, "skip")  # what the child wants
+    summary = fake.posted("U1")[-1]
+    buttons = [e for b in summary["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons[0]["text"]["text"] == "Confirm and save"
+
+    before = len(fake.posted("U1"))
+    status, _ = await post(http, served, slack.button(buttons[0]["value"], buttons[0]["action_id"]))
+    assert status == 200
+    await fake.wait_for(lambda calls: len(fake.posted("U1")) > before)
+
+    assert "Saved your preparation for AB-12" in fake.posted_text("U1")
+    notes = await prep_notes(served)
+    assert notes == [("AB-12", dict(zip(KEYS, PREP_ANSWERS, strict=True)) | SKIPPED)]
+
+
+async def test_the_modal_form_stores_the_same_preparation_or_names_the_field_to_fix(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    status, _ = await post(http, served, slack.slash("prep AB-12 form"))
+    assert status == 200
+    opened = (await fake.wait_for(lambda calls: bool(fake.named("views.open"))))[-1]
+    view = fake.named("views.open")[0].body["view"]
+    assert view["private_metadata"] == "/prep AB-12"
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"][:4] == [
+        "worrying", "working_well", "decided", "support"
+    ]  # fmt: skip
+    assert opened.method == "views.open"
+
+    empty_worry = {"worrying": "", "working_well": "x", "decided": "y"}
+    status, answer = await post(http, served, slack.submission("/prep AB-12", empty_worry))
+    assert status == 200 and answer["response_action"] == "errors"  # type: ignore[index]
+    assert "worrying" in answer["errors"]  # type: ignore[index]
+    assert await prep_notes(served) == []
+
+    answers = dict(zip(KEYS, PREP_ANSWERS, strict=True))
+    status, answer = await post(http, served, slack.submission("/prep AB-12", answers))
+    assert status == 200 and answer is None
+    await fake.wait_for(lambda calls: "Saved your preparation" in fake.posted_text("U1"))
+    notes = await prep_notes(served)
+    assert notes == [("AB-12", dict(zip(KEYS, PREP_ANSWERS, strict=True)) | SKIPPED)]
+
+
+async def test_app_home_shows_next_supervision_cases_actions_and_the_agenda_draft(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    status, _ = await post(http, served, slack.home_opened())
+    assert status == 200
+    await fake.wait_for(lambda calls: bool(fake.named("views.publish")))
+    call = fake.named("views.publish")[0].body
+    assert call["user_id"] == "U1"
+    text = "\n".join(
+        b["text"]["text"] for b in call["view"]["blocks"] if b["type"] in {"section", "header"}
+    )
+    for heading in (
+        "Next supervision:",
+        "Cases due for supervision",
+        "Open actions",
+        "agenda draft",
+    ):
+        assert heading in text
+    assert "Standing items" in text or "Southwark" in text
+
+
+async def test_a_reminder_goes_out_as_a_direct_message_waiting_out_a_429(
+    served: Served, fake: FakeSlackApi
+) -> None:
+    now = datetime.now(UTC)
+    await served.read(lambda tx: tx.notify("alice", "agenda", "tm1", "Your agenda <b>", now))
+    fake.rate_limit("chat.postMessage", times=1, retry_after=1)
+    report = SweepReport(now.date())
+    started = time.monotonic()
+    await served.server.sweeper.dispatch(now.date(), now, report)
+
+    assert time.monotonic() - started >= 1  # Retry-After was honoured
+    assert report.unreachable == [] and report.digests == 1
+    attempts = fake.named("chat.postMessage")
+    assert len(attempts) == 2 and attempts[1].body["channel"] == "U1"
+    assert "Your agenda &lt;b&gt;" in fake.posted_text("U1")
+
+
+async def test_a_forged_or_stale_signature_is_refused_and_nothing_is_answered(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    body = slack.dm_event("prep AB-12")
+    forged = slack.signed_headers(body, secret="not-the-secret")
+    stale = slack.signed_headers(body, at=int(time.time()) - 60 * 10)
+    assert (await post(http, served, body, headers=forged))[0] == 401
+    assert (await post(http, served, body, headers=stale))[0] == 401
+    await fake.settle(0.3)
+    assert fake.posted() == []
+
+
+async def test_a_retried_event_is_answered_once(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    body = slack.dm_event("prep AB-12", event_id="EvSAME")
+    await post(http, served, body)
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    await post(http, served, slack.dm_event("prep AB-12", event_id="EvSAME"), headers=retry)
+    await fake.wait_for(lambda calls: bool(fake.posted("U1")))
+    await fake.settle(0.3)
+    assert fake.posted_text("U1").count("1. This is what is worrying me") == 1
+
+
+async def test_person_entered_text_cannot_ping_or_link(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    # As Slack delivers it: a typed @channel is <!channel>, a typed "&" or "<" arrives escaped.
+    hostile = "<!channel> see <https://evil.example|the file> &amp; &lt;script&gt; <@U2>"
+    for line in ["prep AB-12", hostile, "b", "c", "skip", "skip"]:
+        shown = await dm(http, served, fake, line)
+    assert (
+        "&lt;!channel&gt; see &lt;https://evil.example|the file&gt; &amp; &lt;script&gt;" in shown
+    )
+    assert "&lt;@U2&gt;" in shown
+    assert "<!channel>" not in fake.posted_text("U1") and "<@U2>" not in fake.posted_text("U1")
+    stored = await served.read(lambda tx: tx.load_conversation("alice"))
+    assert (
+        stored.answers["worrying"]
+        == "<!channel> see <https://evil.example|the file> & <script> <@U2>"
+    )
+
+
+async def test_a_60_block_agenda_is_split_within_slacks_limits_and_nothing_dropped(
+    served: Served, fake: FakeSlackApi
+) -> None:
+    paragraphs = [f"Item {n}: " + "detail " * 400 for n in range(60)]  # ~2,800 chars each
+    agenda = "\n".join(paragraphs)
+    channel = served.server.channels["slack"]
+    assert await channel.send("alice", "U1", [Outbound(agenda)])
+    posted = fake.posted("U1")
+    assert len(posted) == 2 == len(fake.named("chat.postMessage"))  # all accepted by "Slack"
+    assert all(len(m["blocks"]) <= 50 for m in posted)
+    assert fake.posted_text("U1").replace("\n", "") == agenda.replace("\n", "")
+
+
+async def test_someone_not_imported_is_told_how_to_be_added_and_nothing_is_stored(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    status, _ = await post(http, served, slack.dm_event("prep AB-12", user="U999"))
+    assert status == 200
+    await fake.wait_for(lambda calls: bool(fake.posted("U999")))
+    assert "don't know you yet" in fake.posted_text("U999") and "U999" in fake.posted_text("U999")
+
+    def counts(tx: object) -> tuple[int, int]:
+        db = tx._db  # type: ignore[attr-defined]
+        return (
+            db.scalar(select(func.count()).select_from(ConversationRow)),
+            db.scalar(select(func.count()).select_from(ReceivedMessageRow)),
+        )
+
+    assert await served.read(counts) == (0, 0)
+
+
+async def test_healthz_is_ok_once_serving(served: Served, http: aiohttp.ClientSession) -> None:
+    async with http.get(f"{served.url}/healthz") as response:
+        assert response.status == 200
+        assert await response.json() == {"ready": True, "channels": ["slack"]}
