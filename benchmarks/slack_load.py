@@ -1,0 +1,190 @@
+"""Load on the Slack endpoint (issue 5): N signed DM events at C concurrent connections.
+
+`sva serve slack` runs in its own process on loopback, with the Slack Web API faked in this
+process. Each of N people sends "prep CASE" once; a tenth of the events are then sent again
+as Slack retries (same event id, X-Slack-Retry-Num). Reports the ack time of every request
+(p50/p99/max), whether every one was acknowledged within 3 s, and whether every person got
+exactly one answer (two messages: the introduction and the first question).
+
+    .venv/bin/python -m benchmarks.slack_load --events 2000 --connections 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+
+from tests.fakes.slack_api import TOKEN, FakeSlackApi
+from tests.integration.channels import slack_requests as slack
+
+SVA = Path(sys.executable).with_name("sva")
+ACK_LIMIT = 3.0
+REPLIES_PER_PERSON = 2
+
+
+def write_setup(folder: Path, people: int, api_url: str, port: int, database: str) -> Path:
+    with (folder / "people.csv").open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(
+            [
+                "id",
+                "name",
+                "role",
+                "team",
+                "policy",
+                "supervisor_id",
+                "started_on",
+                "case_holding",
+                "chat",
+            ]
+        )
+        out.writerow(["tm", "Manager", "team_manager", "Team", "", "", "2020-01-01", "no", ""])
+        for n in range(people):
+            row = [
+                f"p{n}",
+                f"Person {n}",
+                "social_worker",
+                "Team",
+                "",
+                "tm",
+                "2020-01-01",
+                "yes",
+                f"slack:U{n}",
+            ]
+            out.writerow(row)
+    config = folder / "sva.toml"
+    config.write_text(
+        f'[database]\nurl = "{database}"\n[server]\nport = {port}\n'
+        f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\napi_url = "{api_url}"\n'
+        f'[console]\nreminder_log = "{folder / "reminders.log"}"\n'
+    )
+    subprocess.run([SVA, "import", "people", str(folder / "people.csv"), "--config", str(config)],
+                   check=True, capture_output=True)  # fmt: skip
+    return config
+
+
+async def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            if process.poll() is not None:
+                raise SystemExit(f"sva serve exited with {process.returncode}")
+            try:
+                async with session.get(f"{url}/healthz") as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit("sva serve did not become healthy")
+
+
+async def fire(
+    url: str, bodies: list[tuple[str, dict[str, str]]], connections: int
+) -> list[tuple[int, float]]:
+    results: list[tuple[int, float]] = []
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        slots = asyncio.Semaphore(connections)
+
+        async def one(body: str, extra: dict[str, str]) -> None:
+            async with slots:  # time from sending, not from waiting for a free connection
+                started = time.perf_counter()
+                status, _ = await slack.post(session, url, body, headers=extra)
+                results.append((status, time.perf_counter() - started))
+
+        await asyncio.gather(*(one(b, h) for b, h in bodies))
+    return results
+
+
+async def run(events: int, connections: int, database: str | None) -> dict[str, object]:
+    fake = FakeSlackApi()
+    await fake.start()
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        config = write_setup(
+            folder, events, fake.api_url, port, database or f"sqlite:///{folder / 'sva.db'}"
+        )
+        server = subprocess.Popen([SVA, "serve", "slack", "--config", str(config)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            await wait_healthy(url, server)
+            originals = [(slack.dm_event(f"prep AB-{n}", user=f"U{n}", event_id=f"Ev{n}"), {})
+                         for n in range(events)]  # fmt: skip
+            retries = [(slack.dm_event(f"prep AB-{n}", user=f"U{n}", event_id=f"Ev{n}"),
+                        {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+                       for n in range(0, events, 10)]  # fmt: skip
+            started = time.perf_counter()
+            results = await fire(url, originals + retries, connections)
+            acked_in = time.perf_counter() - started
+            expected = events * REPLIES_PER_PERSON
+            try:
+                await fake.wait_for(lambda calls: len(fake.posted()) >= expected, timeout=300)
+            except AssertionError:
+                pass
+            await fake.settle(1.0)
+            answered_in = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            await fake.stop()
+    per_user = Counter(body["channel"] for body in fake.posted())
+    times = sorted(seconds for _, seconds in results)
+    return {
+        "events": events,
+        "retries": len(results) - events,
+        "connections": connections,
+        "database": "postgresql" if database else "sqlite",
+        "acknowledged_200": sum(status == 200 for status, _ in results),
+        "within_3s": sum(seconds <= ACK_LIMIT for _, seconds in results),
+        "ack_p50_ms": round(statistics.median(times) * 1000, 1),
+        "ack_p99_ms": round(times[int(len(times) * 0.99) - 1] * 1000, 1),
+        "ack_max_ms": round(times[-1] * 1000, 1),
+        "all_acked_s": round(acked_in, 2),
+        "all_answered_s": round(answered_in, 2),
+        "people_answered": len(per_user),
+        "people_not_answered": events - len(per_user),
+        "people_answered_twice": sum(n > REPLIES_PER_PERSON for n in per_user.values()),
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--database-url", default=os.environ.get("SVA_BENCH_DATABASE_URL"))
+    args = parser.parse_args()
+    report = asyncio.run(run(args.events, args.connections, args.database_url))
+    print(json.dumps(report, indent=2))
+    ok = (
+        report["within_3s"] == report["acknowledged_200"] == args.events + report["retries"]
+        and report["people_not_answered"] == 0
+        and report["people_answered_twice"] == 0
+    )
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
