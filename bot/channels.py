@@ -62,6 +62,8 @@ def _build(name: str, config: Config, gateway: Gateway, socket_mode: bool) -> Ch
     if name == "telegram":
         from bot.telegram.channel import TelegramChannel
 
+        if not config.telegram.polling and not config.telegram.webhook_secret:
+            raise ConfigError("telegram.webhook_secret is required for the webhook (or polling)")
         return TelegramChannel(config.telegram, gateway)
     from bot.teams.channel import TeamsChannel
 

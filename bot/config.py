@@ -96,6 +96,8 @@ class TelegramConfig(_Section):
     token: str = ""
     webhook_secret: str = ""  # checked on every webhook request (X-Telegram-Bot-Api-Secret-Token)
     api_url: str = "https://api.telegram.org/bot"
+    webhook_url: str = ""  # if set, registered with setWebhook at every start
+    polling: bool = False  # long polling instead of the webhook (local use; no public address)
 
     @property
     def enabled(self) -> bool:
