@@ -96,7 +96,6 @@ async def fire(
     results: list[tuple[int, float]] = []
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(connector=connector) as session:
-
         slots = asyncio.Semaphore(connections)
 
         async def one(body: str, extra: dict[str, str]) -> None:

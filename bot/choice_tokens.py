@@ -12,6 +12,10 @@ import hashlib
 from dialogs.messages import Outbound
 
 DIRECT = "v:"
+STALE_BUTTON = Outbound(
+    "That button belongs to an earlier question, so I haven't used it. "
+    "Please answer the question I asked last."
+)
 INDEXED = "#"
 
 

@@ -116,6 +116,9 @@ class MsTeamsConfig(_Section):
     tenant_id: str = ""
     client_secret: str = ""
     auth: TeamsAuth = TeamsAuth.ENTRA
+    # Where the signing keys of incoming tokens are published. Empty: the Agents SDK's choice
+    # (Bot Framework or Entra ID, by the token's issuer). Set only for a sovereign cloud.
+    signing_keys_url: str = ""
 
     @property
     def enabled(self) -> bool:

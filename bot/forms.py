@@ -90,11 +90,10 @@ def _play(turn: Turns, form: FormSubmission) -> list[Outbound]:
         answer = form.answers.get(state, "").strip()
         if last.dialog != _dialog_of(form.command):
             raise FormRejected({GENERAL: replies[0].text})  # e.g. another dialog is open
-        if not answer and state not in form.answers:
-            raise FormRejected({state: "Please answer this question."})
+        # An empty or absent answer skips the question, which only optional ones allow.
         replies = send(answer) if answer else send("/skip")
         if replies[-1].state == state:  # refused: the same question is asked again
-            raise FormRejected({state: replies[0].text})
+            raise FormRejected({state: replies[0].text if answer else "Please answer this."})
         notes += [r for r in replies[:-1] if r.state == state]
     raise FormRejected({GENERAL: "The form could not be completed."})
 

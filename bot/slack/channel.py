@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.choice_tokens import STALE_BUTTON
 from bot.config import SlackConfig
 from bot.errors import TryAgainLater
 from bot.forms import FormRejected, FormSubmission, form_fields, submit_form
@@ -130,7 +131,7 @@ class SlackChannel:
             action.get("value", ""), await self._gateway.assistant.pending(person)
         )
         if value is None:
-            await self._post(user, [commands.STALE_BUTTON])
+            await self._post(user, [STALE_BUTTON])
             return
         await self._converse(ChannelMessage(CHANNEL, user, "", value, key), person)
 

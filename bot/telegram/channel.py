@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.choice_tokens import decode
+from bot.choice_tokens import STALE_BUTTON, decode
 from bot.config import TelegramConfig
 from bot.gateway import ChannelMessage, Gateway, unknown_person
 from bot.ordering import PerKeyLocks
@@ -28,10 +28,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 FLOOD_RETRIES = 10
-STALE_BUTTON = Outbound(
-    "That button belongs to an earlier question, so I haven't used it. "
-    "Please answer the question I asked last."
-)
 
 
 class TelegramChannel:
