@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -74,3 +75,20 @@ def db_upgrade(config: ConfigOption = None) -> None:
     """Create or upgrade the database schema to the latest version."""
     migrate(create_engine(config_or_exit(config).database.url))
     typer.echo("database is up to date")
+
+
+@app.command("teams-package")
+def teams_package(
+    app_id: Annotated[str, typer.Option("--app-id", help="The Azure Bot registration's app id.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the zip.")] = Path(
+        "supervision-assistant-teams.zip"
+    ),
+) -> None:
+    """Write the Teams app package (manifest and icons) for a council admin to upload."""
+    from bot.teams.package import build_package  # the Teams SDK is not needed for the rest
+
+    try:
+        typer.echo(f"wrote {build_package(app_id, out)}")
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
