@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,10 +143,14 @@ def serve(
         server = make_server(app, channels, socket_mode)
         bound = await server.start(host or settings.server.host, port or settings.server.port)
         typer.echo(f"serving {', '.join(server.channels) or 'reminders only'} on port {bound}")
+        stopping = asyncio.Event()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signal_number, stopping.set)
         try:
-            await asyncio.Event().wait()
+            await stopping.wait()
         finally:
             await server.stop()
+        typer.echo("stopped")
 
     with_app(settings, run)
 

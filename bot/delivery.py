@@ -17,12 +17,32 @@ class Sender(Protocol):
         ...
 
 
+class TeamPoster(Protocol):
+    """A channel that can post in a team's shared channel (Slack)."""
+
+    async def post_to_channel(self, channel_id: str, messages: list[Outbound]) -> bool: ...
+
+
 class ChannelNotifier:
     """Tries the person's chat identities, in order, on the channels being served."""
 
-    def __init__(self, *, store: SqlStore, senders: Mapping[str, Sender]) -> None:
+    def __init__(
+        self,
+        *,
+        store: SqlStore,
+        senders: Mapping[str, Sender],
+        team_channels: Mapping[str, tuple[TeamPoster, str]] | None = None,
+    ) -> None:
         self._store = store
         self._senders = senders
+        self._team_channels = team_channels or {}
+
+    async def post_to_team(self, team: str, text: str) -> bool:
+        """Post in the team's own channel; False if it has none (members get it in person)."""
+        if team not in self._team_channels:
+            return False
+        poster, channel_id = self._team_channels[team]
+        return await poster.post_to_channel(channel_id, [Outbound(text)])
 
     async def deliver(self, person_id: str, text: str) -> bool:
         identities = await self._store.run_sql(lambda tx: tx.chat.identities_of(person_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ from storage.records import OutboxItem
 from storage.sql import SqlStore, SqlTransaction
 
 CLAIM_ROWS = 100_000
+TEAM_NUDGE = "rota-team"  # the day-before group supervision nudge, the same for the whole team
 ROTA_LOOKAHEAD = timedelta(days=21)  # covers any presenter notice in working days
 Digest = Callable[[date, list[OutboxItem]], str]
 
@@ -130,6 +131,7 @@ class Sweeper:
     async def _deliver(
         self, on: date, batch: list[OutboxItem], report: SweepReport, failed: list[str]
     ) -> None:
+        batch = await self._to_team_channels(batch, report)
         for person_id, items in by_person(batch):
             keys = [i.key for i in items]
             if await self.notifier.deliver(person_id, self.digest(on, items)):
@@ -138,6 +140,26 @@ class Sweeper:
             else:
                 failed += keys
                 report.unreachable.append(person_id)
+
+    async def _to_team_channels(
+        self, batch: list[OutboxItem], report: SweepReport
+    ) -> list[OutboxItem]:
+        """Post each team's group supervision nudge once in the team's own channel, where it
+        has one; those rows count as sent. The rest go in personal digests."""
+        post = getattr(self.notifier, "post_to_team", None)
+        if post is None:
+            return batch
+        nudges: dict[str, list[OutboxItem]] = defaultdict(list)
+        for item in batch:
+            if item.kind == TEAM_NUDGE:
+                nudges[item.key.split("|")[2]].append(item)  # key: person|kind|subject|due
+        posted: set[str] = set()
+        for subject, items in nudges.items():
+            team = subject.rpartition(":")[0]
+            if await post(team, items[0].text):
+                posted.update(i.key for i in items)
+        report.sent_now.update(posted)
+        return [item for item in batch if item.key not in posted]
 
 
 def _mark_sent(tx: SqlTransaction, *, token: str, now: datetime, failed: list[str]) -> None:

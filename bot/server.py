@@ -11,12 +11,13 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import cast
 
 from aiohttp import web
 
 from bot.bootstrap import App, build_sweeper
 from bot.channels import Channel
-from bot.delivery import ChannelNotifier
+from bot.delivery import ChannelNotifier, TeamPoster
 from bot.reminders import Sweeper, SweepReport
 from bot.scheduler import daily_sweeps, outbox_deliveries
 
@@ -48,8 +49,17 @@ class Server:
     def _sweeper(self) -> Sweeper:
         if not self.channels:
             return self._app.sweeper  # console only: reminders go to the console log
-        notifier = ChannelNotifier(store=self._app.store, senders=self.channels)
+        notifier = ChannelNotifier(
+            store=self._app.store, senders=self.channels, team_channels=self._team_channels()
+        )
         return build_sweeper(self._app.config, self._app.store, notifier)
+
+    def _team_channels(self) -> dict[str, tuple[TeamPoster, str]]:
+        slack = self.channels.get("slack")
+        if slack is None:
+            return {}
+        poster = cast(TeamPoster, slack)
+        return {team: (poster, c) for team, c in self._app.config.slack.team_channels.items()}
 
     def web_app(self) -> web.Application:
         web_app = web.Application(client_max_size=MAX_BODY)

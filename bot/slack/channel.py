@@ -198,6 +198,10 @@ class SlackChannel:
                 channel=user_id, text=message.text, blocks=message.blocks
             )
 
+    async def post_to_channel(self, channel_id: str, messages: list[Outbound]) -> bool:
+        """Post in a team channel (the assistant must be a member); False if refused."""
+        return await self.send(f"channel {channel_id}", channel_id, messages)
+
     async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
         """Deliver to a person (a reminder, an agenda draft); False if Slack refused."""
         try:

@@ -3,7 +3,10 @@ slack_sdk client talking to a local fake of the Slack Web API."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -15,7 +18,9 @@ from bot.config import Config
 from bot.reminders import SweepReport
 from bot.slack.channel import SlackChannel
 from dialogs.messages import Outbound
+from storage.records import OutboxItem
 from storage.tables import ConversationRow, ReceivedMessageRow
+from tests.factories import person
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
 from tests.integration.channels.conftest import Served, serve
@@ -243,3 +248,52 @@ async def test_healthz_is_ok_once_serving(served: Served, http: aiohttp.ClientSe
     async with http.get(f"{served.url}/healthz") as response:
         assert response.status == 200
         assert await response.json() == {"ready": True, "channels": ["slack"]}
+
+
+async def test_the_group_supervision_nudge_goes_once_to_the_teams_channel(
+    fake: FakeSlackApi, database: str, started: list[Served]
+) -> None:
+    config = Config.model_validate({"database": {"url": database}, "slack": {
+        "bot_token": TOKEN, "signing_secret": slack.SECRET, "api_url": fake.api_url,
+        "team_channels": {"Team A": "C0TEAM"}}})  # fmt: skip
+    s = await serve(config, lambda c, gateway: {"slack": SlackChannel(c.slack, gateway)})
+    started.append(s)
+    day = datetime.now(UTC).date()
+    text = "Group supervision for Team A is on Tuesday: presenter Alice."
+    nudges = [
+        OutboxItem(
+            f"{who}|rota-team|Team A:2026-12-01|2026-12-01", who, "rota-team", None, day, text
+        )
+        for who in ("alice", "tm1")
+    ]
+    await s.read(lambda tx: tx.outbox.enqueue(nudges, day, token=None, now=None))
+    report = SweepReport(day)
+    await s.server.sweeper.dispatch(day, datetime.now(UTC), report)
+
+    assert report.sent_now == {n.key for n in nudges}
+    assert [m["channel"] for m in fake.posted()] == ["C0TEAM"]
+    assert "presenter Alice" in fake.posted_text("C0TEAM")
+
+
+async def test_many_people_at_once_with_retries_are_each_answered_exactly_once(
+    served: Served, fake: FakeSlackApi
+) -> None:
+    people = [
+        dataclasses.replace(person(f"p{n}"), chat=(("slack", f"U{100 + n}"),)) for n in range(50)
+    ]
+    await served.read(lambda tx: tx.directory.upsert_people(people))
+    bodies = [
+        slack.dm_event(f"prep AB-{n}", user=f"U{100 + n}", event_id=f"Ev{n}") for n in range(50)
+    ]
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    connector = aiohttp.TCPConnector(limit=20)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        answers = await asyncio.gather(
+            *(slack.post(http, served.url, b) for b in bodies),
+            *(slack.post(http, served.url, b, headers=retry) for b in bodies[::5]),
+        )
+    assert {status for status, _ in answers} == {200}
+    await fake.wait_for(lambda calls: len(fake.posted()) >= 100)
+    await fake.settle(0.3)
+    per_person = Counter(m["channel"] for m in fake.posted())
+    assert per_person == {f"U{100 + n}": 2 for n in range(50)}  # introduction + first question

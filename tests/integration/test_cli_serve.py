@@ -1,0 +1,85 @@
+"""`sva serve`: the real process, on a free port, with Slack's Web API faked locally."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.fakes.slack_api import TOKEN, FakeSlackApi
+from tests.integration.channels import slack_requests as slack
+
+SVA = str(Path(sys.executable).with_name("sva"))
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):
+            assert process.poll() is None, process.stderr.read() if process.stderr else b""
+            try:
+                async with http.get(f"{url}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError("sva serve never became healthy")
+
+
+async def test_serve_slack_answers_a_signed_dm_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    fake = FakeSlackApi()
+    await fake.start()
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "alice,Alice,social_worker,Team A,,,2020-01-01,yes,slack:U1\n"
+    )
+    port = free_port()
+    config = tmp_path / "sva.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[server]\nport = {port}\n'
+        f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
+        f'api_url = "{fake.api_url}"\n'
+    )
+    subprocess.run([SVA, "import", "people", str(people), "--config", str(config)], check=True)
+    process = subprocess.Popen(
+        [SVA, "serve", "slack", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        await wait_healthy(url, process)
+        async with aiohttp.ClientSession() as http:
+            status, _ = await slack.post(http, url, slack.dm_event("prep AB-12"))
+        assert status == 200
+        await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U1"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=30)
+        await fake.stop()
+    assert process.returncode == 0
+    assert out.decode().splitlines()[-1] == "stopped"
+
+
+def test_serving_a_channel_that_is_not_configured_exits_2_and_says_so(tmp_path: Path) -> None:
+    config = tmp_path / "sva.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n')
+    result = subprocess.run(
+        [SVA, "serve", "slack", "--config", str(config)], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "[slack] is not configured" in result.stderr
