@@ -4,6 +4,7 @@ warning an anonymous Teams endpoint gets at every start."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,9 @@ async def test_messages_of_one_person_are_handled_in_arrival_order() -> None:
     await asyncio.gather(*(handle(n) for n in range(5)))
     assert seen == [0, 1, 2, 3, 4]
     assert locks._locks == {}  # nothing kept once idle
+
+
+def test_the_example_configuration_is_valid_and_serves_no_channel_until_filled_in() -> None:
+    config = load_config(Path(__file__).parents[3] / "config.example.toml", environ={})
+    assert configured(config) == []
+    assert config.server.port == 8080
