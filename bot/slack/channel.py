@@ -8,6 +8,8 @@ the background and replies are posted only after the turn is stored.
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -33,6 +35,7 @@ from bot.slack.views import (
     form_answers,
     form_errors,
     home_view,
+    late_refusal,
     prep_modal,
     stranger_view,
 )
@@ -42,6 +45,7 @@ from dialogs.messages import Outbound
 log = logging.getLogger(__name__)
 CHANNEL = "slack"
 RATE_LIMIT_RETRIES = 20  # 429s waited out (Retry-After) before giving up on one call
+FORM_ACK_SECONDS = 2.5  # Slack waits 3 s for a view_submission answer
 IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join"}
 
 
@@ -96,16 +100,9 @@ class SlackChannel:
             return
         if event.get("subtype") in IGNORED_SUBTYPES:
             return
-        user = event["user"]
-        person = await self._gateway.person(CHANNEL, user, self._by_email)
-        if person is None:
-            await self._post(user, [unknown_person(CHANNEL, user)])
-            return
-        idle = await self._gateway.assistant.pending(person) is None
-        text = commands.as_command(commands.unescape(event.get("text") or ""), idle=idle)
-        await self._converse(
-            ChannelMessage(CHANNEL, user, text, None, body.get("event_id")), person
-        )
+        text = commands.unescape(event.get("text") or "")
+        message = ChannelMessage(CHANNEL, event["user"], text, None, body.get("event_id"))
+        await self._converse(message, typed=True)
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         words = commands.unescape(str(command.get("text") or "")).split()
@@ -136,32 +133,39 @@ class SlackChannel:
         await self._converse(ChannelMessage(CHANNEL, user, "", value, key), person)
 
     async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Store the modal; refusals go back onto the form while Slack still waits (3 s),
+        after that the outcome (with the answers, if refused) follows as a direct message."""
         user = body["user"]["id"]
-        fields = form_fields(PREP)
-        person = await self._gateway.person(CHANNEL, user, self._by_email)
-        if person is None:
-            await ack(
-                response_action="errors",
-                errors={fields[0].key: unknown_person(CHANNEL, user).text[:500]},
-            )
-            return
-        form = FormSubmission(
-            person,
-            CHANNEL,
-            view["private_metadata"],
-            form_answers(view["state"]),
-            f"view:{view['id']}:{view.get('hash', '')}",
-        )
+        work = asyncio.ensure_future(self._store_form(user, view))
         try:
-            replies = await submit_form(self._gateway.assistant, form)
-        except FormRejected as rejected:
-            await ack(response_action="errors", errors=form_errors(rejected.problems, fields))
+            errors, replies = await asyncio.wait_for(asyncio.shield(work), FORM_ACK_SECONDS)
+        except TimeoutError:
+            await ack()
+            errors, replies = await work
+            await self._post(user, [late_refusal(errors, view["state"])] if errors else replies)
             return
-        except TryAgainLater:
-            await ack(response_action="errors", errors={fields[0].key: TRY_AGAIN.text})
+        if errors:
+            await ack(response_action="errors", errors=errors)
             return
         await ack()
         await self._post(user, replies)
+
+    async def _store_form(
+        self, user: str, view: dict[str, Any]
+    ) -> tuple[dict[str, str] | None, list[Outbound]]:
+        fields = form_fields(PREP)
+        person = await self._gateway.person(CHANNEL, user, self._by_email)
+        if person is None:
+            return {fields[0].key: unknown_person(CHANNEL, user).text[:500]}, []
+        key = f"view:{view['id']}:{view.get('hash', '')}"
+        answers = form_answers(view["state"])
+        form = FormSubmission(person, CHANNEL, view["private_metadata"], answers, key)
+        try:
+            return None, await submit_form(self._gateway.assistant, form)
+        except FormRejected as rejected:
+            return form_errors(rejected.problems, fields), []
+        except TryAgainLater:
+            return {fields[0].key: TRY_AGAIN.text}, []
 
     async def _on_home(self, event: dict[str, Any]) -> None:
         if event.get("tab") != "home":
@@ -184,13 +188,21 @@ class SlackChannel:
 
     # -- conversation and delivery -----------------------------------------------------
 
-    async def _converse(self, message: ChannelMessage, person: str | None = None) -> None:
+    async def _converse(
+        self, message: ChannelMessage, person: str | None = None, *, typed: bool = False
+    ) -> None:
+        """One message, strictly after the same person's previous one. A `typed` message is
+        read as a bare command ("prep AB-12") only if no dialog is waiting for an answer."""
         async with self._locks.hold(message.user_id):
+            person = person or await self._gateway.person(CHANNEL, message.user_id, self._by_email)
             if person is None:
-                replies = await self._gateway.handle(message, self._by_email)
-            else:
-                replies = await self._gateway.handle_as(person, message)
-            await self._post(message.user_id, replies)
+                await self._post(message.user_id, [unknown_person(CHANNEL, message.user_id)])
+                return
+            if typed:
+                idle = await self._gateway.assistant.pending(person) is None
+                text = commands.as_command(message.text, idle=idle)
+                message = dataclasses.replace(message, text=text)
+            await self._post(message.user_id, await self._gateway.handle_as(person, message))
 
     async def _post(self, user_id: str, replies: list[Outbound]) -> None:
         for message in render(replies):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.forms import GENERAL, FormField
+from bot.forms import GENERAL, FormField, form_fields
 from bot.home import Home
 from bot.slack.render import Block, escape, sections
+from dialogs.definitions import PREP
+from dialogs.messages import Outbound
 
 MAX_VIEW_BLOCKS = 100  # Slack's limit for a Home tab or modal
 PREP_FORM = "prep_form"  # the modal's callback id
@@ -108,3 +110,17 @@ def form_errors(problems: dict[str, str], fields: list[FormField]) -> dict[str, 
         target = first if key == GENERAL else key
         errors[target] = (errors.get(target, "") + " " + text).strip()[:500]
     return errors
+
+
+def late_refusal(errors: dict[str, str], state: dict[str, Any]) -> Outbound:
+    """When a form was refused after the modal closed: why, and what was written, so that
+    nothing typed is lost."""
+    labels = {f.key: f.label for f in form_fields(PREP)}
+    problems = "; ".join(f"{labels.get(k, k)}: {text}" for k, text in errors.items())
+    written = "\n".join(
+        f"{labels.get(k, k)}: {v}" for k, v in form_answers(state).items() if v.strip()
+    )
+    return Outbound(
+        f"I couldn't save your preparation form ({problems}). Nothing was saved. "
+        f"Here is what you wrote, to paste into the form again:\n{written}"
+    )

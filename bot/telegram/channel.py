@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 FLOOD_RETRIES = 10
+NOT_TEXT = Outbound(
+    "I can only read typed text, so I haven't kept that. Please type your message instead."
+)
 
 
 class TelegramChannel:
@@ -42,6 +45,7 @@ class TelegramChannel:
         self.application = builder.build()
         private = filters.ChatType.PRIVATE
         self.application.add_handler(MessageHandler(filters.TEXT & private, self._on_text))
+        self.application.add_handler(MessageHandler(~filters.TEXT & private, self._on_other))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
 
     # -- serving -----------------------------------------------------------------------
@@ -89,6 +93,11 @@ class TelegramChannel:
             CHANNEL, str(user.id), as_command(message.text), None, f"update:{update.update_id}"
         )
         await self._converse(inbound)
+
+    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Photos, files, stickers, voice: not read (nor kept); the person is told."""
+        if update.effective_user is not None:
+            await self._post(str(update.effective_user.id), [NOT_TEXT])
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, user = update.callback_query, update.effective_user

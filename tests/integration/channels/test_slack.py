@@ -297,3 +297,22 @@ async def test_many_people_at_once_with_retries_are_each_answered_exactly_once(
     await fake.settle(0.3)
     per_person = Counter(m["channel"] for m in fake.posted())
     assert per_person == {f"U{100 + n}": 2 for n in range(50)}  # introduction + first question
+
+
+async def test_a_form_stored_after_slacks_3_seconds_is_confirmed_or_returned_by_dm(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.slack.channel.FORM_ACK_SECONDS", 0)  # as if the database were slow
+    refused = {"worrying": "", "working_well": "Gran visits daily", "decided": "Refer"}
+    status, answer = await post(http, served, slack.submission("/prep AB-12", refused))
+    assert status == 200 and answer is None  # the modal closes; nothing is lost:
+    await fake.wait_for(lambda calls: "couldn't save your preparation" in fake.posted_text("U1"))
+    assert "Gran visits daily" in fake.posted_text("U1")
+
+    answers = dict(zip(KEYS, PREP_ANSWERS, strict=True))
+    status, answer = await post(http, served, slack.submission("/prep AB-12", answers))
+    assert status == 200 and answer is None
+    await fake.wait_for(lambda calls: "Saved your preparation" in fake.posted_text("U1"))
+    assert await prep_notes(served) == [
+        ("AB-12", dict(zip(KEYS, PREP_ANSWERS, strict=True)) | SKIPPED)
+    ]

@@ -171,3 +171,23 @@ async def test_someone_not_imported_is_told_how_to_be_added_and_nothing_is_store
     reply = await say(http, served, fake, text_update("/prep AB-12", user=stranger))
     assert "don't know you yet" in reply["text"] and "4242" in reply["text"]
     assert await served.read(lambda tx: tx.load_conversation("4242")) is None
+
+
+async def test_a_photo_is_not_kept_and_the_person_is_told_to_type(
+    served: Served, fake: FakeTelegramApi, http: aiohttp.ClientSession
+) -> None:
+    update = text_update("x")
+    message = update["message"]
+    del message["text"], message["entities"]
+    message["photo"] = [{"file_id": "f1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    reply = await say(http, served, fake, update)
+    assert "only read typed text" in reply["text"]
+    assert await served.read(lambda tx: tx.load_conversation("alice")) is None
+
+
+async def test_a_body_that_is_not_an_update_gets_400(
+    served: Served, http: aiohttp.ClientSession
+) -> None:
+    headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+    async with http.post(f"{served.url}/telegram/webhook", data=b"{not json", headers=headers) as r:
+        assert r.status == 400
