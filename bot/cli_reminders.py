@@ -117,10 +117,18 @@ def remind(
 ) -> None:
     """Compute what is due soon or overdue on a day, and send the reminders."""
     day = on.date()
-    report = with_app(
-        config_or_exit(config), lambda a: a.sweeper.sweep(day, datetime.now(UTC), dry_run=dry_run)
-    )
-    print_report(report, as_json)
+
+    async def sweep(app: App) -> SweepReport:
+        server = make_server(app, None, socket_mode=False)  # every configured chat channel
+        if dry_run or not server.channels:
+            return await app.sweeper.sweep(day, datetime.now(UTC), dry_run=dry_run)
+        await server.start_channels()  # deliver through chat, as `sva serve` would
+        try:
+            return await server.sweeper.sweep(day, datetime.now(UTC))
+        finally:
+            await server.stop()
+
+    print_report(with_app(config_or_exit(config), sweep), as_json)
 
 
 def serve(

@@ -78,8 +78,7 @@ class Server:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        for channel in self.channels.values():
-            await channel.start()
+        await self.start_channels()
         if self._schedule:
             at = datetime.combine(date.today(), self._app.config.reminders.sweep_at)
             self._tasks = [
@@ -88,6 +87,11 @@ class Server:
             ]
         self._ready = True
         return int(self._runner.addresses[0][1])
+
+    async def start_channels(self) -> None:
+        """Connect the channels (enough to send, as `sva remind` does, without serving)."""
+        for channel in self.channels.values():
+            await channel.start()
 
     async def stop(self) -> None:
         self._ready = False

@@ -83,3 +83,39 @@ def test_serving_a_channel_that_is_not_configured_exits_2_and_says_so(tmp_path: 
     )
     assert result.returncode == 2
     assert "[slack] is not configured" in result.stderr
+
+
+async def test_remind_delivers_through_slack_when_slack_is_configured(tmp_path: Path) -> None:
+    fake = FakeSlackApi()
+    await fake.start()
+    (tmp_path / "people.csv").write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom,team_manager,Team A,,,2018-01-01,false,slack:U2\n"
+        "sw1,Sara,social_worker,Team A,,tm1,2020-01-01,true,slack:U1\n"
+    )
+    (tmp_path / "sessions.csv").write_text(
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\n"
+        "individual,2026-10-26,sw1,tm1,,held\n"
+    )
+    config = tmp_path / "sva.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n'
+        f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
+        f'api_url = "{fake.api_url}"\n[console]\nreminder_log = "{tmp_path / "log"}"\n'
+    )
+    for kind in ("people", "sessions"):
+        subprocess.run(
+            [SVA, "import", kind, str(tmp_path / f"{kind}.csv"), "--config", str(config)],
+            check=True,
+        )
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [SVA, "remind", "--on", "2026-11-23", "--json", "--config", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    await fake.stop()
+    assert result.returncode == 0, result.stderr
+    assert all('"sent": true' in line for line in result.stdout.splitlines())
+    assert "Individual supervision with Sara is due by Thu 26 Nov 2026" in fake.posted_text("U2")
+    assert fake.posted("U1") and not (tmp_path / "log").exists()  # nothing to the console log
