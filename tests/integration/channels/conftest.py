@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import aiohttp
 import pytest
 
 from bot.bootstrap import App, bootstrap
@@ -18,6 +20,7 @@ from bot.gateway import Gateway
 from bot.server import Server
 from storage.sql import SqlTransaction
 from tests.factories import person
+from tests.fakes.http_fake import RecordingServer
 
 BuildChannels = Callable[[Config, Gateway], dict[str, Channel]]
 
@@ -53,6 +56,41 @@ def database(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "sva.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+F = TypeVar("F", bound=RecordingServer)
+
+
+@asynccontextmanager
+async def running(fake: F) -> AsyncIterator[F]:
+    """A started fake service, stopped afterwards."""
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+Serving = Callable[[dict[str, Any], BuildChannels], Awaitable[Served]]
+
+
+@pytest.fixture
+def serving(database: str, started: list[Served]) -> Serving:
+    """Serve with `settings` (the test database added) and the channels `build` makes."""
+
+    async def start(settings: dict[str, Any], build: BuildChannels) -> Served:
+        config = Config.model_validate({"database": {"url": database}, **settings})
+        served = await serve(config, build)
+        started.append(served)
+        return served
+
+    return start
 
 
 @pytest.fixture

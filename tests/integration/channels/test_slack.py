@@ -23,7 +23,7 @@ from storage.tables import ConversationRow, ReceivedMessageRow
 from tests.factories import person
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
-from tests.integration.channels.conftest import Served, serve
+from tests.integration.channels.conftest import Served, Serving, running, serve
 
 KEYS = ["worrying", "working_well", "decided"]
 SKIPPED = {"child_thinks": None, "child_wants": None}
@@ -32,27 +32,16 @@ PREP_ANSWERS = ["Missed school for two weeks", "Grandmother visits daily", "Refe
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlackApi]:
-    api = FakeSlackApi()
-    await api.start()
-    yield api
-    await api.stop()
+    async with running(FakeSlackApi()) as api:
+        yield api
 
 
 @pytest.fixture
-async def served(fake: FakeSlackApi, database: str, started: list[Served]) -> Served:
-    config = Config.model_validate({
-        "database": {"url": database},
-        "slack": {"bot_token": TOKEN, "signing_secret": slack.SECRET, "api_url": fake.api_url},
-    })  # fmt: skip
-    s = await serve(config, lambda c, gateway: {"slack": SlackChannel(c.slack, gateway)})
-    started.append(s)
-    return s
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+async def served(fake: FakeSlackApi, serving: Serving) -> Served:
+    return await serving(
+        {"slack": {"bot_token": TOKEN, "signing_secret": slack.SECRET, "api_url": fake.api_url}},
+        lambda c, gateway: {"slack": SlackChannel(c.slack, gateway)},
+    )
 
 
 async def dm(http: aiohttp.ClientSession, served: Served, fake: FakeSlackApi, text: str) -> str:

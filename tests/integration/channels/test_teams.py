@@ -12,11 +12,10 @@ import aiohttp
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.config import Config
 from bot.reminders import SweepReport
 from bot.teams.channel import TeamsChannel
 from tests.fakes.teams_connector import APP_ID, OUTBOUND_TOKEN, FakeConnector, FixedTokenConnections
-from tests.integration.channels.conftest import Served, serve
+from tests.integration.channels.conftest import Served, Serving, running
 
 ALICE = {"id": "29:alice", "name": "Alice", "aadObjectId": "aad-alice"}
 _ids = itertools.count(1)
@@ -37,31 +36,22 @@ def activity(
 
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:
-    fake = FakeConnector()
-    await fake.start()
-    yield fake
-    await fake.stop()
+    async with running(FakeConnector()) as api:
+        yield api
 
 
 @pytest.fixture
-async def served(connector: FakeConnector, database: str, started: list[Served]) -> Served:
-    config = Config.model_validate({
-        "database": {"url": database},
-        "teams": {"app_id": APP_ID, "tenant_id": "tenant-1", "auth": "entra",
-                  "signing_keys_url": connector.url + "/keys"},
-    })  # fmt: skip
-    s = await serve(
-        config,
+async def served(connector: FakeConnector, serving: Serving) -> Served:
+    return await serving(
+        {
+            "teams": {
+                "app_id": APP_ID,
+                "tenant_id": "tenant-1",
+                "signing_keys_url": connector.url + "/keys",
+            }
+        },
         lambda c, gateway: {"teams": TeamsChannel(c.teams, gateway, FixedTokenConnections)},
     )
-    started.append(s)
-    return s
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def post(

@@ -11,11 +11,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.config import Config
 from bot.telegram.channel import SECRET_HEADER, TelegramChannel
 from dialogs.messages import Outbound
 from tests.fakes.telegram_api import BOT, TOKEN, FakeTelegramApi
-from tests.integration.channels.conftest import Served, serve
+from tests.integration.channels.conftest import Served, Serving, running
 
 SECRET = "webhook-secret-0123"
 ALICE = {"id": 1001, "is_bot": False, "first_name": "Alice"}
@@ -48,27 +47,16 @@ def button_update(data: str, user: dict[str, Any] = ALICE) -> dict[str, Any]:
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegramApi]:
-    api = FakeTelegramApi()
-    await api.start()
-    yield api
-    await api.stop()
+    async with running(FakeTelegramApi()) as api:
+        yield api
 
 
 @pytest.fixture
-async def served(fake: FakeTelegramApi, database: str, started: list[Served]) -> Served:
-    config = Config.model_validate({
-        "database": {"url": database},
-        "telegram": {"token": TOKEN, "webhook_secret": SECRET, "api_url": fake.api_url},
-    })  # fmt: skip
-    s = await serve(config, lambda c, gateway: {"telegram": TelegramChannel(c.telegram, gateway)})
-    started.append(s)
-    return s
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
+async def served(fake: FakeTelegramApi, serving: Serving) -> Served:
+    return await serving(
+        {"telegram": {"token": TOKEN, "webhook_secret": SECRET, "api_url": fake.api_url}},
+        lambda c, gateway: {"telegram": TelegramChannel(c.telegram, gateway)},
+    )
 
 
 async def deliver(
