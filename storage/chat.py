@@ -27,14 +27,17 @@ class ChatSql:
             )
         )
 
-    def identities_of(self, person_id: str) -> list[tuple[str, str]]:
-        """The person's (channel, channel user id) pairs, in a stable order."""
+    def all_identities(self) -> dict[str, list[tuple[str, str]]]:
+        """Everyone's (channel, channel user id) pairs, by person (one read for a sweep)."""
+        found: dict[str, list[tuple[str, str]]] = {}
         rows = self._db.execute(
-            select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id)
-            .where(ChatIdentityRow.person_id == person_id)
-            .order_by(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id)
+            select(
+                ChatIdentityRow.person_id, ChatIdentityRow.channel, ChatIdentityRow.channel_user_id
+            ).order_by(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id)
         )
-        return [(channel, user) for channel, user in rows]
+        for person, channel, user in rows:
+            found.setdefault(person, []).append((channel, user))
+        return found
 
     def link(self, channel: str, channel_user_id: str, person_id: str) -> None:
         """Record a match found another way (e.g. by e-mail), so the next lookup is direct."""
