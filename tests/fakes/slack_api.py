@@ -17,6 +17,7 @@ from aiohttp import web
 from tests.fakes.http_fake import Call, RecordingServer
 
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"  # Socket Mode's app-level token
 BOT_USER = "UBOT"
 
 
@@ -26,6 +27,8 @@ class FakeSlackApi(RecordingServer):
         self.users: dict[str, dict[str, Any]] = {}  # user id -> users.info "user"
         self._limited: dict[str, tuple[int, int]] = {}  # method -> (remaining 429s, retry after)
         self._ts = itertools.count(1)
+        self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections
+        self.acks: list[dict[str, Any]] = []  # what the app answered over them
 
     @property
     def api_url(self) -> str:
@@ -36,7 +39,30 @@ class FakeSlackApi(RecordingServer):
         self._limited[method] = (times, retry_after)
 
     def routes(self) -> list[web.RouteDef]:
-        return [web.route("*", "/api/{method}", self._handle)]
+        return [web.route("*", "/api/{method}", self._handle), web.get("/link", self._socket)]
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then record every acknowledgement the app sends."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1,
+                                "connection_info": {"app_id": "A1"}})  # fmt: skip
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                self.acks.append(json.loads(message.data))
+        return socket
+
+    async def push(self, envelope_id: str, kind: str, payload: dict[str, Any]) -> None:
+        """Deliver an envelope over the newest Socket Mode connection, as Slack does."""
+        await self.sockets[-1].send_json({"envelope_id": envelope_id, "type": kind,
+                                          "payload": payload, "accepts_response_payload": False,
+                                          "retry_attempt": 0, "retry_reason": ""})  # fmt: skip
+
+    async def stop(self) -> None:
+        for socket in self.sockets:
+            await socket.close()
+        await super().stop()
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -50,6 +76,10 @@ class FakeSlackApi(RecordingServer):
                 status=429,
                 headers={"Retry-After": str(retry_after)},
             )
+        if method == "apps.connections.open":
+            if request.headers.get("Authorization") != f"Bearer {APP_TOKEN}":
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": self.url.replace("http", "ws") + "/link"})
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         return web.json_response(self._answer(method, body))

@@ -7,6 +7,7 @@ not start a supported tag is refused, as Telegram does), and callback data of at
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
@@ -30,6 +31,7 @@ class FakeTelegramApi(RecordingServer):
     def __init__(self) -> None:
         super().__init__()
         self._message_ids = itertools.count(1)
+        self.pending_updates: list[dict[str, Any]] = []  # handed out by getUpdates (polling)
 
     @property
     def api_url(self) -> str:
@@ -44,10 +46,20 @@ class FakeTelegramApi(RecordingServer):
         self.calls.append(Call(method, body, request.path, dict(request.headers)))
         if request.match_info["token"] != TOKEN:
             return _error(401, "Unauthorized")
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._updates(body)})
         problem = _problem(method, body)
         if problem:
             return _error(400, problem)
         return web.json_response({"ok": True, "result": self._result(method, body)})
+
+    async def _updates(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Long polling, shortened: updates from `offset` on, else an empty list after 0.1 s."""
+        offset = int(body.get("offset") or 0)
+        self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
+        if not self.pending_updates:
+            await asyncio.sleep(0.1)
+        return list(self.pending_updates)
 
     def _result(self, method: str, body: dict[str, Any]) -> Any:
         if method == "getMe":

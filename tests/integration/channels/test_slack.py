@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -21,7 +22,7 @@ from dialogs.messages import Outbound
 from storage.records import OutboxItem
 from storage.tables import ConversationRow, ReceivedMessageRow
 from tests.factories import person
-from tests.fakes.slack_api import TOKEN, FakeSlackApi
+from tests.fakes.slack_api import APP_TOKEN, TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
 from tests.integration.channels.conftest import Served, Serving, running, serve
 
@@ -305,3 +306,39 @@ async def test_a_form_stored_after_slacks_3_seconds_is_confirmed_or_returned_by_
     assert await prep_notes(served) == [
         ("AB-12", dict(zip(KEYS, PREP_ANSWERS, strict=True)) | SKIPPED)
     ]
+
+
+async def test_socket_mode_answers_without_any_public_endpoint(
+    fake: FakeSlackApi, serving: Serving
+) -> None:
+    settings = {"slack": {"bot_token": TOKEN, "app_token": APP_TOKEN, "api_url": fake.api_url}}
+    s = await serving(
+        settings, lambda c, gateway: {"slack": SlackChannel(c.slack, gateway, socket_mode=True)}
+    )
+    assert s.server.web_app().router.resources()  # only /healthz: no /slack/events route
+    assert all("slack" not in r.canonical for r in s.server.web_app().router.resources())
+    await fake.wait_for(lambda calls: bool(fake.sockets))
+
+    await fake.push("env-1", "events_api", json.loads(slack.dm_event("prep AB-12")))
+    await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U1"))
+    assert {"envelope_id": "env-1"} in fake.acks
+
+
+async def test_people_listed_by_email_are_found_in_slack_when_the_council_allows_it(
+    fake: FakeSlackApi, serving: Serving, http: aiohttp.ClientSession
+) -> None:
+    settings = {"slack": {"bot_token": TOKEN, "signing_secret": slack.SECRET,
+                          "api_url": fake.api_url, "match_by_email": True}}  # fmt: skip
+    s = await serving(settings, lambda c, gateway: {"slack": SlackChannel(c.slack, gateway)})
+    carol = dataclasses.replace(person("carol"), chat=(("slack", "carol@council.gov.uk"),))
+    await s.read(lambda tx: tx.directory.upsert_people([carol]))
+    fake.users["U7"] = {"id": "U7", "profile": {"email": "carol@council.gov.uk"}}
+
+    await slack.post(http, s.url, slack.dm_event("prep AB-12", user="U7"))
+    await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U7"))
+    assert await s.read(lambda tx: tx.chat.person_for("slack", "U7")) == "carol"  # remembered
+
+    channel = s.server.channels["slack"]
+    assert await channel.send("carol", "carol@council.gov.uk", [Outbound("Reminder")])
+    assert fake.named("users.lookupByEmail")[-1].body["email"] == "carol@council.gov.uk"
+    assert "Reminder" in fake.posted_text("U7")

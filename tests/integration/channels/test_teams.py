@@ -162,3 +162,15 @@ async def test_someone_not_imported_is_told_how_to_be_added_and_nothing_is_store
     replies = await say(http, served, connector, user=stranger, text="prep AB-12")
     assert "don't know you yet" in replies[-1]["text"] and "aad-stranger" in replies[-1]["text"]
     assert await served.read(lambda tx: tx.chat.reference("teams", "aad-stranger")) is None
+
+
+async def test_anonymous_mode_for_local_testing_takes_requests_without_a_token(
+    connector: FakeConnector, serving: Serving, http: aiohttp.ClientSession
+) -> None:
+    s = await serving(
+        {"teams": {"auth": "anonymous"}},
+        lambda c, gateway: {"teams": TeamsChannel(c.teams, gateway)},
+    )
+    assert await post(http, s, activity(connector, text="prep AB-12"), token=None) in {200, 202}
+    assert "1. This is what is worrying me" in connector.texts()
+    assert "Authorization" not in connector.named("activity")[-1].headers  # no credentials

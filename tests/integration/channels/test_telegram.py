@@ -179,3 +179,16 @@ async def test_a_body_that_is_not_an_update_gets_400(
     headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
     async with http.post(f"{served.url}/telegram/webhook", data=b"{not json", headers=headers) as r:
         assert r.status == 400
+
+
+async def test_polling_mode_for_local_use_answers_without_a_webhook(
+    fake: FakeTelegramApi, serving: Serving
+) -> None:
+    settings = {"telegram": {"token": TOKEN, "api_url": fake.api_url, "polling": True}}
+    s = await serving(
+        settings, lambda c, gateway: {"telegram": TelegramChannel(c.telegram, gateway)}
+    )
+    assert all("telegram" not in r.canonical for r in s.server.web_app().router.resources())
+    fake.pending_updates.append(text_update("/prep AB-12"))
+    await fake.wait_for(lambda calls: "worrying me" in fake.shown("1001"))
+    assert fake.named("deleteWebhook")  # polling and a webhook cannot both be set
