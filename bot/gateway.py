@@ -7,13 +7,17 @@ unknown person gets a polite explanation and nothing about them is stored.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.choice_tokens import STALE_BUTTON, decode
 from bot.errors import TryAgainLater
 from bot.home import Home, home_of
+from bot.ordering import PerKeyLocks
 from bot.service import Assistant
+from bot.typed_commands import as_command
 from dialogs.messages import Inbound, Outbound
 from storage.sql import SqlStore
 
@@ -23,6 +27,8 @@ TRY_AGAIN = Outbound(
 )
 # A channel's second way to find someone (Slack: their e-mail); returns our person id.
 Matcher = Callable[[str], Awaitable[str | None]]
+# Sends replies back on the channel the message came from.
+Reply = Callable[[list[Outbound]], Awaitable[None]]
 
 
 def unknown_person(channel: str, user_id: str) -> Outbound:
@@ -52,6 +58,38 @@ class Gateway:
     def __init__(self, *, assistant: Assistant, store: SqlStore) -> None:
         self.assistant = assistant
         self.store = store
+        self._locks = PerKeyLocks()
+
+    async def converse(
+        self,
+        message: ChannelMessage,
+        reply: Reply,
+        *,
+        typed: bool = False,
+        button: bool = False,
+        matcher: Matcher | None = None,
+    ) -> None:
+        """Answer `message` through `reply`, strictly after the same person's previous message
+        has been answered. A `typed` message may be a bare command ("prep AB-12"), read so only
+        when no dialog is waiting for an answer; a `button`'s value is a choice token, checked
+        against the question being asked."""
+        async with self._locks.hold(f"{message.channel}:{message.user_id}"):
+            person = await self.person(message.channel, message.user_id, matcher)
+            if person is None:
+                await reply([unknown_person(message.channel, message.user_id)])
+                return
+            if typed or button:
+                pending = await self.assistant.pending(person)
+                if button:
+                    value = decode(message.value or "", pending)
+                    if value is None:
+                        await reply([STALE_BUTTON])
+                        return
+                    message = dataclasses.replace(message, value=value)
+                else:
+                    text = as_command(message.text, idle=pending is None)
+                    message = dataclasses.replace(message, text=text)
+            await reply(await self.handle_as(person, message))
 
     async def person(
         self, channel: str, user_id: str, matcher: Matcher | None = None

@@ -9,7 +9,6 @@ the background and replies are posted only after the turn is stored.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from typing import Any
 
@@ -22,12 +21,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.choice_tokens import STALE_BUTTON
 from bot.config import SlackConfig
 from bot.errors import TryAgainLater
 from bot.forms import FormRejected, FormSubmission, form_fields, submit_form
 from bot.gateway import TRY_AGAIN, ChannelMessage, Gateway, unknown_person
-from bot.ordering import PerKeyLocks
 from bot.slack import commands
 from bot.slack.render import render
 from bot.slack.views import (
@@ -61,7 +58,6 @@ class SlackChannel:
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
         )
         self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret)
-        self._locks = PerKeyLocks()
         self._socket: AsyncSocketModeHandler | None = None
         self._register()
 
@@ -120,17 +116,9 @@ class SlackChannel:
         await ack()
         user = body["user"]["id"]
         key = f"action:{body.get('container', {}).get('message_ts')}:{action.get('action_ts')}"
-        person = await self._gateway.person(CHANNEL, user, self._by_email)
-        if person is None:
-            await self._post(user, [unknown_person(CHANNEL, user)])
-            return
-        value = commands.button_value(
-            action.get("value", ""), await self._gateway.assistant.pending(person)
+        await self._converse(
+            ChannelMessage(CHANNEL, user, "", action.get("value", ""), key), button=True
         )
-        if value is None:
-            await self._post(user, [STALE_BUTTON])
-            return
-        await self._converse(ChannelMessage(CHANNEL, user, "", value, key), person)
 
     async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Store the modal; refusals go back onto the form while Slack still waits (3 s),
@@ -189,20 +177,14 @@ class SlackChannel:
     # -- conversation and delivery -----------------------------------------------------
 
     async def _converse(
-        self, message: ChannelMessage, person: str | None = None, *, typed: bool = False
+        self, message: ChannelMessage, *, typed: bool = False, button: bool = False
     ) -> None:
-        """One message, strictly after the same person's previous one. A `typed` message is
-        read as a bare command ("prep AB-12") only if no dialog is waiting for an answer."""
-        async with self._locks.hold(message.user_id):
-            person = person or await self._gateway.person(CHANNEL, message.user_id, self._by_email)
-            if person is None:
-                await self._post(message.user_id, [unknown_person(CHANNEL, message.user_id)])
-                return
-            if typed:
-                idle = await self._gateway.assistant.pending(person) is None
-                text = commands.as_command(message.text, idle=idle)
-                message = dataclasses.replace(message, text=text)
-            await self._post(message.user_id, await self._gateway.handle_as(person, message))
+        async def reply(replies: list[Outbound]) -> None:
+            await self._post(message.user_id, replies)
+
+        await self._gateway.converse(
+            message, reply, typed=typed, button=button, matcher=self._by_email
+        )
 
     async def _post(self, user_id: str, replies: list[Outbound]) -> None:
         for message in render(replies):

@@ -15,15 +15,13 @@ from microsoft_agents.activity import Activity, ConversationReference
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 
-from bot.choice_tokens import STALE_BUTTON, decode
 from bot.config import MsTeamsConfig
 from bot.errors import TryAgainLater
 from bot.forms import FormRejected, FormSubmission, form_fields, submit_form
-from bot.gateway import TRY_AGAIN, ChannelMessage, Gateway, unknown_person
-from bot.ordering import PerKeyLocks
+from bot.gateway import TRY_AGAIN, ChannelMessage, Gateway
 from bot.teams.auth import ConnectionsFactory, TeamsAuthenticator
 from bot.teams.cards import ANSWER, FORM, form_card, render
-from bot.typed_commands import as_command, wants_form, without_form
+from bot.typed_commands import wants_form, without_form
 from dialogs.definitions import PREP
 from dialogs.messages import Outbound
 
@@ -57,7 +55,6 @@ class TeamsChannel:
         self.adapter = CloudAdapter(connection_manager=self._auth.connections)
         self.adapter.on_turn_error = self._on_error
         self._agent = _Agent(self)
-        self._locks = PerKeyLocks()
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/api/messages", self._messages)]
@@ -85,39 +82,28 @@ class TeamsChannel:
         activity: Activity = context.activity
         user_id = _user_id(activity)
         person = await self._gateway.person(CHANNEL, user_id)
-        if person is None:
-            await _reply(context, [unknown_person(CHANNEL, user_id)])
-            return
-        await self._remember(person, activity)
-        async with self._locks.hold(person):
-            await _reply(context, await self._answer(person, user_id, activity, context))
-
-    async def _answer(
-        self, person: str, user_id: str, activity: Activity, context: TurnContext
-    ) -> list[Outbound]:
+        if person is not None:
+            await self._remember(person, activity)
         key = f"activity:{activity.id}" if activity.id else None
         value = activity.value if isinstance(activity.value, dict) else {}
-        if FORM in value:
-            return await self._submit(person, value, key)
-        if ANSWER in value:
-            answer = decode(str(value[ANSWER]), await self._gateway.assistant.pending(person))
-            if answer is None:
-                return [STALE_BUTTON]
-            return await self._gateway.handle_as(
-                person, ChannelMessage(CHANNEL, user_id, "", answer, key)
-            )
-        idle = await self._gateway.assistant.pending(person) is None
-        text = as_command((activity.text or "").strip(), idle=idle)
-        words = text.split()
-        if text.startswith("/") and wants_form(words):
-            command = " ".join(without_form(words))
-            await context.send_activity(
-                form_card(command, f"Case preparation: {' '.join(words[1:2])}", form_fields(PREP))
-            )
-            return []
-        return await self._gateway.handle_as(
-            person, ChannelMessage(CHANNEL, user_id, text, None, key)
-        )
+        text = (activity.text or "").strip()
+        words = text.lstrip("/").split()
+
+        async def reply(replies: list[Outbound]) -> None:
+            await _reply(context, replies)
+
+        if person is not None and FORM in value:
+            await reply(await self._submit(person, value, key))
+        elif person is not None and wants_form(words):
+            command = "/" + " ".join(without_form(words))
+            title = f"Case preparation: {' '.join(words[1:2])}"
+            await context.send_activity(form_card(command, title, form_fields(PREP)))
+        elif ANSWER in value:
+            message = ChannelMessage(CHANNEL, user_id, "", str(value[ANSWER]), key)
+            await self._gateway.converse(message, reply, button=True)
+        else:
+            message = ChannelMessage(CHANNEL, user_id, text, None, key)
+            await self._gateway.converse(message, reply, typed=True)
 
     async def _submit(self, person: str, value: dict[str, Any], key: str | None) -> list[Outbound]:
         answers = {k: str(v) for k, v in value.items() if k != FORM and isinstance(v, str | int)}

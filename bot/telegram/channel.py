@@ -17,10 +17,8 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.choice_tokens import STALE_BUTTON, decode
 from bot.config import TelegramConfig
-from bot.gateway import ChannelMessage, Gateway, unknown_person
-from bot.ordering import PerKeyLocks
+from bot.gateway import ChannelMessage, Gateway
 from bot.telegram.render import COMMANDS, as_command, render
 from dialogs.messages import Outbound
 
@@ -37,7 +35,6 @@ class TelegramChannel:
     def __init__(self, config: TelegramConfig, gateway: Gateway) -> None:
         self._config = config
         self._gateway = gateway
-        self._locks = PerKeyLocks()
         builder = Application.builder().token(config.token).base_url(config.api_url)
         builder = builder.concurrent_updates(True)
         if not config.polling:
@@ -104,25 +101,16 @@ class TelegramChannel:
         if query is None or user is None:
             return
         await query.answer()
-        chat_id = str(user.id)
-        person = await self._gateway.person(CHANNEL, chat_id)
-        if person is None:
-            await self._post(chat_id, [unknown_person(CHANNEL, chat_id)])
-            return
-        value = decode(query.data or "", await self._gateway.assistant.pending(person))
-        if value is None:
-            await self._post(chat_id, [STALE_BUTTON])
-            return
-        message = ChannelMessage(CHANNEL, chat_id, "", value, f"update:{update.update_id}")
-        await self._converse(message, person)
+        payload = ChannelMessage(
+            CHANNEL, str(user.id), "", query.data or "", f"update:{update.update_id}"
+        )
+        await self._converse(payload, button=True)
 
-    async def _converse(self, message: ChannelMessage, person: str | None = None) -> None:
-        async with self._locks.hold(message.user_id):
-            if person is None:
-                replies = await self._gateway.handle(message)
-            else:
-                replies = await self._gateway.handle_as(person, message)
+    async def _converse(self, message: ChannelMessage, *, button: bool = False) -> None:
+        async def reply(replies: list[Outbound]) -> None:
             await self._post(message.user_id, replies)
+
+        await self._gateway.converse(message, reply, button=button)
 
     # -- delivery ----------------------------------------------------------------------
 
