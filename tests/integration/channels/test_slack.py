@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -342,3 +343,23 @@ async def test_people_listed_by_email_are_found_in_slack_when_the_council_allows
     assert await channel.send("carol", "carol@council.gov.uk", [Outbound("Reminder")])
     assert fake.named("users.lookupByEmail")[-1].body["email"] == "carol@council.gov.uk"
     assert "Reminder" in fake.posted_text("U7")
+
+
+async def test_slack_is_acknowledged_while_the_database_is_locked_and_answered_after(
+    served: Served, fake: FakeSlackApi, database: str, http: aiohttp.ClientSession
+) -> None:
+    blocker = sqlite3.connect(database.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        body = slack.dm_event("prep AB-12")
+        timeout = aiohttp.ClientTimeout(total=5)  # well under the 10 s busy timeout
+        async with http.post(
+            f"{served.url}/slack/events", data=body.encode(), timeout=timeout,
+            headers={"Content-Type": "application/json", **slack.signed_headers(body)},
+        ) as response:  # fmt: skip
+            assert response.status == 200  # acknowledged with the database still locked
+        assert fake.posted("U1") == []
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U1"))
