@@ -174,7 +174,9 @@ def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Serv
         raise typer.Exit(2) from exc
     for warning in warnings_for(app.config, built):
         typer.echo(f"warning: {warning}", err=True)
-    return Server(app, built, report=lambda report: print_report(report, as_json=False))
+    return Server(
+        app, built, gateway=gateway, report=lambda report: print_report(report, as_json=False)
+    )
 
 
 def warnings_for(config: Config, channels: dict[str, Channel]) -> list[str]:

@@ -7,6 +7,7 @@ unknown person gets a polite explanation and nothing about them is stored.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
@@ -59,6 +60,17 @@ class Gateway:
         self.assistant = assistant
         self.store = store
         self._locks = PerKeyLocks()
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait (at most `timeout` s) for messages being answered; False if some still are."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     async def converse(
         self,
@@ -73,6 +85,23 @@ class Gateway:
         has been answered. A `typed` message may be a bare command ("prep AB-12"), read so only
         when no dialog is waiting for an answer; a `button`'s value is a choice token, checked
         against the question being asked."""
+        self._busy += 1
+        self._idle.clear()
+        try:
+            await self._converse(message, reply, typed, button, matcher)
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                self._idle.set()
+
+    async def _converse(
+        self,
+        message: ChannelMessage,
+        reply: Reply,
+        typed: bool,
+        button: bool,
+        matcher: Matcher | None,
+    ) -> None:
         async with self._locks.hold(f"{message.channel}:{message.user_id}"):
             person = await self.person(message.channel, message.user_id, matcher)
             if person is None:

@@ -18,12 +18,14 @@ from aiohttp import web
 from bot.bootstrap import App, build_sweeper
 from bot.channels import Channel
 from bot.delivery import ChannelNotifier, TeamPoster
+from bot.gateway import Gateway
 from bot.reminders import Sweeper, SweepReport
 from bot.scheduler import daily_sweeps, outbox_deliveries
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # no chat service sends anything near this; refuse bigger bodies
 OUTBOX_EVERY_SECONDS = 30.0
+DRAIN_SECONDS = 20.0
 
 
 class Server:
@@ -34,10 +36,12 @@ class Server:
         app: App,
         channels: dict[str, Channel],
         *,
+        gateway: Gateway | None = None,
         report: Callable[[SweepReport], None] = lambda report: None,
         schedule: bool = True,
     ) -> None:
         self._app = app
+        self._gateway = gateway
         self.channels = channels
         self._report = report
         self._schedule = schedule
@@ -94,7 +98,14 @@ class Server:
             await channel.start()
 
     async def stop(self) -> None:
+        """Stop taking requests, let the answers under way finish (up to DRAIN_SECONDS),
+        then disconnect the channels and the scheduler."""
         self._ready = False
+        if self._runner is not None:
+            for site in list(self._runner.sites):
+                await site.stop()
+        if self._gateway is not None and not await self._gateway.drain(DRAIN_SECONDS):
+            log.warning("stopped with messages still being answered")
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -44,9 +44,8 @@ async def serve(config: Config, build: BuildChannels) -> Served:
     )
     manager = dataclasses.replace(person("tm1", role="team_manager", supervisor=None))
     await app.store.run_sql(lambda tx: tx.directory.upsert_people([alice, manager]))
-    server = Server(
-        app, build(config, Gateway(assistant=app.assistant, store=app.store)), schedule=False
-    )
+    gateway = Gateway(assistant=app.assistant, store=app.store)
+    server = Server(app, build(config, gateway), gateway=gateway, schedule=False)
     port = await server.start("127.0.0.1", 0)
     return Served(app, server, f"http://127.0.0.1:{port}")
 

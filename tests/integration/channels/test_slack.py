@@ -363,3 +363,19 @@ async def test_slack_is_acknowledged_while_the_database_is_locked_and_answered_a
         blocker.execute("ROLLBACK")
         blocker.close()
     await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U1"))
+
+
+async def test_stopping_lets_an_acknowledged_message_finish_before_disconnecting(
+    served: Served, fake: FakeSlackApi, database: str, http: aiohttp.ClientSession
+) -> None:
+    blocker = sqlite3.connect(database.removeprefix("sqlite:///"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # keep the answer under way while we stop
+    status, _ = await post(http, served, slack.dm_event("prep AB-12"))
+    assert status == 200
+    stopping = asyncio.create_task(served.server.stop())
+    await asyncio.sleep(0.3)
+    assert not stopping.done()  # waiting for the answer under way
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    await stopping
+    assert "worrying me" in fake.posted_text("U1")
