@@ -156,6 +156,12 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
             raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
     elif path is not None:
         raise ConfigError(f"{source}: no such configuration file")
+    moved = [k for k, v in data.get("teams", {}).items() if isinstance(v, dict)]
+    if moved:  # before the Teams channel took [teams], organisational teams were there
+        raise ConfigError(
+            f'{source}: teams.{moved[0]}: organisational teams are now [team."{moved[0]}"];'
+            " [teams] is the Microsoft Teams channel"
+        )
     for variable, (section, key) in ENVIRONMENT.items():
         if environ.get(variable):
             data.setdefault(section, {})[key] = environ[variable]

@@ -65,3 +65,10 @@ def test_the_example_configuration_is_valid_and_serves_no_channel_until_filled_i
     config = load_config(Path(__file__).parents[3] / "config.example.toml", environ={})
     assert configured(config) == []
     assert config.server.port == 8080
+
+
+def test_an_old_teams_table_is_pointed_at_its_new_name(tmp_path: Path) -> None:
+    old = tmp_path / "sva.toml"
+    old.write_text('[teams."Team A"]\npolicy = "somerset"\n')
+    with pytest.raises(ConfigError, match=r'organisational teams are now \[team\."Team A"\]'):
+        load_config(old, environ={})
