@@ -119,6 +119,9 @@ class MsTeamsConfig(_Section):
     # Where the signing keys of incoming tokens are published. Empty: the Agents SDK's choice
     # (Bot Framework or Entra ID, by the token's issuer). Set only for a sovereign cloud.
     signing_keys_url: str = ""
+    # Organisational team -> Teams channel id (19:…@thread.tacv2) for group supervision nudges;
+    # the app must have been added to that team.
+    team_channels: dict[str, str] = {}
 
     @property
     def enabled(self) -> bool:

@@ -59,11 +59,17 @@ class Server:
         return build_sweeper(self._app.config, self._app.store, notifier)
 
     def _team_channels(self) -> dict[str, tuple[TeamPoster, str]]:
-        slack = self.channels.get("slack")
-        if slack is None:
-            return {}
-        poster = cast(TeamPoster, slack)
-        return {team: (poster, c) for team, c in self._app.config.slack.team_channels.items()}
+        """Each team's channel for group supervision nudges (Slack's first where both are)."""
+        config = self._app.config
+        mapped: dict[str, tuple[TeamPoster, str]] = {}
+        for name, teams in (
+            ("teams", config.teams.team_channels),
+            ("slack", config.slack.team_channels),
+        ):
+            if name in self.channels:
+                poster = cast(TeamPoster, self.channels[name])
+                mapped |= {team: (poster, channel_id) for team, channel_id in teams.items()}
+        return mapped
 
     def web_app(self) -> web.Application:
         web_app = web.Application(client_max_size=MAX_BODY)

@@ -27,6 +27,14 @@ from dialogs.messages import Outbound
 
 log = logging.getLogger(__name__)
 CHANNEL = "teams"
+HELLO = Outbound("Hello. I'm your supervision assistant. Type help to see what I can do.")
+CHANNEL_HELLO = Outbound(
+    "Hello. If this team's group supervision nudges are set to come here, they will."
+)
+PRIVATE_ONLY = Outbound(
+    "I only talk about supervision in a private chat, so nothing here is kept. "
+    "Please open a chat with me and write there."
+)
 SORRY = "Sorry, something went wrong on my side. Nothing you sent before this was lost."
 
 
@@ -80,6 +88,9 @@ class TeamsChannel:
 
     async def on_message(self, context: TurnContext) -> None:
         activity: Activity = context.activity
+        if not _personal(activity):  # a mention in a team channel: dialogs are private
+            await _reply(context, [PRIVATE_ONLY])
+            return
         user_id = _user_id(activity)
         person = await self._gateway.person(CHANNEL, user_id)
         if person is not None:
@@ -126,23 +137,24 @@ class TeamsChannel:
             return [TRY_AGAIN]
 
     async def on_installed(self, members: list[Any], context: TurnContext) -> None:
-        """When the app is added, keep the reference so reminders can reach the person."""
-        recipient = context.activity.recipient.id if context.activity.recipient else None
+        """When the app is added, keep the reference so reminders can reach the person (or,
+        added to a team, so the team's group supervision nudges can reach its channel)."""
+        activity: Activity = context.activity
+        recipient = activity.recipient.id if activity.recipient else None
+        if not _personal(activity):
+            if any(member.id == recipient for member in members):
+                await self._remember(_channel_key(activity.conversation.id), activity)
+                await _reply(context, [CHANNEL_HELLO])
+            return
         for member in members:
             if member.id == recipient:
                 continue
-            user_id = getattr(member, "aad_object_id", None) or member.id
-            person = await self._gateway.person(CHANNEL, user_id)
+            person = await self._gateway.person(
+                CHANNEL, getattr(member, "aad_object_id", None) or member.id
+            )
             if person is not None:
-                await self._remember(person, context.activity)
-                await _reply(
-                    context,
-                    [
-                        Outbound(
-                            "Hello. I'm your supervision assistant. Type help to see what I can do."
-                        )
-                    ],
-                )
+                await self._remember(person, activity)
+                await _reply(context, [HELLO])
 
     async def _remember(self, person: str, activity: Activity) -> None:
         reference = activity.get_conversation_reference().model_dump(
@@ -159,6 +171,10 @@ class TeamsChannel:
         await context.send_activity(Outbound(SORRY).text)
 
     # -- proactive ---------------------------------------------------------------------
+
+    async def post_to_channel(self, channel_id: str, messages: list[Outbound]) -> bool:
+        """Post in a team's channel, if the app was added to that team (else False)."""
+        return await self.send(_channel_key(channel_id), channel_id, messages)
 
     async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
         """Deliver through the stored conversation reference; False if there is none yet
@@ -188,3 +204,13 @@ def _user_id(activity: Activity) -> str:
     """The person's Entra object id (as in the import row), else their Teams user id."""
     sender = activity.from_property
     return str(getattr(sender, "aad_object_id", None) or sender.id)
+
+
+def _personal(activity: Activity) -> bool:
+    kind = activity.conversation.conversation_type if activity.conversation else None
+    return kind in (None, "personal")
+
+
+def _channel_key(conversation_id: str) -> str:
+    """Where a team channel's reference is kept ("#" + channel id, never a person id)."""
+    return "#" + conversation_id.split(";", 1)[0]

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.reminders import SweepReport
 from bot.teams.channel import TeamsChannel
+from storage.records import OutboxItem
 from tests.fakes.teams_connector import APP_ID, OUTBOUND_TOKEN, FakeConnector, FixedTokenConnections
 from tests.integration.channels.conftest import Served, Serving, running
 
@@ -174,3 +175,56 @@ async def test_anonymous_mode_for_local_testing_takes_requests_without_a_token(
     assert await post(http, s, activity(connector, text="prep AB-12"), token=None) in {200, 202}
     assert "1. This is what is worrying me" in connector.texts()
     assert "Authorization" not in connector.named("activity")[-1].headers  # no credentials
+
+
+GENERAL = "19:general@thread.tacv2"
+
+
+def in_team_channel(body: dict[str, Any]) -> dict[str, Any]:
+    body["conversation"] = {
+        "conversationType": "channel",
+        "tenantId": "tenant-1",
+        "id": GENERAL,
+        "isGroup": True,
+    }
+    body["channelData"] = {"tenant": {"id": "tenant-1"}, "team": {"id": GENERAL, "name": "Team A"},
+                           "channel": {"id": GENERAL}}  # fmt: skip
+    return body
+
+
+async def test_the_group_supervision_nudge_goes_once_to_the_teams_channel_in_teams(
+    connector: FakeConnector, serving: Serving, http: aiohttp.ClientSession
+) -> None:
+    settings = {"teams": {"app_id": APP_ID, "signing_keys_url": connector.url + "/keys",
+                          "team_channels": {"Team A": GENERAL}}}  # fmt: skip
+    s = await serving(
+        settings, lambda c, g: {"teams": TeamsChannel(c.teams, g, FixedTokenConnections)}
+    )
+    added = in_team_channel(activity(connector, type="conversationUpdate",
+                                     membersAdded=[{"id": f"28:{APP_ID}"}]))  # fmt: skip
+    assert await post(http, s, added, connector.token()) in {200, 202}
+
+    day = datetime.now(UTC).date()
+    text = "Group supervision for Team A is on Tuesday: presenter Alice."
+    nudges = [
+        OutboxItem(
+            f"{who}|rota-team|Team A:2026-12-01|2026-12-01", who, "rota-team", None, day, text
+        )
+        for who in ("alice", "tm1")
+    ]
+    await s.read(lambda tx: tx.outbox.enqueue(nudges, day, token=None, now=None))
+    report = SweepReport(day)
+    await s.server.sweeper.dispatch(day, datetime.now(UTC), report)
+
+    assert report.sent_now == {n.key for n in nudges}
+    posted = [c for c in connector.named("activity") if "presenter Alice" in c.body.get("text", "")]
+    assert len(posted) == 1 and posted[0].path.startswith(f"/v3/conversations/{GENERAL}/")
+
+
+async def test_a_mention_in_a_team_channel_is_not_a_place_for_supervision(
+    served: Served, connector: FakeConnector, http: aiohttp.ClientSession
+) -> None:
+    body = in_team_channel(activity(connector, text="<at>Supervision Assistant</at> checkin"))
+    assert await post(http, served, body, connector.token()) in {200, 202}
+    assert "private chat" in connector.texts()
+    assert await served.read(lambda tx: tx.load_conversation("alice")) is None
