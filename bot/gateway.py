@@ -12,6 +12,8 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from bot.choice_tokens import STALE_BUTTON, decode
 from bot.errors import TryAgainLater
@@ -129,9 +131,20 @@ class Gateway:
         if found is None and matcher is not None:
             found = await matcher(user_id)
             if found is not None:
-                person = found
-                await self.store.run_sql(lambda tx: tx.chat.link(channel, user_id, person))
+                await self.link(channel, user_id, found)
         return found
+
+    async def link(self, channel: str, user_id: str, person_id: str) -> None:
+        """Remember that `user_id` on `channel` is `person_id` (found another way)."""
+        await self.store.run_sql(lambda tx: tx.chat.link(channel, user_id, person_id))
+
+    async def remember_reference(self, channel: str, key: str, reference: dict[str, Any]) -> None:
+        """Keep where to write first to `key` (a person, or a team channel) on `channel`."""
+        now = datetime.now(UTC)
+        await self.store.run_sql(lambda tx: tx.chat.remember(channel, key, reference, now))
+
+    async def reference(self, channel: str, key: str) -> dict[str, Any] | None:
+        return await self.store.run_sql(lambda tx: tx.chat.reference(channel, key))
 
     async def handle(
         self, message: ChannelMessage, matcher: Matcher | None = None

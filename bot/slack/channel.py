@@ -199,9 +199,10 @@ class SlackChannel:
     async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
         """Deliver to a person (a reminder, an agenda draft); False if Slack refused."""
         try:
-            if "@" in user_id:
+            if "@" in user_id:  # listed by e-mail: find their Slack id once, then remember it
                 found = await self.client.users_lookupByEmail(email=user_id)
                 user_id = found["user"]["id"]
+                await self._gateway.link(CHANNEL, user_id, person_id)
             await self._post(user_id, messages)
         except SlackApiError as error:
             log.warning("Slack refused a message to %s: %s", person_id, error.response.get("error"))
@@ -222,4 +223,4 @@ class SlackChannel:
         email = (info.get("user") or {}).get("profile", {}).get("email")
         if not email:
             return None
-        return await self._gateway.store.run_sql(lambda tx: tx.chat.person_for(CHANNEL, email))
+        return await self._gateway.person(CHANNEL, email)  # rows may list an e-mail as the id

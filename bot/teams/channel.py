@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import warnings
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -160,10 +159,7 @@ class TeamsChannel:
         reference = activity.get_conversation_reference().model_dump(
             mode="json", by_alias=True, exclude_none=True
         )
-        now = datetime.now(UTC)
-        await self._gateway.store.run_sql(
-            lambda tx: tx.chat.remember(CHANNEL, person, reference, now)
-        )
+        await self._gateway.remember_reference(CHANNEL, person, reference)
 
     async def _on_error(self, context: TurnContext, error: Exception) -> None:
         # Never echo the exception to the person: it may hold someone else's data.
@@ -179,7 +175,7 @@ class TeamsChannel:
     async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
         """Deliver through the stored conversation reference; False if there is none yet
         (the person has not talked to the assistant in Teams) or Teams refused."""
-        stored = await self._gateway.store.run_sql(lambda tx: tx.chat.reference(CHANNEL, person_id))
+        stored = await self._gateway.reference(CHANNEL, person_id)
         if stored is None:
             return False
         continuation = ConversationReference.model_validate(stored).get_continuation_activity()

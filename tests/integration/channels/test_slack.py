@@ -339,10 +339,14 @@ async def test_people_listed_by_email_are_found_in_slack_when_the_council_allows
     await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U7"))
     assert await s.read(lambda tx: tx.chat.person_for("slack", "U7")) == "carol"  # remembered
 
+    dave = dataclasses.replace(person("dave"), chat=(("slack", "dave@council.gov.uk"),))
+    await s.read(lambda tx: tx.directory.upsert_people([dave]))
+    fake.users["U8"] = {"id": "U8", "profile": {"email": "dave@council.gov.uk"}}
     channel = s.server.channels["slack"]
-    assert await channel.send("carol", "carol@council.gov.uk", [Outbound("Reminder")])
-    assert fake.named("users.lookupByEmail")[-1].body["email"] == "carol@council.gov.uk"
-    assert "Reminder" in fake.posted_text("U7")
+    assert await channel.send("dave", "dave@council.gov.uk", [Outbound("Reminder")])
+    assert fake.named("users.lookupByEmail")[-1].body["email"] == "dave@council.gov.uk"
+    assert "Reminder" in fake.posted_text("U8")
+    assert await s.read(lambda tx: tx.chat.person_for("slack", "U8")) == "dave"  # remembered
 
 
 async def test_slack_is_acknowledged_while_the_database_is_locked_and_answered_after(
