@@ -7,6 +7,7 @@ import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +18,9 @@ from bot.bootstrap import App, bootstrap
 from bot.channels import Channel
 from bot.config import Config
 from bot.gateway import Gateway
+from bot.reminders import SweepReport
 from bot.server import Server
+from storage.records import OutboxItem
 from storage.sql import SqlTransaction
 from tests.factories import person
 from tests.fakes.http_fake import RecordingServer
@@ -100,3 +103,22 @@ async def started() -> AsyncIterator[list[Served]]:
     for s in served:
         await s.server.stop()
         await s.app.close()
+
+
+NUDGE = "Group supervision for Team A is on Tuesday: presenter Alice."
+
+
+async def send_team_nudge(served: Served) -> tuple[set[str], set[str]]:
+    """Queue the day-before group supervision nudge for Team A's two members and dispatch it;
+    returns (the rows' keys, the keys the dispatch counted sent)."""
+    day = datetime.now(UTC).date()
+    nudges = [
+        OutboxItem(
+            f"{who}|rota-team|Team A:2026-12-01|2026-12-01", who, "rota-team", None, day, NUDGE
+        )
+        for who in ("alice", "tm1")
+    ]
+    await served.read(lambda tx: tx.outbox.enqueue(nudges, day, token=None, now=None))
+    report = SweepReport(day)
+    await served.server.sweeper.dispatch(day, datetime.now(UTC), report)
+    return {n.key for n in nudges}, report.sent_now

@@ -20,12 +20,11 @@ from bot.config import Config
 from bot.reminders import SweepReport
 from bot.slack.channel import SlackChannel
 from dialogs.messages import Outbound
-from storage.records import OutboxItem
 from storage.tables import ConversationRow, ReceivedMessageRow
 from tests.factories import person
 from tests.fakes.slack_api import APP_TOKEN, TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
-from tests.integration.channels.conftest import Served, Serving, running, serve
+from tests.integration.channels.conftest import Served, Serving, running, send_team_nudge, serve
 
 KEYS = ["worrying", "working_well", "decided"]
 SKIPPED = {"child_thinks": None, "child_wants": None}
@@ -249,19 +248,9 @@ async def test_the_group_supervision_nudge_goes_once_to_the_teams_channel(
         "team_channels": {"Team A": "C0TEAM"}}})  # fmt: skip
     s = await serve(config, lambda c, gateway: {"slack": SlackChannel(c.slack, gateway)})
     started.append(s)
-    day = datetime.now(UTC).date()
-    text = "Group supervision for Team A is on Tuesday: presenter Alice."
-    nudges = [
-        OutboxItem(
-            f"{who}|rota-team|Team A:2026-12-01|2026-12-01", who, "rota-team", None, day, text
-        )
-        for who in ("alice", "tm1")
-    ]
-    await s.read(lambda tx: tx.outbox.enqueue(nudges, day, token=None, now=None))
-    report = SweepReport(day)
-    await s.server.sweeper.dispatch(day, datetime.now(UTC), report)
+    keys, sent = await send_team_nudge(s)
 
-    assert report.sent_now == {n.key for n in nudges}
+    assert sent == keys
     assert [m["channel"] for m in fake.posted()] == ["C0TEAM"]
     assert "presenter Alice" in fake.posted_text("C0TEAM")
 

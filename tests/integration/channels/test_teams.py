@@ -14,9 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.reminders import SweepReport
 from bot.teams.channel import TeamsChannel
-from storage.records import OutboxItem
 from tests.fakes.teams_connector import APP_ID, OUTBOUND_TOKEN, FakeConnector, FixedTokenConnections
-from tests.integration.channels.conftest import Served, Serving, running
+from tests.integration.channels.conftest import Served, Serving, running, send_team_nudge
 
 ALICE = {"id": "29:alice", "name": "Alice", "aadObjectId": "aad-alice"}
 _ids = itertools.count(1)
@@ -204,19 +203,9 @@ async def test_the_group_supervision_nudge_goes_once_to_the_teams_channel_in_tea
                                      membersAdded=[{"id": f"28:{APP_ID}"}]))  # fmt: skip
     assert await post(http, s, added, connector.token()) in {200, 202}
 
-    day = datetime.now(UTC).date()
-    text = "Group supervision for Team A is on Tuesday: presenter Alice."
-    nudges = [
-        OutboxItem(
-            f"{who}|rota-team|Team A:2026-12-01|2026-12-01", who, "rota-team", None, day, text
-        )
-        for who in ("alice", "tm1")
-    ]
-    await s.read(lambda tx: tx.outbox.enqueue(nudges, day, token=None, now=None))
-    report = SweepReport(day)
-    await s.server.sweeper.dispatch(day, datetime.now(UTC), report)
+    keys, sent = await send_team_nudge(s)
 
-    assert report.sent_now == {n.key for n in nudges}
+    assert sent == keys
     posted = [c for c in connector.named("activity") if "presenter Alice" in c.body.get("text", "")]
     assert len(posted) == 1 and posted[0].path.startswith(f"/v3/conversations/{GENERAL}/")
 
