@@ -8,19 +8,16 @@ unknown person gets a polite explanation and nothing about them is stored.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.choice_tokens import STALE_BUTTON, decode
 from bot.errors import TryAgainLater
 from bot.home import Home, home_of
 from bot.ordering import PerKeyLocks
 from bot.service import Assistant
-from bot.typed_commands import as_command
 from dialogs.messages import Inbound, Outbound
 from storage.sql import SqlStore
 
@@ -109,18 +106,7 @@ class Gateway:
             if person is None:
                 await reply([unknown_person(message.channel, message.user_id)])
                 return
-            if typed or button:
-                pending = await self.assistant.pending(person)
-                if button:
-                    value = decode(message.value or "", pending)
-                    if value is None:
-                        await reply([STALE_BUTTON])
-                        return
-                    message = dataclasses.replace(message, value=value)
-                else:
-                    text = as_command(message.text, idle=pending is None)
-                    message = dataclasses.replace(message, text=text)
-            await reply(await self.handle_as(person, message))
+            await reply(await self.handle_as(person, message, typed=typed, button=button))
 
     async def person(
         self, channel: str, user_id: str, matcher: Matcher | None = None
@@ -146,19 +132,18 @@ class Gateway:
     async def reference(self, channel: str, key: str) -> dict[str, Any] | None:
         return await self.store.run_sql(lambda tx: tx.chat.reference(channel, key))
 
-    async def handle(
-        self, message: ChannelMessage, matcher: Matcher | None = None
+    async def handle_as(
+        self, person_id: str, message: ChannelMessage, *, typed: bool = False, button: bool = False
     ) -> list[Outbound]:
-        """The replies to `message`: the assistant's, or why it cannot answer."""
-        person = await self.person(message.channel, message.user_id, matcher)
-        if person is None:
-            return [unknown_person(message.channel, message.user_id)]
-        return await self.handle_as(person, message)
-
-    async def handle_as(self, person_id: str, message: ChannelMessage) -> list[Outbound]:
         """The assistant's replies to an already resolved person."""
         inbound = Inbound(
-            person_id, message.channel, message.text, message.value, message.message_id
+            person_id,
+            message.channel,
+            message.text,
+            None if button else message.value,
+            message.message_id,
+            token=message.value if button else None,
+            bare_commands=typed,
         )
         try:
             return await self.assistant.handle(inbound)

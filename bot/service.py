@@ -8,6 +8,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
@@ -16,10 +17,12 @@ from jinja2 import Environment
 from bot.actions import close as close_action
 from bot.actions import listing as action_list
 from bot.agenda_editing import edit as edit_agenda
+from bot.choice_tokens import STALE_BUTTON, decode
 from bot.commands import HELP, Command, CommandError, parse_command
 from bot.decision_commands import listing, request, respond
 from bot.errors import TryAgainLater
 from bot.signoff import respond as record_response
+from bot.typed_commands import as_command
 from bot.views import REFUSED, may_view, records_text, supervisor_suggestions
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
@@ -125,6 +128,10 @@ class Assistant:
         if inbound.message_id and not tx.claim_message(inbound.channel, inbound.message_id, now):
             return []  # a redelivery of a message already answered
         conversation = tx.load_conversation(inbound.person_id)
+        meant = self._as_sent(inbound, conversation)
+        if meant is None:
+            return self._with_pending(conversation, [STALE_BUTTON])
+        inbound = meant
         text = inbound.value if inbound.value is not None else inbound.text
         try:
             command = parse_command(text)
@@ -141,6 +148,17 @@ class Assistant:
                 tx, conversation, self._engine.handle(conversation, inbound, now), now
             )
         return self._command(tx, inbound, conversation, command, now)
+
+    def _as_sent(self, inbound: Inbound, conversation: Conversation | None) -> Inbound | None:
+        """What the person meant: a button token as its choice (None: a button of an older
+        question), a bare command word as the command when no question is waiting."""
+        if inbound.token is not None:
+            pending = self._engine.pending(conversation) if conversation else None
+            value = decode(inbound.token, pending)
+            return None if value is None else replace(inbound, value=value, token=None)
+        if inbound.bare_commands:
+            return replace(inbound, text=as_command(inbound.text, idle=conversation is None))
+        return inbound
 
     def _command(
         self,

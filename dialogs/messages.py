@@ -37,6 +37,10 @@ class Inbound:
         text: what they typed; empty when they pressed a button.
         value: the `Choice.value` of a button they pressed, if any.
         message_id: the channel's id for the message, used to drop duplicates.
+        token: a pressed button's payload that stands for a choice of the question being
+            asked (channels with small payload limits); read against that question.
+        bare_commands: the channel's client keeps "/" for itself, so "prep AB-12" typed
+            when no question is waiting is the command /prep AB-12.
     """
 
     person_id: str
@@ -44,6 +48,8 @@ class Inbound:
     text: str = ""
     value: str | None = None
     message_id: str | None = None
+    token: str | None = None
+    bare_commands: bool = False
 
 
 @dataclass(frozen=True, slots=True)

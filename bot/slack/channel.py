@@ -36,6 +36,7 @@ from bot.slack.views import (
     prep_modal,
     stranger_view,
 )
+from bot.typed_commands import wants_form, without_form
 from dialogs.definitions import PREP
 from dialogs.messages import Outbound
 
@@ -102,7 +103,7 @@ class SlackChannel:
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         words = commands.unescape(str(command.get("text") or "")).split()
-        if commands.wants_form(words):
+        if wants_form(words):
             await ack()
             await self._open_form(command["trigger_id"], words)
             return
@@ -168,7 +169,7 @@ class SlackChannel:
         await self.client.views_publish(user_id=user, view=view)
 
     async def _open_form(self, trigger_id: str, words: list[str]) -> None:
-        command = commands.from_slash(commands.without_form(words))
+        command = commands.from_slash(without_form(words))
         case_ref = command.split()[1] if len(command.split()) > 1 else ""
         await self.client.views_open(
             trigger_id=trigger_id, view=prep_modal(command, case_ref, form_fields(PREP))
