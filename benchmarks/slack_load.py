@@ -29,6 +29,7 @@ import aiohttp
 
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
+from tests.serving import free_port, wait_healthy
 
 SVA = Path(sys.executable).with_name("sva")
 ACK_LIMIT = 3.0
@@ -76,21 +77,6 @@ def write_setup(folder: Path, people: int, api_url: str, port: int, database: st
     return config
 
 
-async def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise SystemExit(f"sva serve exited with {process.returncode}")
-            try:
-                async with session.get(f"{url}/healthz") as r:
-                    if r.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit("sva serve did not become healthy")
-
-
 async def fire(
     url: str, bodies: list[tuple[str, dict[str, str]]], connections: int
 ) -> list[tuple[int, float]]:
@@ -112,7 +98,7 @@ async def fire(
 async def run(events: int, connections: int, database: str | None) -> dict[str, object]:
     fake = FakeSlackApi()
     await fake.start()
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         config = write_setup(
@@ -158,14 +144,6 @@ async def run(events: int, connections: int, database: str | None) -> dict[str, 
         "people_not_answered": events - len(per_user),
         "people_answered_twice": sum(n > REPLIES_PER_PERSON for n in per_user.values()),
     }
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def main() -> None:

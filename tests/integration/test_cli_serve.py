@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,29 +13,10 @@ import pytest
 
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
+from tests.serving import free_port, wait_healthy
 
 SVA = str(Path(sys.executable).with_name("sva"))
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            assert process.poll() is None, process.stderr.read() if process.stderr else b""
-            try:
-                async with http.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("sva serve never became healthy")
 
 
 async def test_serve_slack_answers_a_signed_dm_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
