@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.generate import SWEEP_DAY
 from bot.bootstrap import build_sweeper
 from bot.config import Config, ConsoleConfig
-from bot.notify import ConsoleNotifier
+from bot.operations.notify import ConsoleNotifier
 from storage.db import create_engine
 from storage.sql import SqlStore
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
+from bot.assistant.service import Assistant, Clock, utc_now
 from bot.config import Config, ConfigError
-from bot.notify import ConsoleNotifier, Notifier
-from bot.reminders import Sweeper
-from bot.service import Assistant, Clock, utc_now
+from bot.operations.notify import ConsoleNotifier, Notifier
+from bot.operations.reminders import Sweeper
 from dialogs.definition import DialogSettings
 from dialogs.definitions import ALL_DIALOGS
 from dialogs.engine import DialogEngine

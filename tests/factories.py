@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
+from bot.assistant.service import Assistant
 from bot.bootstrap import build_assistant
 from bot.config import Config
-from bot.service import Assistant
 from dialogs.conversation import Conversation
 from dialogs.definition import DialogSettings
 from dialogs.definitions import ALL_DIALOGS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot.cli_agenda import as_json
+from bot.cli.agenda import as_json
 from policies.agenda import render_agenda
 from policies.templates import make_templates
 from storage.records import Case

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.importer import import_file
+from bot.operations.importer import import_file
 from policies.packs import load_packs
 from storage.sql import SqlStore
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.bootstrap import build_sweeper
 from bot.config import Config
-from bot.reminders import Sweeper, load_snapshot
+from bot.operations.reminders import Sweeper, load_snapshot
 from policies.reminders import case_horizon, compute
 from storage.db import create_engine
 from storage.records import Case, OutboxItem

@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 import aiohttp
 import pytest
 
+from bot.assistant.gateway import Gateway
 from bot.bootstrap import App, bootstrap
-from bot.channels import Channel
+from bot.channels.registry import Channel
+from bot.channels.server import Server
 from bot.config import Config
-from bot.gateway import Gateway
-from bot.reminders import SweepReport
-from bot.server import Server
+from bot.operations.reminders import SweepReport
 from storage.records import OutboxItem
 from storage.sql import SqlTransaction
 from tests.factories import person

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from bot.forms import form_fields
+from bot.assistant.forms import form_fields
 from dialogs.definitions import PREP
 
 SECRET = "test-signing-secret"

@@ -12,10 +12,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.console import ConsoleChannel
-from bot.slack.channel import SlackChannel
-from bot.teams.channel import TeamsChannel
-from bot.telegram.channel import TelegramChannel
+from bot.channels.console import ConsoleChannel
+from bot.channels.slack.channel import SlackChannel
+from bot.channels.teams.channel import TeamsChannel
+from bot.channels.telegram.channel import TelegramChannel
 from tests.fakes.slack_api import TOKEN as SLACK_TOKEN
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.teams_connector import APP_ID, FakeConnector, FixedTokenConnections

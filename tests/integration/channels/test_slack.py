@@ -16,9 +16,9 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.slack.channel import SlackChannel
 from bot.config import Config
-from bot.reminders import SweepReport
-from bot.slack.channel import SlackChannel
+from bot.operations.reminders import SweepReport
 from dialogs.messages import Outbound
 from storage.tables import ConversationRow, ReceivedMessageRow
 from tests.factories import person
@@ -282,7 +282,9 @@ async def test_many_people_at_once_with_retries_are_each_answered_exactly_once(
 async def test_a_form_stored_after_slacks_3_seconds_is_confirmed_or_returned_by_dm(
     served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.slack.channel.FORM_ACK_SECONDS", 0)  # as if the database were slow
+    monkeypatch.setattr(
+        "bot.channels.slack.channel.FORM_ACK_SECONDS", 0
+    )  # as if the database were slow
     refused = {"worrying": "", "working_well": "Gran visits daily", "decided": "Refer"}
     status, answer = await post(http, served, slack.submission("/prep AB-12", refused))
     assert status == 200 and answer is None  # the modal closes; nothing is lost:

@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.reminders import SweepReport
-from bot.teams.channel import TeamsChannel
+from bot.channels.teams.channel import TeamsChannel
+from bot.operations.reminders import SweepReport
 from tests.fakes.teams_connector import APP_ID, OUTBOUND_TOKEN, FakeConnector, FixedTokenConnections
 from tests.integration.channels.conftest import Served, Serving, running, send_team_nudge
 

@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.telegram.channel import SECRET_HEADER, TelegramChannel
+from bot.channels.telegram.channel import SECRET_HEADER, TelegramChannel
 from dialogs.messages import Outbound
 from tests.fakes.telegram_api import BOT, TOKEN, FakeTelegramApi
 from tests.integration.channels.conftest import Served, Serving, running

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.due_queries import answer
+from bot.operations.due_queries import answer
 from policies.packs import load_packs
 
 PACKS = load_packs()

@@ -93,7 +93,7 @@ def test_key_dates_from_the_start_date_and_the_pack() -> None:
 
 @pytest.mark.parametrize("pack", sorted(PACKS))
 def test_group_record_template_matches_its_golden_file(pack: str) -> None:
-    from bot.rota_planner import group_record
+    from bot.operations.rota_planner import group_record
     from storage.records import RotaEntry
     from tests.factories import person
 

@@ -1,0 +1,87 @@
+"""The console channel: the assistant in a terminal, interactive or as JSON lines.
+
+`--json` is a documented contract: one message per input line in; one JSON object per
+assistant message out, written and flushed only after the answer has been stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import BinaryIO, TextIO
+
+from bot.assistant.service import Assistant
+from bot.errors import TryAgainLater
+from dialogs.messages import Expects, Inbound, Outbound
+
+CHANNEL = "console"
+WELCOME = "Supervision Assistant. Type /help to see what I can do, or Ctrl-D to leave."
+NOT_UTF8 = Outbound(
+    "That message isn't valid UTF-8 text, so I couldn't read it. Please type it again."
+)
+TRY_AGAIN = Outbound(
+    "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
+)
+
+
+class ConsoleChannel:
+    """Reads lines from `stdin` for one person and writes the assistant's replies."""
+
+    def __init__(
+        self,
+        *,
+        assistant: Assistant,
+        person_id: str,
+        stdin: BinaryIO,
+        stdout: TextIO,
+        as_json: bool,
+    ) -> None:
+        self._assistant = assistant
+        self._person_id = person_id
+        self._stdin = stdin
+        self._stdout = stdout
+        self._as_json = as_json
+
+    async def run(self) -> None:
+        """Chat until stdin ends."""
+        if not self._as_json:
+            pending = await self._assistant.pending(self._person_id)
+            self._send([pending] if pending else [Outbound(WELCOME)])
+        while True:
+            if not self._as_json:
+                self._stdout.write("> ")
+                self._stdout.flush()
+            line = await asyncio.to_thread(self._stdin.readline)
+            if not line:
+                return
+            self._send(await self._reply(line))
+
+    async def _reply(self, line: bytes) -> list[Outbound]:
+        try:
+            text = line.decode("utf-8").removesuffix("\n").removesuffix("\r")
+        except UnicodeDecodeError:
+            return [NOT_UTF8]
+        try:
+            return await self._assistant.handle(Inbound(self._person_id, CHANNEL, text))
+        except TryAgainLater:
+            return [TRY_AGAIN]
+
+    def _send(self, messages: list[Outbound]) -> None:
+        for message in messages:
+            self._stdout.write(render_json(message) if self._as_json else render_text(message))
+            self._stdout.write("\n")
+        self._stdout.flush()
+
+
+def render_json(message: Outbound) -> str:
+    """One JSON line (non-ASCII text kept readable)."""
+    return json.dumps(message.to_json(), ensure_ascii=False)
+
+
+def render_text(message: Outbound) -> str:
+    """A message for a person at a terminal: the text, then numbered choices."""
+    lines = [message.text]
+    lines += [f"  {n}. {choice.label}" for n, choice in enumerate(message.choices, start=1)]
+    if message.expects is Expects.SCALE:
+        lines.append("  (a whole number from 0 to 10)")
+    return "\n".join(lines)

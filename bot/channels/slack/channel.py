@@ -1,0 +1,227 @@
+"""The Slack channel, on Bolt: direct messages, /supervision, buttons, the preparation modal
+and App Home; reminders and agenda drafts as direct messages.
+
+Bolt verifies every request's signature and acknowledges before our listeners run, so Slack
+gets its answer within 3 seconds whatever the database is doing; the work then happens in
+the background and replies are posted only after the turn is stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.assistant.forms import FormRejected, FormSubmission, form_fields, submit_form
+from bot.assistant.gateway import TRY_AGAIN, ChannelMessage, Gateway, unknown_person
+from bot.assistant.typed_commands import wants_form, without_form
+from bot.channels.slack import commands
+from bot.channels.slack.render import render
+from bot.channels.slack.views import (
+    PREP_FORM,
+    form_answers,
+    form_errors,
+    home_view,
+    late_refusal,
+    prep_modal,
+    stranger_view,
+)
+from bot.config import SlackConfig
+from bot.errors import TryAgainLater
+from dialogs.definitions import PREP
+from dialogs.messages import Outbound
+
+log = logging.getLogger(__name__)
+CHANNEL = "slack"
+RATE_LIMIT_RETRIES = 20  # 429s waited out (Retry-After) before giving up on one call
+FORM_ACK_SECONDS = 2.5  # Slack waits 3 s for a view_submission answer
+IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join"}
+
+
+class SlackChannel:
+    """The assistant's Slack app. Mount `routes()` on the server, or `start()` Socket Mode."""
+
+    def __init__(self, config: SlackConfig, gateway: Gateway, *, socket_mode: bool = False) -> None:
+        self._config = config
+        self._socket_mode = socket_mode
+        self._gateway = gateway
+        self.client = AsyncWebClient(token=config.bot_token, base_url=config.api_url)
+        self.client.retry_handlers.append(
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+        )
+        self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._register()
+
+    # -- serving -----------------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        return [] if self._socket_mode else [web.post("/slack/events", self._http)]
+
+    async def _http(self, request: web.Request) -> web.Response:
+        return await to_aiohttp_response(
+            await self.app.async_dispatch(await to_bolt_request(request))
+        )
+
+    async def start(self) -> None:
+        """In Socket Mode, connect (no public endpoint needed); over HTTP nothing to do."""
+        if not self._socket_mode:
+            return
+        self._socket = AsyncSocketModeHandler(self.app, self._config.app_token)
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+
+    # -- listeners ---------------------------------------------------------------------
+
+    def _register(self) -> None:
+        self.app.event("message")(self._on_message)
+        self.app.event("app_home_opened")(self._on_home)
+        self.app.command("/supervision")(self._on_command)
+        self.app.action({"type": "block_actions", "action_id": commands.BUTTON})(self._on_button)
+        self.app.view(PREP_FORM)(self._on_form)
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        if event.get("subtype") in IGNORED_SUBTYPES:
+            return
+        text = commands.unescape(event.get("text") or "")
+        message = ChannelMessage(CHANNEL, event["user"], text, None, body.get("event_id"))
+        await self._converse(message, typed=True)
+
+    async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+        words = commands.unescape(str(command.get("text") or "")).split()
+        if wants_form(words):
+            await ack()
+            await self._open_form(command["trigger_id"], words)
+            return
+        in_dm = str(command.get("channel_id", "")).startswith("D")
+        await ack() if in_dm else await ack(commands.ACKNOWLEDGED)
+        text = commands.from_slash(words)
+        key = f"command:{command.get('trigger_id')}"
+        await self._converse(ChannelMessage(CHANNEL, command["user_id"], text, None, key))
+
+    async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        user = body["user"]["id"]
+        key = f"action:{body.get('container', {}).get('message_ts')}:{action.get('action_ts')}"
+        await self._converse(
+            ChannelMessage(CHANNEL, user, "", action.get("value", ""), key), button=True
+        )
+
+    async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """Store the modal; refusals go back onto the form while Slack still waits (3 s),
+        after that the outcome (with the answers, if refused) follows as a direct message."""
+        user = body["user"]["id"]
+        work = asyncio.ensure_future(self._store_form(user, view))
+        try:
+            errors, replies = await asyncio.wait_for(asyncio.shield(work), FORM_ACK_SECONDS)
+        except TimeoutError:
+            await ack()
+            errors, replies = await work
+            await self._post(user, [late_refusal(errors, view["state"])] if errors else replies)
+            return
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self._post(user, replies)
+
+    async def _store_form(
+        self, user: str, view: dict[str, Any]
+    ) -> tuple[dict[str, str] | None, list[Outbound]]:
+        fields = form_fields(PREP)
+        person = await self._gateway.person(CHANNEL, user, self._by_email)
+        if person is None:
+            return {fields[0].key: unknown_person(CHANNEL, user).text[:500]}, []
+        key = f"view:{view['id']}:{view.get('hash', '')}"
+        answers = form_answers(view["state"])
+        form = FormSubmission(person, CHANNEL, view["private_metadata"], answers, key)
+        try:
+            return None, await submit_form(self._gateway.assistant, form)
+        except FormRejected as rejected:
+            return form_errors(rejected.problems, fields), []
+        except TryAgainLater:
+            return {fields[0].key: TRY_AGAIN.text}, []
+
+    async def _on_home(self, event: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        user = event["user"]
+        person = await self._gateway.person(CHANNEL, user, self._by_email)
+        view = (
+            stranger_view(unknown_person(CHANNEL, user).text)
+            if person is None
+            else home_view(await self._gateway.home(person))
+        )
+        await self.client.views_publish(user_id=user, view=view)
+
+    async def _open_form(self, trigger_id: str, words: list[str]) -> None:
+        command = commands.from_slash(without_form(words))
+        case_ref = command.split()[1] if len(command.split()) > 1 else ""
+        await self.client.views_open(
+            trigger_id=trigger_id, view=prep_modal(command, case_ref, form_fields(PREP))
+        )
+
+    # -- conversation and delivery -----------------------------------------------------
+
+    async def _converse(
+        self, message: ChannelMessage, *, typed: bool = False, button: bool = False
+    ) -> None:
+        async def reply(replies: list[Outbound]) -> None:
+            await self._post(message.user_id, replies)
+
+        await self._gateway.converse(
+            message, reply, typed=typed, button=button, matcher=self._by_email
+        )
+
+    async def _post(self, user_id: str, replies: list[Outbound]) -> None:
+        for message in render(replies):
+            await self.client.chat_postMessage(
+                channel=user_id, text=message.text, blocks=message.blocks
+            )
+
+    async def post_to_channel(self, channel_id: str, messages: list[Outbound]) -> bool:
+        """Post in a team channel (the assistant must be a member); False if refused."""
+        return await self.send(f"channel {channel_id}", channel_id, messages)
+
+    async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
+        """Deliver to a person (a reminder, an agenda draft); False if Slack refused."""
+        try:
+            if "@" in user_id:  # listed by e-mail: find their Slack id once, then remember it
+                found = await self.client.users_lookupByEmail(email=user_id)
+                user_id = found["user"]["id"]
+                await self._gateway.link(CHANNEL, user_id, person_id)
+            await self._post(user_id, messages)
+        except SlackApiError as error:
+            log.warning("Slack refused a message to %s: %s", person_id, error.response.get("error"))
+            return False
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Slack unreachable for %s: %s", person_id, error)
+            return False
+        return True
+
+    async def _by_email(self, user_id: str) -> str | None:
+        """The person whose import row lists this Slack user's e-mail (if the council allows)."""
+        if not self._config.match_by_email:
+            return None
+        try:
+            info = await self.client.users_info(user=user_id)
+        except SlackApiError:
+            return None
+        email = (info.get("user") or {}).get("profile", {}).get("email")
+        if not email:
+            return None
+        return await self._gateway.person(CHANNEL, email)  # rows may list an e-mail as the id

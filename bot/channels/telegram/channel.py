@@ -1,0 +1,145 @@
+"""The Telegram channel, on python-telegram-bot v22: a webhook at /telegram/webhook on the
+`sva serve` server (checked against the secret token), or long polling for local use.
+
+Updates are handed to PTB's Application, which runs our handlers concurrently; replies are
+sent only after the turn is stored, and an update id seen before is never answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+
+from aiohttp import web
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.assistant.gateway import ChannelMessage, Gateway
+from bot.channels.telegram.render import COMMANDS, as_command, render
+from bot.config import TelegramConfig
+from dialogs.messages import Outbound
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+FLOOD_RETRIES = 10
+NOT_TEXT = Outbound(
+    "I can only read typed text, so I haven't kept that. Please type your message instead."
+)
+
+
+class TelegramChannel:
+    def __init__(self, config: TelegramConfig, gateway: Gateway) -> None:
+        self._config = config
+        self._gateway = gateway
+        builder = Application.builder().token(config.token).base_url(config.api_url)
+        builder = builder.concurrent_updates(True)
+        if not config.polling:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        private = filters.ChatType.PRIVATE
+        self.application.add_handler(MessageHandler(filters.TEXT & private, self._on_text))
+        self.application.add_handler(MessageHandler(~filters.TEXT & private, self._on_other))
+        self.application.add_handler(CallbackQueryHandler(self._on_button))
+
+    # -- serving -----------------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        return [] if self._config.polling else [web.post("/telegram/webhook", self._webhook)]
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.application.bot.set_my_commands(list(COMMANDS))
+        if self._config.polling:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling()
+        elif self._config.webhook_url:
+            await self.application.bot.set_webhook(
+                self._config.webhook_url, secret_token=self._config.webhook_secret
+            )
+        await self.application.start()
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self._config.webhook_secret.encode()):
+            return web.Response(status=403, text="wrong secret token")
+        try:
+            update = Update.de_json(json.loads(await request.text()), self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="not a Telegram update")
+        await self.application.update_queue.put(update)
+        return web.Response(status=200)
+
+    # -- handlers ----------------------------------------------------------------------
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        inbound = ChannelMessage(
+            CHANNEL, str(user.id), as_command(message.text), None, f"update:{update.update_id}"
+        )
+        await self._converse(inbound)
+
+    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Photos, files, stickers, voice: not read (nor kept); the person is told."""
+        if update.effective_user is not None:
+            await self._post(str(update.effective_user.id), [NOT_TEXT])
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        await query.answer()
+        payload = ChannelMessage(
+            CHANNEL, str(user.id), "", query.data or "", f"update:{update.update_id}"
+        )
+        await self._converse(payload, button=True)
+
+    async def _converse(self, message: ChannelMessage, *, button: bool = False) -> None:
+        async def reply(replies: list[Outbound]) -> None:
+            await self._post(message.user_id, replies)
+
+        await self._gateway.converse(message, reply, button=button)
+
+    # -- delivery ----------------------------------------------------------------------
+
+    async def _post(self, chat_id: str, replies: list[Outbound]) -> None:
+        for message in render(replies):
+            for attempt in range(FLOOD_RETRIES + 1):
+                try:
+                    await self.application.bot.send_message(
+                        chat_id, message.html, parse_mode="HTML", reply_markup=message.keyboard
+                    )
+                    break
+                except RetryAfter as flood:  # wait it out, never drop the message
+                    if attempt == FLOOD_RETRIES:
+                        raise
+                    await asyncio.sleep(_seconds(flood.retry_after))
+
+    async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
+        """Deliver to a person; False if they blocked the bot or Telegram could not be reached."""
+        try:
+            await self._post(user_id, messages)
+        except (Forbidden, NetworkError, RetryAfter) as error:
+            log.warning("Telegram could not deliver to %s: %s", person_id, error)
+            return False
+        except TelegramError as error:
+            log.warning("Telegram refused a message to %s: %s", person_id, error)
+            return False
+        return True
+
+
+def _seconds(retry_after: object) -> float:
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total()) if callable(total) else float(str(retry_after))

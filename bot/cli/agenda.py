@@ -1,0 +1,80 @@
+"""`sva agenda PERSON`: a person's agenda draft as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bot.bootstrap import App
+from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.reminders import with_app
+from policies.agenda import AgendaDraft, render_agenda
+from policies.docx_export import agenda_docx
+from policies.templates import make_templates
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    DOCX = "docx"
+
+
+def agenda(
+    person: str,
+    for_date: Annotated[
+        datetime | None, typer.Option("--for", formats=["%Y-%m-%d"], help="The session date.")
+    ] = None,
+    form: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """The agenda draft for a person's next supervision (or the session on --for)."""
+    session = for_date.date() if for_date else None
+
+    async def run(a: App) -> AgendaDraft:
+        return await a.store.run(lambda tx: a.assistant.agenda_draft(tx, person, session))
+
+    if form is Format.DOCX and out is None:
+        typer.echo("--format docx needs --out FILE", err=True)
+        raise typer.Exit(2)
+    draft = with_app(config_or_exit(config), run)
+    if form is Format.DOCX:
+        assert out is not None
+        out.write_bytes(agenda_docx(render_agenda(draft, make_templates(), "txt")))
+        typer.echo(f"wrote {out}")
+        return
+    if form is Format.JSON:
+        text = json.dumps(as_json(draft), ensure_ascii=False, indent=2)
+    else:
+        text = render_agenda(draft, make_templates(), "md" if form is Format.MARKDOWN else "txt")
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(text)
+
+
+def as_json(draft: AgendaDraft) -> dict[str, Any]:
+    """The draft as JSON-ready data (dates as ISO strings, policy items as their fields)."""
+    return {f.name: _plain(getattr(draft, f.name)) for f in fields(draft)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,94 @@
+"""The `sva` command line: chat, policy, import, leave, remind, serve, db."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.bootstrap import App
+from bot.channels.console import ConsoleChannel
+from bot.cli.actions import app as actions_app
+from bot.cli.agenda import agenda
+from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.decisions import app as decisions_app
+from bot.cli.invite import invite
+from bot.cli.policy import app as policy_app
+from bot.cli.records import app as records_app
+from bot.cli.reminders import import_app, leave_app, remind, serve, with_app
+from bot.cli.rota import app as rota_app
+from storage.db import create_engine, migrate
+
+app = typer.Typer(
+    help="Supervision Assistant: supervision preparation and follow-up in chat.",
+    no_args_is_help=True,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(policy_app, name="policy")
+app.add_typer(import_app, name="import")
+app.add_typer(leave_app, name="leave")
+app.add_typer(rota_app, name="rota")
+app.add_typer(decisions_app, name="decisions")
+app.add_typer(records_app, name="record")
+app.add_typer(actions_app, name="action")
+app.command()(remind)
+app.command()(serve)
+app.command()(agenda)
+app.command()(invite)
+
+
+@app.command()
+def chat(
+    user: Annotated[
+        str, typer.Option("--user", help="Who you are (your person id).")
+    ] = getpass.getuser(),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Read lines on stdin; write one JSON object per message.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Chat with the assistant in this terminal."""
+    settings = config_or_exit(config)
+    if not user.strip():
+        typer.echo("--user must not be empty", err=True)
+        raise typer.Exit(2)
+
+    async def run(app_: App) -> None:
+        channel = ConsoleChannel(
+            assistant=app_.assistant,
+            person_id=user.strip(),
+            stdin=sys.stdin.buffer,
+            stdout=sys.stdout,
+            as_json=as_json,
+        )
+        await channel.run()
+
+    with_app(settings, run)
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOption = None) -> None:
+    """Create or upgrade the database schema to the latest version."""
+    migrate(create_engine(config_or_exit(config).database.url))
+    typer.echo("database is up to date")
+
+
+@app.command("teams-package")
+def teams_package(
+    app_id: Annotated[str, typer.Option("--app-id", help="The Azure Bot registration's app id.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the zip.")] = Path(
+        "supervision-assistant-teams.zip"
+    ),
+) -> None:
+    """Write the Teams app package (manifest and icons) for a council admin to upload."""
+    from bot.channels.teams.package import build_package  # the Teams SDK is not needed for the rest
+
+    try:
+        typer.echo(f"wrote {build_package(app_id, out)}")
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc

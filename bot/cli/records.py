@@ -1,0 +1,116 @@
+"""`sva record draft`: the records of a supervision session, drafted in the pack's format."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.assistant.signoff import close_lapsed, mark_written
+from bot.bootstrap import App
+from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.reminders import with_app
+from dialogs.definitions import PREP, WELLBEING
+from policies.docx_export import records_docx
+from policies.records import RecordDraft, case_records, personal_record, render_record
+from policies.templates import make_templates
+from storage.store import Transaction
+
+app = typer.Typer(help="Supervision records after a session.", no_args_is_help=True)
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    DOCX = "docx"
+
+
+@app.command("draft")
+def draft(
+    person: str,
+    held: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Session date (default today)."),
+    ] = None,
+    form: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (required for docx).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Case records (one per prepared case) and the personal record, to complete and file."""
+    if form is Format.DOCX and out is None:
+        typer.echo("--format docx needs --out FILE", err=True)
+        raise typer.Exit(2)
+    day = held.date() if held else date.today()
+    drafts = with_app(config_or_exit(config), lambda a: _drafts(a, person, day))
+    if form is Format.DOCX:
+        assert out is not None
+        out.write_bytes(records_docx(drafts))
+        typer.echo(f"wrote {out}")
+        return
+    templates = make_templates()
+    text = "\n\n".join(
+        render_record(d, templates, "md" if form is Format.MARKDOWN else "txt") for d in drafts
+    )
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(text)
+
+
+async def _drafts(a: App, person_id: str, day: date) -> list[RecordDraft]:
+    def read(tx: Transaction) -> list[RecordDraft]:
+        person = tx.person(person_id)
+        pack = a.sweeper.assignment.for_person(person)
+        notes = tx.latest_prep_notes(person_id)
+        shared = tx.shared_wellbeing(person_id)
+        actions, decisions = tx.open_actions(person_id), tx.decisions(person_id=person_id)
+        return [
+            *case_records(pack, person_id, day, notes, PREP, actions, decisions),
+            personal_record(pack, person_id, day, shared, WELLBEING),
+        ]
+
+    return await a.store.run(read)
+
+
+def _act(person: str, held: datetime, config: Path | None, action: str) -> None:
+    day = held.date()
+
+    async def run(a: App) -> str:
+        def work(tx: Transaction) -> str:
+            pack = a.sweeper.assignment.for_person(tx.person(person))
+            now = datetime.now(UTC)
+            return (
+                mark_written(tx, pack, person, day, now)
+                if action == "written"
+                else close_lapsed(tx, pack, person, day, now)
+            )
+
+        return await a.store.run(work)
+
+    typer.echo(with_app(config_or_exit(config), run))
+
+
+@app.command("written")
+def written(
+    person: str,
+    held: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    config: ConfigOption = None,
+) -> None:
+    """The supervisor has written up the records of a session: ask the supervisee to agree."""
+    _act(person, held, config, "written")
+
+
+@app.command("close")
+def close(
+    person: str,
+    held: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    config: ConfigOption = None,
+) -> None:
+    """Close records not signed off within the pack's window as agreed, with a note."""
+    _act(person, held, config, "close")

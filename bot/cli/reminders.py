@@ -1,0 +1,220 @@
+"""`sva import`, `sva leave`, `sva remind` and `sva serve`: the supervisor-facing commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.assistant.gateway import Gateway
+from bot.bootstrap import App, bootstrap
+from bot.channels.registry import Channel, build_channels, configured
+from bot.channels.server import Server
+from bot.cli.common import ConfigOption, config_or_exit
+from bot.config import Config, ConfigError, TeamsAuth
+from bot.operations.importer import Kind, import_file
+from bot.operations.reminders import SweepReport
+from policies.packs import PolicyError
+
+T = TypeVar("T")
+import_app = typer.Typer(
+    help="Import people, cases and sessions from CSV files.", no_args_is_help=True
+)
+leave_app = typer.Typer(help="Leave periods: people on leave are not chased.", no_args_is_help=True)
+
+
+def with_app(config: Config, work: Callable[[App], Awaitable[T]]) -> T:
+    """Bootstrap, run `work`, close; configuration problems exit with status 2."""
+
+    async def run() -> T:
+        try:
+            app = await bootstrap(config)
+        except (ConfigError, PolicyError) as exc:
+            typer.echo(f"configuration error:\n{exc}", err=True)
+            raise typer.Exit(2) from exc
+        try:
+            return await work(app)
+        finally:
+            await app.close()
+
+    return asyncio.run(run())
+
+
+def _import(kind: Kind, path: Path, config: Config) -> None:
+    if not path.is_file():
+        typer.echo(f"{path}: no such file", err=True)
+        raise typer.Exit(2)
+    rows = sum(1 for _ in path.open("rb")) - 1
+    with typer.progressbar(
+        length=max(rows, 1), label=f"checking {path.name}", file=None, hidden=rows < 50_000
+    ) as bar:
+        report = with_app(
+            config,
+            lambda app: import_file(
+                app.store, kind, path, app.sweeper.assignment.packs, bar.update
+            ),
+        )
+    for problem in report.problems:
+        typer.echo(problem, err=True)
+    if report.problems:
+        typer.echo(f"{len(report.problems)} problem(s): nothing was imported", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"imported {report.rows} {kind} row(s) from {path}")
+
+
+@import_app.command("people")
+def import_people(path: Path, config: ConfigOption = None) -> None:
+    """id,name,role,team,policy,supervisor_id,started_on,case_holding,chat"""
+    _import("people", path, config_or_exit(config))
+
+
+@import_app.command("cases")
+def import_cases(path: Path, config: ConfigOption = None) -> None:
+    """ref,worker_id,case_type,risk,allocated_on"""
+    _import("cases", path, config_or_exit(config))
+
+
+@import_app.command("sessions")
+def import_sessions(path: Path, config: ConfigOption = None) -> None:
+    """kind,date,supervisee_id,supervisor_id,case_ref,status[,recorded_on,signed_off_on]"""
+    _import("sessions", path, config_or_exit(config))
+
+
+@leave_app.command("add")
+def leave_add(
+    person: str,
+    starts: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
+    ends: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
+    config: ConfigOption = None,
+) -> None:
+    """Record a period of leave (inclusive) for a person."""
+    if ends < starts:
+        typer.echo("--to is before --from", err=True)
+        raise typer.Exit(2)
+    first, last = starts.date(), ends.date()
+    with_app(
+        config_or_exit(config),
+        lambda a: a.store.run_sql(lambda tx: tx.directory.add_leave(person, first, last)),
+    )
+    typer.echo(f"{person} is on leave from {first} to {last}")
+
+
+def remind(
+    on: Annotated[
+        datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="The day to sweep for.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Compute only: write and send nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per reminder.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Compute what is due soon or overdue on a day, and send the reminders."""
+    day = on.date()
+
+    async def sweep(app: App) -> SweepReport:
+        server = make_server(app, None, socket_mode=False)  # every configured chat channel
+        if dry_run or not server.channels:
+            return await app.sweeper.sweep(day, datetime.now(UTC), dry_run=dry_run)
+        await server.start_channels()  # deliver through chat, as `sva serve` would
+        try:
+            return await server.sweeper.sweep(day, datetime.now(UTC))
+        finally:
+            await server.stop()
+
+    print_report(with_app(config_or_exit(config), sweep), as_json)
+
+
+def serve(
+    channels: Annotated[
+        list[str] | None,
+        typer.Argument(help="Channels to run (slack, teams, telegram); default: all configured."),
+    ] = None,
+    socket_mode: Annotated[
+        bool, typer.Option("--socket-mode", help="Slack over Socket Mode instead of HTTP.")
+    ] = False,
+    host: Annotated[str | None, typer.Option(help="Listen address (default server.host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port (default server.port).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the chat channels and run reminders: the daily sweep at `reminders.sweep_at`
+    and queued messages every 30 s (several servers may share one database)."""
+    settings = config_or_exit(config)
+
+    async def run(app: App) -> None:
+        server = make_server(app, channels, socket_mode)
+        bound = await server.start(host or settings.server.host, port or settings.server.port)
+        typer.echo(f"serving {', '.join(server.channels) or 'reminders only'} on port {bound}")
+        stopping = asyncio.Event()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(signal_number, stopping.set)
+        try:
+            await stopping.wait()
+        finally:
+            await server.stop()
+        typer.echo("stopped")
+
+    with_app(settings, run)
+
+
+def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Server:
+    """The server for the named channels (all configured ones if none); exit 2 if one is unset."""
+    try:
+        gateway = Gateway(assistant=app.assistant, store=app.store)
+        names = channels or configured(app.config)
+        built = build_channels(app.config, gateway, names, socket_mode=socket_mode)
+    except ConfigError as exc:
+        typer.echo(f"configuration error:\n{exc}", err=True)
+        raise typer.Exit(2) from exc
+    for warning in warnings_for(app.config, built):
+        typer.echo(f"warning: {warning}", err=True)
+    return Server(
+        app, built, gateway=gateway, report=lambda report: print_report(report, as_json=False)
+    )
+
+
+def warnings_for(config: Config, channels: dict[str, Channel]) -> list[str]:
+    """What an operator must see at every start."""
+    if "teams" in channels and config.teams.auth is TeamsAuth.ANONYMOUS:
+        return [
+            "teams.auth = anonymous: requests to /api/messages are NOT authenticated; "
+            "use this only for local testing"
+        ]
+    return []
+
+
+def print_report(report: SweepReport, as_json: bool) -> None:
+    """The sweep's output: JSON lines per reminder, or a summary for people."""
+    if as_json:
+        for r in sorted(report.reminders, key=lambda r: (r.to, r.kind, r.subject, r.due)):
+            line = {
+                "to": r.to,
+                "kind": r.kind,
+                "case_ref": r.case_ref,
+                "due": r.due.isoformat(),
+                "key": r.key,
+                "sent": r.key in report.sent_now,
+            }
+            typer.echo(json.dumps(line, ensure_ascii=False))
+    else:
+        typer.echo(_summary(report))
+    for person in report.unreachable:
+        typer.echo(f"unreachable: {person} (their reminders stay in the outbox)", err=True)
+    for problem, count in report.problems.most_common():
+        typer.echo(f"not computed ({count}): {problem}", err=True)
+
+
+def _summary(report: SweepReport) -> str:
+    if report.quiet:
+        return f"{report.on}: {report.quiet}"
+    overdue = sum(r.overdue for r in report.reminders)
+    return (
+        f"{report.on}: {len(report.reminders)} reminder(s), {overdue} overdue; "
+        f"{len(report.sent_now)} sent now in {report.digests} digest(s); {len(report.sent_before)} sent before"
+    )

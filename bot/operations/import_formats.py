@@ -1,0 +1,138 @@
+"""The three import formats: people, cases and sessions (columns as documented in the README)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.assistant.commands import CASE_REF
+from bot.operations.imports import (
+    CHANNELS,
+    FALSE,
+    TRUE,
+    Format,
+    Row,
+    RowProblem,
+    choice,
+    day,
+    refer,
+    text,
+)
+from policies.vocabulary import CaseType, Risk, Role
+from storage.records import Case, Person, Session
+
+Refs = dict[str, dict[str, int]]
+
+
+def _person(values: dict[str, str], refs: Refs, line: int) -> Person:
+    row = Row(values)
+    person_id = row.read(text, "id")
+    supervisor = row.read(text, "supervisor_id", required=False)
+    if person_id and supervisor == person_id:
+        row.problem("supervisor_id", "a person cannot supervise themselves")
+    case_holding = values["case_holding"].lower()
+    if case_holding not in TRUE | FALSE:
+        row.problem("case_holding", f"{values['case_holding']!r} is not true or false")
+    policy = row.read(text, "policy", required=False)
+    person = Person(
+        id=person_id,
+        name=row.read(text, "name"),
+        role=row.read(choice, "role", Role),
+        team=row.read(text, "team"),
+        policy=policy or None,
+        supervisor_id=supervisor or None,
+        started_on=row.read(day, "started_on"),
+        case_holding=case_holding in TRUE,
+        chat=row.read(_chat, "chat") or (),
+    )
+    _refer_all(refs, line, id=person.id, supervisor_id=person.supervisor_id, policy=person.policy)
+    row.done()
+    return person
+
+
+def _chat(values: dict[str, str], column: str) -> tuple[tuple[str, str], ...]:
+    identities = []
+    for part in filter(None, (p.strip() for p in values.get(column, "").split(";"))):
+        channel, _, user = part.partition(":")
+        if channel not in CHANNELS or not user:
+            raise RowProblem(
+                column,
+                f"{part!r} is not CHANNEL:ID with CHANNEL one of {', '.join(sorted(CHANNELS))}",
+            )
+        identities.append((channel, user))
+    return tuple(identities)
+
+
+def _case_ref(values: dict[str, str], column: str, *, required: bool = True) -> str | None:
+    ref = text(values, column, required=required, limit=40)
+    if ref and not CASE_REF.fullmatch(ref):
+        raise RowProblem(column, f"{ref!r} is not a case reference (letters, digits and - / _ .)")
+    return ref or None
+
+
+def _case(values: dict[str, str], refs: Refs, line: int) -> Case:
+    row = Row(values)
+    case = Case(
+        ref=row.read(_case_ref, "ref"),
+        worker_id=row.read(text, "worker_id"),
+        case_type=row.read(choice, "case_type", CaseType),
+        risk=row.read(choice, "risk", Risk),
+        allocated_on=row.read(day, "allocated_on"),
+    )
+    _refer_all(refs, line, worker_id=case.worker_id)
+    row.done()
+    return case
+
+
+def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
+    row = Row(values)
+    kind, status = values.get("kind", ""), values.get("status", "")
+    if kind not in {"individual", "case", "group"}:
+        row.problem("kind", f"{kind!r} is not individual, case or group")
+    if status not in {"held", "cancelled"}:
+        row.problem("status", f"{status!r} is not held or cancelled")
+    case_ref = row.read(_case_ref, "case_ref", required=False)
+    if kind in {"individual", "case", "group"} and (kind == "case") != (case_ref is not None):
+        row.problem("case_ref", "is required for case sessions and must be empty otherwise")
+    recorded = row.read(day, "recorded_on", required=False)
+    signed = row.read(day, "signed_off_on", required=False)
+    if signed and not recorded:
+        row.problem("signed_off_on", "a record cannot be signed off before it is written")
+    session = Session(
+        kind=kind,
+        date=row.read(day, "date"),
+        supervisee_id=row.read(text, "supervisee_id", required=kind != "group") or None,
+        supervisor_id=row.read(text, "supervisor_id"),
+        case_ref=case_ref,
+        status=status,
+        recorded_on=recorded,
+        signed_off_on=signed,
+    )
+    _refer_all(
+        refs,
+        line,
+        supervisee_id=session.supervisee_id,
+        supervisor_id=session.supervisor_id,
+        case_ref=case_ref,
+    )
+    row.done()
+    return session
+
+
+def _refer_all(refs: Refs, line: int, **values: Any) -> None:
+    """Note references to check against the database, even from rows with other problems."""
+    for column, value in values.items():
+        if value:
+            refer(refs, column, value, line)
+
+
+PEOPLE = Format(
+    ("id", "name", "role", "team", "policy", "supervisor_id", "started_on", "case_holding", "chat"),
+    (),
+    _person,
+)
+CASES = Format(("ref", "worker_id", "case_type", "risk", "allocated_on"), (), _case)
+SESSIONS = Format(
+    ("kind", "date", "supervisee_id", "supervisor_id", "case_ref", "status"),
+    ("recorded_on", "signed_off_on"),
+    _session,
+)

@@ -1,0 +1,99 @@
+"""Running an import: validate the file and its references, then upsert in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.operations.import_formats import CASES, PEOPLE, SESSIONS
+from bot.operations.imports import Format, Parsed, read
+from storage.directory import DirectorySql
+from storage.sql import SqlStore, SqlTransaction
+from storage.tables import CaseRow, PersonRow
+
+Kind = Literal["people", "cases", "sessions"]
+FORMATS: dict[str, Format[Any]] = {"people": PEOPLE, "cases": CASES, "sessions": SESSIONS}
+UPSERTS = {"people": "upsert_people", "cases": "upsert_cases", "sessions": "upsert_sessions"}
+BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """How many rows were imported (0 when there were problems) and every problem."""
+
+    rows: int
+    problems: list[str]
+
+
+async def import_file(
+    store: SqlStore,
+    kind: Kind,
+    path: Path,
+    packs: Collection[str],
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import `path` as `kind`: all rows, or none and the list of problems."""
+    fmt = FORMATS[kind]
+    parsed = await asyncio.to_thread(read, path, fmt, progress=progress)
+    problems = parsed.problems
+    problems += await store.run_sql(
+        lambda tx: _reference_problems(tx.directory, kind, path, parsed, packs)
+    )
+    if problems:
+        return ImportReport(0, problems)
+    await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt))
+    return ImportReport(parsed.rows, [])
+
+
+def _upsert_all(tx: SqlTransaction, kind: str, path: Path, fmt: Format[Any]) -> None:
+    upsert = getattr(tx.directory, UPSERTS[kind])
+    batch: list[Any] = []
+
+    def sink(record: Any) -> None:
+        batch.append(record)
+        if len(batch) >= BATCH:
+            upsert(batch)
+            batch.clear()
+
+    read(path, fmt, sink=sink)
+    upsert(batch)
+
+
+def _reference_problems(
+    directory: DirectorySql, kind: str, path: Path, parsed: Parsed[Any], packs: Collection[str]
+) -> list[str]:
+    refs = parsed.references
+    problems: list[str] = []
+
+    def check(column: str, known: Collection[str], what: str) -> None:
+        for value, line in sorted(refs.get(column, {}).items(), key=lambda item: item[1]):
+            if value not in known:
+                problems.append(f"{path}:{line}: {column}: {what} {value!r}")
+
+    if kind == "people":
+        in_file = set(refs.get("id", {}))
+        wanted = set(refs.get("supervisor_id", {})) - in_file
+        check(
+            "supervisor_id", in_file | directory.existing(PersonRow.id, wanted), "no person with id"
+        )
+        check("policy", set(packs), "no policy pack named")
+    elif kind == "cases":
+        check(
+            "worker_id",
+            directory.existing(PersonRow.id, refs.get("worker_id", {})),
+            "no person (import people first) with id",
+        )
+    else:
+        people = set(refs.get("supervisee_id", {})) | set(refs.get("supervisor_id", {}))
+        known = directory.existing(PersonRow.id, people)
+        check("supervisee_id", known, "no person (import people first) with id")
+        check("supervisor_id", known, "no person (import people first) with id")
+        check(
+            "case_ref",
+            directory.existing(CaseRow.ref, refs.get("case_ref", {})),
+            "no case (import cases first) with ref",
+        )
+    return problems

@@ -1,0 +1,36 @@
+"""What `sva serve` runs on a clock: the daily reminder sweep, and frequent delivery of
+messages queued in between (an agenda sent to a supervisor, a decision to acknowledge)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from bot.operations.reminders import Sweeper, SweepReport, next_sweep
+
+log = logging.getLogger(__name__)
+
+
+async def daily_sweeps(
+    sweeper: Sweeper, at: datetime, report: Callable[[SweepReport], None]
+) -> None:
+    """Run the sweep every day at `at`'s time of day, forever."""
+    while True:
+        now = datetime.now()
+        wake = next_sweep(now, at)
+        log.info("next reminder sweep at %s", f"{wake:%Y-%m-%d %H:%M}")
+        await asyncio.sleep((wake - now).total_seconds())
+        report(await sweeper.sweep(wake.date(), datetime.now(UTC)))
+
+
+async def outbox_deliveries(sweeper: Sweeper, every_seconds: float) -> None:
+    """Send whatever is queued and unsent, every `every_seconds`, forever."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            sent = SweepReport(date.today())
+            await sweeper.dispatch(date.today(), datetime.now(UTC), sent)
+        except Exception:  # a failed round is retried next round; the rows stay queued
+            log.exception("outbox delivery failed")

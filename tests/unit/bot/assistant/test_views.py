@@ -1,0 +1,78 @@
+"""Who sees what: own agenda and records; the supervisor sees them with EARS questions; nobody
+else, and never another person's personal record."""
+
+from __future__ import annotations
+
+from bot.assistant.service import Assistant
+from storage.memory import MemoryStore
+from tests.factories import assistant_over, chat, person
+
+CHECKIN = [
+    "/checkin",
+    "My divorce",
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+    "3",
+    "skip",
+    "skip",
+    "confirm",
+    "done",
+]
+
+
+async def team() -> tuple[MemoryStore, Assistant]:
+    store = MemoryStore()
+    store.tables.people.update(
+        {
+            "alice": person("alice", supervisor="tm1"),
+            "tm1": person("tm1", role="team_manager", supervisor=None),
+        }
+    )
+    assistant = assistant_over(store)
+    await chat(
+        assistant,
+        ["/prep CR-1", "Bruises seen", "Gran", "Strategy meeting", "skip", "skip", "confirm"],
+    )
+    await chat(assistant, CHECKIN)
+    return store, assistant
+
+
+async def test_the_supervisor_sees_the_agenda_with_ears_questions() -> None:
+    _, assistant = await team()
+    agenda, questions = await chat(assistant, ["/agenda alice"], person="tm1")
+    assert "Case CR-1" in agenda.text
+    assert questions.text.startswith("For the supervisor: questions to ask (EARS)")
+    assert "Amplify. When did that harm happen?" in questions.text
+    assert (
+        "Elicit. What needs to happen for the child to be safe enough?" in questions.text
+    )  # no child's voice
+
+
+async def test_the_supervisee_sees_no_supervisor_questions() -> None:
+    _, assistant = await team()
+    replies = await chat(assistant, ["/agenda"])
+    assert len(replies) == 1 and "EARS" not in replies[0].text
+
+
+async def test_nobody_else_sees_an_agenda_or_records() -> None:
+    _, assistant = await team()
+    for command in ("/agenda alice", "/record alice", "/record alice 2026-11-23"):
+        [reply] = await chat(assistant, [command], person="bob")
+        assert (
+            reply.text
+            == "You can see your own agenda and records, and those of people you supervise; not alice's."
+        )
+
+
+async def test_records_hold_no_private_wellbeing_and_are_for_the_pair_only() -> None:
+    _, assistant = await team()
+    [own] = await chat(assistant, ["/record"])
+    [supervisor] = await chat(assistant, ["/record alice 2026-11-23"], person="tm1")
+    for reply in (own, supervisor):
+        assert (
+            "Case supervision record: CR-1" in reply.text
+            and "Personal supervision record" in reply.text
+        )
+        assert "divorce" not in reply.text  # not shared, so not in the personal record
