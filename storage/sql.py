@@ -20,6 +20,7 @@ from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
+from storage.oversight import OversightSql
 from storage.records import (
     Action,
     AgendaEdits,
@@ -65,6 +66,7 @@ class SqlTransaction:
         self._actions = ActionsSql(connection)
         self.agendas = AgendaEditsSql(connection)
         self.chat = ChatSql(connection)
+        self.oversight = OversightSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(

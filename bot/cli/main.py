@@ -19,6 +19,7 @@ from bot.cli.invite import invite
 from bot.cli.policy import app as policy_app
 from bot.cli.records import app as records_app
 from bot.cli.reminders import import_app, leave_app, remind, serve, with_app
+from bot.cli.report import app as report_app
 from bot.cli.rota import app as rota_app
 from storage.db import create_engine, migrate
 
@@ -35,6 +36,7 @@ app.add_typer(rota_app, name="rota")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(records_app, name="record")
 app.add_typer(actions_app, name="action")
+app.add_typer(report_app, name="report")
 app.command()(remind)
 app.command()(serve)
 app.command()(agenda)

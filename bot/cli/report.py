@@ -1,0 +1,134 @@
+"""`sva report compliance` and `sva report sample`: oversight reports on the command line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from bot.bootstrap import App, pack_assignment
+from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.reminders import with_app
+from bot.operations.reports.compliance import compute
+from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
+from bot.operations.reports.load import ReportError, load, month, period
+from bot.operations.reports.model import MEASURES, Period, Report
+from bot.operations.reports.scope import Scope
+
+app = typer.Typer(help="Oversight reports: compliance, dip samples.", no_args_is_help=True)
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    DOCX = "docx"
+
+
+def choose_scope(team: str | None, manager: str | None, council: bool) -> Scope:
+    """Exactly one of --team, --manager and --council."""
+    given = [x for x in (team, manager, council or None) if x]
+    if len(given) != 1:
+        raise ReportError("give exactly one of --team NAME, --manager PERSON and --council")
+    if team:
+        return Scope("team", team, teams=(team,))
+    if manager:
+        return Scope("manager", manager, manager=manager)
+    return Scope("council", "council")
+
+
+def choose_period(
+    month_text: str | None, start: datetime | None, end: datetime | None, today: date
+) -> Period:
+    """--month, or --from and --to; neither: the last complete month."""
+    if month_text and (start or end):
+        raise ReportError("give --month or --from/--to, not both")
+    if month_text:
+        return month(month_text)
+    if start and end:
+        return period(start.date(), end.date())
+    if start or end:
+        raise ReportError("--from and --to go together")
+    last_month = today.replace(day=1) - timedelta(days=1)
+    return month(f"{last_month:%Y-%m}")
+
+
+@app.command()
+def compliance(
+    team: Annotated[str | None, typer.Option("--team", help="One team.")] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help="Everyone below this person.")
+    ] = None,
+    council: Annotated[bool, typer.Option("--council", help="The whole council.")] = False,
+    month_text: Annotated[str | None, typer.Option("--month", help="e.g. 2026-11")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+    form: Annotated[Format, typer.Option("--format")] = Format.TABLE,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Supervision compliance for a team, a manager's span or the council, per person and
+    per team, each figure with the pack rule it was measured against."""
+    settings = config_or_exit(config)
+    try:
+        scope = choose_scope(team, manager, council)
+        when = choose_period(month_text, start, end, date.today())
+    except ReportError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    if form is Format.DOCX and out is None:
+        typer.echo("--format docx needs --out FILE", err=True)
+        raise typer.Exit(2)
+
+    async def run(a: App) -> Report:
+        return compute(await load(a.store, scope, when), pack_assignment(a.config))
+
+    try:
+        report = with_app(settings, run)
+    except ReportError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    write(report, form, out)
+
+
+def write(report: Report, form: Format, out: Path | None) -> None:
+    if form is Format.DOCX:
+        assert out is not None
+        out.write_bytes(to_docx(report))
+        typer.echo(f"wrote {out}")
+        return
+    if form is Format.TABLE:
+        console = Console(file=out.open("w", encoding="utf-8") if out else None, width=160)
+        print_table(report, console)
+        return
+    render = {Format.CSV: to_csv, Format.JSON: to_json, Format.MARKDOWN: to_markdown}[form]
+    text = render(report)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(text, nl=False)
+
+
+def print_table(report: Report, console: Console) -> None:
+    """The report as terminal tables (rich): teams, people, exclusions and rules."""
+    console.print(f"[bold]Supervision compliance[/bold]: {report.scope}, {report.period.label}")
+    for title, section in (("Teams", [*report.teams, report.total()]), ("People", report.people)):
+        table = Table(title=title, show_lines=False)
+        table.add_column("Name")
+        for label in MEASURES.values():
+            table.add_column(label)
+        for row in section:
+            table.add_row(Text(row.name), *(figure(row.tallies.get(m)) for m in MEASURES))
+        console.print(table)
+    for measure, reason, count in report.excluded_counts():
+        console.print(f"Not measured ({measure}): {count}: {reason}", markup=False)
+    for rule in rules(report):
+        console.print(f"{rule.id}: {rule.cite}", markup=False, highlight=False)

@@ -1,0 +1,1 @@
+"""Oversight reports: compliance against each council's pack, dip samples for audit."""

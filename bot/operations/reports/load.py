@@ -1,0 +1,64 @@
+"""Reading a report's data for a scope and a period, in one transaction."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from bot.errors import AssistantError
+from bot.operations.reports.model import Period, ReportData
+from bot.operations.reports.scope import Scope, span
+from storage.sql import SqlStore, SqlTransaction
+
+
+class ReportError(AssistantError):
+    """A report cannot be made as asked (unknown team or manager, a bad period)."""
+
+
+def month(text: str) -> Period:
+    """ "2026-11" as the period 1-30 November 2026."""
+    try:
+        year, number = (int(part) for part in text.split("-"))
+        last = calendar.monthrange(year, number)[1]
+        return Period(date(year, number, 1), date(year, number, last))
+    except ValueError as exc:
+        raise ReportError(f"--month: {text!r} is not a month like 2026-11") from exc
+
+
+def period(start: date, end: date) -> Period:
+    if end < start:
+        raise ReportError(f"--to {end} is before --from {start}")
+    return Period(start, end)
+
+
+async def load(store: SqlStore, scope: Scope, when: Period) -> ReportData:
+    """Everything `compute` needs for `scope` over `when`."""
+    return await store.run_sql(lambda tx: read(tx, scope, when))
+
+
+def read(tx: SqlTransaction, scope: Scope, when: Period) -> ReportData:
+    """`load`, inside a transaction the caller already holds."""
+    data = tx.oversight
+    if scope.kind == "council":
+        people, ids = data.people(), None
+    elif scope.kind == "team":
+        people = data.people(teams=scope.teams or (scope.name,))
+        if not people:
+            raise ReportError(f"no team {scope.name!r} in the directory")
+        ids = [p.id for p in people]
+    else:
+        everyone = data.people()
+        if not any(p.id == scope.manager for p in everyone):
+            raise ReportError(f"no person {scope.manager!r} in the directory")
+        people = span(everyone, scope.manager or "")
+        ids = [p.id for p in people]
+    return ReportData(
+        period=when,
+        scope=scope.label,
+        people=people,
+        leave=data.leave(ids, when.start, when.end),
+        sessions=data.sessions(ids, when.start, when.end),
+        last_individual=data.last_individual_before(ids, when.start),
+        last_group=data.last_group_before(ids, when.start),
+        cases=data.cases(ids, when.end),
+    )

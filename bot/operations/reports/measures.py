@@ -1,0 +1,117 @@
+"""The arithmetic of compliance: what was due in a period, and whether it was met on time.
+
+Pure functions over dates; every count keeps the rules (pack rule id and seed citation) it was
+measured against, so each figure in a report can be traced to the policy.
+
+Readings (the closing note of issue 17 repeats them):
+- A due date counts in a period when it falls on or before the period's last day and was still
+  open at the period's start (a due date missed before the period and met inside it is late).
+- Each held session meets the oldest open due date; met on or before it is on time, after it
+  is late by the difference in days. A due date before the period's last day with no session
+  by then is missed (overdue by the days to the period's last day). A due date on the last
+  day itself cannot be judged yet and is not counted.
+- Deadlines (records, sign-off) are judged as of the period's last day in the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from policies.due import Due
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """The rule a figure was measured against: `<pack>.<section>.<id>` and its citation."""
+
+    id: str
+    cite: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """One measure's figures: due, met on time, met late, missed; the worst lateness."""
+
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    worst_days: int = 0
+    rules: tuple[Rule, ...] = field(default_factory=tuple)
+
+    def __add__(self, other: Tally) -> Tally:
+        rules = self.rules + tuple(r for r in other.rules if r not in self.rules)
+        return Tally(
+            self.due + other.due,
+            self.on_time + other.on_time,
+            self.late + other.late,
+            self.missed + other.missed,
+            max(self.worst_days, other.worst_days),
+            rules,
+        )
+
+    @property
+    def percent_on_time(self) -> int | None:
+        """Whole per cent of due items met on time (None when nothing was due)."""
+        return None if self.due == 0 else round(100 * self.on_time / self.due)
+
+    def counted(self, due: Due, *, met: date | None, end: date) -> Tally:
+        """This tally with one due date judged as of `end` (met on `met`, or not yet)."""
+        rule = Rule(due.rule, due.cite)
+        rules = self.rules if rule in self.rules else (*self.rules, rule)
+        if met is not None and met <= due.due:
+            return replace(self, due=self.due + 1, on_time=self.on_time + 1, rules=rules)
+        if met is not None and met <= end:
+            days = (met - due.due).days
+            worst = max(self.worst_days, days)
+            return replace(
+                self, due=self.due + 1, late=self.late + 1, worst_days=worst, rules=rules
+            )
+        if due.due >= end:
+            return self  # due on (or after) the last day: not yet judged
+        worst = max(self.worst_days, (end - due.due).days)
+        return replace(
+            self, due=self.due + 1, missed=self.missed + 1, worst_days=worst, rules=rules
+        )
+
+
+def cadence(
+    next_due: Callable[[date | None], Due],
+    last: date | None,
+    held: Iterable[date],
+    start: date,
+    end: date,
+) -> Tally:
+    """A recurring duty (individual or group supervision) over [start, end].
+
+    `next_due(last)` gives the due date after a session on `last` (None: never held); `held`
+    are the dates of sessions held within the period.
+    """
+    tally = Tally()
+    for day in sorted(d for d in held if start <= d <= end):
+        due = next_due(last)
+        if due.due <= end:
+            tally = tally.counted(due, met=day, end=end)
+        last = day
+    due = next_due(last)
+    if due.due <= end:
+        tally = tally.counted(due, met=None, end=end)
+    return tally
+
+
+def deadline(due: Due, done: date | None, end: date) -> Tally:
+    """One deadline (a record to write, a record to sign) judged as of `end`."""
+    if due.due > end and (done is None or done > end):
+        return Tally()  # not due yet
+    return Tally().counted(due, met=done if done is not None and done <= end else None, end=end)
+
+
+def standing(due: Due, end: date) -> Tally:
+    """Something with a due date (a case's next case supervision) as it stands on `end`:
+    in time, or overdue by the days since its due date."""
+    rule = Rule(due.rule, due.cite)
+    if due.due >= end:
+        return Tally(due=1, on_time=1, rules=(rule,))
+    return Tally(due=1, missed=1, worst_days=(end - due.due).days, rules=(rule,))

@@ -1,0 +1,103 @@
+"""What a compliance report holds: periods, rows of tallies, case lines, exclusions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from bot.operations.reports.measures import Rule, Tally
+from storage.records import Case, Person, Session
+
+Measure = Literal["individual", "record", "signoff", "group", "case"]
+MEASURES: dict[Measure, str] = {
+    "individual": "Individual supervision held on time",
+    "record": "Records written within the deadline",
+    "signoff": "Records signed off within the window",
+    "group": "Group supervision held on cadence",
+    "case": "Cases not overdue for case supervision at the period's end",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """What the report reads: the scope's people, their leave, the period's sessions, the
+    last held sessions before it and the open cases with their last case supervision."""
+
+    period: Period
+    scope: str
+    people: list[Person]
+    leave: list[tuple[str, date, date]]
+    sessions: list[Session]
+    last_individual: dict[str, date]
+    last_group: dict[str, date]
+    cases: list[tuple[Case, date | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One person's or one team's figures; `person_id` is None on a team's row."""
+
+    team: str
+    person_id: str | None
+    name: str
+    tallies: dict[Measure, Tally]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """A team's open cases of one type and risk at the period's end."""
+
+    team: str
+    case_type: str
+    risk: str
+    open: int
+    overdue: int
+    longest_overdue_days: int
+    rule: Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    person_id: str
+    team: str
+    measure: Measure
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    scope: str
+    people: list[Row]
+    teams: list[Row]
+    cases: list[CaseLine]
+    exclusions: list[Exclusion] = field(default_factory=list)
+
+    def excluded_counts(self) -> list[tuple[Measure, str, int]]:
+        """How many people each measure left out, and why."""
+        counts = Counter((e.measure, e.reason) for e in self.exclusions)
+        return [(m, r, n) for (m, r), n in sorted(counts.items())]
+
+    def total(self) -> Row:
+        """The whole scope's figures."""
+        tallies: dict[Measure, Tally] = {}
+        for row in self.teams:
+            for measure, tally in row.tallies.items():
+                tallies[measure] = tallies.get(measure, Tally()) + tally
+        return Row(team="", person_id=None, name="All teams", tallies=tallies)

@@ -1,0 +1,120 @@
+"""Reads for oversight (compliance reports, the dashboard): a scope's people, cases and the
+sessions of a period, in bulk. Nothing here builds ORM objects; nothing here writes.
+
+A scope is a list of person ids, or None for the whole council (no filter at all, which is
+also what makes the council-wide report fast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, false, func, select, true
+
+from storage.directory import BATCH, CASE_COLUMNS, PERSON_COLUMNS, SESSION_COLUMNS, _chunks
+from storage.records import Case, Person, Session
+from storage.tables import CaseRow, LeaveRow, PersonRow, SessionRow
+
+Ids = Sequence[str] | None
+
+
+class OversightSql:
+    """Oversight reads on one open connection (inside the caller's transaction)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def people(self, *, teams: Sequence[str] | None = None) -> list[Person]:
+        """Everyone (teams None) or the members of these teams, by id."""
+        where = PersonRow.team.in_(list(teams)) if teams is not None else true()
+        rows = self._db.execute(select(*PERSON_COLUMNS).where(where).order_by(PersonRow.id))
+        return [Person(*row) for row in rows.all()]
+
+    def teams(self) -> list[str]:
+        """Every team name, sorted."""
+        return list(self._db.scalars(select(PersonRow.team).distinct().order_by(PersonRow.team)))
+
+    def leave(self, ids: Ids, start: date, end: date) -> list[tuple[str, date, date]]:
+        """Leave periods of these people overlapping [start, end]."""
+        overlap = and_(LeaveRow.starts_on <= end, LeaveRow.ends_on >= start)
+        columns = (LeaveRow.person_id, LeaveRow.starts_on, LeaveRow.ends_on)
+        return [(p, s, e) for p, s, e in self._in(columns, LeaveRow.person_id, ids, overlap)]
+
+    def sessions(self, ids: Ids, start: date, end: date) -> list[Session]:
+        """Individual and case sessions of these supervisees, and group sessions run by
+        them, dated within [start, end], oldest first."""
+        when = SessionRow.date.between(start, end)
+        own = self._in(SESSION_COLUMNS, SessionRow.supervisee_id, ids, when)
+        led = self._in(
+            SESSION_COLUMNS, SessionRow.supervisor_id, ids, and_(when, SessionRow.kind == "group")
+        )
+        found = [Session(*row) for row in [*own, *led]]
+        return sorted(found, key=lambda s: (s.date, s.kind, s.key))
+
+    def last_individual_before(self, ids: Ids, before: date) -> dict[str, date]:
+        """Each supervisee's last held individual session before `before`."""
+        query = (
+            select(SessionRow.supervisee_id, func.max(SessionRow.date))
+            .where(
+                SessionRow.kind == "individual",
+                SessionRow.status == "held",
+                SessionRow.date < before,
+            )
+            .group_by(SessionRow.supervisee_id)
+        )
+        return dict(self._grouped(query, SessionRow.supervisee_id, ids))
+
+    def last_group_before(self, ids: Ids, before: date) -> dict[str, date]:
+        """The last held group session before `before` run by each of these people."""
+        query = (
+            select(SessionRow.supervisor_id, func.max(SessionRow.date))
+            .where(
+                SessionRow.kind == "group", SessionRow.status == "held", SessionRow.date < before
+            )
+            .group_by(SessionRow.supervisor_id)
+        )
+        return dict(self._grouped(query, SessionRow.supervisor_id, ids))
+
+    def cases(self, ids: Ids, on: date) -> list[tuple[Case, date | None]]:
+        """The open cases these people hold (allocated by `on`), each with its last held
+        case supervision on or before `on`."""
+        last = (
+            select(SessionRow.case_ref, func.max(SessionRow.date).label("last"))
+            .where(SessionRow.kind == "case", SessionRow.status == "held", SessionRow.date <= on)
+            .group_by(SessionRow.case_ref)
+            .subquery()
+        )
+        columns = (*CASE_COLUMNS, last.c.last)
+        rows: list[Any] = []
+        for where in self._filters(CaseRow.worker_id, ids):
+            query = (
+                select(*columns)
+                .outerjoin(last, last.c.case_ref == CaseRow.ref)
+                .where(where, CaseRow.allocated_on <= on)
+            )
+            rows.extend(self._db.execute(query).all())
+        return [(Case(ref, w, t, r, a), held) for ref, w, t, r, a, held in rows]
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _in(
+        self, columns: Sequence[Any], column: Any, ids: Ids, where: ColumnElement[bool]
+    ) -> list[Any]:
+        rows: list[Any] = []
+        for chunk in self._filters(column, ids):
+            rows.extend(self._db.execute(select(*columns).where(chunk, where)).all())
+        return rows
+
+    def _grouped(self, query: Any, column: Any, ids: Ids) -> list[tuple[str, date]]:
+        rows: list[tuple[str, date]] = []
+        for where in self._filters(column, ids):
+            rows.extend((k, v) for k, v in self._db.execute(query.where(where)).all())
+        return rows
+
+    @staticmethod
+    def _filters(column: Any, ids: Ids) -> list[ColumnElement[bool]]:
+        if ids is None:
+            return [true()]
+        return [column.in_(list(chunk)) for chunk in _chunks(list(ids), BATCH)] or [false()]

@@ -1,0 +1,103 @@
+"""`sva report compliance` through the installed command, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from storage.db import create_engine
+from storage.sql import SqlStore
+from tests import oversight_fixture as fx
+from tests.integration.cli.test_cli_contracts import sva
+
+
+@pytest.fixture
+async def seeded(database_url: str) -> str:
+    store = SqlStore(engine=create_engine(database_url))
+    await fx.seed(store)
+    await store.close()
+    return database_url
+
+
+@pytest.fixture(autouse=True)
+def team_config(tmp_path: Path) -> None:
+    """Team North follows Manchester's pack (its group supervision cadence comes from it)."""
+    (tmp_path / "sva.toml").write_text('[team."North"]\npolicy = "manchester"\n')
+
+
+def test_csv_for_a_team_and_month(seeded: str, tmp_path: Path) -> None:
+    result = sva(
+        "report",
+        "compliance",
+        "--team",
+        fx.TEAM,
+        "--month",
+        fx.MONTH,
+        "--format",
+        "csv",
+        cwd=tmp_path,
+        database_url=seeded,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    team = {r["measure"]: r for r in rows if r["section"] == "team"}
+    assert (
+        team["individual"]["due"],
+        team["individual"]["missed"],
+        team["individual"]["worst_days"],
+    ) == ("4", "1", "23")
+    assert team["group"]["rules"] == "manchester.group.monthly"
+    excluded = {r["reason"]: r["due"] for r in rows if r["section"] == "excluded"}
+    assert excluded["on leave for at least half the period"] == "1"
+
+
+def test_from_to_json_and_table(seeded: str, tmp_path: Path) -> None:
+    result = sva(
+        "report",
+        "compliance",
+        "--manager",
+        "m1",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        "--format",
+        "json",
+        cwd=tmp_path,
+        database_url=seeded,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total"]["individual"]["due"] == 3  # m1 is not in own span
+    table = sva(
+        "report", "compliance", "--council", "--month", fx.MONTH, cwd=tmp_path, database_url=seeded
+    )
+    assert table.returncode == 0, table.stderr
+    assert "Sam Social" in table.stdout and "manchester.group.monthly" in table.stdout
+
+
+def test_bad_requests_exit_non_zero_with_one_line(seeded: str, tmp_path: Path) -> None:
+    both = sva(
+        "report", "compliance", "--team", "North", "--council", cwd=tmp_path, database_url=seeded
+    )
+    assert both.returncode == 2 and "exactly one of" in both.stderr
+    unknown = sva(
+        "report",
+        "compliance",
+        "--team",
+        "Nowhere",
+        "--month",
+        "2026-11",
+        cwd=tmp_path,
+        database_url=seeded,
+    )
+    assert (
+        unknown.returncode == 1 and unknown.stderr.strip() == "no team 'Nowhere' in the directory"
+    )
+    month = sva(
+        "report", "compliance", "--council", "--month", "2026-13", cwd=tmp_path, database_url=seeded
+    )
+    assert month.returncode == 2 and "--month" in month.stderr

@@ -1,0 +1,116 @@
+"""`sva report compliance` figures against the hand-worked team in tests/oversight_fixture.py,
+on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from bot.operations.reports.compliance import compute
+from bot.operations.reports.formats import to_csv, to_docx, to_json, to_markdown
+from bot.operations.reports.load import ReportError, load, month
+from bot.operations.reports.measures import Tally
+from bot.operations.reports.model import Report
+from bot.operations.reports.scope import Scope
+from policies.assignment import PackAssignment
+from policies.packs import load_packs
+from storage.sql import SqlStore
+from tests import oversight_fixture as fx
+
+pytestmark = pytest.mark.asyncio
+
+
+def assignment() -> PackAssignment:
+    return PackAssignment(packs=load_packs(), default="manchester", teams={})
+
+
+async def report_for(store: SqlStore, scope: Scope) -> Report:
+    await fx.seed(store)
+    return compute(await load(store, scope, month(fx.MONTH)), assignment())
+
+
+def counts(t: Tally) -> tuple[int, int, int, int, int]:
+    return (t.due, t.on_time, t.late, t.missed, t.worst_days)
+
+
+async def test_team_figures_match_the_hand_worked_answers(sql_store: SqlStore) -> None:
+    report = await report_for(sql_store, Scope("team", fx.TEAM, teams=(fx.TEAM,)))
+    people = {row.person_id: row for row in report.people}
+    assert counts(people["sw1"].tallies["individual"]) == (1, 1, 0, 0, 0)
+    assert counts(people["sw2"].tallies["individual"]) == (1, 0, 1, 0, 7)
+    assert counts(people["sw3"].tallies["individual"]) == (1, 0, 0, 1, 23)
+    assert counts(people["m1"].tallies["individual"]) == (1, 1, 0, 0, 0)
+    assert "individual" not in people["st1"].tallies
+    assert "individual" not in people["sw4"].tallies
+    (team,) = report.teams
+    assert counts(team.tallies["individual"]) == (4, 2, 1, 1, 23)
+    assert team.tallies["individual"].percent_on_time == 50
+    assert counts(team.tallies["record"]) == (3, 1, 1, 1, 13)
+    assert counts(team.tallies["case"]) == (6, 5, 0, 1, 34)
+    assert counts(team.tallies["group"]) == (1, 0, 1, 0, 4)
+    assert counts(team.tallies["signoff"]) == (0, 0, 0, 0, 0)  # Manchester sets no window
+    (line,) = report.cases
+    assert (line.case_type, line.open, line.overdue, line.longest_overdue_days) == (
+        "child_in_need",
+        6,
+        1,
+        34,
+    )
+    assert report.excluded_counts() == [
+        ("individual", "manchester has no individual supervision rule for student", 1),
+        ("individual", "on leave for at least half the period", 1),
+    ]
+
+
+async def test_every_figure_names_its_rule_and_citation(sql_store: SqlStore) -> None:
+    report = await report_for(sql_store, Scope("team", fx.TEAM, teams=(fx.TEAM,)))
+    (team,) = report.teams
+    assert [r.id for r in team.tallies["individual"].rules] == [
+        "manchester.individual.case-holders-and-managers"
+    ]
+    assert [r.id for r in team.tallies["group"].rules] == ["manchester.group.monthly"]
+    assert [r.id for r in team.tallies["record"].rules] == ["manchester.deadlines.record"]
+    assert report.cases[0].rule.id == "manchester.case.eight-week-cycle"
+    assert all(r.cite for t in team.tallies.values() for r in t.rules)
+
+
+async def test_a_managers_span_covers_the_teams_below_only(sql_store: SqlStore) -> None:
+    report = await report_for(sql_store, Scope("manager", "m1", manager="m1"))
+    assert {row.person_id for row in report.people} == {"sw1", "sw2", "sw3", "st1", "sw4"}
+    head = await compute_for(sql_store, Scope("manager", "h1", manager="h1"))
+    assert {row.team for row in head.teams} == {fx.TEAM, fx.OTHER_TEAM}
+
+
+async def compute_for(store: SqlStore, scope: Scope) -> Report:
+    return compute(await load(store, scope, month(fx.MONTH)), assignment())
+
+
+async def test_council_report_covers_everyone(sql_store: SqlStore) -> None:
+    report = await report_for(sql_store, Scope("council", "council"))
+    assert {row.team for row in report.teams} == {fx.TEAM, fx.OTHER_TEAM, "Leadership"}
+    assert len(report.people) == len(fx.PEOPLE)
+
+
+async def test_unknown_team_is_refused(sql_store: SqlStore) -> None:
+    with pytest.raises(ReportError, match="no team 'Nowhere'"):
+        await report_for(sql_store, Scope("team", "Nowhere", teams=("Nowhere",)))
+
+
+async def test_formats_carry_figures_rules_and_exclusions(sql_store: SqlStore) -> None:
+    report = await report_for(sql_store, Scope("team", fx.TEAM, teams=(fx.TEAM,)))
+    body = json.loads(to_json(report))
+    assert body["teams"][0]["individual"]["on_time"] == 2
+    assert body["rules"]["manchester.group.monthly"].startswith("1.1.3 Group supervision")
+    assert {
+        "measure": "individual",
+        "reason": "on leave for at least half the period",
+        "people": 1,
+    } in body["excluded"]
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    team_row = next(r for r in rows if r["section"] == "team" and r["measure"] == "individual")
+    assert (team_row["due"], team_row["on_time"], team_row["percent_on_time"]) == ("4", "2", "50")
+    assert "| North |" in to_markdown(report)
+    assert to_docx(report)[:2] == b"PK"
