@@ -128,6 +128,31 @@ class MsTeamsConfig(_Section):
         return bool(self.app_id) or self.auth is TeamsAuth.ANONYMOUS
 
 
+class LogLevel(StrEnum):
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"  # one readable line per event
+    JSON = "json"  # one JSON object per line, for a log collector
+
+
+class LogConfig(_Section):
+    """Where `sva` logs go (stderr) and how much: one line per handled request at `info`."""
+
+    level: LogLevel | None = None  # None: `info` for `sva serve`, `warning` for other commands
+    format: LogFormat = LogFormat.TEXT
+
+
+class PoliciesConfig(_Section):
+    """Where a council keeps its own packs and local overrides, outside the installed package."""
+
+    directory: Path | None = None  # None: only the packs shipped in policies/packs/
+
+
 class Config(_Section):
     """The whole configuration; every section has working defaults (console + SQLite)."""
 
@@ -141,6 +166,8 @@ class Config(_Section):
     telegram: TelegramConfig = TelegramConfig()
     teams: MsTeamsConfig = MsTeamsConfig()  # the Microsoft Teams channel
     team: dict[str, TeamConfig] = {}  # organisational teams, by the name used in imports
+    log: LogConfig = LogConfig()
+    policies: PoliciesConfig = PoliciesConfig()
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:

@@ -7,3 +7,13 @@ class AssistantError(Exception):
 
 class TryAgainLater(AssistantError):
     """A message could not be saved (e.g. the database stayed busy); nothing was changed."""
+
+
+class ChannelUnavailable(AssistantError):
+    """A chat channel could not start. `refused`: the service rejected our credentials (a
+    configuration problem, fixed by the operator); otherwise it could not be reached."""
+
+    def __init__(self, channel: str, problem: str, *, refused: bool) -> None:
+        super().__init__(f"{channel}: {problem}")
+        self.channel = channel
+        self.refused = refused

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from storage.records import OutboxItem
 from storage.tables import OutboxRow
@@ -117,6 +117,11 @@ class OutboxSql:
             self.release(token, [i.key for i in items if i.person_id == last])
             items = [i for i in items if i.person_id != last]
         return items
+
+    def depth(self) -> int:
+        """How many rows are waiting to be sent (the `sva_outbox_depth` metric)."""
+        unsent = select(func.count()).select_from(OutboxRow).where(OutboxRow.sent_at.is_(None))
+        return int(self._db.scalar(unsent) or 0)
 
     def mark_sent(self, token: str, now: datetime, *, except_keys: Sequence[str] = ()) -> None:
         """Finish every row this dispatcher claimed and has not finished, but `except_keys`."""

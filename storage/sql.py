@@ -275,6 +275,23 @@ class SqlStore:
         except SQLAlchemyError as exc:
             raise StorageError(str(exc)) from exc
 
+    async def ping(self) -> None:
+        """Raise StorageError unless the database answers a trivial query (readiness)."""
+        await asyncio.to_thread(self._ping)
+
+    def _ping(self) -> None:
+        try:
+            connection = self.engine.raw_connection()  # no transaction: takes no write lock
+            try:
+                cursor = connection.cursor()
+                cursor.execute("SELECT 1")
+                cursor.close()
+            finally:
+                connection.close()
+        except Exception as exc:  # a raw connection raises the driver's own errors too
+            cause = getattr(exc, "orig", None) or exc
+            raise StorageError(f"the database did not answer ({type(cause).__name__})") from exc
+
     async def close(self) -> None:
         await asyncio.to_thread(self.engine.dispose)
 

@@ -66,4 +66,11 @@ def test_the_rule_catches_a_breach(tmp_path: Path) -> None:
 
 def test_bot_top_level_holds_only_the_wiring() -> None:
     modules = sorted(p.name for p in (ROOT / "bot").glob("*.py"))
-    assert modules == ["__init__.py", "__main__.py", "bootstrap.py", "config.py", "errors.py"]
+    assert modules == [
+        "__init__.py",
+        "__main__.py",
+        "bootstrap.py",
+        "config.py",
+        "errors.py",
+        "logs.py",
+    ]

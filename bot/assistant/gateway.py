@@ -62,6 +62,7 @@ class Gateway:
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self.on_turn: Callable[[str], None] = lambda channel: None  # metrics: one per answer
 
     async def drain(self, timeout: float) -> bool:
         """Wait (at most `timeout` s) for messages being answered; False if some still are."""
@@ -146,9 +147,11 @@ class Gateway:
             bare_commands=typed,
         )
         try:
-            return await self.assistant.handle(inbound)
+            replies = await self.assistant.handle(inbound)
         except TryAgainLater:
             return [TRY_AGAIN]
+        self.on_turn(message.channel)
+        return replies
 
     async def home(self, person_id: str) -> Home:
         """What a person's home page shows."""

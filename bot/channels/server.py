@@ -1,7 +1,12 @@
 """`sva serve`: one aiohttp server for every chat channel, plus the reminder scheduler.
 
-Routes: GET /healthz, and each channel's own (POST /slack/events, /api/messages,
-/telegram/webhook). /healthz answers 503 until every channel has started, then 200.
+Routes: GET /livez (the process answers), GET /readyz (every channel's credentials were
+accepted at start and the database answers; /healthz is the same), GET /metrics
+(Prometheus), and each channel's own (POST /slack/events, /api/messages, /telegram/webhook).
+
+At start each channel checks its credentials (Slack auth.test, Telegram getMe, a Teams token):
+refused credentials stop the start with one line (ChannelUnavailable); a service that cannot
+be reached leaves that channel unready (its route answers 503) and is tried again.
 """
 
 from __future__ import annotations
@@ -9,23 +14,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import cast
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from bot.assistant.gateway import Gateway
 from bot.bootstrap import App, build_sweeper
+from bot.channels.observability import CONTENT_TYPE, Metrics, request_observer
 from bot.channels.registry import Channel
+from bot.errors import ChannelUnavailable
 from bot.operations.delivery import ChannelNotifier, TeamPoster
 from bot.operations.reminders import Sweeper, SweepReport
 from bot.operations.scheduler import daily_sweeps, outbox_deliveries
+from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_BODY = 1024 * 1024  # no chat service sends anything near this; refuse bigger bodies
 OUTBOX_EVERY_SECONDS = 30.0
 DRAIN_SECONDS = 20.0
+RETRY_SECONDS = 30.0  # how often a channel that could not be reached is tried again
+PROBES = ("/livez", "/readyz", "/healthz", "/metrics")
 
 
 class Server:
@@ -46,9 +58,14 @@ class Server:
         self._report = report
         self._schedule = schedule
         self._ready = False
+        self.unready: dict[str, str] = {}  # channel -> why it is not ready
+        self.retry_seconds = RETRY_SECONDS
+        self.metrics = Metrics()
         self._runner: web.AppRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.sweeper = self._sweeper()
+        if gateway is not None:
+            gateway.on_turn = lambda channel: self.metrics.turns.labels(channel).inc()
 
     def _sweeper(self) -> Sweeper:
         if not self.channels:
@@ -72,15 +89,65 @@ class Server:
         return mapped
 
     def web_app(self) -> web.Application:
-        web_app = web.Application(client_max_size=MAX_BODY)
-        web_app.add_routes([web.get("/healthz", self._health)])
+        paths = {
+            route.path: name
+            for name, channel in self.channels.items()
+            for route in channel.routes()
+            if isinstance(route, web.RouteDef)
+        }
+        web_app = web.Application(
+            client_max_size=MAX_BODY,
+            middlewares=[
+                request_observer(self.metrics, lambda path: paths.get(path, "-")),
+                self._unready_guard(paths),
+            ],
+        )
+        web_app.add_routes(
+            [
+                web.get("/livez", self._live),
+                web.get("/readyz", self._readiness),
+                web.get("/healthz", self._readiness),
+                web.get("/metrics", self._metrics),
+            ]
+        )
         for channel in self.channels.values():
             web_app.add_routes(channel.routes())
         return web_app
 
-    async def _health(self, request: web.Request) -> web.Response:
-        body = {"ready": self._ready, "channels": sorted(self.channels)}
-        return web.json_response(body, status=200 if self._ready else 503)
+    def _unready_guard(self, paths: dict[str, str]) -> Middleware:
+        @web.middleware
+        async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+            name = paths.get(request.path)
+            if name is not None and name in self.unready:
+                return web.json_response({"error": f"{name} is not ready"}, status=503)
+            return await handler(request)
+
+        return guard
+
+    async def _live(self, request: web.Request) -> web.Response:
+        return web.json_response({"live": True})
+
+    async def _readiness(self, request: web.Request) -> web.Response:
+        database = await self._database_problem()
+        ready = self._ready and not self.unready and database is None
+        channels = {name: self.unready.get(name, "ready") for name in sorted(self.channels)}
+        body = {"ready": ready, "channels": channels, "database": database or "ready"}
+        return web.json_response(body, status=200 if ready else 503)
+
+    async def _database_problem(self) -> str | None:
+        try:
+            await self._app.store.ping()
+        except StorageError as problem:
+            return str(problem)
+        return None
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        with contextlib.suppress(StorageError):
+            depth = await self._app.store.run_sql(lambda tx: tx.outbox.depth())
+            self.metrics.outbox.set(depth)
+        for name in self.channels:
+            self.metrics.ready.labels(name).set(0 if name in self.unready else 1)
+        return web.Response(body=self.metrics.exposition(), content_type=CONTENT_TYPE)
 
     async def start(self, host: str, port: int) -> int:
         """Listen on host:port (port 0: any free one); returns the port."""
@@ -88,20 +155,55 @@ class Server:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        await self.start_channels()
+        try:
+            await self.start_channels()
+        except ChannelUnavailable:
+            await self.stop()
+            raise
+        if self.unready:
+            self._tasks.append(asyncio.create_task(self._retry_unready()))
         if self._schedule:
             at = datetime.combine(date.today(), self._app.config.reminders.sweep_at)
-            self._tasks = [
-                asyncio.create_task(daily_sweeps(self.sweeper, at, self._report)),
+            self._tasks += [
+                asyncio.create_task(
+                    daily_sweeps(self.sweeper, at, self._report, self.metrics.sweep.observe)
+                ),
                 asyncio.create_task(outbox_deliveries(self.sweeper, OUTBOX_EVERY_SECONDS)),
             ]
         self._ready = True
         return int(self._runner.addresses[0][1])
 
     async def start_channels(self) -> None:
-        """Connect the channels (enough to send, as `sva remind` does, without serving)."""
-        for channel in self.channels.values():
+        """Connect the channels (enough to send, as `sva remind` does, without serving).
+
+        Raises:
+            ChannelUnavailable: a service refused our credentials (the message says which
+                setting to fix). A service that did not answer leaves its channel unready.
+        """
+        for name, channel in self.channels.items():
+            await self._start_channel(name, channel)
+
+    async def _start_channel(self, name: str, channel: Channel) -> None:
+        try:
             await channel.start()
+        except ChannelUnavailable as problem:
+            if problem.refused:
+                raise
+            self.unready[name] = str(problem)
+            log.error("%s", problem)
+            return
+        if self.unready.pop(name, None) is not None:
+            log.info("%s: ready", name)
+
+    async def _retry_unready(self) -> None:
+        while self.unready:
+            await asyncio.sleep(self.retry_seconds)
+            for name in list(self.unready):
+                try:
+                    await self._start_channel(name, self.channels[name])
+                except ChannelUnavailable as problem:  # refused now: say so, keep trying
+                    self.unready[name] = str(problem)
+                    log.error("%s", problem)
 
     async def stop(self) -> None:
         """Stop taking requests, let the answers under way finish (up to DRAIN_SECONDS),

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.config import Config, ConfigError, load_config
+from bot.logs import configure_logging
 
 ConfigOption = Annotated[
     Path | None,
@@ -16,9 +17,12 @@ ConfigOption = Annotated[
 
 
 def config_or_exit(path: Path | None) -> Config:
-    """The configuration, or exit status 2 with the file, key and problem."""
+    """The configuration (logging set up from its `[log]`), or exit status 2 with the file,
+    key and problem."""
     try:
-        return load_config(path)
+        config = load_config(path)
     except ConfigError as exc:
         typer.echo(f"configuration error:\n{exc}", err=True)
         raise typer.Exit(2) from exc
+    configure_logging(config.log)
+    return config

@@ -17,7 +17,9 @@ from bot.bootstrap import App, bootstrap
 from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
 from bot.cli.common import ConfigOption, config_or_exit
-from bot.config import Config, ConfigError, TeamsAuth
+from bot.config import Config, ConfigError, LogLevel, TeamsAuth
+from bot.errors import ChannelUnavailable
+from bot.logs import configure_logging
 from bot.operations.importer import Kind, import_file
 from bot.operations.reminders import SweepReport
 from policies.packs import PolicyError
@@ -40,6 +42,9 @@ def with_app(config: Config, work: Callable[[App], Awaitable[T]]) -> T:
             raise typer.Exit(2) from exc
         try:
             return await work(app)
+        except ChannelUnavailable as exc:  # credentials refused: one line, no traceback
+            typer.echo(f"cannot start: {exc}", err=True)
+            raise typer.Exit(1) from exc
         finally:
             await app.close()
 
@@ -146,6 +151,7 @@ def serve(
     """Serve the chat channels and run reminders: the daily sweep at `reminders.sweep_at`
     and queued messages every 30 s (several servers may share one database)."""
     settings = config_or_exit(config)
+    configure_logging(settings.log, default=LogLevel.INFO)  # one line per request by default
 
     async def run(app: App) -> None:
         server = make_server(app, channels, socket_mode)

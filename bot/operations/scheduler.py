@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -14,15 +15,22 @@ log = logging.getLogger(__name__)
 
 
 async def daily_sweeps(
-    sweeper: Sweeper, at: datetime, report: Callable[[SweepReport], None]
+    sweeper: Sweeper,
+    at: datetime,
+    report: Callable[[SweepReport], None],
+    timed: Callable[[float], None] = lambda seconds: None,
 ) -> None:
-    """Run the sweep every day at `at`'s time of day, forever."""
+    """Run the sweep every day at `at`'s time of day, forever; `timed` gets each sweep's
+    duration in seconds."""
     while True:
         now = datetime.now()
         wake = next_sweep(now, at)
         log.info("next reminder sweep at %s", f"{wake:%Y-%m-%d %H:%M}")
         await asyncio.sleep((wake - now).total_seconds())
-        report(await sweeper.sweep(wake.date(), datetime.now(UTC)))
+        started = time.perf_counter()
+        done = await sweeper.sweep(wake.date(), datetime.now(UTC))
+        timed(time.perf_counter() - started)
+        report(done)
 
 
 async def outbox_deliveries(sweeper: Sweeper, every_seconds: float) -> None:

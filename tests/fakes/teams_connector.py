@@ -93,3 +93,22 @@ class FixedTokenConnections:
 
     def get_default_connection_configuration(self) -> Any:
         return self._configuration
+
+
+class _RefusedToken(AnonymousTokenProvider):  # type: ignore[misc]
+    async def get_access_token(
+        self, resource_url: str, scopes: list[str], force_refresh: bool = False
+    ) -> str:
+        # What the SDK's MsalAuth raises when Entra ID answers a wrong secret (AADSTS7000215).
+        raise ValueError(
+            "Failed to acquire token. {'error': 'invalid_client', 'error_description': "
+            "'AADSTS7000215: Invalid client secret provided.'}"
+        )
+
+
+class RefusedTokenConnections(FixedTokenConnections):
+    """Outgoing credentials that Entra ID refuses (a wrong client secret)."""
+
+    def __init__(self, configuration: Any) -> None:
+        super().__init__(configuration)
+        self._provider = _RefusedToken()

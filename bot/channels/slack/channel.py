@@ -36,7 +36,7 @@ from bot.channels.slack.views import (
     stranger_view,
 )
 from bot.config import SlackConfig
-from bot.errors import TryAgainLater
+from bot.errors import ChannelUnavailable, TryAgainLater
 from dialogs.definitions import PREP
 from dialogs.messages import Outbound
 
@@ -73,11 +73,32 @@ class SlackChannel:
         )
 
     async def start(self) -> None:
-        """In Socket Mode, connect (no public endpoint needed); over HTTP nothing to do."""
+        """Check the bot token with auth.test; in Socket Mode, then connect (no public
+        endpoint needed). ChannelUnavailable says what is wrong in one line."""
+        await self._check_token()
         if not self._socket_mode:
             return
         self._socket = AsyncSocketModeHandler(self.app, self._config.app_token)
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
+
+    async def _check_token(self) -> None:
+        try:
+            await self.client.auth_test()
+        except SlackApiError as error:
+            code = error.response.get("error")
+            raise ChannelUnavailable(
+                CHANNEL,
+                f"Slack refused slack.bot_token (auth.test: {code}); set the app's bot token "
+                "(xoxb-…) from its OAuth page and start again",
+                refused=True,
+            ) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise ChannelUnavailable(
+                CHANNEL,
+                f"Slack's API ({self._config.api_url}) did not answer: "
+                f"{type(error).__name__}; will try again",
+                refused=False,
+            ) from error
 
     async def stop(self) -> None:
         if self._socket is not None:

@@ -21,8 +21,12 @@ from microsoft_agents.hosting.core.authorization import (
 )
 
 from bot.config import MsTeamsConfig, TeamsAuth
+from bot.errors import ChannelUnavailable
 
 log = logging.getLogger(__name__)
+BOT_FRAMEWORK = "https://api.botframework.com"
+# MSAL error codes that mean the credentials themselves were refused (not an outage).
+REFUSALS = ("invalid_client", "unauthorized_client", "invalid_request", "AADSTS")
 # Builds the SDK's connection manager (outgoing credentials) from our app's configuration.
 ConnectionsFactory = Callable[[AgentAuthConfiguration], Any]
 
@@ -86,6 +90,27 @@ class TeamsAuthenticator:
         if self.anonymous:
             return AnonymousConnections(self.configuration)
         return MsalConnectionManager({"SERVICE_CONNECTION": self.configuration})
+
+    async def check_credentials(self) -> None:
+        """Acquire a Bot Framework token with our app id and secret, as every reply does."""
+        provider = self.connections.get_default_connection()
+        try:
+            await provider.get_access_token(BOT_FRAMEWORK, [f"{BOT_FRAMEWORK}/.default"])
+        except ValueError as error:  # MSAL's answer came back without a token
+            refused = any(code in str(error) for code in REFUSALS)
+            problem = (
+                "Entra ID refused teams.app_id/teams.client_secret for teams.tenant_id "
+                "(no token); check the Azure Bot's app registration and secret and start again"
+                if refused
+                else "no token from Entra ID (it did not answer as expected); will try again"
+            )
+            raise ChannelUnavailable("teams", problem, refused=refused) from error
+        except OSError as error:  # requests' connection errors are OSErrors
+            raise ChannelUnavailable(
+                "teams",
+                f"Entra ID did not answer: {type(error).__name__}; will try again",
+                refused=False,
+            ) from error
 
     async def claims(self, authorization: str | None) -> ClaimsIdentity | None:
         """The caller's verified claims; None when the request must be refused."""

@@ -67,8 +67,12 @@ class TeamsChannel:
         return [web.post("/api/messages", self._messages)]
 
     async def start(self) -> None:
+        """Check that our app id and secret get a token from Entra ID (what every reply
+        needs); ChannelUnavailable says what is wrong in one line."""
         if self._auth.anonymous:
             log.warning("teams.auth = anonymous: /api/messages is NOT authenticated")
+            return
+        await self._auth.check_credentials()
 
     async def stop(self) -> None:
         return None

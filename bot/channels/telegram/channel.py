@@ -14,12 +14,13 @@ import logging
 
 from aiohttp import web
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.assistant.gateway import ChannelMessage, Gateway
 from bot.channels.telegram.render import COMMANDS, as_command, render
 from bot.config import TelegramConfig
+from bot.errors import ChannelUnavailable
 from dialogs.messages import Outbound
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,23 @@ class TelegramChannel:
         return [] if self._config.polling else [web.post("/telegram/webhook", self._webhook)]
 
     async def start(self) -> None:
-        await self.application.initialize()
+        """Check the token (getMe), register the commands, then poll or set the webhook;
+        ChannelUnavailable says what is wrong in one line."""
+        try:
+            await self.application.initialize()  # calls getMe
+        except InvalidToken as error:
+            raise ChannelUnavailable(
+                CHANNEL,
+                "Telegram refused telegram.token (getMe: Unauthorized); set the token "
+                "@BotFather gave and start again",
+                refused=True,
+            ) from error
+        except NetworkError as error:
+            raise ChannelUnavailable(
+                CHANNEL,
+                f"Telegram's API did not answer: {type(error).__name__}; will try again",
+                refused=False,
+            ) from error
         await self.application.bot.set_my_commands(list(COMMANDS))
         if self._config.polling:
             assert self.application.updater is not None
@@ -68,6 +85,7 @@ class TelegramChannel:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        await self.application.bot.shutdown()  # its HTTP clients, even if getMe failed
 
     async def _webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")

@@ -237,7 +237,11 @@ async def test_someone_not_imported_is_told_how_to_be_added_and_nothing_is_store
 async def test_healthz_is_ok_once_serving(served: Served, http: aiohttp.ClientSession) -> None:
     async with http.get(f"{served.url}/healthz") as response:
         assert response.status == 200
-        assert await response.json() == {"ready": True, "channels": ["slack"]}
+        assert await response.json() == {
+            "ready": True,
+            "channels": {"slack": "ready"},
+            "database": "ready",
+        }
 
 
 async def test_the_group_supervision_nudge_goes_once_to_the_teams_channel(

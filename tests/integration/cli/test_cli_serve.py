@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import subprocess
 import sys
@@ -99,3 +100,60 @@ async def test_remind_delivers_through_slack_when_slack_is_configured(tmp_path: 
     assert all('"sent": true' in line for line in result.stdout.splitlines())
     assert "Individual supervision with Sara is due by Thu 26 Nov 2026" in fake.posted_text("U2")
     assert fake.posted("U1") and not (tmp_path / "log").exists()  # nothing to the console log
+
+
+def test_serve_with_a_refused_slack_token_exits_1_with_one_line(tmp_path: Path) -> None:
+    async def run() -> subprocess.CompletedProcess[str]:
+        fake = FakeSlackApi()
+        await fake.start()
+        config = tmp_path / "sva.toml"
+        config.write_text(
+            f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[server]\nport = {free_port()}\n'
+            f'[slack]\nbot_token = "xoxb-revoked"\nsigning_secret = "{slack.SECRET}"\n'
+            f'api_url = "{fake.api_url}"\n'
+        )
+        try:
+            return await asyncio.to_thread(
+                subprocess.run,
+                [SVA, "serve", "--config", str(config)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        finally:
+            await fake.stop()
+
+    result = asyncio.run(run())
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if "alembic" not in line] == [
+        "cannot start: slack: Slack refused slack.bot_token (auth.test: invalid_auth); set the "
+        "app's bot token (xoxb-…) from its OAuth page and start again"
+    ]
+
+
+async def test_json_logs_one_line_per_request(tmp_path: Path) -> None:
+    fake = FakeSlackApi()
+    await fake.start()
+    port = free_port()
+    config = tmp_path / "sva.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[server]\nport = {port}\n'
+        f'[log]\nformat = "json"\n[slack]\nbot_token = "{TOKEN}"\n'
+        f'signing_secret = "{slack.SECRET}"\napi_url = "{fake.api_url}"\n'
+    )
+    process = subprocess.Popen(
+        [SVA, "serve", "--config", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        await wait_healthy(f"http://127.0.0.1:{port}", process)
+        async with aiohttp.ClientSession() as http:
+            await slack.post(http, f"http://127.0.0.1:{port}", slack.dm_event("hello there"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        await fake.stop()
+    lines = [json.loads(line) for line in err.decode().splitlines()]
+    requests = [line["http"] for line in lines if line["logger"] == "sva.requests"]
+    assert requests[-1]["route"] == "/slack/events" and requests[-1]["channel"] == "slack"
+    assert {r["route"] for r in requests} == {"/healthz", "/slack/events"}
+    assert "hello there" not in err.decode()
