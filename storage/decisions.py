@@ -35,12 +35,15 @@ class DecisionsSql:
 
     def respond(
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
-    ) -> None:
-        self._db.execute(
-            insert(DecisionResponseRow).values(
+    ) -> int:
+        new_id = self._db.execute(
+            insert(DecisionResponseRow)
+            .values(
                 decision_id=decision_id, person_id=person_id, kind=kind, text=text, created_at=now
             )
-        )
+            .returning(DecisionResponseRow.id)
+        ).scalar_one()
+        return int(new_id)
 
     def get(self, decision_id: int) -> Decision | None:
         found = self.find(ids=[decision_id])

@@ -138,7 +138,7 @@ class DirectorySql:
 
     def person(self, person_id: str) -> Person | None:
         row = self._db.execute(
-            select(*PERSON_COLUMNS).where(PersonRow.id == person_id)
+            select(*PERSON_COLUMNS, PersonRow.access).where(PersonRow.id == person_id)
         ).one_or_none()
         if row is None:
             return None
@@ -147,7 +147,27 @@ class DirectorySql:
                 ChatIdentityRow.person_id == person_id
             )
         ).all()
-        return Person(*row, chat=tuple((channel, user) for channel, user in chat))
+        identities = tuple((channel, user) for channel, user in chat)
+        return Person(*row[:-1], chat=identities, access=row[-1])
+
+    def case(self, ref: str) -> Case | None:
+        row = self._db.execute(select(*CASE_COLUMNS).where(CaseRow.ref == ref)).one_or_none()
+        return Case(*row) if row is not None else None
+
+    def count_people(self) -> int:
+        return int(self._db.scalar(select(func.count()).select_from(PersonRow)) or 0)
+
+    def person_for_console(self, login: str) -> str | None:
+        """The person whose import row lists `console:LOGIN`, compared case-insensitively."""
+        return self._db.scalar(
+            select(ChatIdentityRow.person_id)
+            .where(
+                ChatIdentityRow.channel == "console",
+                func.lower(ChatIdentityRow.channel_user_id) == login.lower(),
+            )
+            .order_by(ChatIdentityRow.person_id)
+            .limit(1)
+        )
 
     def team(self, team: str) -> list[Person]:
         """Everyone in a team, by id."""
@@ -304,6 +324,7 @@ def _person_row(p: Person) -> dict[str, Any]:
         "supervisor_id": p.supervisor_id,
         "started_on": p.started_on,
         "case_holding": p.case_holding,
+        "access": p.access,
     }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
+from storage.audit import GENESIS, AuditEntry, chain_hash
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import (
@@ -43,6 +44,8 @@ class _Tables:
     session_events: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     agendas: dict[str, AgendaEdits] = field(default_factory=dict)
+    cases: dict[str, Case] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
 
 
 class MemoryTransaction:
@@ -122,11 +125,12 @@ class MemoryTransaction:
 
     def respond_to_decision(
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
-    ) -> None:
+    ) -> int:
         index = decision_id - 1
         old = self.tables.decisions[index]
         response = DecisionResponse(person_id, kind, text, now)
         self.tables.decisions[index] = replace(old, responses=(*old.responses, response))
+        return sum(len(d.responses) for d in self.tables.decisions)
 
     def supervision_history(
         self, person_id: str
@@ -225,6 +229,36 @@ class MemoryTransaction:
         return SharedWellbeing(
             shared_only(mine[-1]["answers"], mine[-1]["shared"]), mine[-1]["completed_at"]
         )
+
+    def case(self, ref: str) -> Case | None:
+        return self.tables.cases.get(ref)
+
+    def audit(self, entry: AuditEntry) -> AuditEntry:
+        prev = self.tables.audit[-1].hash if self.tables.audit else GENESIS
+        chained = replace(
+            entry, id=len(self.tables.audit) + 1, prev_hash=prev, hash=chain_hash(entry, prev)
+        )
+        self.tables.audit.append(chained)
+        return chained
+
+    def audit_entries(
+        self,
+        *,
+        actor: str | None = None,
+        subject: str | None = None,
+        record_kind: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        found = [
+            e
+            for e in self.tables.audit
+            if actor in (None, e.actor)
+            and subject in (None, e.subject)
+            and record_kind in (None, e.record_kind)
+            and (since is None or e.at >= since)
+        ]
+        return found[-limit:] if limit else found
 
 
 class MemoryStore:

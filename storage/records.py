@@ -31,7 +31,8 @@ class SharedWellbeing:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """A member of staff, as imported. `chat` lists (channel, channel user id) pairs."""
+    """A member of staff, as imported. `chat` lists (channel, channel user id) pairs;
+    `access` is "qa" for a quality-assurance reader (bot/assistant/access.py)."""
 
     id: str
     name: str
@@ -42,6 +43,7 @@ class Person:
     started_on: date
     case_holding: bool
     chat: tuple[tuple[str, str], ...] = ()
+    access: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

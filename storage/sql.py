@@ -14,6 +14,7 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.actions import ActionsSql
 from storage.agenda_edits import AgendaEditsSql
+from storage.audit import AuditEntry, AuditSql
 from storage.chat import ChatSql
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
@@ -67,6 +68,7 @@ class SqlTransaction:
         self.agendas = AgendaEditsSql(connection)
         self.chat = ChatSql(connection)
         self.oversight = OversightSql(connection)
+        self.audit_log = AuditSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(
@@ -160,8 +162,8 @@ class SqlTransaction:
 
     def respond_to_decision(
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
-    ) -> None:
-        self._decisions.respond(decision_id, person_id, kind, text, now)
+    ) -> int:
+        return self._decisions.respond(decision_id, person_id, kind, text, now)
 
     def supervision_history(
         self, person_id: str
@@ -244,6 +246,25 @@ class SqlTransaction:
         if row is None or not row.shared:
             return None
         return SharedWellbeing(shared_only(row.answers, row.shared), _aware(row.completed_at))
+
+    def case(self, ref: str) -> Case | None:
+        return self.directory.case(ref)
+
+    def audit(self, entry: AuditEntry) -> AuditEntry:
+        return self.audit_log.append(entry)
+
+    def audit_entries(
+        self,
+        *,
+        actor: str | None = None,
+        subject: str | None = None,
+        record_kind: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        return self.audit_log.entries(
+            actor=actor, subject=subject, record_kind=record_kind, since=since, limit=limit
+        )
 
     def _insert(self, table: type[Base], values: dict[str, Any]) -> None:
         try:

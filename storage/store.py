@@ -18,6 +18,7 @@ from typing import Protocol, TypeVar
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
+from storage.audit import AuditEntry
 from storage.records import (
     Action,
     AgendaEdits,
@@ -73,8 +74,8 @@ class Transaction(Protocol):
 
     def respond_to_decision(
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
-    ) -> None:
-        """Append an acknowledgement or a dispute; nothing is ever overwritten."""
+    ) -> int:
+        """Append an acknowledgement or a dispute (nothing is ever overwritten); its id."""
         ...
 
     def supervision_history(
@@ -140,6 +141,26 @@ class Transaction(Protocol):
 
     def shared_wellbeing(self, person_id: str) -> SharedWellbeing | None:
         """The shared part of the person's latest check-in; private answers never leave."""
+        ...
+
+    def case(self, ref: str) -> Case | None:
+        """The imported case with this reference, if any."""
+        ...
+
+    def audit(self, entry: AuditEntry) -> AuditEntry:
+        """Append one entry to the hash-chained audit trail (storage/audit.py)."""
+        ...
+
+    def audit_entries(
+        self,
+        *,
+        actor: str | None = None,
+        subject: str | None = None,
+        record_kind: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """Audit entries matching every filter given, oldest first (`limit`: the newest N)."""
         ...
 
 

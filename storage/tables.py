@@ -97,6 +97,9 @@ class PersonRow(Base):
     supervisor_id: Mapped[str | None] = mapped_column(String(200), index=True)
     started_on: Mapped[date] = mapped_column(Date)
     case_holding: Mapped[bool]
+    # "qa": a quality-assurance reader (senior manager or auditor): reads case records,
+    # read-only, every read audited (bot/assistant/access.py).
+    access: Mapped[str | None] = mapped_column(String(20))
 
 
 class ChatIdentityRow(Base):
@@ -293,3 +296,27 @@ class ChatReferenceRow(Base):
     person_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     reference: Mapped[dict[str, Any]] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One audited access (storage/audit.py): append-only, each row chained to the one
+    before it by SHA-256, so an edited or deleted row is found by `sva audit verify`."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_subject", "subject", "id"),
+        Index("ix_audit_actor", "actor", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    via: Mapped[str] = mapped_column(String(60))
+    allowed: Mapped[bool]
+    digest: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.assistant.access import QA_ACCESS
 from bot.assistant.commands import CASE_REF
 from bot.operations.imports import (
     CHANNELS,
@@ -33,6 +34,9 @@ def _person(values: dict[str, str], refs: Refs, line: int) -> Person:
     if case_holding not in TRUE | FALSE:
         row.problem("case_holding", f"{values['case_holding']!r} is not true or false")
     policy = row.read(text, "policy", required=False)
+    access = (values.get("access") or "").strip().lower()
+    if access not in {"", QA_ACCESS}:
+        row.problem("access", f"{values['access']!r} is not empty or {QA_ACCESS!r}")
     person = Person(
         id=person_id,
         name=row.read(text, "name"),
@@ -43,6 +47,7 @@ def _person(values: dict[str, str], refs: Refs, line: int) -> Person:
         started_on=row.read(day, "started_on"),
         case_holding=case_holding in TRUE,
         chat=row.read(_chat, "chat") or (),
+        access=access or None,
     )
     _refer_all(refs, line, id=person.id, supervisor_id=person.supervisor_id, policy=person.policy)
     row.done()
@@ -127,7 +132,7 @@ def _refer_all(refs: Refs, line: int, **values: Any) -> None:
 
 PEOPLE = Format(
     ("id", "name", "role", "team", "policy", "supervisor_id", "started_on", "case_holding", "chat"),
-    (),
+    ("access",),
     _person,
 )
 CASES = Format(("ref", "worker_id", "case_type", "risk", "allocated_on"), (), _case)
