@@ -19,7 +19,7 @@ from policies.assignment import PackAssignment, TeamSettings
 from policies.packs import PolicyPack, load_packs
 from policies.reminders import ReminderSettings
 from policies.templates import make_templates
-from storage.db import create_engine, migrate
+from storage.opening import open_database as open_checked
 from storage.records import OutboxItem
 from storage.sql import SqlStore
 from storage.store import Store
@@ -75,11 +75,13 @@ def build_assistant(config: Config, store: Store, clock: Clock = utc_now) -> Ass
 
 
 def open_database(config: Config) -> Engine:
-    """The configured database engine, migrated to the latest schema if configured to."""
-    engine = create_engine(config.database.url)
-    if config.database.auto_migrate:
-        migrate(engine)
-    return engine
+    """The configured database engine, migrated to the latest schema if configured to.
+
+    Raises:
+        DatabaseProblem: unreachable, refused, missing, or a schema this code does not know;
+            the message is one line saying what to do.
+    """
+    return open_checked(config.database.url, auto_migrate=config.database.auto_migrate)
 
 
 async def bootstrap(config: Config) -> App:

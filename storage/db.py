@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, make_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x5356_4101  # any constant shared by every sva process
+CONNECT_TIMEOUT = 10  # seconds: an unreachable server is reported, not waited on for minutes
 DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
@@ -30,7 +31,13 @@ def create_engine(url: str, *, echo: bool = False) -> Engine:
         engine = sa_create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
         _tune_sqlite(engine)
         return engine
-    return sa_create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10)
+    return sa_create_engine(
+        parsed,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT},
+    )
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,8 @@ from bot.cli.records import app as records_app
 from bot.cli.reminders import import_app, leave_app, remind, serve, with_app
 from bot.cli.report import app as report_app
 from bot.cli.rota import app as rota_app
-from storage.db import create_engine, migrate
+from storage.backup import backup
+from storage.opening import DatabaseProblem, head, upgrade
 
 app = typer.Typer(
     help="Supervision Assistant: supervision preparation and follow-up in chat.",
@@ -74,9 +76,45 @@ def chat(
 
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
-    """Create or upgrade the database schema to the latest version."""
-    migrate(create_engine(config_or_exit(config).database.url))
-    typer.echo("database is up to date")
+    """Create or upgrade the database schema to the latest version, and say what changed."""
+    try:
+        done = upgrade(config_or_exit(config).database.url)
+    except DatabaseProblem as exc:
+        typer.echo(f"database: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(done.describe())
+
+
+@db_app.command("backup")
+def db_backup(
+    out: Annotated[Path, typer.Option("--out", help="The backup file to write (mode 0600).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Copy a SQLite database while sva runs (online backup); for PostgreSQL, says how to
+    use pg_dump."""
+    try:
+        size = backup(config_or_exit(config).database.url, out, force=force)
+    except DatabaseProblem as exc:
+        typer.echo(f"database: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"backed up the database to {out} ({size:,} bytes)")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sva {package_version('supervision-assistant')} (database schema {head()})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Supervision Assistant: supervision preparation and follow-up in chat."""
 
 
 @app.command("teams-package")

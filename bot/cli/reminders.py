@@ -23,6 +23,7 @@ from bot.logs import configure_logging
 from bot.operations.importer import Kind, import_file
 from bot.operations.reminders import SweepReport
 from policies.packs import PolicyError
+from storage.opening import DatabaseProblem
 
 T = TypeVar("T")
 import_app = typer.Typer(
@@ -39,6 +40,9 @@ def with_app(config: Config, work: Callable[[App], Awaitable[T]]) -> T:
             app = await bootstrap(config)
         except (ConfigError, PolicyError) as exc:
             typer.echo(f"configuration error:\n{exc}", err=True)
+            raise typer.Exit(2) from exc
+        except DatabaseProblem as exc:  # one line: what is wrong and how to fix it
+            typer.echo(f"database: {exc}", err=True)
             raise typer.Exit(2) from exc
         try:
             return await work(app)

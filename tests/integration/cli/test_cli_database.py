@@ -1,0 +1,169 @@
+"""Clear operational errors: an unreachable, refused or missing database, or a schema newer
+(or, without auto-migration, older) than the code, is one line saying what and how to fix
+it; `sva db upgrade` says what it did; `sva db backup`; `sva --version`."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import stat
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES_URL
+from tests.fakes.postgres_auth import RefusingPostgres
+from tests.serving import free_port
+
+SVA = str(Path(sys.executable).with_name("sva"))
+PEOPLE = (
+    "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+    "tm1,Tom,team_manager,Team A,,,2018-01-01,false,console:tom\n"
+)
+
+
+def sva(*args: str, url: str, cwd: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    settings = "".join(f"{k} = {v}\n" for k, v in extra.items())
+    (cwd / "sva.toml").write_text(f'[database]\nurl = "{url}"\n{settings}')
+    return subprocess.run(
+        [SVA, *args, "--config", str(cwd / "sva.toml")],
+        capture_output=True, text=True, cwd=cwd, timeout=120,
+    )  # fmt: skip
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_an_unreachable_postgresql_server(tmp_path: Path) -> None:
+    url = f"postgresql://sva:s3cret@127.0.0.1:{free_port()}/sva"
+    (tmp_path / "p.csv").write_text(PEOPLE)
+    line = one_line(sva("import", "people", "p.csv", url=url, cwd=tmp_path))
+    assert line.startswith(
+        "database: cannot reach the database at postgresql+psycopg://sva:***@127.0.0.1:"
+    )
+    assert "check that the server is running and reachable" in line and "s3cret" not in line
+
+
+async def test_a_wrong_password(tmp_path: Path) -> None:
+    server = RefusingPostgres()
+    port = await server.start()
+    try:
+        url = f"postgresql://sva:wrong@127.0.0.1:{port}/sva"
+        result = await asyncio.to_thread(sva, "db", "upgrade", url=url, cwd=tmp_path)
+    finally:
+        await server.stop()
+    assert server.attempts >= 1
+    assert one_line(result) == (
+        f"database: the database at postgresql+psycopg://sva:***@127.0.0.1:{port}/sva refused "
+        "the password for user sva; check database.url (or SVA_DATABASE_URL)"
+    )
+
+
+def test_a_missing_postgresql_database(tmp_path: Path, postgres_database: str) -> None:
+    name = f"sva_missing_{uuid.uuid4().hex[:8]}"
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    line = one_line(sva("agenda", "tm1", url=url, cwd=tmp_path))
+    assert line == (
+        f"database: the database '{name}' does not exist on 127.0.0.1; create it "
+        f"(createdb -O postgres {name}), then run `sva db upgrade`"
+    )
+
+
+def test_a_sqlite_file_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nowhere' / 'sva.db'}"
+    line = one_line(sva("agenda", "tm1", url=url, cwd=tmp_path))
+    assert line.startswith(f"database: cannot open the SQLite database {tmp_path}/nowhere/sva.db")
+    assert line.endswith("check that its folder exists and is writable, or check database.url "
+                         "(or SVA_DATABASE_URL)")  # fmt: skip
+
+
+def test_a_schema_newer_than_the_code(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sva.db'}"
+    assert sva("db", "upgrade", url=url, cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "sva.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    for command in (("agenda", "tm1"), ("db", "upgrade")):
+        line = one_line(sva(*command, url=url, cwd=tmp_path))
+        assert line.startswith(
+            "database: the database schema (0099_from_the_future) is newer than this sva "
+            "(which knows up to 00"
+        )
+        assert line.endswith("or restore a backup taken before that upgrade")
+
+
+def test_an_older_schema_without_auto_migration_says_to_upgrade(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sva.db'}"
+    line = one_line(sva("agenda", "tm1", url=url, cwd=tmp_path, auto_migrate="false"))
+    assert line.startswith("database: the database schema (empty) is older than this sva")
+    assert line.endswith("run `sva db upgrade`")
+
+
+def test_db_upgrade_says_what_it_did(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sva.db'}"
+    first = sva("db", "upgrade", url=url, cwd=tmp_path)
+    assert first.returncode == 0
+    assert first.stdout.startswith("upgraded the database schema from an empty database to 00")
+    again = sva("db", "upgrade", url=url, cwd=tmp_path).stdout
+    assert again.startswith("the database schema was already at 00") and "nothing to do" in again
+
+
+def test_version() -> None:
+    result = subprocess.run([SVA, "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("sva 0.1.0 (database schema 00")
+
+
+def test_backup_copies_sqlite_while_it_is_in_use_and_keeps_it_private(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sva.db'}"
+    (tmp_path / "p.csv").write_text(PEOPLE)
+    assert sva("import", "people", "p.csv", url=url, cwd=tmp_path).returncode == 0
+    holder = sqlite3.connect(tmp_path / "sva.db")
+    holder.execute("BEGIN")
+    holder.execute("SELECT count(*) FROM people").fetchone()  # a reader holds a snapshot
+    try:
+        result = sva("db", "backup", "--out", "copy.db", url=url, cwd=tmp_path)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("backed up the database to copy.db (")
+    copy = tmp_path / "copy.db"
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT id FROM people").fetchall() == [("tm1",)]
+    again = sva("db", "backup", "--out", "copy.db", url=url, cwd=tmp_path)
+    assert one_line(again) == "database: copy.db already exists; choose another file or add --force"
+
+
+def test_backup_of_postgresql_points_at_pg_dump(tmp_path: Path) -> None:
+    url = "postgresql://sva:s3cret@db.example.internal:5432/sva"
+    line = one_line(sva("db", "backup", "--out", "x.dump", url=url, cwd=tmp_path))
+    assert line == (
+        "database: PostgreSQL is backed up with pg_dump, not sva: pg_dump --format=custom "
+        "--file=sva-$(date +%F).dump 'postgresql://sva:***@db.example.internal:5432/sva' "
+        "(see docs/deploy.md, Backups)"
+    )
+    assert not (tmp_path / "x.dump").exists()
+
+
+@pytest.fixture
+def postgres_database() -> str:
+    """Only that the server is there (the missing-database test needs a live server)."""
+    try:
+        psycopg.connect(make_url(POSTGRES_URL).render_as_string(hide_password=False),
+                        connect_timeout=5).close()  # fmt: skip
+    except psycopg.OperationalError as exc:
+        from tests.conftest import IN_CI
+
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required under CI=true: {exc}")
+        pytest.skip(f"PostgreSQL is not reachable: {exc}")
+    return POSTGRES_URL
