@@ -147,12 +147,6 @@ class LogConfig(_Section):
     format: LogFormat = LogFormat.TEXT
 
 
-class PoliciesConfig(_Section):
-    """Where a council keeps its own packs and local overrides, outside the installed package."""
-
-    directory: Path | None = None  # None: only the packs shipped in policies/packs/
-
-
 class Config(_Section):
     """The whole configuration; every section has working defaults (console + SQLite)."""
 
@@ -167,7 +161,6 @@ class Config(_Section):
     teams: MsTeamsConfig = MsTeamsConfig()  # the Microsoft Teams channel
     team: dict[str, TeamConfig] = {}  # organisational teams, by the name used in imports
     log: LogConfig = LogConfig()
-    policies: PoliciesConfig = PoliciesConfig()
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
