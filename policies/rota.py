@@ -3,9 +3,10 @@
 Fairness, per role: whoever takes a role has held it no more often than anyone else available
 that day, so nobody takes a role twice before every available member has had it; people on
 leave are skipped and, having had it less often, come first when back; the manager is a
-member like any other (Bexley: managers "should also take turns"). Within those rules each
-person holds one role per session where the team is large enough; with fewer people than
-roles, someone doubles up rather than anyone being passed over.
+member like any other (Bexley: managers "should also take turns"). Nobody holds two roles in
+one session while there are enough people available: where the fairest choices would double
+someone up, the assignment that departs least from them is taken instead. With fewer people
+than roles, someone doubles up rather than a role being left empty, and the session says so.
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ class RotaSession:
 
     day: date
     roles: dict[str, str | None]
+    available: int = 0
+
+    @property
+    def short(self) -> bool:
+        """Fewer people were available than there are roles, so someone holds two."""
+        return self.available < len(self.roles)
+
+    def shortage(self) -> str:
+        """What a manager is told about a short session ("" when it is not short)."""
+        if not self.short:
+            return ""
+        people = "person" if self.available == 1 else "people"
+        return f"only {self.available} {people} available for {len(self.roles)} roles"
 
 
 def session_dates(start: date, every: Interval, count: int) -> list[date]:
@@ -78,7 +92,7 @@ def plan(
         for role, member in assignment.items():
             if member is not None:
                 tally.record(role, member, index)
-        sessions.append(RotaSession(day, assignment))
+        sessions.append(RotaSession(day, assignment, len(available)))
     return sessions
 
 
@@ -95,9 +109,9 @@ def replacement(
     candidates = [m for m in members if m not in unavailable]
     if not candidates:
         return None
-    due = _due(role, candidates, tally, len(history))
+    ranked = _ranked(role, candidates, tally, len(history))
     busy = {who for r, who in session.items() if r != role}
-    return next((m for m in due if m not in busy), due[0])
+    return next((m for m in ranked if m not in busy), ranked[0])
 
 
 def _tally(history: Sequence[Mapping[str, str | None]]) -> _Tally:
@@ -114,9 +128,10 @@ def _assign(
 ) -> dict[str, str | None]:
     if not available:
         return dict.fromkeys(roles)
+    if len(available) >= len(roles):
+        return _fairest_distinct(roles, available, tally, session)
     due = {role: _due(role, available, tally, session) for role in roles}
-    distinct = _match(list(roles), due, set())
-    return distinct if distinct is not None else _share_out(roles, due)
+    return _share_out(roles, due)
 
 
 def _share_out(roles: Sequence[str], due: dict[str, list[str]]) -> dict[str, str | None]:
@@ -131,27 +146,50 @@ def _share_out(roles: Sequence[str], due: dict[str, list[str]]) -> dict[str, str
     return assignment
 
 
-def _due(role: str, available: Sequence[str], tally: _Tally, session: int) -> list[str]:
-    """Members who have held `role` least often, longest ago first; rotated per session so
-    equal claims are not always settled in the same person's favour."""
+def _ranked(role: str, available: Sequence[str], tally: _Tally, session: int) -> list[str]:
+    """Available members by their claim on `role`: held it least often, longest ago first;
+    rotated per session so equal claims are not always settled in the same person's favour."""
     shift = session % len(available)
     ordered = list(available[shift:]) + list(available[:shift])
     ranks = {m: tally.rank(role, m, position) for position, m in enumerate(ordered)}
-    ranked = sorted(ordered, key=ranks.__getitem__)
-    fewest = ranks[ranked[0]][0]
-    return [m for m in ranked if ranks[m][0] == fewest]
+    return sorted(ordered, key=ranks.__getitem__)
 
 
-def _match(
-    roles: list[str], due: dict[str, list[str]], taken: set[str]
-) -> dict[str, str | None] | None:
-    """A different due member for every role, if there is one (roles and teams are small)."""
-    if not roles:
-        return {}
-    role, rest = roles[0], roles[1:]
-    for member in due[role]:
-        if member not in taken:
-            found = _match(rest, due, taken | {member})
-            if found is not None:
-                return {role: member, **found}
-    return None
+def _due(role: str, available: Sequence[str], tally: _Tally, session: int) -> list[str]:
+    """The members with the best claim on `role`: those who have held it least often."""
+    ranked = _ranked(role, available, tally, session)
+    fewest = tally.counts.get((role, ranked[0]), 0)
+    return [m for m in ranked if tally.counts.get((role, m), 0) == fewest]
+
+
+def _fairest_distinct(
+    roles: Sequence[str], available: Sequence[str], tally: _Tally, session: int
+) -> dict[str, str | None]:
+    """A different member for every role, departing as little as possible from fairness:
+    the cost of a choice is how many more times that member has held the role than the
+    member who has held it least. Roles and teams are small; the search is pruned."""
+    ranked = {role: _ranked(role, available, tally, session) for role in roles}
+    excess = {
+        (role, m): tally.counts.get((role, m), 0) - tally.counts.get((role, ranked[role][0]), 0)
+        for role in roles
+        for m in available
+    }
+    best: tuple[int, dict[str, str | None]] | None = None
+
+    def search(index: int, cost: int, chosen: dict[str, str | None]) -> None:
+        nonlocal best
+        if best is not None and cost >= best[0]:
+            return
+        if index == len(roles):
+            best = (cost, dict(chosen))
+            return
+        role = roles[index]
+        for member in ranked[role]:
+            if member not in chosen.values():
+                chosen[role] = member
+                search(index + 1, cost + excess[(role, member)], chosen)
+                del chosen[role]
+
+    search(0, 0, {})
+    assert best is not None  # there are at least as many members as roles
+    return best[1]

@@ -49,11 +49,14 @@ class RotaSql:
             RotaEntry(r.team, r.date, r.roles, r.case_ref) for r in self._db.execute(query).all()
         ]
 
-    def set_roles(self, team: str, day: date, roles: dict[str, str | None]) -> None:
+    def set_roles(
+        self, team: str, day: date, roles: dict[str, str | None], case_ref: str | None
+    ) -> None:
+        """Store who holds each role on `day`, and the case presented."""
         self._db.execute(
             update(RotaSessionRow)
             .where(RotaSessionRow.team == team, RotaSessionRow.date == day)
-            .values(roles=roles)
+            .values(roles=roles, case_ref=case_ref)
         )
 
     def set_case(self, team: str, day: date, case_ref: str) -> int:

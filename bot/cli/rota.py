@@ -13,6 +13,7 @@ from bot.bootstrap import App
 from bot.cli.common import ConfigOption, config_or_exit
 from bot.cli.reminders import with_app
 from bot.operations.rota_planner import (
+    PRESENTING,
     PlannedSession,
     RotaError,
     group_record,
@@ -62,15 +63,16 @@ def plan_command(
                 "date": item.session.day.isoformat(),
                 "roles": item.session.roles,
                 "case_ref": item.case_ref,
+                "short": item.session.shortage() or None,
             }
             typer.echo(json.dumps(line, ensure_ascii=False))
         else:
-            roles = ", ".join(
-                f"{role}: {who or '(nobody free)'}" for role, who in item.session.roles.items()
-            )
             typer.echo(
-                f"{item.session.day:%a %d %b %Y}  {roles}  case: {item.case_ref or '(manager to choose)'}"
+                f"{item.session.day:%a %d %b %Y}  {item.roles_named()}  "
+                f"case: {item.case_ref or '(manager to choose)'}"
             )
+        if item.session.short:
+            typer.echo(f"  note: {item.session.shortage()}, so someone holds two", err=True)
 
 
 @app.command("swap")
@@ -90,7 +92,10 @@ def swap_command(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     for role, (out, into) in result.changes.items():
-        typer.echo(f"{role}: {out} -> {into or '(nobody free)'}; both have been told")
+        stepping_in = f"{result.name(into)} ({into})" if into else "(nobody free)"
+        typer.echo(f"{role}: {result.name(out)} ({out}) -> {stepping_in}; both have been told")
+    if any(role in PRESENTING for role in result.changes):
+        typer.echo(f"case: {result.case_ref or '(manager to choose)'} (it moves with the presenter)")
 
 
 @app.command("record")

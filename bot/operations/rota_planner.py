@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from policies.assignment import PackAssignment
@@ -10,6 +10,9 @@ from policies.due import NoRule
 from policies.rota import RotaSession, plan, replacement, session_dates
 from storage.records import Case, Person, RotaEntry
 from storage.sql import SqlStore, SqlTransaction
+
+
+PRESENTING = ("presenter", "lead")  # the role that brings a case
 
 
 class RotaError(ValueError):
@@ -22,6 +25,14 @@ class PlannedSession:
 
     session: RotaSession
     case_ref: str | None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def roles_named(self) -> str:
+        """"presenter: Sam Worker, facilitator: …", by name, for people to read."""
+        return ", ".join(
+            f"{role}: {self.names.get(who, who) if who else '(nobody free)'}"
+            for role, who in self.session.roles.items()
+        )
 
 
 async def plan_rota(
@@ -50,7 +61,8 @@ async def plan_rota(
 
     dates = session_dates(start, rule.every, count)
     sessions = plan(ids, pack.group_supervision.roles, dates, on_leave, history)
-    return _with_cases(sessions, cases)
+    names = {m.id: m.name for m in members}
+    return [replace(p, names=names) for p in _with_cases(sessions, cases)]
 
 
 def _pack_name(assignment: PackAssignment, members: list[Person]) -> str:
@@ -68,7 +80,7 @@ def _with_cases(sessions: list[RotaSession], cases: list[Case]) -> list[PlannedS
     presented: set[str] = set()
     planned = []
     for session in sessions:
-        presenter = session.roles.get("presenter") or session.roles.get("lead")
+        presenter = next((session.roles[r] for r in PRESENTING if session.roles.get(r)), None)
         case = next((c for c in cases if c.worker_id == presenter and c.ref not in presented), None)
         if case:
             presented.add(case.ref)
@@ -84,15 +96,21 @@ async def save_plan(store: SqlStore, team: str, planned: list[PlannedSession]) -
 
 @dataclass(frozen=True)
 class Swap:
-    """Who stepped out of which roles, and who stepped in."""
+    """Who stepped out of which roles, and who stepped in; the case presented that day."""
 
     day: date
     changes: dict[str, tuple[str, str | None]]  # role: (who stepped out, who stepped in)
+    case_ref: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, person_id: str | None) -> str:
+        """A person's name as imported (their id if the directory has no name)."""
+        return "(nobody free)" if person_id is None else self.names.get(person_id, person_id)
 
 
 async def swap(store: SqlStore, team: str, day: date, person: str, now: datetime) -> Swap:
     """`person` cannot make the session on `day`: give each of their roles to the next fair
-    candidate, store it, and tell both people."""
+    candidate, store it, and tell both people. A presenter's case moves with the presenter."""
     return await store.run_sql(lambda tx: _swap(tx, team, day, person, now))
 
 
@@ -102,9 +120,11 @@ def _swap(tx: SqlTransaction, team: str, day: date, person: str, now: datetime) 
     if current is None:
         raise RotaError(f"team {team!r} has no group supervision planned on {day:%d %b %Y}")
     held = [role for role, who in current.roles.items() if who == person]
+    team_members = tx.directory.team(team)
+    names = {m.id: m.name for m in team_members}
     if not held:
-        raise RotaError(f"{person} has no role on {day:%d %b %Y}")
-    members = [m.id for m in tx.directory.team(team)]
+        raise RotaError(f"{names.get(person, person)} has no role on {day:%d %b %Y}")
+    members = [m.id for m in team_members]
     away = {p for p, first, last in tx.directory.leave_of(members) if first <= day <= last}
     history = [s.roles for s in sessions if s.date < day]
     roles = dict(current.roles)
@@ -114,34 +134,52 @@ def _swap(tx: SqlTransaction, team: str, day: date, person: str, now: datetime) 
         stepping_in = replacement(members, role, history, roles, away | {person})
         roles[role] = stepping_in
         changes[role] = (person, stepping_in)
-    tx.rota.set_roles(team, day, roles)
-    _tell(tx, team, day, changes, now)
-    return Swap(day, changes)
+    case_ref = current.case_ref
+    presenting = next((r for r in PRESENTING if r in changes), None)
+    if presenting is not None:
+        case_ref = _next_case(tx, roles[presenting], sessions, day)
+    tx.rota.set_roles(team, day, roles, case_ref)
+    result = Swap(day, changes, case_ref, names)
+    _tell(tx, team, result, now)
+    return result
 
 
-def _tell(
-    tx: SqlTransaction,
-    team: str,
-    day: date,
-    changes: dict[str, tuple[str, str | None]],
-    now: datetime,
-) -> None:
+def _next_case(
+    tx: SqlTransaction, presenter: str | None, sessions: list[RotaEntry], day: date
+) -> str | None:
+    """The new presenter's newest case not presented on another date of the plan."""
+    if presenter is None:
+        return None
+    elsewhere = {s.case_ref for s in sessions if s.date != day}
+    cases = tx.directory.cases_of([presenter])
+    return next((c.ref for c in cases if c.ref not in elsewhere), None)
+
+
+def _tell(tx: SqlTransaction, team: str, swapped: Swap, now: datetime) -> None:
+    day = swapped.day
     when = f"{day:%a} {day.day} {day:%b %Y}"
-    for role, (out, into) in changes.items():
+    for role, (out, into) in swapped.changes.items():
         subject = f"{team}:{day.isoformat()}:{role}"
         tx.notify(
             out,
             "rota-swap",
             subject,
-            f"You are no longer {role} for {team}'s group supervision on {when}; {into or 'nobody yet'} is.",
+            f"You are no longer {role} for {team}'s group supervision on {when}; "
+            f"{swapped.name(into) if into else 'nobody yet'} is.",
             now,
         )
         if into:
+            presents = (
+                f" You present {swapped.case_ref}."
+                if role in PRESENTING and swapped.case_ref
+                else ""
+            )
             tx.notify(
                 into,
                 "rota-swap",
                 subject,
-                f"You are now {role} for {team}'s group supervision on {when}, in place of {out}.",
+                f"You are now {role} for {team}'s group supervision on {when}, in place of "
+                f"{swapped.name(out)}.{presents}",
                 now,
             )
 

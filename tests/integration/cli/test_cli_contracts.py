@@ -333,7 +333,13 @@ def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
             for n in range(1, 5)
         )
     )
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on\n"
+        + "".join(f"CR-{n}0,sw{n},child_in_need,standard,2026-0{n}-01\n" for n in range(1, 5))
+        + "CR-90,tm1,child_in_need,standard,2026-01-01\n"
+    )
     sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    sva("import", "cases", "cases.csv", cwd=tmp_path, database_url=database_url)
     planned = sva(
         "rota",
         "plan",
@@ -368,9 +374,14 @@ def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
         cwd=tmp_path,
         database_url=database_url,
     )
-    new_presenter = swapped.stdout.split("-> ")[1].split(";")[0]
+    new_presenter = swapped.stdout.split("-> ")[1].split(";")[0].split("(")[1].rstrip(")")
     assert swapped.returncode == 0 and new_presenter not in (presenter, "(nobody free)")
     assert new_presenter not in first["roles"].values()  # a free member steps in
+    names = {"tm1": "Tom"} | {f"sw{n}": f"Worker {n}" for n in range(1, 5)}
+    assert swapped.stdout.startswith(f"presenter: {names[presenter]} ({presenter}) -> ")
+    # The presented case moves with the presenter: the new presenter's own case.
+    [moved] = [line for line in swapped.stdout.splitlines() if line.startswith("case: ")]
+    assert moved.split()[1] in {"CR-90" if new_presenter == "tm1" else f"CR-{new_presenter[2]}0"}
     reminders = sva(
         "remind", "--on", "2026-11-23", "--json", cwd=tmp_path, database_url=database_url
     )
@@ -378,12 +389,12 @@ def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
     assert (new_presenter, "rota-presenter") in kinds
     log = (tmp_path / "sva-reminders.log").read_text()
     assert (
-        f"You are no longer presenter for Team E's group supervision on Wed 25 Nov 2026; {new_presenter} is."
-        in log
+        f"You are no longer presenter for Team E's group supervision on Wed 25 Nov 2026; "
+        f"{names[new_presenter]} is." in log
     )
     assert (
-        f"You are now presenter for Team E's group supervision on Wed 25 Nov 2026, in place of {presenter}."
-        in log
+        f"You are now presenter for Team E's group supervision on Wed 25 Nov 2026, in place of "
+        f"{names[presenter]}. You present {moved.split()[1]}." in log
     )
     assert "a written case summary and a genogram" in log  # Southwark's preparation
     record = sva(
