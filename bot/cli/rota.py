@@ -95,7 +95,9 @@ def swap_command(
         stepping_in = f"{result.name(into)} ({into})" if into else "(nobody free)"
         typer.echo(f"{role}: {result.name(out)} ({out}) -> {stepping_in}; both have been told")
     if any(role in PRESENTING for role in result.changes):
-        typer.echo(f"case: {result.case_ref or '(manager to choose)'} (it moves with the presenter)")
+        typer.echo(
+            f"case: {result.case_ref or '(manager to choose)'} (it moves with the presenter)"
+        )
 
 
 @app.command("record")

@@ -11,7 +11,6 @@ from policies.rota import RotaSession, plan, replacement, session_dates
 from storage.records import Case, Person, RotaEntry
 from storage.sql import SqlStore, SqlTransaction
 
-
 PRESENTING = ("presenter", "lead")  # the role that brings a case
 
 
@@ -28,7 +27,7 @@ class PlannedSession:
     names: dict[str, str] = field(default_factory=dict)
 
     def roles_named(self) -> str:
-        """"presenter: Sam Worker, facilitator: …", by name, for people to read."""
+        """ "presenter: Sam Worker, facilitator: …", by name, for people to read."""
         return ", ".join(
             f"{role}: {self.names.get(who, who) if who else '(nobody free)'}"
             for role, who in self.session.roles.items()
