@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from dialogs.messages import Choice
@@ -44,18 +45,69 @@ def _unstorable(char: str) -> bool:
     return category == "Cs"  # lone surrogates: bytes that were not valid UTF-8
 
 
+YES_NO = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+DONE_WORDS = {"that's all", "thats all", "done"}
+LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+")
+
+
+def normalise(text: str) -> str:
+    """What a person typed, for comparing with a label: case, curly apostrophes, a final full
+    stop and surrounding blanks do not matter."""
+    return text.strip().translate(APOSTROPHES).casefold().rstrip(".").strip()
+
+
 def read_choice(text: str, choices: tuple[Choice, ...], *, by_number: bool = True) -> str:
-    """The value of the choice named by `text`: its value, its label, or its 1-based number."""
-    wanted = text.strip().casefold()
+    """The value of the choice named by `text`.
+
+    In order: its value or label (any case, either apostrophe); its 1-based number; y/n for a
+    yes/no question; the start of one label only ("strat" for "Strategy meeting"). A start
+    shared by several labels is refused, naming them.
+    """
+    wanted = normalise(text)
     for choice in choices:
-        if wanted == choice.value.casefold() or wanted == choice.label.casefold():
+        if wanted in (normalise(choice.value), normalise(choice.label)):
             return choice.value
     if by_number and wanted.isascii() and wanted.isdecimal() and 1 <= int(wanted) <= len(choices):
         return choices[int(wanted) - 1].value
+    values = {c.value for c in choices}
+    if wanted in YES_NO and YES_NO[wanted] in values:
+        return YES_NO[wanted]
+    starting = [c for c in choices if wanted and normalise(c.label).startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0].value
+    if starting:
+        names = " or ".join([", ".join(c.label for c in starting[:-1]), starting[-1].label])
+        raise InvalidAnswer(f"'{_quote(text)}' could be {names}. Please type a little more.")
     options = ", ".join(f"{i}. {c.label}" for i, c in enumerate(choices, start=1))
     raise InvalidAnswer(
         f"'{_quote(text)}' is not one of the choices. Please pick one of: {options}."
     )
+
+
+def read_choices(text: str, choices: tuple[Choice, ...]) -> list[str]:
+    """Several choices at once ("1, 4", "1 4", "Pressures, 3"), in the order given; one choice
+    if the whole text names one. Any part that is not a choice refuses the lot."""
+    try:
+        return [read_choice(text, choices)]
+    except InvalidAnswer:
+        parts = [p for p in LIST_SEPARATORS.split(text.strip()) if p]
+        if "," in text:
+            parts = [p.strip() for p in text.split(",") if p.strip()]
+        if len(parts) < 2:
+            raise
+    picked: list[str] = []
+    for part in parts:
+        value = read_choice(part, choices)
+        if value not in picked:
+            picked.append(value)
+    return picked
+
+
+def is_done(text: str) -> bool:
+    """Whether a "what else?" answer ends the list: "That's all" (either apostrophe), "done",
+    or 1, the number of its only choice."""
+    return normalise(text) in DONE_WORDS or text.strip() == "1"
 
 
 def read_scale(text: str) -> int:

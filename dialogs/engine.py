@@ -6,11 +6,19 @@ conversation, calls it, and saves what it returns in one transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from dialogs.answers import InvalidAnswer, clean_text, read_choice, read_scale
+from dialogs.answers import (
+    InvalidAnswer,
+    clean_text,
+    is_done,
+    read_choice,
+    read_choices,
+    read_scale,
+)
 from dialogs.conversation import Answer, Conversation
 from dialogs.definition import AnswerKind, DialogDefinition, DialogSettings, Outcome, Prompt
 from dialogs.flow import DONE, EDIT, SUMMARY, DialogFlow
@@ -24,6 +32,9 @@ from dialogs.rendering import (
     prompt_choices,
     prompt_message,
 )
+
+REMOVE_ITEM = re.compile(r"remove (?P<item>\d{1,4})")
+REMOVE_FROM_SUMMARY = re.compile(r"remove (?P<answer>\d{1,3})(?:\.(?P<item>\d{1,4}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +84,21 @@ class DialogEngine:
         """The question the conversation is waiting on, asked again."""
         return prompt_message(conversation, self._flows[conversation.dialog])
 
+    def resume(self, conversation: Conversation) -> Outbound:
+        """The waiting question for someone coming back, saying first what it is about:
+        "Back to your case preparation for CR-1234 — question 2 of 5."."""
+        flow = self._flows[conversation.dialog]
+        asked = prompt_message(conversation, flow)
+        about = f"Back to your {flow.definition.title}"
+        if case_ref := conversation.context.get("case_ref"):
+            about += f" for {case_ref}"
+        position = flow.position(conversation)
+        if position is not None:
+            about += f" — question {position[0]} of {position[1]}"
+        elif conversation.state == SUMMARY:
+            about += " — the summary, ready to confirm"
+        return replace(asked, text=f"{about}.\n\n{asked.text}")
+
     def handle(self, conversation: Conversation, inbound: Inbound, now: datetime) -> Turn:
         """Apply one message to a conversation. Never raises for anything a person sends."""
         flow = self._flows[conversation.dialog]
@@ -114,7 +140,12 @@ class DialogEngine:
         """A "what else?" prompt: each answer adds to the list until the person is done."""
         items = work.answers.get(prompt.key)
         items = list(items) if isinstance(items, list) else []
-        if _is_done(text):
+        removing = REMOVE_ITEM.fullmatch(text.casefold())
+        if removing and items:
+            removed = _remove(work, prompt, int(removing["item"]))
+            asked = prompt_message(work, flow)
+            return Turn(work, (notice(work, removed), asked), changed=True)
+        if is_done(text):
             if not items and not prompt.optional:
                 raise InvalidAnswer("Please give at least one answer before finishing this one.")
             work.answers[prompt.key] = items or None
@@ -128,16 +159,16 @@ class DialogEngine:
         self, flow: DialogFlow, work: Conversation, prompt: Prompt, text: str, now: datetime
     ) -> Turn:
         """Pick-any prompt (what to share): each choice toggles; "That's all" finishes."""
-        value = read_choice(text, prompt_choices(prompt, work, flow.definition))
-        if value == DONE_CHOICE.value:
-            work.answers.setdefault(prompt.key, [])
-            flow.fire(work, "confirm")
-            return self._complete(flow, work, now)
+        values = read_choices(text, prompt_choices(prompt, work, flow.definition))
         chosen = work.answers.get(prompt.key)
         chosen = list(chosen) if isinstance(chosen, list) else []
-        work.answers[prompt.key] = (
-            [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-        )
+        for value in values:
+            if value != DONE_CHOICE.value:
+                chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        work.answers[prompt.key] = chosen
+        if DONE_CHOICE.value in values:
+            flow.fire(work, "confirm")
+            return self._complete(flow, work, now)
         return Turn(work, (prompt_message(work, flow),), changed=True)
 
     def _resume(
@@ -153,6 +184,9 @@ class DialogEngine:
     def _at_summary(self, flow: DialogFlow, work: Conversation, raw: str, now: datetime) -> Turn:
         text = clean_text(raw, max_chars=self.settings.max_answer_chars)
         words = text.casefold().split()
+        removing = REMOVE_FROM_SUMMARY.fullmatch(text.casefold())
+        if removing:
+            return self._remove_at_summary(flow, work, int(removing["answer"]), removing["item"])
         if len(words) == 2 and words[0] == "edit":
             return self._edit_to(flow, work, read_choice(words[1], _edit_choices(flow, work)))
         choice = read_choice(text, SUMMARY_CHOICES)
@@ -162,6 +196,26 @@ class DialogEngine:
         if work.state == DONE:
             return self._complete(flow, work, now)
         return Turn(work, (prompt_message(work, flow),), changed=True)
+
+    def _remove_at_summary(
+        self, flow: DialogFlow, work: Conversation, answer: int, item: str | None
+    ) -> Turn:
+        """ "remove 3.2": take the second item out of answer 3, a "what else?" list."""
+        keys = flow.walk(work)[0]
+        if not 1 <= answer <= len(keys):
+            raise InvalidAnswer(f"There is no answer {answer}; the summary has {len(keys)}.")
+        prompt = flow.definition.prompt(keys[answer - 1])
+        listed = work.answers.get(prompt.key)
+        if prompt.kind is not AnswerKind.LOOP or not isinstance(listed, list):
+            raise InvalidAnswer(f"Answer {answer} is not a list; use “edit {answer}” to change it.")
+        if item is None and len(listed) != 1:
+            raise InvalidAnswer(
+                f"Answer {answer} has {len(listed)} items: say which, e.g. “remove {answer}.1”."
+            )
+        removed = _remove(work, prompt, int(item or 1))
+        _, resume_at = flow.walk(work)
+        flow.goto(work, resume_at)
+        return Turn(work, (notice(work, removed), prompt_message(work, flow)), changed=True)
 
     def _at_edit(self, flow: DialogFlow, work: Conversation, raw: str) -> Turn:
         text = clean_text(raw, max_chars=self.settings.max_answer_chars)
@@ -247,8 +301,16 @@ def _edit_choices(flow: DialogFlow, work: Conversation) -> tuple[Choice, ...]:
     return edit_choices(flow.definition, flow.walk(work)[0])
 
 
-def _is_done(text: str) -> bool:
-    try:
-        return read_choice(text, (DONE_CHOICE,), by_number=False) == DONE_CHOICE.value
-    except InvalidAnswer:
-        return False
+def _remove(work: Conversation, prompt: Prompt, number: int) -> str:
+    """Take item `number` (1-based) out of a "what else?" list; say what was removed."""
+    items = work.answers.get(prompt.key)
+    items = list(items) if isinstance(items, list) else []
+    if not 1 <= number <= len(items):
+        raise InvalidAnswer(f"There is no item {number}; {prompt.label} has {len(items)}.")
+    if len(items) == 1 and not prompt.optional:
+        raise InvalidAnswer(
+            f"{prompt.label} needs at least one answer: add another before removing this one."
+        )
+    removed = items.pop(number - 1)
+    work.answers[prompt.key] = items or None
+    return f"Removed “{removed}” from {prompt.label}."

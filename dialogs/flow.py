@@ -96,6 +96,20 @@ class DialogFlow:
             self.fire(cursor, "next")
         return path, cursor.state
 
+    def position(self, conversation: Conversation) -> tuple[int, int] | None:
+        """(question number, questions on the path) for a conversation waiting on a question,
+        counting the questions still ahead as the answers so far route them; None elsewhere."""
+        if not self.definition.is_prompt(conversation.state):
+            return None
+        path, _ = self.walk(conversation)
+        before = path.index(conversation.state) if conversation.state in path else len(path)
+        cursor = conversation.copy()
+        ahead = 0
+        while self.definition.is_prompt(cursor.state) and ahead <= len(self.definition.prompts):
+            ahead += 1
+            self.fire(cursor, "next")
+        return before + 1, before + ahead
+
 
 def _holds(when: Callable[[Conversation], bool]) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:

@@ -70,6 +70,9 @@ def prompt_message(conversation: Conversation, flow: DialogFlow) -> Outbound:
     if prompt.kind is AnswerKind.MULTI:
         labels = [c.label for c in choices if isinstance(answer, list) and c.value in answer]
         text += f"\n\nChosen so far: {'; '.join(labels) if labels else 'nothing'}"
+    elif prompt.kind is AnswerKind.LOOP and isinstance(answer, list) and answer:
+        listed = "; ".join(f"{n}) {item}" for n, item in enumerate(answer, start=1))
+        text += f"\n\nYour answers so far: {listed}\n(“remove N” takes one out.)"
     elif answer is not None:
         text += f"\n\nYour answer so far: {show_answer(answer)}"
     return _ask(conversation, text, choices, EXPECTS[prompt.kind])
@@ -85,6 +88,8 @@ def summary_message(
             f"{number}. {definition.prompt(key).label}: {show_answer(conversation.answers[key])}"
         )
     lines.append("\nConfirm to save it, edit an answer (e.g. “edit 2”), or cancel.")
+    if any(isinstance(conversation.answers[k], list) for k in keys if _is_loop(definition, k)):
+        lines.append("To take one item out of a list, type e.g. “remove 3.2” (answer 3, item 2).")
     return _ask(conversation, "\n".join(lines), SUMMARY_CHOICES, Expects.CHOICE)
 
 
@@ -112,6 +117,10 @@ def help_message(conversation: Conversation, definition: DialogDefinition) -> Ou
     if definition.is_prompt(conversation.state) and definition.prompt(conversation.state).cite:
         text += f"\nThis question comes from {definition.prompt(conversation.state).cite}."
     return notice(conversation, text)
+
+
+def _is_loop(definition: DialogDefinition, key: str) -> bool:
+    return definition.prompt(key).kind is AnswerKind.LOOP
 
 
 def _about(conversation: Conversation) -> str:

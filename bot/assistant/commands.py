@@ -5,10 +5,15 @@ The same words work on every channel; an adapter only has to hand over the text.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
+COMMAND_WORDS = (
+    "prep", "ears", "checkin", "decision", "decisions", "acknowledge", "dispute", "agenda",
+    "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help",
+)  # fmt: skip
 AGENDA_EDITS = {"add", "remove", "move", "send", "reset"}
 CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
 EARS_VARIANTS = {"case": "ears-case", "professional": "ears-professional"}
@@ -75,7 +80,11 @@ def parse_command(text: str) -> Command | None:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")
         return Command(name, dialog="checkin" if name == "checkin" else None)
-    raise CommandError(f"I don't know the command /{name[:30]}. Type /help to see what I can do.")
+    guess = difflib.get_close_matches(name, COMMAND_WORDS, n=1, cutoff=0.6)
+    hint = f" Did you mean /{guess[0]}?" if guess else ""
+    raise CommandError(
+        f"I don't know the command /{name[:30]}.{hint} Type /help to see what I can do."
+    )
 
 
 def _prep(args: list[str]) -> Command:

@@ -117,7 +117,7 @@ class Assistant:
     async def pending(self, person_id: str) -> Outbound | None:
         """The question a person's dialog is waiting on, if one is in progress."""
         conversation = await self._store.run(lambda tx: tx.load_conversation(person_id))
-        return self._engine.pending(conversation) if conversation else None
+        return self._engine.resume(conversation) if conversation else None
 
     async def current_agenda(self, person_id: str) -> AgendaDraft:
         """The person's agenda draft for their next supervision, read in one transaction."""

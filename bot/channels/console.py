@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import threading
+from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
 from bot.assistant.service import Assistant
@@ -15,7 +18,7 @@ from bot.errors import TryAgainLater
 from dialogs.messages import Expects, Inbound, Outbound
 
 CHANNEL = "console"
-WELCOME = "Supervision Assistant. Type /help to see what I can do, or Ctrl-D to leave."
+WELCOME = "Supervision Assistant. Type /help to see what I can do; Ctrl-D or Ctrl-C to leave."
 NOT_UTF8 = Outbound(
     "That message isn't valid UTF-8 text, so I couldn't read it. Please type it again."
 )
@@ -47,14 +50,31 @@ class ConsoleChannel:
         if not self._as_json:
             pending = await self._assistant.pending(self._person_id)
             self._send([pending] if pending else [Outbound(WELCOME)])
+        lines = self._read_lines()
         while True:
             if not self._as_json:
                 self._stdout.write("> ")
                 self._stdout.flush()
-            line = await asyncio.to_thread(self._stdin.readline)
+            line = await lines.get()
             if not line:
                 return
             self._send(await self._reply(line))
+
+    def _read_lines(self) -> asyncio.Queue[bytes]:
+        """Lines from stdin, read by a daemon thread: a blocked read never holds up the end
+        of the process, so Ctrl-C ends the chat at once (not at the next Enter)."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+
+        def read() -> None:
+            for line in _lines(self._stdin):
+                try:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                except RuntimeError:  # the chat has ended; nobody is listening
+                    return
+
+        threading.Thread(target=read, name="console-stdin", daemon=True).start()
+        return queue
 
     async def _reply(self, line: bytes) -> list[Outbound]:
         try:
@@ -62,7 +82,9 @@ class ConsoleChannel:
         except UnicodeDecodeError:
             return [NOT_UTF8]
         try:
-            return await self._assistant.handle(Inbound(self._person_id, CHANNEL, text))
+            return await self._assistant.handle(
+                Inbound(self._person_id, CHANNEL, text, bare_commands=True)
+            )
         except TryAgainLater:
             return [TRY_AGAIN]
 
@@ -71,6 +93,26 @@ class ConsoleChannel:
             self._stdout.write(render_json(message) if self._as_json else render_text(message))
             self._stdout.write("\n")
         self._stdout.flush()
+
+
+def _lines(stdin: BinaryIO) -> Iterator[bytes]:
+    """Each line of `stdin`, then b"" at its end. A real file descriptor is read with os.read,
+    unbuffered: a thread blocked in a buffered read would hold the buffer's lock and abort
+    the interpreter's shutdown on Ctrl-C."""
+    try:
+        fd = stdin.fileno()
+    except (OSError, ValueError):
+        yield from iter(stdin.readline, b"")
+        yield b""
+        return
+    pending = b""
+    while chunk := os.read(fd, 65536):
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        yield from (line + b"\n" for line in complete)
+    if pending:
+        yield pending
+    yield b""
 
 
 def render_json(message: Outbound) -> str:

@@ -71,7 +71,11 @@ def chat(
         )
         await channel.run()
 
-    with_app(settings, run)
+    try:
+        with_app(settings, run)
+    except KeyboardInterrupt:
+        typer.echo("", err=True)  # end the "> " line; every answer given so far is kept
+        raise typer.Exit(130) from None
 
 
 @db_app.command("upgrade")

@@ -145,7 +145,41 @@ def test_the_interactive_chat_repeats_a_pending_question_first(
         timeout=TIMEOUT,
         check=True,
     )
-    assert result.stdout.decode().startswith("2. This is what is working well:")
+    # Coming back, the person is told what the question is about before it is asked again.
+    assert result.stdout.decode().startswith(
+        "Back to your case preparation for CR-5 — question 2 of 6.\n\n"
+        "2. This is what is working well:"
+    )
+
+
+def test_ctrl_c_ends_the_interactive_chat_at_once(database_url: str, tmp_path: Path) -> None:
+    with subprocess.Popen(
+        [SVA, "chat", "--user", "alice"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=sva_env(database_url),
+        cwd=tmp_path,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(len("Supervision Assistant")) == b"Supervision Assistant"
+        process.send_signal(signal.SIGINT)
+        try:
+            returncode = process.wait(timeout=5)  # stdin stays open: no Enter is needed
+        finally:
+            process.kill()
+        assert returncode == 130
+        assert b"Traceback" not in process.stderr.read()
+
+
+def test_the_console_takes_bare_command_words_as_slack_direct_messages_do(
+    database_url: str, tmp_path: Path
+) -> None:
+    replies = run_json(database_url, tmp_path, ["prep CR-5", "perp CR-5", "/perp CR-5"])
+    assert replies[1]["state"] == "worrying"
+    assert replies[-1]["text"].startswith("2. This is what is working well:")  # "perp CR-5": answer
+    slashed = run_json(database_url, tmp_path, ["cancel", "/perp CR-5"], user="carol")
+    assert "Did you mean /prep?" in slashed[-1]["text"]
 
 
 def test_the_interactive_chat_numbers_choices(database_url: str, tmp_path: Path) -> None:
