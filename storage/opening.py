@@ -23,6 +23,10 @@ class DatabaseProblem(StorageError):
     """The database cannot be used; the message is one line for the operator."""
 
 
+class DatabaseUnreachable(DatabaseProblem):
+    """The server did not answer: worth trying again later (unlike a refused password)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Upgrade:
     """What `sva db upgrade` did: the schema revision before (None: empty) and after."""
@@ -58,7 +62,7 @@ def open_database(url: str, *, auto_migrate: bool) -> Engine:
             migrate(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseProblem(explain(exc, url)) from exc
+        raise problem(exc, url) from exc
     except DatabaseProblem:
         engine.dispose()
         raise
@@ -74,7 +78,7 @@ def upgrade(url: str) -> Upgrade:
         migrate(engine)
         after = revision(engine) or head()
     except SQLAlchemyError as exc:
-        raise DatabaseProblem(explain(exc, url)) from exc
+        raise problem(exc, url) from exc
     finally:
         engine.dispose()
     return Upgrade(before, after, _distance(before, after))
@@ -104,6 +108,14 @@ def check_known(current: str | None) -> None:
             f"{head()}); install the sva version that upgraded it, or restore a backup taken "
             "before that upgrade"
         ) from exc
+
+
+def problem(exc: BaseException, url: str) -> DatabaseProblem:
+    """The error to raise for a driver error met while opening the database."""
+    message = explain(exc, url)
+    if message.startswith("cannot reach"):
+        return DatabaseUnreachable(message)
+    return DatabaseProblem(message)
 
 
 def explain(exc: BaseException, url: str) -> str:

@@ -19,7 +19,7 @@ from bot.cli.decisions import app as decisions_app
 from bot.cli.invite import invite
 from bot.cli.policy import app as policy_app
 from bot.cli.records import app as records_app
-from bot.cli.reminders import import_app, leave_app, remind, serve, with_app
+from bot.cli.reminders import database_exit, import_app, leave_app, remind, serve, with_app
 from bot.cli.report import app as report_app
 from bot.cli.rota import app as rota_app
 from storage.backup import backup
@@ -85,7 +85,7 @@ def db_upgrade(config: ConfigOption = None) -> None:
         done = upgrade(config_or_exit(config).database.url)
     except DatabaseProblem as exc:
         typer.echo(f"database: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        raise typer.Exit(database_exit(exc)) from exc
     typer.echo(done.describe())
 
 

@@ -23,9 +23,11 @@ from bot.logs import configure_logging
 from bot.operations.importer import Kind, import_file
 from bot.operations.reminders import SweepReport
 from policies.packs import PolicyError
-from storage.opening import DatabaseProblem
+from storage.opening import DatabaseProblem, DatabaseUnreachable
 
 T = TypeVar("T")
+TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: try again later
+CONFIGURATION = 78  # sysexits.h EX_CONFIG: a chat service refused the configured credentials
 import_app = typer.Typer(
     help="Import people, cases and sessions from CSV files.", no_args_is_help=True
 )
@@ -43,16 +45,22 @@ def with_app(config: Config, work: Callable[[App], Awaitable[T]]) -> T:
             raise typer.Exit(2) from exc
         except DatabaseProblem as exc:  # one line: what is wrong and how to fix it
             typer.echo(f"database: {exc}", err=True)
-            raise typer.Exit(2) from exc
+            raise typer.Exit(database_exit(exc)) from exc
         try:
             return await work(app)
         except ChannelUnavailable as exc:  # credentials refused: one line, no traceback
             typer.echo(f"cannot start: {exc}", err=True)
-            raise typer.Exit(1) from exc
+            raise typer.Exit(CONFIGURATION) from exc
         finally:
             await app.close()
 
     return asyncio.run(run())
+
+
+def database_exit(problem: DatabaseProblem) -> int:
+    """75 (EX_TEMPFAIL: try again later, systemd restarts) when the server did not answer;
+    2 when a setting or the schema must be fixed first."""
+    return TEMPORARY_FAILURE if isinstance(problem, DatabaseUnreachable) else 2
 
 
 def _import(kind: Kind, path: Path, config: Config) -> None:

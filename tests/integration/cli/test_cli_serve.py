@@ -102,7 +102,7 @@ async def test_remind_delivers_through_slack_when_slack_is_configured(tmp_path: 
     assert fake.posted("U1") and not (tmp_path / "log").exists()  # nothing to the console log
 
 
-def test_serve_with_a_refused_slack_token_exits_1_with_one_line(tmp_path: Path) -> None:
+def test_serve_with_a_refused_slack_token_exits_78_with_one_line(tmp_path: Path) -> None:
     async def run() -> subprocess.CompletedProcess[str]:
         fake = FakeSlackApi()
         await fake.start()
@@ -124,7 +124,7 @@ def test_serve_with_a_refused_slack_token_exits_1_with_one_line(tmp_path: Path) 
             await fake.stop()
 
     result = asyncio.run(run())
-    assert result.returncode == 1
+    assert result.returncode == 78  # EX_CONFIG: systemd does not restart it
     assert [line for line in result.stderr.splitlines() if "alembic" not in line] == [
         "cannot start: slack: Slack refused slack.bot_token (auth.test: invalid_auth); set the "
         "app's bot token (xoxb-…) from its OAuth page and start again"
