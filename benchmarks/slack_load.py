@@ -27,6 +27,7 @@ from pathlib import Path
 
 import aiohttp
 
+from storage.sealing import new_key_entry
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
 from tests.serving import free_port, wait_healthy
@@ -71,6 +72,7 @@ def write_setup(folder: Path, people: int, api_url: str, port: int, database: st
         f'[database]\nurl = "{database}"\n[server]\nport = {port}\n'
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\napi_url = "{api_url}"\n'
         f'[console]\nreminder_log = "{folder / "reminders.log"}"\n'
+        f'[encryption]\nkeys = "{new_key_entry("bench")}"\n'
     )
     subprocess.run([SVA, "import", "people", str(folder / "people.csv"), "--config", str(config)],
                    check=True, capture_output=True)  # fmt: skip

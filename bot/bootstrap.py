@@ -21,6 +21,7 @@ from policies.reminders import ReminderSettings
 from policies.templates import make_templates
 from storage.opening import open_database as open_checked
 from storage.records import OutboxItem
+from storage.sealing import Keyring, parse_keys
 from storage.sql import SqlStore
 from storage.store import Store
 
@@ -74,14 +75,40 @@ def build_assistant(config: Config, store: Store, clock: Clock = utc_now) -> Ass
     )
 
 
+def load_keyring(config: Config) -> Keyring:
+    """The data keys from `encryption.keys` (SVA_DATA_KEYS) and `encryption.key_file`.
+
+    Raises:
+        ConfigError: a malformed entry, an unreadable key file, or one others may read.
+    """
+    text = config.encryption.keys
+    path = config.encryption.key_file
+    if path is not None:
+        try:
+            if path.stat().st_mode & 0o077:
+                raise ConfigError(f"encryption.key_file: {path} must be owner-only (chmod 600)")
+            text += "\n" + path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"encryption.key_file: {path}: {exc.strerror}") from exc
+    try:
+        return parse_keys(text)
+    except ValueError as exc:
+        raise ConfigError(f"encryption: {exc}") from exc
+
+
 def open_database(config: Config) -> Engine:
     """The configured database engine, migrated to the latest schema if configured to.
 
     Raises:
         DatabaseProblem: unreachable, refused, missing, or a schema this code does not know;
             the message is one line saying what to do.
+        ConfigError: the data keys are malformed or the key file is unreadable or shared.
     """
-    return open_checked(config.database.url, auto_migrate=config.database.auto_migrate)
+    return open_checked(
+        config.database.url,
+        auto_migrate=config.database.auto_migrate,
+        keyring=load_keyring(config),
+    )
 
 
 async def bootstrap(config: Config) -> App:

@@ -18,6 +18,8 @@ from policies.vocabulary import Service
 DEFAULT_PATH = Path("sva.toml")
 ENVIRONMENT = {
     "SVA_DATABASE_URL": ("database", "url"),
+    "SVA_DATA_KEYS": ("encryption", "keys"),
+    "SVA_DATA_KEY_FILE": ("encryption", "key_file"),
     "SVA_SLACK_BOT_TOKEN": ("slack", "bot_token"),
     "SVA_SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
     "SVA_SLACK_APP_TOKEN": ("slack", "app_token"),
@@ -47,6 +49,19 @@ class AssistantConfig(_Section):
 class DatabaseConfig(_Section):
     url: str = "sqlite:///sva.db"
     auto_migrate: bool = True
+
+
+class EncryptionConfig(_Section):
+    """Keys sealing special-category data at rest; never stored in the database.
+
+    `keys` (best from SVA_DATA_KEYS) or `key_file` (owner-only) hold "ID:BASE64" entries, one
+    a line or comma-separated, the first sealing new values and every one opening old values.
+    """
+
+    keys: str = ""
+    key_file: Path | None = None
+    # `sva serve` refuses a database without a key unless this says plaintext is acceptable.
+    allow_unencrypted_storage: bool = False
 
 
 class WellbeingConfig(_Section):
@@ -152,6 +167,7 @@ class Config(_Section):
 
     assistant: AssistantConfig = AssistantConfig()
     database: DatabaseConfig = DatabaseConfig()
+    encryption: EncryptionConfig = EncryptionConfig()
     wellbeing: WellbeingConfig = WellbeingConfig()
     reminders: RemindersConfig = RemindersConfig()
     console: ConsoleConfig = ConsoleConfig()

@@ -30,19 +30,33 @@ def clean_text(raw: str, *, max_chars: int) -> str:
             f"{max_chars:,}. Please shorten it or split it up. Nothing was saved."
         )
     for char in text:
-        if _unstorable(char):
+        problem = _unstorable(char)
+        if problem:
             raise InvalidAnswer(
-                f"That answer contains a control character (U+{ord(char):04X}) that can't be "
+                f"That answer contains {problem} (U+{ord(char):04X}) that can't be "
                 "stored. Please retype it without it. Nothing was saved."
             )
     return text
 
 
-def _unstorable(char: str) -> bool:
+# Embedding, override and isolate controls reorder how text around them is displayed, so a
+# record could read differently from what was typed; plain right-to-left text needs none.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _unstorable(char: str) -> str | None:
+    """What is wrong with `char` in stored text, or None."""
     category = unicodedata.category(char)
-    if category == "Cc":
-        return char not in ALLOWED_CONTROLS
-    return category == "Cs"  # lone surrogates: bytes that were not valid UTF-8
+    code = ord(char)
+    if category == "Cc" and char not in ALLOWED_CONTROLS:
+        return "a control character"
+    if category == "Cs":  # lone surrogates: bytes that were not valid UTF-8
+        return "a control character"
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return "a Unicode noncharacter"  # not allowed in Word (XML) documents
+    if char in BIDI_CONTROLS:
+        return "a text-direction override character"
+    return None
 
 
 YES_NO = {"y": "yes", "yes": "yes", "n": "no", "no": "no"}

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 
 from policies.records import RecordDraft
+
+# What XML 1.0 (and so Word) cannot hold: controls but tab/newline, surrogates, U+FFFE/FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with characters Word cannot store shown as U+FFFD, so an export never fails on
+    text stored before such characters were refused at input."""
+    return NOT_XML.sub("\ufffd", text)
 
 
 def records_docx(drafts: list[RecordDraft]) -> bytes:
@@ -23,14 +33,16 @@ def records_docx(drafts: list[RecordDraft]) -> bytes:
         )
         document.add_heading(title, level=1)
         document.add_paragraph(
-            f"Supervisee: {draft.supervisee}. Session: {draft.held:%d %b %Y}. {draft.council} supervision policy."
+            xml_safe(
+                f"Supervisee: {draft.supervisee}. Session: {draft.held:%d %b %Y}. {draft.council} supervision policy."
+            )
         )
         for warning in draft.warnings:
-            document.add_paragraph(f"Warning: {warning}")
+            document.add_paragraph(xml_safe(f"Warning: {warning}"))
         for section in draft.sections:
-            document.add_heading(section.heading, level=2)
+            document.add_heading(xml_safe(section.heading), level=2)
             for line in (section.text or "(to complete)").split("\n"):
-                document.add_paragraph(line)
+                document.add_paragraph(xml_safe(line))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -39,7 +51,7 @@ def records_docx(drafts: list[RecordDraft]) -> bytes:
 def agenda_docx(text: str) -> bytes:
     """The plain-text agenda as a Word document: its title and numbered items as headings."""
     document = Document()
-    lines = text.splitlines()
+    lines = xml_safe(text).splitlines()
     document.add_heading(lines[0] if lines else "Agenda", level=1)
     for line in lines[1:]:
         stripped = line.strip()

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, make_url
 
+from storage.sealing import NO_KEYS, Keyring
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x5356_4101  # any constant shared by every sva process
 CONNECT_TIMEOUT = 10  # seconds: an unreachable server is reported, not waited on for minutes
@@ -24,20 +26,29 @@ def normalise_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False) if driver else url
 
 
-def create_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+def create_engine(url: str, *, echo: bool = False, keyring: Keyring = NO_KEYS) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+
+    `keyring` seals the special-category columns (storage/sealing.py). SQL parameters are
+    never put into error messages or logs (`hide_parameters`): they hold people's answers.
+    """
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
-        engine = sa_create_engine(parsed, echo=echo, connect_args={"check_same_thread": False})
+        engine = sa_create_engine(
+            parsed, echo=echo, hide_parameters=True, connect_args={"check_same_thread": False}
+        )
         _tune_sqlite(engine)
-        return engine
-    return sa_create_engine(
-        parsed,
-        echo=echo,
-        pool_pre_ping=True,
-        pool_size=10,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT},
-    )
+    else:
+        engine = sa_create_engine(
+            parsed,
+            echo=echo,
+            hide_parameters=True,
+            pool_pre_ping=True,
+            pool_size=10,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT},
+        )
+    engine.dialect.sva_keyring = keyring  # type: ignore[attr-defined]
+    return engine
 
 
 def _tune_sqlite(engine: Engine) -> None:

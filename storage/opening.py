@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from storage.db import alembic_config, create_engine, migrate, normalise_url
 from storage.errors import StorageError
+from storage.sealing import NO_KEYS, Keyring
 
 FIX_URL = "check database.url (or SVA_DATABASE_URL)"
 
@@ -47,9 +48,10 @@ def safe(url: str) -> str:
     return make_url(normalise_url(url)).render_as_string(hide_password=True)
 
 
-def open_database(url: str, *, auto_migrate: bool) -> Engine:
-    """An engine that answers, on a schema this code knows (migrated if `auto_migrate`)."""
-    engine = create_engine(url)
+def open_database(url: str, *, auto_migrate: bool, keyring: Keyring = NO_KEYS) -> Engine:
+    """An engine that answers, on a schema this code knows (migrated if `auto_migrate`),
+    sealing special-category fields with `keyring`."""
+    engine = create_engine(url, keyring=keyring)
     try:
         current = revision(engine)
         check_known(current)

@@ -43,8 +43,8 @@ class OutboxSql:
         A national sweep enqueues a few hundred thousand rows: they go through the driver's
         own executemany, which measured 3.6 times faster than the same insert through
         SQLAlchemy's parameter processing (0.75 s against 2.7 s for 212,000 rows on SQLite).
-        SQLAlchemy's own bind processors still format the dates, so stored values are
-        exactly what its queries compare against.
+        SQLAlchemy's own bind processors still format the dates and seal the text, so stored values
+        are exactly what its queries compare against.
         """
         marker = "?" if self._db.dialect.paramstyle == "qmark" else "%s"
         sql = (
@@ -52,6 +52,7 @@ class OutboxSql:
             f"VALUES ({', '.join([marker] * 10)}) ON CONFLICT (key) DO NOTHING"
         )
         day = self._bind(OutboxRow.__table__.c.due)
+        seal = self._bind(OutboxRow.__table__.c.text)
         claimed_at = self._bind(OutboxRow.__table__.c.claimed_at)(now) if now else None
         created = day(created_on)
         rows = [
@@ -62,7 +63,7 @@ class OutboxSql:
                 i.key.split("|")[2],
                 i.case_ref,
                 day(i.due),
-                i.text,
+                seal(i.text),
                 created,
                 token,
                 claimed_at,

@@ -14,6 +14,8 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String,
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.sealing import SealedJson, SealedText
+
 Json = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -29,7 +31,7 @@ class ConversationRow(Base):
     person_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     dialog: Mapped[str] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(String(40))
-    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJson("conversations.data"))
     version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -44,7 +46,7 @@ class PrepNoteRow(Base):
     person_id: Mapped[str] = mapped_column(String(200))
     case_ref: Mapped[str] = mapped_column(String(40))
     variant: Mapped[str] = mapped_column(String(20))
-    answers: Mapped[dict[str, Any]] = mapped_column(Json)
+    answers: Mapped[dict[str, Any]] = mapped_column(SealedJson("prep_notes.answers"))
     needs_ad_hoc: Mapped[bool]
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -58,7 +60,7 @@ class EarsReflectionRow(Base):
     person_id: Mapped[str] = mapped_column(String(200), index=True)
     variant: Mapped[str] = mapped_column(String(20))
     case_ref: Mapped[str | None] = mapped_column(String(40))
-    answers: Mapped[dict[str, Any]] = mapped_column(Json)
+    answers: Mapped[dict[str, Any]] = mapped_column(SealedJson("ears_reflections.answers"))
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -69,7 +71,7 @@ class WellbeingCheckinRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     person_id: Mapped[str] = mapped_column(String(200), index=True)
-    answers: Mapped[dict[str, Any]] = mapped_column(Json)
+    answers: Mapped[dict[str, Any]] = mapped_column(SealedJson("wellbeing_checkins.answers"))
     shared: Mapped[list[str]] = mapped_column(Json)
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -192,7 +194,7 @@ class OutboxRow(Base):
     subject: Mapped[str] = mapped_column(String(200))
     case_ref: Mapped[str | None] = mapped_column(String(40))
     due: Mapped[date] = mapped_column(Date)
-    text: Mapped[str] = mapped_column(String(2000))
+    text: Mapped[str] = mapped_column(SealedText("outbox.text"))
     created_on: Mapped[date] = mapped_column(Date)
     # A dispatcher claims rows before sending; a claim older than the lease may be retaken.
     claimed_by: Mapped[str | None] = mapped_column(String(40))
@@ -210,7 +212,7 @@ class DecisionRow(Base):
     case_ref: Mapped[str] = mapped_column(String(40), index=True)
     recorded_by: Mapped[str] = mapped_column(String(200), index=True)
     acknowledge_by: Mapped[str | None] = mapped_column(String(200), index=True)
-    answers: Mapped[dict[str, Any]] = mapped_column(Json)
+    answers: Mapped[dict[str, Any]] = mapped_column(SealedJson("decisions.answers"))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -224,7 +226,7 @@ class DecisionResponseRow(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
     person_id: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))  # "acknowledged" or "disputed"
-    text: Mapped[str | None] = mapped_column(String(4000))
+    text: Mapped[str | None] = mapped_column(SealedText("decision_responses.text"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -249,7 +251,7 @@ class SessionEventRow(Base):
     session_key: Mapped[str] = mapped_column(String(500), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     person_id: Mapped[str] = mapped_column(String(200))
-    text: Mapped[str | None] = mapped_column(String(4000))
+    text: Mapped[str | None] = mapped_column(SealedText("session_events.text"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -263,8 +265,8 @@ class ActionRow(Base):
     supervisee_id: Mapped[str] = mapped_column(String(200), index=True)
     case_ref: Mapped[str | None] = mapped_column(String(40))
     owner: Mapped[str] = mapped_column(String(200))
-    what: Mapped[str] = mapped_column(String(4000))
-    why: Mapped[str] = mapped_column(String(4000))
+    what: Mapped[str] = mapped_column(SealedText("actions.what"))
+    why: Mapped[str] = mapped_column(SealedText("actions.why"))
     due: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     closed_by: Mapped[str | None] = mapped_column(String(200))
@@ -281,8 +283,8 @@ class AgendaEditRow(Base):
     order: Mapped[list[str]] = mapped_column(
         Json
     )  # item keys: "s3" standing item 3, "o1" own item 1
-    own_items: Mapped[list[str]] = mapped_column(Json)
-    sent_text: Mapped[str | None] = mapped_column(String(100_000))
+    own_items: Mapped[list[str]] = mapped_column(SealedJson("agenda_edits.own_items"))
+    sent_text: Mapped[str | None] = mapped_column(SealedText("agenda_edits.sent_text"))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

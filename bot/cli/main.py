@@ -15,6 +15,7 @@ from bot.channels.console import ConsoleChannel
 from bot.cli.actions import app as actions_app
 from bot.cli.agenda import agenda
 from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.data import new_key, rotate_key
 from bot.cli.decisions import app as decisions_app
 from bot.cli.invite import invite
 from bot.cli.policy import app as policy_app
@@ -31,6 +32,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+db_app.command("new-key")(new_key)
+db_app.command("rotate-key")(rotate_key)
 app.add_typer(policy_app, name="policy")
 app.add_typer(import_app, name="import")
 app.add_typer(leave_app, name="leave")

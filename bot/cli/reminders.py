@@ -13,7 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from bot.assistant.gateway import Gateway
-from bot.bootstrap import App, bootstrap
+from bot.bootstrap import App, bootstrap, load_keyring
 from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
 from bot.cli.common import ConfigOption, config_or_exit
@@ -164,6 +164,7 @@ def serve(
     and queued messages every 30 s (several servers may share one database)."""
     settings = config_or_exit(config)
     configure_logging(settings.log, default=LogLevel.INFO)  # one line per request by default
+    refuse_unencrypted(settings)
 
     async def run(app: App) -> None:
         server = make_server(app, channels, socket_mode)
@@ -179,6 +180,23 @@ def serve(
         typer.echo("stopped")
 
     with_app(settings, run)
+
+
+def refuse_unencrypted(config: Config) -> None:
+    """Exit 2 unless a data key is configured or plaintext storage was explicitly accepted."""
+    try:
+        keyring = load_keyring(config)
+    except ConfigError as exc:
+        typer.echo(f"configuration error:\n{exc}", err=True)
+        raise typer.Exit(2) from exc
+    if not keyring.enabled and not config.encryption.allow_unencrypted_storage:
+        typer.echo(
+            "refusing to serve: no data key is configured, so wellbeing answers and records "
+            "would be stored unencrypted. Set SVA_DATA_KEYS or encryption.key_file "
+            "(`sva db new-key` makes one), or set encryption.allow_unencrypted_storage = true.",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Server:

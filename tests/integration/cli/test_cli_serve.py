@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from storage.sealing import new_key_entry
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
 from tests.serving import free_port, wait_healthy
@@ -33,7 +34,7 @@ async def test_serve_slack_answers_a_signed_dm_and_stops_cleanly_on_sigterm(tmp_
     config.write_text(
         f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[server]\nport = {port}\n'
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
-        f'api_url = "{fake.api_url}"\n'
+        f'api_url = "{fake.api_url}"\n[encryption]\nkeys = "{new_key_entry("k1")}"\n'
     )
     subprocess.run([SVA, "import", "people", str(people), "--config", str(config)], check=True)
     process = subprocess.Popen(
@@ -56,9 +57,31 @@ async def test_serve_slack_answers_a_signed_dm_and_stops_cleanly_on_sigterm(tmp_
     assert out.decode().splitlines()[-1] == "stopped"
 
 
-def test_serving_a_channel_that_is_not_configured_exits_2_and_says_so(tmp_path: Path) -> None:
+def test_serve_refuses_to_store_data_unencrypted_unless_told_it_is_acceptable(
+    tmp_path: Path,
+) -> None:
     config = tmp_path / "sva.toml"
     config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n')
+    result = subprocess.run([SVA, "serve", "--config", str(config)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("refusing to serve: no data key is configured")
+    assert "encryption.allow_unencrypted_storage = true" in result.stderr
+    assert not (tmp_path / "sva.db").exists()
+    key_file = tmp_path / "keys"
+    key_file.write_text(new_key_entry("k1") + "\n")
+    key_file.chmod(0o644)
+    config.write_text(config.read_text() + f'[encryption]\nkey_file = "{key_file}"\n')
+    result = subprocess.run([SVA, "serve", "--config", str(config)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "must be owner-only (chmod 600)" in result.stderr
+
+
+def test_serving_a_channel_that_is_not_configured_exits_2_and_says_so(tmp_path: Path) -> None:
+    config = tmp_path / "sva.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n'
+        "[encryption]\nallow_unencrypted_storage = true\n"
+    )
     result = subprocess.run(
         [SVA, "serve", "slack", "--config", str(config)], capture_output=True, text=True
     )

@@ -22,6 +22,11 @@ def at_text() -> Script:
         ("bell \x07 here", "control character (U+0007)"),
         ("nul \x00", "control character (U+0000)"),
         ("bad \udcff bytes", "control character (U+DCFF)"),
+        ("end \uffff of text", "a Unicode noncharacter (U+FFFF)"),
+        ("plane one \U0001fffe", "a Unicode noncharacter (U+1FFFE)"),
+        ("arabic range \ufdd0", "a Unicode noncharacter (U+FDD0)"),
+        ("evil \u202eexe.txt", "a text-direction override character (U+202E)"),
+        ("isolate \u2066x\u2069", "a text-direction override character (U+2066)"),
     ],
 )
 def test_a_text_answer_that_cannot_be_kept_is_refused(text: str, reply: str) -> None:
@@ -35,7 +40,7 @@ def test_a_text_answer_that_cannot_be_kept_is_refused(text: str, reply: str) -> 
 
 
 @pytest.mark.parametrize(
-    "text", ["Emoji 😟 and 中文", "مرحبا بالعالم", "\u202eevil\u202c", "line one\r\nline two"]
+    "text", ["Emoji 😟 and 中文", "مرحبا بالعالم", "עברית \u200f mark", "line one\r\nline two"]
 )
 def test_unusual_but_valid_text_is_kept_as_typed(text: str) -> None:
     script = at_text().say(text)

@@ -1,0 +1,58 @@
+"""`sva db new-key`, `sva db rotate-key`: the data keys that seal special-category fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from bot.bootstrap import load_keyring, open_database
+from bot.cli.common import ConfigOption, config_or_exit
+from bot.config import ConfigError
+from storage.errors import StorageError
+from storage.rekey import rekey
+from storage.sealing import new_key_entry
+
+
+def new_key(
+    key_id: Annotated[
+        str | None, typer.Option("--id", help="Key id (letters and digits; default kYYYYMMDD).")
+    ] = None,
+) -> None:
+    """Print a new data key entry for SVA_DATA_KEYS or the key file (put it first to use it)."""
+    chosen = key_id or f"k{datetime.now(UTC):%Y%m%d}"
+    if not chosen.isalnum():
+        typer.echo("--id: letters and digits only", err=True)
+        raise typer.Exit(2)
+    typer.echo(new_key_entry(chosen))
+
+
+def rotate_key(
+    batch: Annotated[int, typer.Option(min=1, help="Rows per committed batch.")] = 500,
+    config: ConfigOption = None,
+) -> None:
+    """Seal every stored value with the current (first) data key, in committed batches.
+
+    Keep the old key listed after the new one until this finishes; an interrupted run resumes
+    where it stopped when run again."""
+    settings = config_or_exit(config)
+    try:
+        keyring = load_keyring(settings)
+        engine = open_database(settings)
+    except ConfigError as exc:
+        typer.echo(f"configuration error:\n{exc}", err=True)
+        raise typer.Exit(2) from exc
+    if not keyring.enabled:
+        typer.echo("no data key is configured (SVA_DATA_KEYS or encryption.key_file)", err=True)
+        raise typer.Exit(2)
+    try:
+        done = rekey(engine, keyring, batch=batch)
+    except StorageError as exc:
+        typer.echo(f"stopped: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    for column, count in done.items():
+        typer.echo(f"{column}: {count} re-sealed")
+    typer.echo(f"every value is sealed with key {keyring.current}")
