@@ -103,7 +103,7 @@ async def test_remind_delivers_through_slack_when_slack_is_configured(tmp_path: 
     )
     config = tmp_path / "sva.toml"
     config.write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n'
+        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[encryption]\nallow_unencrypted_storage = true\n'
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
         f'api_url = "{fake.api_url}"\n[console]\nreminder_log = "{tmp_path / "log"}"\n'
     )
@@ -131,7 +131,7 @@ def test_serve_with_a_refused_slack_token_exits_78_with_one_line(tmp_path: Path)
         await fake.start()
         config = tmp_path / "sva.toml"
         config.write_text(
-            f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[server]\nport = {free_port()}\n'
+            f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[encryption]\nallow_unencrypted_storage = true\n[server]\nport = {free_port()}\n'
             f'[slack]\nbot_token = "xoxb-revoked"\nsigning_secret = "{slack.SECRET}"\n'
             f'api_url = "{fake.api_url}"\n'
         )
@@ -160,7 +160,7 @@ async def test_json_logs_one_line_per_request(tmp_path: Path) -> None:
     port = free_port()
     config = tmp_path / "sva.toml"
     config.write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[server]\nport = {port}\n'
+        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[encryption]\nallow_unencrypted_storage = true\n[server]\nport = {port}\n'
         f'[log]\nformat = "json"\n[slack]\nbot_token = "{TOKEN}"\n'
         f'signing_secret = "{slack.SECRET}"\napi_url = "{fake.api_url}"\n'
     )
