@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
+from bot.assistant.dashboard_links import DashboardLinks, Signer
 from bot.assistant.service import Assistant, Clock, utc_now
 from bot.config import Config, ConfigError
 from bot.operations.notify import ConsoleNotifier, Notifier
@@ -34,6 +36,7 @@ class App:
     assistant: Assistant
     store: SqlStore
     sweeper: Sweeper
+    links: DashboardLinks | None = None
 
     async def close(self) -> None:
         await self.store.close()
@@ -63,7 +66,9 @@ def pack_assignment(config: Config) -> PackAssignment:
     return PackAssignment(packs=packs, default=config.assistant.default_policy, teams=teams)
 
 
-def build_assistant(config: Config, store: Store, clock: Clock = utc_now) -> Assistant:
+def build_assistant(
+    config: Config, store: Store, clock: Clock = utc_now, links: DashboardLinks | None = None
+) -> Assistant:
     """An assistant over any store (the SQL one in production, a memory one in unit tests)."""
     assignment = pack_assignment(config)
     return Assistant(
@@ -72,6 +77,23 @@ def build_assistant(config: Config, store: Store, clock: Clock = utc_now) -> Ass
         policies=assignment,
         templates=make_templates(),
         clock=clock,
+        links=links,
+    )
+
+
+def dashboard_links(config: Config) -> DashboardLinks | None:
+    """Sign-in links and sessions for the dashboard (None when it is switched off). Without a
+    configured secret a random one is made: links and sessions then last until a restart."""
+    web = config.web
+    if not web.enabled:
+        return None
+    secret = web.secret.encode() if web.secret else secrets.token_bytes(32)
+    base = web.base_url or f"http://{config.server.host}:{config.server.port}"
+    return DashboardLinks(
+        signer=Signer(secret),
+        base_url=base,
+        link_ttl=timedelta(minutes=web.link_minutes),
+        session_ttl=timedelta(minutes=web.session_minutes),
     )
 
 
@@ -114,11 +136,13 @@ def open_database(config: Config) -> Engine:
 async def bootstrap(config: Config) -> App:
     """Everything `sva` needs, built from `config`; call `App.close()` when done."""
     store = SqlStore(engine=await asyncio.to_thread(open_database, config))
+    links = dashboard_links(config)
     return App(
         config=config,
-        assistant=build_assistant(config, store),
+        assistant=build_assistant(config, store, links=links),
         store=store,
         sweeper=build_sweeper(config, store),
+        links=links,
     )
 
 

@@ -30,6 +30,9 @@ ENVIRONMENT = {
     "SVA_TEAMS_APP_ID": ("teams", "app_id"),
     "SVA_TEAMS_TENANT_ID": ("teams", "tenant_id"),
     "SVA_TEAMS_CLIENT_SECRET": ("teams", "client_secret"),
+    "SVA_WEB_SECRET": ("web", "secret"),
+    "SVA_WEB_BASE_URL": ("web", "base_url"),
+    "SVA_WEB_OIDC_CLIENT_SECRET": ("web", "oidc_client_secret"),
 }
 
 
@@ -162,6 +165,27 @@ class LogConfig(_Section):
     format: LogFormat = LogFormat.TEXT
 
 
+class WebConfig(_Section):
+    """The manager dashboard on `sva serve` (/dashboard) and how people sign in to it."""
+
+    enabled: bool = True
+    base_url: str = ""  # the public https:// address in front of sva serve (links use it)
+    secret: str = ""  # signs sign-in links and session cookies; empty: random per process
+    link_minutes: int = Field(default=10, ge=1, le=60)  # a chat sign-in link lasts this long
+    session_minutes: int = Field(default=480, ge=5, le=1440)
+    secure_cookies: bool = True  # false only for plain-HTTP local testing
+    # OpenID Connect (e.g. Microsoft Entra ID): on when issuer and client id are set.
+    oidc_issuer: str = ""  # e.g. https://login.microsoftonline.com/<tenant id>/v2.0
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    # The ID-token claim naming the person, matched to the `teams:` id of their import row.
+    oidc_claim: str = "oid"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+
 class Config(_Section):
     """The whole configuration; every section has working defaults (console + SQLite)."""
 
@@ -177,6 +201,7 @@ class Config(_Section):
     teams: MsTeamsConfig = MsTeamsConfig()  # the Microsoft Teams channel
     team: dict[str, TeamConfig] = {}  # organisational teams, by the name used in imports
     log: LogConfig = LogConfig()
+    web: WebConfig = WebConfig()
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:

@@ -11,11 +11,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, select, true
+from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, select, true
 
 from storage.directory import BATCH, CASE_COLUMNS, PERSON_COLUMNS, SESSION_COLUMNS, _chunks
 from storage.records import Case, Person, Session
-from storage.tables import CaseRow, LeaveRow, PersonRow, SessionRow
+from storage.tables import (
+    CaseRow,
+    DecisionResponseRow,
+    DecisionRow,
+    LeaveRow,
+    PersonRow,
+    SessionRow,
+)
 
 Ids = Sequence[str] | None
 
@@ -31,6 +38,27 @@ class OversightSql:
         where = PersonRow.team.in_(list(teams)) if teams is not None else true()
         rows = self._db.execute(select(*PERSON_COLUMNS).where(where).order_by(PersonRow.id))
         return [Person(*row) for row in rows.all()]
+
+    def reports_of(self, ids: Sequence[str]) -> list[Person]:
+        """The people whose supervisor is one of `ids`."""
+        rows = self._in(PERSON_COLUMNS, PersonRow.supervisor_id, ids, true())
+        return [Person(*row) for row in rows]
+
+    def awaiting_acknowledgement(self, ids: Ids) -> list[tuple[int, str, str, date]]:
+        """Decisions these people were asked to acknowledge and have not answered:
+        (decision number, case reference, who should acknowledge, recorded on)."""
+        answered = exists().where(
+            DecisionResponseRow.decision_id == DecisionRow.id,
+            DecisionResponseRow.person_id == DecisionRow.acknowledge_by,
+        )
+        columns = (
+            DecisionRow.id,
+            DecisionRow.case_ref,
+            DecisionRow.acknowledge_by,
+            DecisionRow.created_at,
+        )
+        rows = self._in(columns, DecisionRow.acknowledge_by, ids, ~answered)
+        return sorted((i, ref, who, at.date()) for i, ref, who, at in rows)
 
     def teams(self) -> list[str]:
         """Every team name, sorted."""

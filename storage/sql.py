@@ -35,6 +35,7 @@ from storage.records import (
     SharedWellbeing,
 )
 from storage.rota import RotaSql
+from storage.sign_in import SignInSql
 from storage.signoff import SignoffSql
 from storage.store import T, Transaction
 from storage.tables import (
@@ -69,6 +70,7 @@ class SqlTransaction:
         self.chat = ChatSql(connection)
         self.oversight = OversightSql(connection)
         self.audit_log = AuditSql(connection)
+        self.sign_in = SignInSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(

@@ -322,3 +322,29 @@ class AuditRow(Base):
     digest: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class SignInUseRow(Base):
+    """A dashboard sign-in link that has been used: a link works once (its nonce is the key)."""
+
+    __tablename__ = "sign_in_uses"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditFindingRow(Base):
+    """A finding of a case file audit (dip sample) against a supervisee's record, carried to
+    their next case supervision agenda until the supervisor marks it discussed."""
+
+    __tablename__ = "audit_findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    supervisee_id: Mapped[str] = mapped_column(String(200), index=True)
+    session_key: Mapped[str] = mapped_column(String(500))
+    case_ref: Mapped[str | None] = mapped_column(String(40))
+    finding: Mapped[str] = mapped_column(String(4000))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    discussed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -32,6 +32,7 @@ HELP = """I help you prepare for supervision. Commands:
 /rota: your team's next group supervision sessions and roles
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
 /actions: your open actions from supervision; /done N when action N is done
+/dashboard: a one-time link (valid a few minutes) that signs you in to the manager dashboard
 /cancel: stop what you are doing (nothing from it is saved)
 /help: this message
 Identify children by case reference only, never by name."""
@@ -76,7 +77,7 @@ def parse_command(text: str) -> Command | None:
         return Command("done", context={"id": str(int(args[0]))})
     if name in {"agenda", "record"}:
         return _view(name, args)
-    if name in {"checkin", "help", "cancel", "back", "skip", "rota", "actions"}:
+    if name in {"checkin", "help", "cancel", "back", "skip", "rota", "actions", "dashboard"}:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")
         return Command(name, dialog="checkin" if name == "checkin" else None)

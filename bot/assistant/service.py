@@ -19,6 +19,7 @@ from bot.assistant.actions import listing as action_list
 from bot.assistant.agenda_editing import edit as edit_agenda
 from bot.assistant.choice_tokens import STALE_BUTTON, decode
 from bot.assistant.commands import HELP, Command, CommandError, parse_command
+from bot.assistant.dashboard_links import DashboardLinks, dashboard_reply
 from bot.assistant.decision_commands import listing, request, respond
 from bot.assistant.signoff import respond as record_response
 from bot.assistant.typed_commands import as_command
@@ -75,6 +76,7 @@ class Assistant:
         templates: Environment,
         clock: Clock = utc_now,
         attempts: int = 8,
+        links: DashboardLinks | None = None,
     ) -> None:
         self._store = store
         self._engine = engine
@@ -82,6 +84,7 @@ class Assistant:
         self.templates = templates
         self._clock = clock
         self._attempts = attempts
+        self._links = links
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """Answer one message. Retries when another process changed the same conversation.
@@ -206,6 +209,9 @@ class Assistant:
             return self._with_pending(conversation, [closed])
         if command.name == "rota":
             return self._with_pending(conversation, [self._rota(tx, inbound.person_id)])
+        if command.name == "dashboard":
+            reply = dashboard_reply(tx, self._links, inbound.person_id, now)
+            return self._with_pending(conversation, [reply])
         if command.name == "decisions":
             return self._with_pending(conversation, [listing(tx, inbound.person_id, command)])
         if "corrects" in command.context and not self._corrects_ok(tx, command):

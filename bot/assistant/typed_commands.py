@@ -6,7 +6,7 @@ from __future__ import annotations
 # Words that start a command when typed as the first word of a message.
 KEYWORDS = {
     "prep", "ears", "checkin", "agenda", "decision", "decisions", "acknowledge", "dispute",
-    "record", "rota", "actions", "done", "agree", "disagree", "help",
+    "record", "rota", "actions", "dashboard", "done", "agree", "disagree", "help",
 }  # fmt: skip
 
 

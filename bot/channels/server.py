@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import cast
 
@@ -51,8 +51,10 @@ class Server:
         gateway: Gateway | None = None,
         report: Callable[[SweepReport], None] = lambda report: None,
         schedule: bool = True,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self._app = app
+        self._routes = routes  # e.g. the dashboard's (bot/web), mounted beside the channels
         self._gateway = gateway
         self.channels = channels
         self._report = report
@@ -112,6 +114,7 @@ class Server:
         )
         for channel in self.channels.values():
             web_app.add_routes(channel.routes())
+        web_app.add_routes(self._routes)
         return web_app
 
     def _unready_guard(self, paths: dict[str, str]) -> Middleware:

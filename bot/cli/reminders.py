@@ -22,6 +22,7 @@ from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
 from bot.operations.importer import Kind, import_file
 from bot.operations.reminders import SweepReport
+from bot.web.dashboard import routes_for
 from policies.packs import PolicyError
 from storage.opening import DatabaseProblem, DatabaseUnreachable
 
@@ -211,7 +212,11 @@ def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Serv
     for warning in warnings_for(app.config, built):
         typer.echo(f"warning: {warning}", err=True)
     return Server(
-        app, built, gateway=gateway, report=lambda report: print_report(report, as_json=False)
+        app,
+        built,
+        gateway=gateway,
+        report=lambda report: print_report(report, as_json=False),
+        routes=routes_for(app),
     )
 
 

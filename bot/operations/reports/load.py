@@ -8,6 +8,7 @@ from datetime import date
 from bot.errors import AssistantError
 from bot.operations.reports.model import Period, ReportData
 from bot.operations.reports.scope import Scope, span
+from storage.records import Person
 from storage.sql import SqlStore, SqlTransaction
 
 
@@ -52,9 +53,17 @@ def read(tx: SqlTransaction, scope: Scope, when: Period) -> ReportData:
             raise ReportError(f"no person {scope.manager!r} in the directory")
         people = span(everyone, scope.manager or "")
         ids = [p.id for p in people]
+    return read_for(tx, people, ids, when, scope.label)
+
+
+def read_for(
+    tx: SqlTransaction, people: list[Person], ids: list[str] | None, when: Period, label: str
+) -> ReportData:
+    """The report data of these people (`ids` None: everyone, without filtering)."""
+    data = tx.oversight
     return ReportData(
         period=when,
-        scope=scope.label,
+        scope=label,
         people=people,
         leave=data.leave(ids, when.start, when.end),
         sessions=data.sessions(ids, when.start, when.end),

@@ -1,0 +1,52 @@
+"""Building the dashboard's routes for `sva serve` (the CLI mounts them on the server)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.assistant.dashboard_links import DashboardLinks
+from bot.bootstrap import App, pack_assignment
+from bot.config import Config
+from bot.web.app import Clock, Web, stylesheet, utc_now
+from bot.web.audit import Auditor, MemoryAuditor
+from bot.web.pages import Pages
+from bot.web.signin import SignIn
+from policies.assignment import PackAssignment
+from storage.sql import SqlStore
+
+
+def dashboard_routes(
+    *,
+    config: Config,
+    store: SqlStore,
+    policies: PackAssignment,
+    links: DashboardLinks,
+    auditor: Auditor,
+    clock: Clock = utc_now,
+) -> list[web.RouteDef]:
+    """Every dashboard route: the pages, sign-in, and the stylesheet."""
+    web_ = Web(
+        store=store,
+        policies=policies,
+        links=links,
+        auditor=auditor,
+        secure_cookies=config.web.secure_cookies,
+        oidc=config.web.oidc_enabled,
+        clock=clock,
+    )
+    routes = [web.get("/dashboard/static/style.css", stylesheet)]
+    routes += SignIn(web_).routes() + Pages(web_).routes()
+    return routes
+
+
+def routes_for(app: App, auditor: Auditor | None = None) -> list[web.RouteDef]:
+    """The dashboard of a bootstrapped app (none when `web.enabled` is false)."""
+    if app.links is None:
+        return []
+    return dashboard_routes(
+        config=app.config,
+        store=app.store,
+        policies=pack_assignment(app.config),
+        links=app.links,
+        auditor=auditor or MemoryAuditor(),
+    )

@@ -1,0 +1,127 @@
+"""Who may open what on the dashboard, over HTTP: links, cookies, CSRF, scope, audit."""
+
+from __future__ import annotations
+
+import re
+
+import aiohttp
+
+from bot.web.app import COOKIE
+from tests.integration.web.conftest import Dashboard
+
+
+async def sign_in(http: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
+    """Open the chat link, press "Sign in"; the response to the POST (not followed)."""
+    async with http.get(link) as page:
+        html = await page.text()
+        assert page.status == 200, html
+    fields = dict(re.findall(r'name="(token|pre)" value="([^"]+)"', html))
+    pre = page.cookies["sva_signin"].value
+    return await http.post(
+        link.rsplit("/", 2)[0] + "/signin",
+        data=fields,
+        cookies={"sva_signin": pre},
+        allow_redirects=False,
+    )
+
+
+async def session_cookie(d: Dashboard, person: str) -> str:
+    async with aiohttp.ClientSession() as http:
+        response = await sign_in(http, d.link(person))
+        assert response.status == 303, await response.text()
+        morsel = response.cookies[COOKIE]
+        assert morsel["httponly"] and morsel["secure"] and morsel["samesite"] == "Lax"
+        return morsel.value
+
+
+async def get(d: Dashboard, path: str, cookie: str | None) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as http:
+        cookies = {COOKIE: cookie} if cookie else {}
+        async with http.get(d.url + path, cookies=cookies, allow_redirects=False) as response:
+            return response.status, await response.text()
+
+
+async def test_a_manager_opens_their_team_and_the_view_is_audited(dashboard: Dashboard) -> None:
+    cookie = await session_cookie(dashboard, "m1")
+    status, html = await get(dashboard, "/dashboard/team/North", cookie)
+    assert status == 200, html
+    assert "Tom Newman" in html and "Zed Else" not in html
+    viewed = {(v.viewer_id, v.subject_id, v.kind) for v in dashboard.auditor.views}
+    assert ("m1", "sw3", "overview") in viewed
+    assert not any(v.subject_id == "m1" for v in dashboard.auditor.views)
+
+
+async def test_a_supervisor_cannot_open_another_team(dashboard: Dashboard) -> None:
+    cookie = await session_cookie(dashboard, "m1")
+    for path in (
+        "/dashboard/team/South",
+        "/dashboard/team/South/report",
+        "/dashboard/person/sw9",
+        "/dashboard/team/Nowhere",
+    ):
+        status, html = await get(dashboard, path, cookie)
+        assert status == 403, path
+        assert "Zed Else" not in html
+
+
+async def test_a_supervisee_cannot_open_the_dashboard(dashboard: Dashboard) -> None:
+    cookie = await session_cookie(dashboard, "sw1")
+    for path in ("/dashboard", "/dashboard/team/North", "/dashboard/person/sw2"):
+        status, _ = await get(dashboard, path, cookie)
+        assert status == 403, path
+
+
+async def test_an_expired_or_reused_link_is_refused(dashboard: Dashboard) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(dashboard.link("m1", minutes_ago=11)) as expired:
+            assert expired.status == 400
+            assert "expired" in await expired.text()
+        link = dashboard.link("m1")
+        first = await sign_in(http, link)
+        assert first.status == 303
+        async with http.get(link) as again:
+            assert again.status == 400
+    async with aiohttp.ClientSession() as http:
+        fields = {"token": link.rsplit("/", 1)[1], "pre": "x"}
+        replay = await http.post(
+            dashboard.url + "/signin", data=fields, cookies={"sva_signin": "y"}
+        )
+        assert replay.status == 403
+
+
+async def test_a_forged_or_missing_cookie_is_refused(dashboard: Dashboard) -> None:
+    real = await session_cookie(dashboard, "sw1")
+    body, _, mac = real.partition(".")
+    forged_body = dashboard.links.signer.sign(
+        "session", {"p": "h1", "e": "2099-01-01T00:00:00+00:00", "n": "x"}
+    ).partition(".")[0]
+    for cookie in (None, f"{forged_body}.{mac}", real[:-2] + "AA", "garbage"):
+        status, html = await get(dashboard, "/dashboard", cookie)
+        assert status == 401, cookie
+        assert "/dashboard" in html  # the sign-in page explains how to get a link
+
+
+async def test_sign_out_needs_the_csrf_token(dashboard: Dashboard) -> None:
+    cookie = await session_cookie(dashboard, "m1")
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            dashboard.url + "/signout", data={"csrf": "wrong"}, cookies={COOKIE: cookie}
+        ) as r:
+            assert r.status == 403
+        _, html = await get(dashboard, "/dashboard", cookie)
+        token = re.search(r'name="csrf" value="([^"]+)"', html)
+        assert token is not None
+        async with http.post(
+            dashboard.url + "/signout",
+            data={"csrf": token.group(1)},
+            cookies={COOKIE: cookie},
+            allow_redirects=False,
+        ) as r:
+            assert r.status == 303
+            assert r.cookies[COOKIE].value == ""
+
+
+async def test_pages_send_security_headers(dashboard: Dashboard) -> None:
+    async with aiohttp.ClientSession() as http, http.get(dashboard.url + "/signin") as r:
+        assert r.headers["Referrer-Policy"] == "no-referrer"
+        assert "default-src 'none'" in r.headers["Content-Security-Policy"]
