@@ -91,7 +91,7 @@ async def test_an_expired_or_reused_link_is_refused(dashboard: Dashboard) -> Non
 
 async def test_a_forged_or_missing_cookie_is_refused(dashboard: Dashboard) -> None:
     real = await session_cookie(dashboard, "sw1")
-    body, _, mac = real.partition(".")
+    _, _, mac = real.partition(".")
     forged_body = dashboard.links.signer.sign(
         "session", {"p": "h1", "e": "2099-01-01T00:00:00+00:00", "n": "x"}
     ).partition(".")[0]
