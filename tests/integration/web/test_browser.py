@@ -62,6 +62,16 @@ async def link_from_chat(d: Dashboard, person: str) -> str:
     return found.group(0)
 
 
+async def sign_in_by_keyboard(page: Page, link: str) -> None:
+    """Open the chat link; the "Sign in" button has the focus; Enter signs in."""
+    await page.goto(link)
+    await page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'sign-in'"
+    )
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+
+
 async def tab_to(page: Page, name: str, limit: int = 40) -> None:
     """Press Tab until the focused element's accessible text is `name`, then Enter."""
     for _ in range(limit):
@@ -84,10 +94,8 @@ async def test_a_manager_reads_the_hand_worked_figures_by_keyboard(
     dashboard: Dashboard, browser: Browser, tmp_path: Path
 ) -> None:
     page = await browser.new_page(viewport={"width": 1200, "height": 900})
-    await page.goto(await link_from_chat(dashboard, "m1"))
-    assert await page.evaluate("document.activeElement.id") == "sign-in"  # autofocused
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(dashboard.url + "/dashboard")
+    await sign_in_by_keyboard(page, await link_from_chat(dashboard, "m1"))
+    assert page.url == dashboard.url + "/dashboard"
     await page.screenshot(path=tmp_path / "home.png", full_page=True)
     assert await page.get_by_role("link", name=fx.OTHER_TEAM).count() == 0
 
@@ -187,9 +195,7 @@ async def test_the_browser_keeps_the_session_cookie_from_scripts(
     dashboard: Dashboard, browser: Browser
 ) -> None:
     page = await browser.new_page()
-    await page.goto(await link_from_chat(dashboard, "m1"))
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(dashboard.url + "/dashboard")
+    await sign_in_by_keyboard(page, await link_from_chat(dashboard, "m1"))
     assert await page.evaluate("document.cookie") == ""  # HttpOnly
     (cookie,) = [c for c in await page.context.cookies() if c["name"] == "sva_session"]
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
@@ -199,9 +205,7 @@ async def test_a_supervisee_is_turned_away_in_the_browser(
     dashboard: Dashboard, browser: Browser, tmp_path: Path
 ) -> None:
     page = await browser.new_page()
-    await page.goto(await link_from_chat(dashboard, "sw1"))
-    await page.keyboard.press("Enter")
-    await page.wait_for_url(dashboard.url + "/dashboard")
+    await sign_in_by_keyboard(page, await link_from_chat(dashboard, "sw1"))
     assert (
         await page.get_by_role("heading", level=1).inner_text()
         == "This page is not available to you"
