@@ -344,7 +344,7 @@ class AuditFindingRow(Base):
     supervisee_id: Mapped[str] = mapped_column(String(200), index=True)
     session_key: Mapped[str] = mapped_column(String(500))
     case_ref: Mapped[str | None] = mapped_column(String(40))
-    finding: Mapped[str] = mapped_column(String(4000))
+    finding: Mapped[str] = mapped_column(SealedText("audit_findings.finding"))
     recorded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     discussed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

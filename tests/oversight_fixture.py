@@ -77,6 +77,19 @@ PEOPLE = [
     # Another team under the same head, with its own manager: Maya must not see it.
     person("m2", "Sol Other", "team_manager", "h1", team=OTHER_TEAM, chat="sol"),
     person("sw9", "Zed Else", "social_worker", "m2", team=OTHER_TEAM),
+    # A quality-assurance reader (import column access = qa): reads the whole council.
+    Person(
+        "qa1",
+        "Quinn Auditor",
+        "business_support",
+        "Quality",
+        "manchester",
+        None,
+        date(2019, 1, 1),
+        False,
+        (),
+        "qa",
+    ),
 ]
 CASES = [
     Case("CR-1", "sw1", "child_in_need", "standard", date(2026, 1, 1)),

@@ -1,8 +1,9 @@
 """Every view of another person's data on the dashboard is audited.
 
-SEAM (issue 13): `Auditor.viewed` is called inside the page's transaction for each person
-whose data the page shows (other than the viewer). `TrailAuditor` appends to the audit trail
-once `bot/assistant/audit.py` has landed; `MemoryAuditor` keeps entries for tests.
+`Auditor.viewed` is called inside the page's transaction for each person whose data the
+page shows (other than the viewer); `refused` records a page that was not shown.
+`TrailAuditor` appends to the hash-chained audit trail (bot/assistant/audit.py, `sva audit`);
+`MemoryAuditor` keeps entries for tests.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from bot.assistant.access import Subject, Viewer
+from bot.assistant.audit import record
 from storage.sql import SqlTransaction
+
+VIA = "dashboard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +30,32 @@ class View:
 class Auditor(Protocol):
     def viewed(self, tx: SqlTransaction, views: list[View]) -> None: ...
 
+    def refused(self, tx: SqlTransaction, viewer_id: str, page: str, at: datetime) -> None: ...
+
+
+class TrailAuditor:
+    """Appends one audit row per person shown (record kind `dashboard-<page>`)."""
+
+    def viewed(self, tx: SqlTransaction, views: list[View]) -> None:
+        for v in views:
+            viewer = Viewer.person(v.viewer_id, via=VIA)
+            record(tx, viewer, "read", f"dashboard-{v.kind}", Subject(person_id=v.subject_id), v.at)
+
+    def refused(self, tx: SqlTransaction, viewer_id: str, page: str, at: datetime) -> None:
+        viewer = Viewer.person(viewer_id, via=VIA)
+        subject = Subject(team=page)
+        record(tx, viewer, "read", "dashboard", subject, at, allowed=False, record_id=page)
+
 
 @dataclass
 class MemoryAuditor:
-    """Keeps every view in memory (tests, and until the audit trail lands)."""
+    """Keeps every view and refusal in memory (tests)."""
 
     views: list[View] = field(default_factory=list)
+    refusals: list[tuple[str, str]] = field(default_factory=list)
 
     def viewed(self, tx: SqlTransaction, views: list[View]) -> None:
         self.views.extend(views)
+
+    def refused(self, tx: SqlTransaction, viewer_id: str, page: str, at: datetime) -> None:
+        self.refusals.append((viewer_id, page))

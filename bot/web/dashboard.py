@@ -8,7 +8,7 @@ from bot.assistant.dashboard_links import DashboardLinks
 from bot.bootstrap import App, pack_assignment
 from bot.config import Config
 from bot.web.app import Clock, Web, stylesheet, utc_now
-from bot.web.audit import Auditor, MemoryAuditor
+from bot.web.audit import Auditor, TrailAuditor
 from bot.web.pages import Pages
 from bot.web.signin import SignIn
 from policies.assignment import PackAssignment
@@ -48,5 +48,5 @@ def routes_for(app: App, auditor: Auditor | None = None) -> list[web.RouteDef]:
         store=app.store,
         policies=pack_assignment(app.config),
         links=app.links,
-        auditor=auditor or MemoryAuditor(),
+        auditor=auditor or TrailAuditor(),
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.assistant.access import QA_ACCESS
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.load import ReportError, month, read_for
 from bot.operations.reports.model import MEASURES, Period, Report
@@ -49,6 +50,10 @@ class Pages:
         try:
             context = await self.web.store.run_sql(lambda tx: work(tx, viewer))
         except Forbidden:
+            now = self.web.clock()
+            await self.web.store.run_sql(
+                lambda tx: self.web.auditor.refused(tx, viewer, request.path, now)
+            )
             return self.web.render("forbidden.html", request, status=403, message=FORBIDDEN)
         return self.web.render(name, request, viewer=viewer, **context)
 
@@ -60,10 +65,13 @@ class Pages:
     def _span(self, tx: SqlTransaction, viewer: str, team: str | None = None) -> list[Person]:
         """The people below the viewer (in `team`, with the viewer when they belong to it);
         Forbidden if there is nobody."""
-        people = below(tx, viewer)
+        me = tx.directory.person(viewer)
+        if me is not None and me.access == QA_ACCESS:  # a QA reader: the whole council
+            people = tx.oversight.people(teams=[team] if team else None)
+        else:
+            people = below(tx, viewer)
         if team is not None:
-            people = [p for p in people if p.team == team]
-            me = tx.directory.person(viewer)
+            people = [p for p in people if p.team == team and p.id != viewer]
             if people and me is not None and me.team == team:
                 people = [me, *people]
             people = sorted(people, key=lambda p: p.name)
@@ -127,7 +135,7 @@ class Pages:
         person_id = request.match_info["person"]
 
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
-            subject = next((p for p in below(tx, viewer) if p.id == person_id), None)
+            subject = next((p for p in self._span(tx, viewer) if p.id == person_id), None)
             if subject is None:
                 raise Forbidden
             page = person_page(tx, subject, self.web.today(), self.web.policies)

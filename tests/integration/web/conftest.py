@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.assistant.dashboard_links import DashboardLinks, Signer
 from bot.bootstrap import pack_assignment
 from bot.config import Config, TeamConfig, WebConfig
-from bot.web.audit import MemoryAuditor
+from bot.web.audit import TrailAuditor
 from bot.web.dashboard import dashboard_routes
 from storage.sql import SqlStore
 from tests import oversight_fixture as fx
@@ -26,7 +26,7 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 class Dashboard:
     url: str
     links: DashboardLinks
-    auditor: MemoryAuditor
+    auditor: TrailAuditor
     store: SqlStore
 
     def link(self, person_id: str, *, minutes_ago: int = 0) -> str:
@@ -51,7 +51,7 @@ async def dashboard(sql_store: SqlStore) -> AsyncIterator[Dashboard]:
         link_ttl=timedelta(minutes=10),
         session_ttl=timedelta(hours=8),
     )
-    auditor = MemoryAuditor()
+    auditor = TrailAuditor()
     app = web.Application()
     app.add_routes(
         dashboard_routes(

@@ -46,9 +46,11 @@ async def test_a_manager_opens_their_team_and_the_view_is_audited(dashboard: Das
     status, html = await get(dashboard, "/dashboard/team/North", cookie)
     assert status == 200, html
     assert "Tom Newman" in html and "Zed Else" not in html
-    viewed = {(v.viewer_id, v.subject_id, v.kind) for v in dashboard.auditor.views}
-    assert ("m1", "sw3", "overview") in viewed
-    assert not any(v.subject_id == "m1" for v in dashboard.auditor.views)
+    entries = await dashboard.store.run_sql(lambda tx: tx.audit_entries(actor="m1"))
+    viewed = {(e.subject, e.record_kind, e.via, e.allowed) for e in entries}
+    assert ("sw3", "dashboard-overview", "dashboard", True) in viewed
+    assert not any(e.subject == "m1" for e in entries)  # your own row is not another's data
+    assert await dashboard.store.run_sql(lambda tx: tx.audit_log.verify()) == []
 
 
 async def test_a_supervisor_cannot_open_another_team(dashboard: Dashboard) -> None:
@@ -62,6 +64,15 @@ async def test_a_supervisor_cannot_open_another_team(dashboard: Dashboard) -> No
         status, html = await get(dashboard, path, cookie)
         assert status == 403, path
         assert "Zed Else" not in html
+    entries = await dashboard.store.run_sql(lambda tx: tx.audit_entries(actor="m1"))
+    refused = {e.record_id for e in entries if not e.allowed}
+    assert "/dashboard/person/sw9" in refused
+
+
+async def test_a_qa_reader_opens_any_team(dashboard: Dashboard) -> None:
+    cookie = await session_cookie(dashboard, "qa1")
+    status, html = await get(dashboard, "/dashboard/team/South", cookie)
+    assert status == 200 and "Zed Else" in html
 
 
 async def test_a_supervisee_cannot_open_the_dashboard(dashboard: Dashboard) -> None:

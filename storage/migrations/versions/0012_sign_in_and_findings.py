@@ -1,7 +1,7 @@
 """dashboard sign-in link uses and audit findings
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-26 05:10:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("supervisee_id", sa.String(length=200), nullable=False),
         sa.Column("session_key", sa.String(length=500), nullable=False),
         sa.Column("case_ref", sa.String(length=40), nullable=True),
-        sa.Column("finding", sa.String(length=4000), nullable=False),
+        sa.Column("finding", sa.Text(), nullable=False),
         sa.Column("recorded_by", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("discussed_at", sa.DateTime(timezone=True), nullable=True),
