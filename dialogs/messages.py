@@ -53,6 +53,16 @@ class Inbound:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A file to hand over in the chat (an agenda or record draft as Word)."""
+
+    filename: str
+    content: bytes
+    title: str
+    source: str = ""  # the command that makes it again (Teams asks consent before the upload)
+
+
+@dataclass(frozen=True, slots=True)
 class Outbound:
     """One message to a person. The last message of a reply says what is expected next."""
 
@@ -61,6 +71,7 @@ class Outbound:
     expects: Expects = Expects.NONE
     dialog: str | None = None
     state: str | None = None
+    document: Document | None = None  # channels that can send files attach it; others say so
 
     def to_json(self) -> dict[str, object]:
         """The console's `--json` line for this message (a documented contract)."""

@@ -15,6 +15,7 @@ COMMAND_WORDS = (
     "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help",
 )  # fmt: skip
 AGENDA_EDITS = {"add", "remove", "move", "send", "reset"}
+WORD = {"word", "docx"}  # /agenda word, /record sw1 word: a Word file in the chat
 CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.-]{0,39}")
 EARS_VARIANTS = {"case": "ears-case", "professional": "ears-professional"}
 HELP = """I help you prepare for supervision. Commands:
@@ -27,6 +28,7 @@ HELP = """I help you prepare for supervision. Commands:
 /acknowledge N, /dispute N REASON: respond to a decision you were asked to acknowledge
 /decisions [CASE-REF]: decisions you recorded or were asked to acknowledge
 /agenda: your agenda draft for your next supervision (/agenda PERSON: a supervisee's, with EARS questions)
+/agenda word, /record [PERSON] [DATE] word: the same as a Word file (Slack and Teams)
 /agenda add TEXT, /agenda remove N, /agenda move N M, /agenda reset: arrange it; /agenda send: send it to your supervisor
 /record [PERSON] [DATE]: draft records of a session (yours, or a supervisee's)
 /rota: your team's next group supervision sessions and roles
@@ -142,12 +144,18 @@ def _view(name: str, args: list[str]) -> Command:
         return Command(
             "agenda-edit", context={"op": args[0].casefold(), "args": " ".join(args[1:])}
         )
-    usage = f"Write /{name}, or /{name} PERSON for a supervisee" + (
-        " (and a session date YYYY-MM-DD)." if name == "record" else "."
+    usage = (
+        f"Write /{name}, or /{name} PERSON for a supervisee"
+        + (" (and a session date YYYY-MM-DD)" if name == "record" else "")
+        + "; add word for a Word file."
     )
+    word = bool(args) and args[-1].casefold() in WORD
+    args = args[:-1] if word else args
     if len(args) > (2 if name == "record" else 1) or any(len(a) > 200 for a in args):
         raise CommandError(usage)
     context = {"person": args[0]} if args else {}
+    if word:
+        context["format"] = "docx"
     if len(args) == 2:
         try:
             context["date"] = date.fromisoformat(args[1]).isoformat()

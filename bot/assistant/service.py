@@ -21,9 +21,21 @@ from bot.assistant.choice_tokens import STALE_BUTTON, decode
 from bot.assistant.commands import HELP, Command, CommandError, parse_command
 from bot.assistant.dashboard_links import DashboardLinks, dashboard_reply
 from bot.assistant.decision_commands import listing, request, respond
+from bot.assistant.documents import (
+    FILE_CHANNELS,
+    agenda_document,
+    cannot_send_files,
+    records_document,
+)
 from bot.assistant.signoff import respond as record_response
 from bot.assistant.typed_commands import as_command
-from bot.assistant.views import REFUSED, may_view, records_text, supervisor_suggestions
+from bot.assistant.views import (
+    REFUSED,
+    may_view,
+    record_drafts,
+    records_text,
+    supervisor_suggestions,
+)
 from bot.errors import TryAgainLater
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
@@ -193,7 +205,9 @@ class Assistant:
                 conversation, edit_agenda(tx, pack, inbound.person_id, command, now, render)
             )
         if command.name in {"agenda", "record"}:
-            return self._with_pending(conversation, self._view(tx, inbound.person_id, command, now))
+            return self._with_pending(
+                conversation, self._view(tx, inbound.person_id, command, now, inbound.channel)
+            )
         if command.name in {"acknowledge", "dispute"}:
             return self._with_pending(conversation, [respond(tx, inbound.person_id, command, now)])
         if command.name in {"agree", "disagree"}:
@@ -283,19 +297,28 @@ class Assistant:
         return bool(found) and found[0].case_ref == command.context["case_ref"]
 
     def _view(
-        self, tx: Transaction, viewer: str, command: Command, now: datetime
+        self, tx: Transaction, viewer: str, command: Command, now: datetime, channel: str
     ) -> list[Outbound]:
         """Agendas and record drafts, for the person or their supervisor only."""
         subject = command.context.get("person", viewer)
         if not may_view(tx, viewer, subject):
             return [Outbound(REFUSED.format(who=subject))]
+        word = command.context.get("format") == "docx"
+        if word and channel not in FILE_CHANNELS:
+            return [cannot_send_files(channel, f"/{command.name}")]
         if command.name == "record":
             held = (
                 date.fromisoformat(command.context["date"])
                 if "date" in command.context
                 else now.date()
             )
+            if word:
+                drafts = record_drafts(tx, self._policies, subject, held)
+                return [records_document(drafts, subject, held)]
             return [records_text(tx, self._policies, self.templates, subject, held)]
+        if word:
+            text = render_agenda(self.agenda_draft(tx, subject), self.templates, "txt")
+            return [agenda_document(text, subject)]
         agenda = Outbound(render_agenda(self.agenda_draft(tx, subject), self.templates))
         return (
             [agenda]

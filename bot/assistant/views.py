@@ -11,7 +11,7 @@ from jinja2 import Environment
 from dialogs.definitions import PREP, WELLBEING
 from dialogs.messages import Outbound
 from policies.assignment import PackAssignment
-from policies.records import case_records, personal_record, render_record
+from policies.records import RecordDraft, case_records, personal_record, render_record
 from policies.suggestions import suggested_questions
 from storage.store import Transaction
 
@@ -43,8 +43,16 @@ def records_text(
     tx: Transaction, packs: PackAssignment, templates: Environment, subject: str, held: date
 ) -> Outbound:
     """Draft case records and the personal record of a session, as text."""
+    drafts = record_drafts(tx, packs, subject, held)
+    return Outbound("\n\n".join(render_record(d, templates, "txt") for d in drafts))
+
+
+def record_drafts(
+    tx: Transaction, packs: PackAssignment, subject: str, held: date
+) -> list[RecordDraft]:
+    """The case records (one per prepared case) and the personal record of a session."""
     pack = packs.for_person(tx.person(subject))
-    drafts = [
+    return [
         *case_records(
             pack,
             subject,
@@ -56,4 +64,3 @@ def records_text(
         ),
         personal_record(pack, subject, held, tx.shared_wellbeing(subject), WELLBEING),
     ]
-    return Outbound("\n\n".join(render_record(d, templates, "txt") for d in drafts))

@@ -29,6 +29,9 @@ class FakeSlackApi(RecordingServer):
         self._ts = itertools.count(1)
         self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections
         self.acks: list[dict[str, Any]] = []  # what the app answered over them
+        # files_upload_v2: file id -> {"filename", "length", "content", "title", "channel"}
+        self.files: dict[str, dict[str, Any]] = {}
+        self._file_ids = itertools.count(1)
 
     @property
     def api_url(self) -> str:
@@ -39,7 +42,25 @@ class FakeSlackApi(RecordingServer):
         self._limited[method] = (times, retry_after)
 
     def routes(self) -> list[web.RouteDef]:
-        return [web.route("*", "/api/{method}", self._handle), web.get("/link", self._socket)]
+        return [
+            web.route("*", "/api/{method}", self._handle),
+            web.get("/link", self._socket),
+            web.post("/upload/{file_id}", self._upload),
+        ]
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal hands out: takes the file's bytes."""
+        entry = self.files.get(request.match_info["file_id"])
+        body = await request.read()
+        self.calls.append(Call("upload", {"bytes": len(body)}, request.path, dict(request.headers)))
+        if entry is None or len(body) != entry["length"]:
+            return web.Response(status=400, text="bad upload")
+        entry["content"] = body
+        return web.Response(status=200, text="OK - " + str(len(body)))
+
+    def uploaded(self, channel: str) -> list[dict[str, Any]]:
+        """Files completed into `channel` (completeUploadExternal), with their bytes."""
+        return [f for f in self.files.values() if f.get("channel") == channel]
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: say hello, then record every acknowledgement the app sends."""
@@ -104,6 +125,12 @@ class FakeSlackApi(RecordingServer):
             if not isinstance(view, dict) or len(view.get("blocks", [])) > 100:
                 return {"ok": False, "error": "invalid_arguments"}
             return {"ok": True, "view": {"id": "V1", **view}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(body.get("users", ""))}}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(body)
+        if method == "files.completeUploadExternal":
+            return self._complete(body)
         if method == "users.info":
             user = self.users.get(str(body.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
@@ -113,6 +140,27 @@ class FakeSlackApi(RecordingServer):
                     return {"ok": True, "user": user}
             return {"ok": False, "error": "users_not_found"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _upload_url(self, body: dict[str, Any]) -> dict[str, Any]:
+        if not body.get("filename") or not str(body.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._file_ids):04d}"
+        self.files[file_id] = {"filename": body["filename"], "length": int(body["length"])}
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+
+    def _complete(self, body: dict[str, Any]) -> dict[str, Any]:
+        listed = body.get("files")
+        listed = json.loads(listed) if isinstance(listed, str) else listed
+        channel = body.get("channel_id")
+        done = []
+        for item in listed or []:
+            entry = self.files.get(item.get("id"))
+            if entry is None or "content" not in entry or not channel:
+                return {"ok": False, "error": "invalid_arguments"}
+            entry |= {"title": item.get("title"), "channel": channel,
+                      "comment": body.get("initial_comment")}  # fmt: skip
+            done.append({"id": item["id"], "name": entry["filename"], "title": item.get("title")})
+        return {"ok": True, "files": done}
 
     def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
         """The bodies of chat.postMessage calls that Slack accepted, optionally to one channel."""

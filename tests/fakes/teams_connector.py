@@ -25,13 +25,32 @@ class FakeConnector(RecordingServer):
         self._ids = itertools.count(1)
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = "test-key-1"
+        self.uploads: dict[str, bytes] = {}  # file name -> bytes PUT to its upload URL
 
     def routes(self) -> list[web.RouteDef]:
         return [
             web.post("/v3/conversations/{conversation}/activities", self._activity),
             web.post("/v3/conversations/{conversation}/activities/{reply_to}", self._activity),
             web.get("/keys", self._keys),
+            web.put("/drive/{name}", self._upload),
         ]
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The OneDrive upload session a file consent hands out: keeps the bytes."""
+        body = await request.read()
+        size = len(body)
+        if request.headers.get("Content-Range") != f"bytes 0-{size - 1}/{size}":
+            return web.Response(status=400, text="bad Content-Range")
+        self.uploads[request.match_info["name"]] = body
+        self.calls.append(Call("upload", {"bytes": size}, request.path, dict(request.headers)))
+        return web.json_response({"id": "drive-item-1", "name": request.match_info["name"]},
+                                 status=201)  # fmt: skip
+
+    def upload_info(self, name: str) -> dict[str, str]:
+        """What Teams sends when the person accepts a file consent card for `name`."""
+        return {"name": name, "uploadUrl": f"{self.url}/drive/{name}",
+                "contentUrl": f"https://council-my.sharepoint.com/personal/x/{name}",
+                "uniqueId": "unique-1", "fileType": "docx"}  # fmt: skip
 
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()

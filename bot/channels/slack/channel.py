@@ -209,10 +209,26 @@ class SlackChannel:
         )
 
     async def _post(self, user_id: str, replies: list[Outbound]) -> None:
-        for message in render(replies):
+        files = [r for r in replies if r.document is not None]
+        text = [r for r in replies if r.document is None]
+        for message in render(text):
             await self.client.chat_postMessage(
                 channel=user_id, text=message.text, blocks=message.blocks
             )
+        for reply in files:
+            await self._upload(user_id, reply)
+
+    async def _upload(self, user_id: str, reply: Outbound) -> None:
+        """A Word file into the person's direct messages (files_upload_v2)."""
+        assert reply.document is not None
+        opened = await self.client.conversations_open(users=user_id)
+        await self.client.files_upload_v2(
+            channel=opened["channel"]["id"],
+            content=reply.document.content,
+            filename=reply.document.filename,
+            title=reply.document.title,
+            initial_comment=reply.text,
+        )
 
     async def post_to_channel(self, channel_id: str, messages: list[Outbound]) -> bool:
         """Post in a team channel (the assistant must be a member); False if refused."""

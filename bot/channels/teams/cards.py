@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from microsoft_agents.activity import Activity, ActivityTypes, TextFormatTypes
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment, TextFormatTypes
 from microsoft_agents.hosting.core import CardFactory
 
 from bot.assistant.choice_tokens import DIRECT, encode
@@ -18,6 +18,9 @@ ANSWER = "sva_answer"  # the key of a pressed button's value in a card submit
 FORM = "sva_form"  # the key of the command a submitted form belongs to
 CARD_VERSION = "1.4"
 MAX_VALUE = 1024
+FILE = "sva_file"  # the consent card's context key: the command that makes the file
+CONSENT = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
 
 
 def render(messages: list[Outbound]) -> list[Activity]:
@@ -25,10 +28,36 @@ def render(messages: list[Outbound]) -> list[Activity]:
     out: list[Activity] = []
     for message in messages:
         out += [_text(piece) for piece in split_text(message.text or " ", MAX_TEXT)]
-        card = _choice_card(message)
+        card = _choice_card(message) or _consent_card(message)
         if card is not None:
             out.append(Activity(type=ActivityTypes.message, attachments=[card]))
     return out
+
+
+def _consent_card(message: Outbound) -> Any:
+    """A Word file: Teams asks the person's consent, then gives us a place to upload it
+    (`fileConsent/invoke`); the context says which command makes the file again."""
+    document = message.document
+    if document is None:
+        return None
+    context = {FILE: document.source}
+    return Attachment(
+        content_type=CONSENT,
+        name=document.filename,
+        content={"description": document.title, "sizeInBytes": len(document.content),
+                 "acceptContext": context, "declineContext": context},
+    )  # fmt: skip
+
+
+def file_info_card(upload: dict[str, Any]) -> Activity:
+    """The message that shows an uploaded file in the chat."""
+    card = Attachment(
+        content_type=FILE_INFO,
+        content_url=upload.get("contentUrl"),
+        name=upload.get("name"),
+        content={"uniqueId": upload.get("uniqueId"), "fileType": upload.get("fileType", "docx")},
+    )
+    return Activity(type=ActivityTypes.message, attachments=[card])
 
 
 def _text(text: str) -> Activity:

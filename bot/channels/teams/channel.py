@@ -10,7 +10,7 @@ import warnings
 from typing import Any
 
 from aiohttp import web
-from microsoft_agents.activity import Activity, ConversationReference
+from microsoft_agents.activity import Activity, ConversationReference, InvokeResponse
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 
@@ -19,6 +19,7 @@ from bot.assistant.gateway import TRY_AGAIN, ChannelMessage, Gateway
 from bot.assistant.typed_commands import wants_form, without_form
 from bot.channels.teams.auth import ConnectionsFactory, TeamsAuthenticator
 from bot.channels.teams.cards import ANSWER, FORM, form_card, render
+from bot.channels.teams.files import on_file_consent
 from bot.config import MsTeamsConfig
 from bot.errors import TryAgainLater
 from dialogs.definitions import PREP
@@ -45,6 +46,11 @@ class _Agent(ActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await self._channel.on_message(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        if turn_context.activity.name == "fileConsent/invoke":
+            return await self._channel.on_file_consent(turn_context)
+        return await super().on_invoke_activity(turn_context)
 
     async def on_members_added_activity(
         self, members_added: list[Any], turn_context: TurnContext
@@ -118,6 +124,9 @@ class TeamsChannel:
         else:
             message = ChannelMessage(CHANNEL, user_id, text, None, key)
             await self._gateway.converse(message, reply, typed=True)
+
+    async def on_file_consent(self, context: TurnContext) -> InvokeResponse:
+        return await on_file_consent(self._gateway, CHANNEL, context)
 
     async def _submit(self, person: str, value: dict[str, Any], key: str | None) -> list[Outbound]:
         answers = {k: str(v) for k, v in value.items() if k != FORM and isinstance(v, str | int)}
