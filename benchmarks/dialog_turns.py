@@ -20,6 +20,7 @@ from bot.bootstrap import build_assistant
 from bot.config import Config
 from dialogs.messages import Inbound
 from storage.db import create_engine, migrate
+from storage.sealing import NO_KEYS, new_key_entry, parse_keys
 from storage.sql import SqlStore
 
 SCRIPT = [
@@ -33,10 +34,13 @@ SCRIPT = [
 ]
 
 
-async def run(backend: str, conversations: int) -> dict[str, float | int | str]:
+async def run(
+    backend: str, conversations: int, encrypted: bool = False
+) -> dict[str, float | int | str]:
     """Run the dialogs sequentially in one process and return the figures."""
+    keyring = parse_keys(new_key_entry("bench")) if encrypted else NO_KEYS
     async with scratch_database(backend) as url:
-        engine = create_engine(url)
+        engine = create_engine(url, keyring=keyring)
         migrate(engine)
         assistant = build_assistant(Config(), SqlStore(engine=engine))
         latencies: list[float] = []
@@ -52,6 +56,7 @@ async def run(backend: str, conversations: int) -> dict[str, float | int | str]:
     ms = sorted(x * 1000 for x in latencies)
     return {
         "backend": backend,
+        "encrypted": encrypted,
         "conversations": conversations,
         "turns": len(ms),
         "seconds": round(elapsed, 2),
@@ -68,9 +73,12 @@ def main() -> None:
     )
     parser.add_argument("--conversations", type=int, default=10_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--encrypted", action="store_true", help="Seal with a data key.")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/dialog_turns.json"))
     args = parser.parse_args()
-    results = [asyncio.run(run(b, args.conversations)) for b in args.backends.split(",")]
+    results = [
+        asyncio.run(run(b, args.conversations, args.encrypted)) for b in args.backends.split(",")
+    ]
     for result in results:
         print(json.dumps(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        _owner_only(engine.url.database)  # before WAL: SQLite gives -wal/-shm the same mode
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         for pragma in (
@@ -72,6 +74,17 @@ def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _owner_only(database: str | None) -> None:
+    """Make a SQLite database file readable by its owner only (0600): it holds people's
+    answers. Someone else's file (a shared install) is left as its owner set it."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with contextlib.suppress(OSError):
+        path = Path(database)
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
 from bot.cli.reminders import with_app
 from policies.agenda import AgendaDraft, render_agenda
 from policies.docx_export import agenda_docx
@@ -35,6 +35,7 @@ def agenda(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
     ] = None,
+    force: ForceOption = False,
     config: ConfigOption = None,
 ) -> None:
     """The agenda draft for a person's next supervision (or the session on --for)."""
@@ -46,19 +47,18 @@ def agenda(
     if form is Format.DOCX and out is None:
         typer.echo("--format docx needs --out FILE", err=True)
         raise typer.Exit(2)
+    refuse_existing(out, force)
     draft = with_app(config_or_exit(config), run)
     if form is Format.DOCX:
         assert out is not None
-        out.write_bytes(agenda_docx(render_agenda(draft, make_templates(), "txt")))
-        typer.echo(f"wrote {out}")
+        save(out, agenda_docx(render_agenda(draft, make_templates(), "txt")), force)
         return
     if form is Format.JSON:
         text = json.dumps(as_json(draft), ensure_ascii=False, indent=2)
     else:
         text = render_agenda(draft, make_templates(), "md" if form is Format.MARKDOWN else "txt")
     if out:
-        out.write_text(text + "\n", encoding="utf-8")
-        typer.echo(f"wrote {out}")
+        save(out, text + "\n", force)
     else:
         typer.echo(text)
 

@@ -9,6 +9,7 @@ import typer
 
 from bot.config import Config, ConfigError, load_config
 from bot.logs import configure_logging
+from bot.operations.private_files import FileExists, refuse_overwrite, write_private
 
 ConfigOption = Annotated[
     Path | None,
@@ -26,3 +27,26 @@ def config_or_exit(path: Path | None) -> Config:
         raise typer.Exit(2) from exc
     configure_logging(config.log)
     return config
+
+
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")]
+
+
+def refuse_existing(out: Path | None, force: bool) -> None:
+    """Exit 2 before any work if `out` exists and --force was not given."""
+    try:
+        if out is not None:
+            refuse_overwrite(out, force=force)
+    except FileExists as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+def save(out: Path, data: bytes | str, force: bool) -> None:
+    """Write an export owner-only (0600) and say so; exit 2 rather than replace a file."""
+    try:
+        write_private(out, data, force=force)
+    except FileExists as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"wrote {out}")

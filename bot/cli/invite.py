@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
 from bot.cli.reminders import with_app
 from policies.agenda import render_agenda
 from policies.invitation import invitation
@@ -31,6 +31,7 @@ def invite(
     out: Annotated[Path, typer.Option("--out", help="The .ics file to write.")] = Path(
         "supervision.ics"
     ),
+    force: ForceOption = False,
     config: ConfigOption = None,
 ) -> None:
     """The next individual supervision as an invitation both supervisee and supervisor can import."""
@@ -57,9 +58,9 @@ def invite(
 
         return await a.store.run(work)
 
+    refuse_existing(out, force)
     result = with_app(config_or_exit(config), run)
     if isinstance(result, str):
         typer.echo(result, err=True)
         raise typer.Exit(2)
-    out.write_bytes(result)
-    typer.echo(f"wrote {out}")
+    save(out, result, force)

@@ -11,7 +11,7 @@ import typer
 
 from bot.assistant.signoff import close_lapsed, mark_written
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
 from bot.cli.reminders import with_app
 from dialogs.definitions import PREP, WELLBEING
 from policies.docx_export import records_docx
@@ -39,26 +39,26 @@ def draft(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this file (required for docx).")
     ] = None,
+    force: ForceOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Case records (one per prepared case) and the personal record, to complete and file."""
     if form is Format.DOCX and out is None:
         typer.echo("--format docx needs --out FILE", err=True)
         raise typer.Exit(2)
+    refuse_existing(out, force)
     day = held.date() if held else date.today()
     drafts = with_app(config_or_exit(config), lambda a: _drafts(a, person, day))
     if form is Format.DOCX:
         assert out is not None
-        out.write_bytes(records_docx(drafts))
-        typer.echo(f"wrote {out}")
+        save(out, records_docx(drafts), force)
         return
     templates = make_templates()
     text = "\n\n".join(
         render_record(d, templates, "md" if form is Format.MARKDOWN else "txt") for d in drafts
     )
     if out:
-        out.write_text(text + "\n", encoding="utf-8")
-        typer.echo(f"wrote {out}")
+        save(out, text + "\n", force)
     else:
         typer.echo(text)
 

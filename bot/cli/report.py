@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -13,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.bootstrap import App, pack_assignment
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
 from bot.cli.reminders import with_app
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
@@ -72,6 +73,7 @@ def compliance(
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
     form: Annotated[Format, typer.Option("--format")] = Format.TABLE,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    force: ForceOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Supervision compliance for a team, a manager's span or the council, per person and
@@ -86,6 +88,7 @@ def compliance(
     if form is Format.DOCX and out is None:
         typer.echo("--format docx needs --out FILE", err=True)
         raise typer.Exit(2)
+    refuse_existing(out, force)
 
     async def run(a: App) -> Report:
         return compute(await load(a.store, scope, when), pack_assignment(a.config))
@@ -95,24 +98,24 @@ def compliance(
     except ReportError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
-    write(report, form, out)
+    write(report, form, out, force)
 
 
-def write(report: Report, form: Format, out: Path | None) -> None:
+def write(report: Report, form: Format, out: Path | None, force: bool = False) -> None:
     if form is Format.DOCX:
         assert out is not None
-        out.write_bytes(to_docx(report))
-        typer.echo(f"wrote {out}")
+        save(out, to_docx(report), force)
         return
     if form is Format.TABLE:
-        console = Console(file=out.open("w", encoding="utf-8") if out else None, width=160)
-        print_table(report, console)
+        buffer = io.StringIO()
+        print_table(report, Console(file=buffer if out else None, width=160))
+        if out:
+            save(out, buffer.getvalue(), force)
         return
     render = {Format.CSV: to_csv, Format.JSON: to_json, Format.MARKDOWN: to_markdown}[form]
     text = render(report)
     if out:
-        out.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {out}")
+        save(out, text, force)
     else:
         typer.echo(text, nl=False)
 

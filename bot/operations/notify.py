@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from bot.operations.private_files import append_private
+
 
 class Notifier(Protocol):
     """Something that can deliver a text to a person; False when they cannot be reached."""
@@ -24,6 +26,5 @@ class ConsoleNotifier:
             f"=== to {person_id} at {datetime.now().isoformat(timespec='seconds')} ===\n{text}\n\n"
         )
         # A local append takes microseconds: cheaper than a thread hop per digest.
-        with self._log.open("a", encoding="utf-8") as log:
-            log.write(entry)
+        append_private(self._log, entry)
         return True
