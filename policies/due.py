@@ -7,13 +7,14 @@ ever borrowed from another pack.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeVar
 
 from policies.intervals import Interval
 from policies.packs import Deadline, IndividualRule, PolicyError, PolicyPack, Rule
-from policies.vocabulary import CaseType, Risk, Role, Service
+from policies.vocabulary import Risk
 
 DeadlineName = Literal["record", "signoff", "rebook"]
 R = TypeVar("R", bound=Rule)
@@ -36,9 +37,11 @@ class Due:
         return day > self.due
 
 
-def individual_due(pack: PolicyPack, role: Role, started: date, last: date | None) -> Due:
+def individual_due(pack: PolicyPack, role: str, started: date, last: date | None) -> Due:
     """When the person's next individual supervision is due."""
-    rule = _required(pack, pack.individual_rule(role), f"individual supervision of {role.value}")
+    rule = _required(
+        pack, _find(pack, pack.individual_rule, role, "role"), f"individual supervision of {role}"
+    )
     name = f"{pack.name}.individual.{rule.id}"
     if last is None and rule.first is not None:
         return Due(rule.first.after(started), f"{name}.first", rule.cite)
@@ -76,12 +79,26 @@ class CaseSchedule:
         return Due(self.every.after(last or allocated), self.rule, self.cite)
 
 
-def case_schedule(pack: PolicyPack, case_type: CaseType, risk: Risk) -> CaseSchedule:
-    """The rule for a case type and risk, including the first discussion after allocation."""
+def case_schedule(
+    pack: PolicyPack, case_type: str, risk: str, *, key_worker: bool = True
+) -> CaseSchedule:
+    """The rule for a case type and risk, including the first discussion after allocation.
+
+    Staff involved in a case but not its key worker follow the pack's `not_key_worker` rule
+    where it has one (Manchester); elsewhere the case type's own rule applies to them too.
+    """
     rule = _required(
-        pack, pack.case_rule(case_type), f"case supervision of {case_type.value} cases"
+        pack,
+        _find(pack, pack.case_rule, case_type, "case_type"),
+        f"case supervision of {case_type} cases",
     )
-    every, suffix = (rule.high, ".high") if risk is Risk.HIGH and rule.high else (rule.every, "")
+    involved = pack.not_key_worker
+    if not key_worker and involved is not None:
+        name = f"{pack.name}.case.not-key-worker"
+        return CaseSchedule(
+            involved.every, name, involved.cite, involved.first, name, involved.cite
+        )
+    every, suffix = (rule.high, ".high") if risk == Risk.HIGH and rule.high else (rule.every, "")
     assert every is not None
     first = pack.deadlines.first_case_discussion
     name = f"{pack.name}.case.{rule.id}{suffix}"
@@ -89,35 +106,71 @@ def case_schedule(pack: PolicyPack, case_type: CaseType, risk: Risk) -> CaseSche
         every,
         name,
         rule.cite,
-        first.within,
+        first.within if first.applies(case_type) else None,
         f"{pack.name}.deadlines.first_case_discussion",
         first.cite,
     )
 
 
 def case_due(
-    pack: PolicyPack, case_type: CaseType, risk: Risk, allocated: date, last: date | None
+    pack: PolicyPack,
+    case_type: str,
+    risk: str,
+    allocated: date,
+    last: date | None,
+    *,
+    key_worker: bool = True,
 ) -> Due:
     """When a case's next case supervision is due."""
-    return case_schedule(pack, case_type, risk).due(allocated, last)
+    return case_schedule(pack, case_type, risk, key_worker=key_worker).due(allocated, last)
 
 
-def group_due(pack: PolicyPack, service: Service, last: date) -> Due:
+def group_due(pack: PolicyPack, service: str, last: date) -> Due:
     """When a team's next group supervision is due."""
     rule = _required(
-        pack, pack.group_rule(service), f"group supervision in the {service.value} service"
+        pack,
+        _find(pack, pack.group_rule, service, "service"),
+        f"group supervision in the {service} service",
     )
     assert rule.every is not None
     return Due(rule.every.after(last), f"{pack.name}.group.{rule.id}", rule.cite)
 
 
-def deadline_due(pack: PolicyPack, name: DeadlineName, event: date) -> Due:
+def deadline_due(
+    pack: PolicyPack, name: DeadlineName, event: date, *, returned: date | None = None
+) -> Due:
     """A deadline counted from an event: a record after the session, a sign-off after the
-    record was sent, a rebooking after a cancellation."""
+    record was sent, a rebooking after a cancellation (or, for a cancellation through
+    sickness where the pack says so, after the return to work)."""
     deadline: Deadline = getattr(pack.deadlines, name)
     if deadline.within is None:
         raise NoRule(f"{pack.name} has no {name} deadline: {deadline.none}")
-    return Due(deadline.within.after(event), f"{pack.name}.deadlines.{name}", deadline.cite)
+    rule = f"{pack.name}.deadlines.{name}"
+    if returned is not None and deadline.after_sickness_from_return:
+        return Due(
+            deadline.within.after(max(event, returned)), f"{rule}.after-sickness", deadline.cite
+        )
+    return Due(deadline.within.after(event), rule, deadline.cite)
+
+
+def agreement_due(pack: PolicyPack, started: date, supervisor_changed: date | None) -> Due:
+    """When the supervision agreement is due: after starting, or after a change of
+    supervisor where the pack says so (Somerset 7.2)."""
+    deadline = pack.deadlines.agreement
+    if deadline.within is None:
+        raise NoRule(f"{pack.name} has no agreement deadline: {deadline.none}")
+    rule = f"{pack.name}.deadlines.agreement"
+    changed = supervisor_changed
+    if changed is not None and deadline.on_supervisor_change and changed > started:
+        return Due(deadline.within.after(changed), f"{rule}.supervisor-change", deadline.cite)
+    return Due(deadline.within.after(started), rule, deadline.cite)
+
+
+def _find(pack: PolicyPack, lookup: Callable[[str], R], word: str, what: str) -> R:
+    try:
+        return lookup(word)
+    except StopIteration:
+        raise NoRule(f"{pack.name} does not know the {what} {word!r}") from None
 
 
 def _required(pack: PolicyPack, rule: R, what: str) -> R:

@@ -11,19 +11,19 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Literal, Self
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    ValidationError,
-    model_validator,
+from pydantic import Field, ValidationError, model_validator
+
+from policies.pack_base import Cited, Every, Strict
+from policies.pack_terms import (
+    Escalation,
+    FirstDiscussion,
+    NotKeyWorker,
+    Subject,
+    Term,
+    Terms,
 )
-
-from policies.intervals import Interval
 from policies.vocabulary import CaseType, Role, Service
 
 PACKS_DIR = Path(__file__).with_name("packs")
@@ -31,24 +31,6 @@ PACKS_DIR = Path(__file__).with_name("packs")
 
 class PolicyError(Exception):
     """A pack is missing or invalid; the message names the file, the key and the problem."""
-
-
-def _interval(value: object) -> object:
-    return Interval.parse(value) if isinstance(value, str) else value
-
-
-Every = Annotated[Interval, BeforeValidator(_interval), PlainSerializer(str)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Cited(_Strict):
-    """Anything taken from a seed: where it was read, and how where the seed is unclear."""
-
-    cite: str = Field(min_length=1)
-    reading: str = ""  # the reading taken where the seed is ambiguous
 
 
 class Rule(Cited):
@@ -66,7 +48,7 @@ class Rule(Cited):
         return self
 
 
-class Phase(_Strict):
+class Phase(Strict):
     """A phase since starting, e.g. the ASYE's first six weeks; the last has no `until`."""
 
     until: Every | None = None
@@ -74,18 +56,28 @@ class Phase(_Strict):
 
 
 class IndividualRule(Rule):
-    roles: tuple[Role, ...] = Field(min_length=1)
+    roles: tuple[str, ...] = Field(min_length=1)
     phases: tuple[Phase, ...] = ()
     first: Every | None = None  # the first session after starting, when sooner than the phases
 
+    @model_validator(mode="after")
+    def _phases_increase(self) -> Self:
+        ends = [p.until.min_days for p in self.phases if p.until is not None]
+        if any(p.until is None for p in self.phases[:-1]) or ends != sorted(set(ends)):
+            raise ValueError(
+                f"rule {self.id!r}: phases must end later and later, and only the last may "
+                "have no 'until'"
+            )
+        return self
+
 
 class CaseRule(Rule):
-    case_types: tuple[CaseType, ...] = Field(min_length=1)
+    case_types: tuple[str, ...] = Field(min_length=1)
     high: Every | None = None  # the interval for high-risk cases, where the seed gives one
 
 
 class GroupRule(Rule):
-    services: tuple[Service, ...] = Field(min_length=1)
+    services: tuple[str, ...] = Field(min_length=1)
 
 
 class Deadline(Cited):
@@ -97,6 +89,10 @@ class Deadline(Cited):
     within: Every | None = None
     none: str | None = None
     kinds: tuple[Literal["individual", "case", "group"], ...] = ("individual", "case")
+    # Rebooking after sickness counts from the return to work (Central Bedfordshire).
+    after_sickness_from_return: bool = False
+    # The agreement is due again after a change of supervisor (Somerset 7.2).
+    on_supervisor_change: bool = False
 
 
 class AgendaItem(Cited):
@@ -159,21 +155,21 @@ class Signposting(Cited):
     text: str = Field(min_length=1)
 
 
-class Deadlines(_Strict):
+class Deadlines(Strict):
     record: Deadline
     signoff: Deadline
     rebook: Deadline
     agreement: Deadline
-    first_case_discussion: Deadline
+    first_case_discussion: FirstDiscussion
 
 
-class Records(_Strict):
+class Records(Strict):
     case: Headings
     personal: Headings
     group: Headings | None = None
 
 
-class PolicyPack(_Strict):
+class PolicyPack(Strict):
     """One council's supervision policy, as data."""
 
     name: str = Field(pattern=r"^[a-z][a-z-]*$")
@@ -183,7 +179,6 @@ class PolicyPack(_Strict):
     case: tuple[CaseRule, ...]
     group: tuple[GroupRule, ...]
     deadlines: Deadlines
-    observations: Deadline
     standing_agenda: tuple[AgendaItem, ...] = Field(min_length=1)
     records: Records
     group_supervision: GroupModel | None = None
@@ -191,29 +186,69 @@ class PolicyPack(_Strict):
     decision_note: DecisionNote
     session_length: SessionLength
     probation_reviews: ProbationReviews
-    escalate_after_days: int = Field(default=14, ge=1)
+    escalation: Escalation
+    not_key_worker: NotKeyWorker | None = None
+    terms: Terms = Terms()
+    subjects: tuple[Subject, ...] = ()
 
     @model_validator(mode="after")
     def _covers_everything_once(self) -> Self:
-        _once("individual", "roles", [r.roles for r in self.individual], Role)
-        _once("case", "case_types", [r.case_types for r in self.case], CaseType)
-        _once("group", "services", [r.services for r in self.group], Service)
+        _once("individual", "roles", [r.roles for r in self.individual], self.roles)
+        _once("case", "case_types", [r.case_types for r in self.case], self.case_types)
+        _once("group", "services", [r.services for r in self.group], self.services)
+        known = set(self.case_types)
+        for subject in self.subjects:
+            unknown = [t for t in subject.case_types if t not in known]
+            if unknown:
+                raise ValueError(
+                    f"subjects: {subject.id}: case_types not known: {', '.join(unknown)}"
+                )
         return self
 
-    def individual_rule(self, role: Role) -> IndividualRule:
+    @property
+    def escalate_after_days(self) -> int:
+        return self.escalation.after_days
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The shared roles and the ones this pack declares."""
+        return _words(Role, self.terms.roles)
+
+    @property
+    def case_types(self) -> tuple[str, ...]:
+        return _words(CaseType, self.terms.case_types)
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return _words(Service, self.terms.services)
+
+    def individual_rule(self, role: str) -> IndividualRule:
         return next(r for r in self.individual if role in r.roles)
 
-    def case_rule(self, case_type: CaseType) -> CaseRule:
+    def case_rule(self, case_type: str) -> CaseRule:
         return next(r for r in self.case if case_type in r.case_types)
 
-    def group_rule(self, service: Service) -> GroupRule:
+    def group_rule(self, service: str) -> GroupRule:
         return next(r for r in self.group if service in r.services)
+
+    def subject(self, subject_id: str) -> Subject | None:
+        return next((s for s in self.subjects if s.id == subject_id), None)
+
+
+def _words(shared: Iterable[str], declared: tuple[Term, ...]) -> tuple[str, ...]:
+    return (*shared, *(t.id for t in declared))
 
 
 def _once(section: str, key: str, groups: list[tuple[str, ...]], vocabulary: Iterable[str]) -> None:
     seen = [item for group in groups for item in group]
-    missing = [v for v in vocabulary if v not in seen]
+    known = list(vocabulary)
+    missing = [v for v in known if v not in seen]
     repeated = sorted({v for v in seen if seen.count(v) > 1})
+    unknown = sorted({v for v in seen if v not in known})
+    if unknown:
+        raise ValueError(
+            f"{section}: {key} not known (declare them under [terms]): {', '.join(unknown)}"
+        )
     if missing:
         raise ValueError(
             f'{section}: {key} not covered (add a rule or none = "why"): {", ".join(missing)}'

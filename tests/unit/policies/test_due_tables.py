@@ -487,11 +487,6 @@ NO_RULE: list[tuple[str, str, str]] = [
         "bexley has no rule for individual supervision of business_support",
     ),
     (
-        "bexley:97 foster carers not in the case rule",
-        case("bexley", "foster_carer", "2026-01-01", None),
-        "bexley has no rule for case supervision of foster_carer",
-    ),
-    (
         "bexley:141 no record deadline",
         q("bexley", "record", held="2026-11-20"),
         "bexley has no record deadline",
