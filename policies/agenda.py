@@ -13,7 +13,6 @@ from dialogs.definition import DialogDefinition
 from policies.due import NoRule, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
-from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Action, Case, Decision, Person, PrepNote, SharedWellbeing
 
 
@@ -99,9 +98,7 @@ def cases_due(
     due = []
     for case, last in cases:
         try:
-            found = case_due(
-                pack, CaseType(case.case_type), Risk(case.risk), case.allocated_on, last
-            )
+            found = case_due(pack, case.case_type, case.risk, case.allocated_on, last)
         except NoRule:
             continue
         if found.due <= by:
@@ -137,7 +134,7 @@ def key_dates(
 def next_session(pack: PolicyPack, person: Person, last: date | None, today: date) -> date:
     """When the person's next individual supervision is due (today at the latest if overdue)."""
     try:
-        return max(individual_due(pack, Role(person.role), person.started_on, last).due, today)
+        return max(individual_due(pack, person.role, person.started_on, last).due, today)
     except NoRule:
         return today
 

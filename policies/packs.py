@@ -11,11 +11,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, ValidationError, model_validator
 
+from policies.overrides import OverrideError, apply_overrides
 from policies.pack_base import Cited, Every, Strict
+from policies.pack_problems import describe_problems
 from policies.pack_terms import (
     Escalation,
     FirstDiscussion,
@@ -27,6 +29,7 @@ from policies.pack_terms import (
 from policies.vocabulary import CaseType, Role, Service
 
 PACKS_DIR = Path(__file__).with_name("packs")
+LOCAL_DIR = Path(__file__).with_name("local")
 
 
 class PolicyError(Exception):
@@ -34,7 +37,8 @@ class PolicyError(Exception):
 
 
 class Rule(Cited):
-    """An interval rule, or `none` saying why the seed has no such rule."""
+    """An interval rule, or `none` saying why the seed has no such rule. A council's local
+    override may decide it instead (`local`, see `policies.overrides`)."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     every: Every | None = None
@@ -257,28 +261,54 @@ def _once(section: str, key: str, groups: list[tuple[str, ...]], vocabulary: Ite
         raise ValueError(f"{section}: {key} covered twice: {', '.join(repeated)}")
 
 
-def load_pack(path: Path) -> PolicyPack:
-    """Read and validate one pack file."""
+def load_pack(path: Path, local: Path | None = None) -> PolicyPack:
+    """Read and validate one pack file, with the council's local overrides from `local`
+    (a folder of `<name>.toml`) applied where there is a file for it."""
+    data = _read(path)
+    override = local / path.name if local is not None else None
+    if override is not None and override.exists():
+        try:
+            data = apply_overrides(data, _read(override), override)
+        except OverrideError as exc:
+            raise PolicyError(str(exc)) from exc
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
         pack = PolicyPack.model_validate(data)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{path}: not valid TOML: {exc}") from exc
     except ValidationError as exc:
-        raise PolicyError(_describe(path, exc)) from exc
+        raise PolicyError(describe_problems(path, exc, data)) from exc
     if pack.name != path.stem:
         raise PolicyError(f"{path}: name: is {pack.name!r} but the file is named {path.stem!r}")
     return pack
 
 
-def load_packs(directory: Path = PACKS_DIR) -> dict[str, PolicyPack]:
-    """Every pack in `directory`, by name."""
-    return {p.stem: load_pack(p) for p in sorted(directory.glob("*.toml"))}
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot be read: {exc.strerror}") from exc
 
 
-def _describe(path: Path, error: ValidationError) -> str:
-    problems = []
-    for e in error.errors():
-        where = ".".join(str(part) for part in e["loc"]) or "(top level)"
-        problems.append(f"{path}: {where}: {e['msg'].removeprefix('Value error, ')}")
-    return "\n".join(problems)
+def load_packs(
+    directory: Path = PACKS_DIR, local: Path | None = LOCAL_DIR
+) -> dict[str, PolicyPack]:
+    """Every pack in `directory`, by name; raises on the first broken one."""
+    packs, broken = load_packs_reporting(directory, local)
+    if broken:
+        raise PolicyError("\n".join(broken.values()))
+    return packs
+
+
+def load_packs_reporting(
+    directory: Path = PACKS_DIR, local: Path | None = LOCAL_DIR
+) -> tuple[dict[str, PolicyPack], dict[str, str]]:
+    """The valid packs by name, and the broken ones by name with their problems: one broken
+    pack does not take the others down."""
+    packs: dict[str, PolicyPack] = {}
+    broken: dict[str, str] = {}
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            packs[path.stem] = load_pack(path, local)
+        except PolicyError as exc:
+            broken[path.stem] = str(exc)
+    return packs, broken

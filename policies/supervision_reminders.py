@@ -9,7 +9,7 @@ from policies.due import CaseSchedule, Due, NoRule, case_schedule, group_due, in
 from policies.intervals import add_working_days
 from policies.packs import PolicyPack
 from policies.reminder_day import Day, Reminder, Snapshot, day_name, escalate, when
-from policies.vocabulary import CaseType, Risk, Role
+from policies.vocabulary import Role
 from storage.records import Person
 
 
@@ -18,7 +18,7 @@ def individual(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         pack = day.policies.for_person(person)
         try:
             due = individual_due(
-                pack, Role(person.role), person.started_on, snapshot.last_individual.get(person.id)
+                pack, person.role, person.started_on, snapshot.last_individual.get(person.id)
             )
         except NoRule as exc:
             day.sweep.problems[str(exc)] += 1
@@ -93,7 +93,7 @@ def cases(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
 
 def _schedule(pack: PolicyPack, case_type: str, risk: str) -> CaseSchedule | NoRule:
     try:
-        return case_schedule(pack, CaseType(case_type), Risk(risk))
+        return case_schedule(pack, case_type, risk)
     except NoRule as exc:
         return exc
 

@@ -12,9 +12,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from policies.due import Due, case_due, deadline_due, group_due, individual_due
+from policies.due import Due, agreement_due, case_due, deadline_due, group_due, individual_due
 from policies.packs import PolicyError, PolicyPack
-from policies.vocabulary import CaseType, Risk, Role, Service
+from policies.subjects import SubjectFacts, subject_due
+from policies.vocabulary import Risk, Service
+
+# Roles, case types and services are checked against the pack asked about: a pack may
+# declare words of its own (`[terms]`), so the contract takes any non-empty word.
+Word = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class _Query(BaseModel):
@@ -26,7 +31,7 @@ class _Query(BaseModel):
 
 class IndividualQuery(_Query):
     subject: Literal["individual"]
-    role: Role
+    role: Word
     started: date
     last: date | None = None
 
@@ -36,18 +41,21 @@ class IndividualQuery(_Query):
 
 class CaseQuery(_Query):
     subject: Literal["case"]
-    case_type: CaseType
+    case_type: Word
     risk: Risk = Risk.STANDARD
     allocated: date
     last: date | None = None
+    key_worker: bool = True  # false: involved in the case but not its key worker
 
     def due(self, pack: PolicyPack) -> Due:
-        return case_due(pack, self.case_type, self.risk, self.allocated, self.last)
+        return case_due(
+            pack, self.case_type, self.risk, self.allocated, self.last, key_worker=self.key_worker
+        )
 
 
 class GroupQuery(_Query):
     subject: Literal["group"]
-    service: Service = Service.DEFAULT
+    service: Word = Service.DEFAULT.value
     last: date
 
     def due(self, pack: PolicyPack) -> Due:
@@ -73,16 +81,57 @@ class SignoffQuery(_Query):
 class RebookQuery(_Query):
     subject: Literal["rebook"]
     cancelled: date
+    returned: date | None = None  # the return to work, when the cancellation was sickness
 
     def due(self, pack: PolicyPack) -> Due:
-        return deadline_due(pack, "rebook", self.cancelled)
+        return deadline_due(pack, "rebook", self.cancelled, returned=self.returned)
+
+
+class AgreementQuery(_Query):
+    subject: Literal["agreement"]
+    started: date
+    supervisor_changed: date | None = None
+
+    def due(self, pack: PolicyPack) -> Due:
+        return agreement_due(pack, self.started, self.supervisor_changed)
+
+
+class SubjectQuery(_Query):
+    """Any subject the pack declares (`[[subjects]]`), by its id."""
+
+    subject: Word
+    started: date | None = None
+    allocated: date | None = None
+    last: date | None = None
+    event: date | None = None
+    next_session: date | None = None
+    role: Word | None = None
+    case_type: Word | None = None
+
+    def due(self, pack: PolicyPack) -> Due:
+        facts = SubjectFacts(
+            start=self.started or self.allocated,
+            last=self.last,
+            event=self.event,
+            next_session=self.next_session,
+            role=self.role,
+            case_type=self.case_type,
+        )
+        return subject_due(pack, self.subject, facts)
 
 
 Query = Annotated[
-    IndividualQuery | CaseQuery | GroupQuery | RecordQuery | SignoffQuery | RebookQuery,
+    IndividualQuery
+    | CaseQuery
+    | GroupQuery
+    | RecordQuery
+    | SignoffQuery
+    | RebookQuery
+    | AgreementQuery,
     Field(discriminator="subject"),
 ]
 QUERY: TypeAdapter[Any] = TypeAdapter(Query)
+SUBJECT: TypeAdapter[SubjectQuery] = TypeAdapter(SubjectQuery)
 
 
 def answer(line: str, packs: Mapping[str, PolicyPack]) -> dict[str, Any]:
@@ -90,7 +139,7 @@ def answer(line: str, packs: Mapping[str, PolicyPack]) -> dict[str, Any]:
     if not line.strip():
         return {"error": "empty line: expected one JSON object"}
     try:
-        query = QUERY.validate_json(line)
+        query = _read(line)
     except ValidationError as exc:
         return {"error": _problems(exc)}
     pack = packs.get(query.policy)
@@ -108,6 +157,16 @@ def answer(line: str, packs: Mapping[str, PolicyPack]) -> dict[str, Any]:
         "rule": due.rule,
         "cite": due.cite,
     }
+
+
+def _read(line: str) -> Any:
+    """A query of a fixed subject, or else of a subject the pack declares."""
+    try:
+        return QUERY.validate_json(line)
+    except ValidationError as exc:
+        if any(e["type"] == "union_tag_invalid" for e in exc.errors()):
+            return SUBJECT.validate_json(line)
+        raise
 
 
 def _problems(error: ValidationError) -> str:

@@ -477,6 +477,84 @@ ROWS: list[tuple[str, str, str, str]] = [
         "2026-09-04",
         "deadlines.rebook",
     ),
+    (
+        "bexley:97 all the social worker's cases, foster carers' too",
+        case("bexley", "foster_carer", "2026-01-01", "2026-10-20"),
+        "2026-11-17",
+        "case.all-cases",
+    ),
+    (
+        "bexley:24 managers are practitioners: every 4 weeks",
+        ind("bexley", "team_manager", "2020-01-01", "2026-11-01"),
+        "2026-11-29",
+        "individual.non-case-holding",
+    ),
+    (
+        "central-bedfordshire:177 settled care leavers visited three-monthly",
+        case("central-bedfordshire", "leaving_care_three_monthly", "2026-01-01", "2026-08-30"),
+        "2026-11-30",
+        "case.care-leavers-settled",
+    ),
+    (
+        "central-bedfordshire:186 parent carer needs assessment once a year",
+        case("central-bedfordshire", "parent_carer_needs_assessment", "2025-01-01", "2025-12-01"),
+        "2026-12-01",
+        "case.parent-carer-needs-assessment",
+    ),
+    (
+        "central-bedfordshire:242 carer assessments / Reg 24 monthly",
+        case("central-bedfordshire", "carer_assessment", "2026-01-01", "2026-11-02"),
+        "2026-12-02",
+        "case.carer-assessments",
+    ),
+    (
+        "central-bedfordshire:248 parent and child placements monthly",
+        case("central-bedfordshire", "parent_and_child_placement", "2026-01-01", "2026-11-02"),
+        "2026-12-02",
+        "case.parent-and-child-placements",
+    ),
+    (
+        "central-bedfordshire:334 rebooked 5 working days after the return from sickness",
+        q("central-bedfordshire", "rebook", cancelled="2026-11-02", returned="2026-11-16"),
+        "2026-11-23",
+        "deadlines.rebook.after-sickness",
+    ),
+    (
+        "manchester:410 not key worker: within four weeks of allocation",
+        case("manchester", "child_protection", "2026-11-02", None, key_worker=False),
+        "2026-11-30",
+        "case.not-key-worker",
+    ),
+    (
+        "somerset:162 agreement within a month of a change of supervisor",
+        q("somerset", "agreement", started="2026-01-05", supervisor_changed="2026-10-12"),
+        "2026-11-12",
+        "deadlines.agreement.supervisor-change",
+    ),
+    (
+        "somerset:166 NQSW fortnightly inside the NQSW year",
+        ind("somerset", "nqsw", "2026-01-05", "2026-12-01"),
+        "2026-12-15",
+        "individual.nqsw.phase-2",
+    ),
+    (
+        "somerset:158 after the NQSW year: once per calendar month",
+        ind("somerset", "nqsw", "2025-01-06", "2026-10-12"),
+        "2026-11-30",
+        "individual.nqsw.phase-3",
+    ),
+    (
+        "bexley:137 direct observations four a year",
+        q("bexley", "direct-observation", started="2026-01-05", last="2026-09-01"),
+        "2026-12-01",
+        "subjects.direct-observation",
+    ),
+    (
+        "bexley:102 decision discussed by the next supervision",
+        q("bexley", "decision-discussion", event="2026-11-10", next_session="2026-11-24"),
+        "2026-11-24",
+        "subjects.decision-discussion.next-session",
+    ),
 ]
 
 # Rules the seeds do not have: the answer is an error in the pack's own words.
