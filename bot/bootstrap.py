@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,7 +19,7 @@ from dialogs.definition import DialogSettings
 from dialogs.definitions import ALL_DIALOGS
 from dialogs.engine import DialogEngine
 from policies.assignment import PackAssignment, TeamSettings
-from policies.packs import PolicyPack, load_packs
+from policies.packs import LOCAL_DIR, PACKS_DIR, PolicyPack, load_packs_reporting
 from policies.reminders import ReminderSettings
 from policies.templates import make_templates
 from storage.opening import open_database as open_checked
@@ -26,6 +27,8 @@ from storage.records import OutboxItem
 from storage.sealing import Keyring, parse_keys
 from storage.sql import SqlStore
 from storage.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +57,26 @@ def build_engine(config: Config, pack: PolicyPack) -> DialogEngine:
 
 def pack_assignment(config: Config) -> PackAssignment:
     """Who gets which policy pack; ConfigError if the configuration names a missing pack."""
-    packs = load_packs()
+    local = config.assistant.local_policies or LOCAL_DIR
+    packs, broken = load_packs_reporting(PACKS_DIR, local)
+    for name in broken:
+        log.warning("policy pack %s is broken and left out; run `sva policy check`", name)
+    if config.assistant.default_policy in broken:
+        raise ConfigError(
+            f"assistant.default_policy: the pack {config.assistant.default_policy!r} is broken:\n"
+            + broken[config.assistant.default_policy]
+        )
     named = {"assistant.default_policy": config.assistant.default_policy}
     named |= {f"team.{team}.policy": t.policy for team, t in config.team.items() if t.policy}
     for key, name in named.items():
-        if name not in packs:
+        if name not in packs and name not in broken:
             raise ConfigError(f"{key}: no policy pack {name!r}; packs: {', '.join(packs)}")
     teams = {
         name: TeamSettings(policy=t.policy, service=t.service) for name, t in config.team.items()
     }
-    return PackAssignment(packs=packs, default=config.assistant.default_policy, teams=teams)
+    return PackAssignment(
+        packs=packs, default=config.assistant.default_policy, teams=teams, broken=broken
+    )
 
 
 def build_assistant(

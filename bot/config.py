@@ -46,6 +46,8 @@ class _Section(BaseModel):
 
 class AssistantConfig(_Section):
     default_policy: str = "southwark"
+    # A folder of local override files (<pack>.toml); default: policies/local/.
+    local_policies: Path | None = None
     max_answer_chars: int = Field(default=4000, ge=100, le=100_000)
 
 

@@ -44,12 +44,12 @@ def individual_due(pack: PolicyPack, role: str, started: date, last: date | None
     )
     name = f"{pack.name}.individual.{rule.id}"
     if last is None and rule.first is not None:
-        return Due(rule.first.after(started), f"{name}.first", rule.cite)
+        return Due(rule.first.after(started), f"{name}.first", rule.source)
     if not rule.phases:
         assert rule.every is not None
-        return Due(rule.every.after(last or started), name, rule.cite)
+        return Due(rule.every.after(last or started), name, rule.source)
     index, every = _phase(rule, started, last)
-    return Due(every.after(last or started), f"{name}.phase-{index + 1}", rule.cite)
+    return Due(every.after(last or started), f"{name}.phase-{index + 1}", rule.source)
 
 
 def _phase(rule: IndividualRule, started: date, last: date | None) -> tuple[int, Interval]:
@@ -96,7 +96,7 @@ def case_schedule(
     if not key_worker and involved is not None:
         name = f"{pack.name}.case.not-key-worker"
         return CaseSchedule(
-            involved.every, name, involved.cite, involved.first, name, involved.cite
+            involved.every, name, involved.source, involved.first, name, involved.source
         )
     every, suffix = (rule.high, ".high") if risk == Risk.HIGH and rule.high else (rule.every, "")
     assert every is not None
@@ -105,10 +105,10 @@ def case_schedule(
     return CaseSchedule(
         every,
         name,
-        rule.cite,
+        rule.source,
         first.within if first.applies(case_type) else None,
         f"{pack.name}.deadlines.first_case_discussion",
-        first.cite,
+        first.source,
     )
 
 
@@ -133,7 +133,7 @@ def group_due(pack: PolicyPack, service: str, last: date) -> Due:
         f"group supervision in the {service} service",
     )
     assert rule.every is not None
-    return Due(rule.every.after(last), f"{pack.name}.group.{rule.id}", rule.cite)
+    return Due(rule.every.after(last), f"{pack.name}.group.{rule.id}", rule.source)
 
 
 def deadline_due(
@@ -148,9 +148,9 @@ def deadline_due(
     rule = f"{pack.name}.deadlines.{name}"
     if returned is not None and deadline.after_sickness_from_return:
         return Due(
-            deadline.within.after(max(event, returned)), f"{rule}.after-sickness", deadline.cite
+            deadline.within.after(max(event, returned)), f"{rule}.after-sickness", deadline.source
         )
-    return Due(deadline.within.after(event), rule, deadline.cite)
+    return Due(deadline.within.after(event), rule, deadline.source)
 
 
 def agreement_due(pack: PolicyPack, started: date, supervisor_changed: date | None) -> Due:
@@ -162,8 +162,8 @@ def agreement_due(pack: PolicyPack, started: date, supervisor_changed: date | No
     rule = f"{pack.name}.deadlines.agreement"
     changed = supervisor_changed
     if changed is not None and deadline.on_supervisor_change and changed > started:
-        return Due(deadline.within.after(changed), f"{rule}.supervisor-change", deadline.cite)
-    return Due(deadline.within.after(started), rule, deadline.cite)
+        return Due(deadline.within.after(changed), f"{rule}.supervisor-change", deadline.source)
+    return Due(deadline.within.after(started), rule, deadline.source)
 
 
 def _find(pack: PolicyPack, lookup: Callable[[str], R], word: str, what: str) -> R:

@@ -42,3 +42,14 @@ class Cited(Strict):
     cite: str = Field(min_length=1)
     reading: str = ""  # the reading taken where the seed is ambiguous
     local: LocalDecision | None = None
+
+    @property
+    def source(self) -> str:
+        """The citation, or for a local decision who decided it, when and why."""
+        if self.local is None:
+            return self.cite
+        return (
+            f"Local decision ({self.local.file}: {self.local.decided_by}, "
+            f"{self.local.decided_on.isoformat()}): {self.local.reason} "
+            f"Published policy: {self.cite}"
+        )

@@ -7,6 +7,7 @@ Storage supplies a `Snapshot`; this module applies each person's policy pack and
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from policies.assignment import PackAssignment
@@ -33,6 +34,7 @@ def compute(
 ) -> Sweep:
     """Every reminder due on `on`. People on leave on that day are not chased."""
     sweep = Sweep()
+    snapshot = without_broken_packs(snapshot, policies, sweep)
     day = Day(on, settings, snapshot.people, policies, sweep)
     for source in (
         individual(snapshot, day),
@@ -45,3 +47,30 @@ def compute(
     ):
         sweep.reminders.extend(r for r in source if r.to not in snapshot.on_leave)
     return sweep
+
+
+def without_broken_packs(snapshot: Snapshot, policies: PackAssignment, sweep: Sweep) -> Snapshot:
+    """The snapshot without the people, cases, sessions and teams of a broken pack: the other
+    councils are still reminded, and the sweep reports how many people were left out."""
+    if not policies.broken:
+        return snapshot
+    left_out = {pid for pid, p in snapshot.people.items() if policies.is_broken(p)}
+    for pid in left_out:
+        sweep.problems[f"policy pack {policies.pack_name(snapshot.people[pid])} is broken"] += 1
+    teams = {
+        t
+        for t in {p.team for p in snapshot.people.values()}
+        if policies.team_pack_name(t) in policies.broken
+    }
+    if not left_out and not teams:
+        return snapshot
+    return replace(
+        snapshot,
+        people={k: v for k, v in snapshot.people.items() if k not in left_out},
+        cases=[(c, last) for c, last in snapshot.cases if c.worker_id not in left_out],
+        last_individual={k: v for k, v in snapshot.last_individual.items() if k not in left_out},
+        last_group={k: v for k, v in snapshot.last_group.items() if k not in teams},
+        open_records=[s for s in snapshot.open_records if s.supervisee_id not in left_out],
+        cancellations=[s for s in snapshot.cancellations if s.supervisee_id not in left_out],
+        rota=[r for r in snapshot.rota if r.team not in teams],
+    )

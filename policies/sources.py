@@ -38,7 +38,7 @@ def check_sources(pack: PolicyPack, folder: Path) -> list[str]:
     seed = folder / pack.seed
     if not seed.is_file():
         return [f"{pack.name}: seed: {pack.seed} is not in {folder}"]
-    lines = seed.read_text(encoding="utf-8").splitlines()
+    lines = seed.read_text(encoding="utf-8").split("\n")
     problems = []
     for where, item in cited_items(pack):
         problems += [f"{pack.name}: {where}: {p}" for p in _check(item, lines, pack.seed)]

@@ -42,13 +42,13 @@ def subject_due(pack: PolicyPack, subject_id: str, facts: SubjectFacts) -> Due:
         since = facts.last or facts.start
         if since is None:
             raise NoRule(f"{subject.id}: give 'last' or the start date ('started' or 'allocated')")
-        return Due(subject.every.after(since), name, subject.cite)
+        return Due(subject.every.after(since), name, subject.source)
     if facts.event is None:
         raise NoRule(f"{subject.id}: give the event's date ('event')")
     if subject.within is not None:
-        return Due(subject.within.after(facts.event), name, subject.cite)
+        return Due(subject.within.after(facts.event), name, subject.source)
     after = facts.next_session if facts.next_session and facts.next_session >= facts.event else None
-    return Due(after or facts.event, name + (".next-session" if after else ""), subject.cite)
+    return Due(after or facts.event, name + (".next-session" if after else ""), subject.source)
 
 
 def _applies(pack: PolicyPack, subject: Subject, facts: SubjectFacts) -> None:

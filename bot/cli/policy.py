@@ -1,4 +1,9 @@
-"""`sva policy …`: list, show and check the policy packs, and answer due-date queries."""
+"""`sva policy …`: list, show and check the policy packs, and answer due-date queries.
+
+Every command takes `--packs DIR` (a folder of pack files, e.g. a draft pack before it is
+installed) and `--local DIR` (the council's local overrides). A broken pack is reported on
+stderr and the others keep working.
+"""
 
 from __future__ import annotations
 
@@ -10,108 +15,93 @@ from typing import Annotated
 import typer
 
 from bot.operations.due_queries import answer
-from policies.packs import PACKS_DIR, PolicyError, PolicyPack, load_pack, load_packs
+from policies.describe import describe
+from policies.packs import (
+    LOCAL_DIR,
+    PACKS_DIR,
+    PolicyError,
+    PolicyPack,
+    load_pack,
+    load_packs_reporting,
+)
+from policies.sources import check_sources
 
 app = typer.Typer(help="Council policy packs and due dates.", no_args_is_help=True)
 
+Packs = Annotated[Path, typer.Option("--packs", "--directory", help="Folder of pack files.")]
+Local = Annotated[Path, typer.Option("--local", help="Folder of local override files.")]
 
-def _packs() -> dict[str, PolicyPack]:
-    try:
-        return load_packs()
-    except PolicyError as exc:
-        typer.echo(f"policy pack error:\n{exc}", err=True)
-        raise typer.Exit(2) from exc
+
+def _packs(directory: Path, local: Path) -> tuple[dict[str, PolicyPack], dict[str, str]]:
+    if not directory.is_dir():
+        typer.echo(f"--packs: {directory} is not a folder", err=True)
+        raise typer.Exit(2)
+    packs, broken = load_packs_reporting(directory, local)
+    for name, problem in broken.items():
+        typer.echo(f"policy pack {name} is broken and was left out:\n{problem}", err=True)
+    return packs, broken
 
 
 @app.command("list")
-def list_packs() -> None:
-    """The packs available, one a line: name, council, seed."""
-    for pack in _packs().values():
+def list_packs(directory: Packs = PACKS_DIR, local: Local = LOCAL_DIR) -> None:
+    """The packs available, one a line: name, council, seed (broken ones on stderr)."""
+    for pack in _packs(directory, local)[0].values():
         typer.echo(f"{pack.name}\t{pack.council}\t{pack.seed}")
 
 
 @app.command("show")
-def show(name: str) -> None:
-    """Every rule of one pack with its citation, and what the pack has no rule for."""
-    pack = _packs().get(name)
+def show(name: str, directory: Packs = PACKS_DIR, local: Local = LOCAL_DIR) -> None:
+    """Every rule of one pack with its citation, what it has no rule for, and (apart) the
+    council's local decisions."""
+    packs, broken = _packs(directory, local)
+    pack = packs.get(name)
     if pack is None:
-        typer.echo(f"no policy pack {name!r}; try `sva policy list`", err=True)
+        if name not in broken:
+            typer.echo(f"no policy pack {name!r}; try `sva policy list`", err=True)
         raise typer.Exit(2)
     typer.echo(describe(pack))
 
 
 @app.command("check")
 def check(
-    directory: Annotated[Path, typer.Option(help="Folder of pack files.")] = PACKS_DIR,
+    directory: Packs = PACKS_DIR,
+    local: Local = LOCAL_DIR,
+    sources: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the councils' published policy texts: check every citation."),
+    ] = None,
 ) -> None:
-    """Validate every pack; errors name the file, the key and the problem."""
+    """Validate every pack (and, with --sources, its citations); problems name the file or
+    pack, the rule by its id, and the problem."""
+    if sources is not None and not sources.is_dir():
+        typer.echo(f"--sources: {sources} is not a folder", err=True)
+        raise typer.Exit(2)
     failures = 0
     for path in sorted(directory.glob("*.toml")):
         try:
-            load_pack(path)
-            typer.echo(f"ok\t{path.name}")
+            pack = load_pack(path, local)
+            problems = check_sources(pack, sources) if sources is not None else []
         except PolicyError as exc:
-            failures += 1
-            typer.echo(str(exc), err=True)
+            problems = [str(exc)]
+        failures += bool(problems)
+        for problem in problems:
+            typer.echo(problem, err=True)
+        if not problems:
+            typer.echo(f"ok\t{path.name}")
     if failures:
         raise typer.Exit(1)
 
 
 @app.command("due")
-def due() -> None:
-    """Read JSON Lines queries on stdin; write one JSON answer per line (see the README)."""
-    packs = _packs()
+def due(directory: Packs = PACKS_DIR, local: Local = LOCAL_DIR) -> None:
+    """Read JSON Lines queries on stdin; write one JSON answer per line (see the README).
+    `--packs DIR` tries a draft pack before it is installed."""
+    packs, broken = _packs(directory, local)
     errors = 0
     for line in sys.stdin:
-        result = answer(line, packs)
+        result = answer(line, packs, broken)
         errors += "error" in result
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     if errors:
         raise typer.Exit(1)
-
-
-def describe(pack: PolicyPack) -> str:
-    """A plain-text account of a pack, in the order a reader would ask."""
-    lines = [f"{pack.council} ({pack.name}), from {pack.seed}", "", "Individual supervision:"]
-    for rule in pack.individual:
-        lines.append(
-            _rule_line(rule.id, ", ".join(rule.roles), _how_often(rule), rule.cite, rule.reading)
-        )
-    lines += ["", "Case supervision:"]
-    for case in pack.case:
-        how = _how_often(case) + (f"; high risk {case.high}" if case.high else "")
-        lines.append(_rule_line(case.id, ", ".join(case.case_types), how, case.cite, case.reading))
-    lines += ["", "Group supervision:"]
-    for group in pack.group:
-        lines.append(
-            _rule_line(
-                group.id, ", ".join(group.services), _how_often(group), group.cite, group.reading
-            )
-        )
-    lines += ["", "Deadlines:"]
-    for name, deadline in pack.deadlines:
-        how = f"within {deadline.within}" if deadline.within else f"no rule: {deadline.none}"
-        lines.append(_rule_line(name, "", how, deadline.cite, deadline.reading))
-    return "\n".join(lines)
-
-
-def _how_often(rule: object) -> str:
-    none = getattr(rule, "none", None)
-    if none:
-        return f"no rule: {none}"
-    first = getattr(rule, "first", None)
-    start = f"first within {first} of starting; then " if first else ""
-    phases = getattr(rule, "phases", ())
-    if phases:
-        steps = (
-            f"every {p.every}" + (f" until {p.until} after starting" if p.until else "")
-            for p in phases
-        )
-        return start + "; then ".join(steps)
-    return start + f"every {getattr(rule, 'every', '')}"
-
-
-def _rule_line(rule_id: str, applies_to: str, how: str, cite: str, reading: str) -> str:
-    text = f"  [{rule_id}] {applies_to + ': ' if applies_to else ''}{how}\n      source: {cite}"
-    return text + (f"\n      reading: {reading}" if reading else "")

@@ -134,8 +134,11 @@ QUERY: TypeAdapter[Any] = TypeAdapter(Query)
 SUBJECT: TypeAdapter[SubjectQuery] = TypeAdapter(SubjectQuery)
 
 
-def answer(line: str, packs: Mapping[str, PolicyPack]) -> dict[str, Any]:
-    """The output object for one input line (never raises for bad input)."""
+def answer(
+    line: str, packs: Mapping[str, PolicyPack], broken: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The output object for one input line (never raises for bad input). A query to a
+    broken pack says it is broken; the other packs keep answering."""
     if not line.strip():
         return {"error": "empty line: expected one JSON object"}
     try:
@@ -143,6 +146,8 @@ def answer(line: str, packs: Mapping[str, PolicyPack]) -> dict[str, Any]:
     except ValidationError as exc:
         return {"error": _problems(exc)}
     pack = packs.get(query.policy)
+    if pack is None and broken and query.policy in broken:
+        return {"error": f"policy: pack {query.policy!r} is broken: {broken[query.policy]}"}
     if pack is None:
         return {
             "error": f"policy: unknown pack {query.policy!r}; packs: {', '.join(sorted(packs))}"

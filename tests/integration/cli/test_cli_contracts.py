@@ -101,11 +101,11 @@ def test_policy_check_names_file_key_and_problem(tmp_path: Path) -> None:
     result = sva("policy", "check", "--directory", str(packs), cwd=tmp_path)
     assert result.returncode == 1
     assert (
-        f"{packs / 'bexley.toml'}: individual.0.phases.2.every: 'now and then' is not an interval"
+        f"{packs / 'bexley.toml'}: individual[case-holding].phases[3].every: 'now and then' is not an interval"
         in result.stderr
     )
     assert (
-        f"{packs / 'manchester.toml'}: individual.2.roles: Tuple should have at least 1 item after validation, not 0"
+        f"{packs / 'manchester.toml'}: individual[non-frontline].roles: should not be empty"
         in result.stderr
     )
     assert (

@@ -49,11 +49,15 @@ def test_a_missing_seed_file_is_named(tmp_path: Path) -> None:
 def test_a_cite_past_the_end_of_the_text_is_named_by_rule_id(tmp_path: Path) -> None:
     write_seed(tmp_path, ["one line"] * 50)
     problems = check_sources(PACKS["bexley"], tmp_path)
-    assert any(p == "bexley: case[all-cases]: cites line 97, but bexley-supervision-policy.txt has 50 lines" for p in problems)
+    assert any(
+        p
+        == "bexley: case[all-cases]: cites line 97, but bexley-supervision-policy.txt has 50 lines"
+        for p in problems
+    )
 
 
 def test_a_number_missing_from_the_cited_lines_is_a_problem(tmp_path: Path) -> None:
-    real = (seeds() / "bexley-supervision-policy.txt").read_text(encoding="utf-8").splitlines()
+    real = (seeds() / "bexley-supervision-policy.txt").read_text(encoding="utf-8").split("\n")
     real[109 - 1] = real[109 - 1].replace("12", "twenty")  # cwd-review-only cites lines 109-110
     real[110 - 1] = real[110 - 1].replace("12", "twenty")
     write_seed(tmp_path, real)
@@ -70,7 +74,7 @@ def test_a_reading_excuses_a_number_the_lines_do_not_show(tmp_path: Path) -> Non
             "case": (*pack.case[:2], rule.model_copy(update={"reading": "why"}), *pack.case[3:])
         }
     )
-    real = (seeds() / "bexley-supervision-policy.txt").read_text(encoding="utf-8").splitlines()
+    real = (seeds() / "bexley-supervision-policy.txt").read_text(encoding="utf-8").split("\n")
     real[108] = real[109] = "no numbers here"
     write_seed(tmp_path, real)
     assert check_sources(read, tmp_path) == []
