@@ -534,7 +534,7 @@ def test_invite_writes_an_importable_calendar_file_with_the_agenda(
     (tmp_path / "people.csv").write_text(
         PEOPLE_HEADER + "tm1,Tom,team_manager,Team G,manchester,,2018-01-01,false,\n"
         "sw1,Sara,social_worker,Team G,southwark,tm1,2020-01-01,true,\n"
-        "sw2,Sam,social_worker,Team G,manchester,tm1,2020-01-01,true,\n"
+        "sw2,Sam,social_worker,Team G,somerset,tm1,2020-01-01,true,\n"
     )
     sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
     written = sva(
@@ -554,10 +554,11 @@ def test_invite_writes_an_importable_calendar_file_with_the_agenda(
     ).total_seconds() == 90 * 60  # Southwark's 90 minutes
     assert str(event["summary"]) == "Supervision: sw1 with tm1"
     assert "1. Check-in" in str(event["description"])
-    manchester = sva(
+    # Somerset's policy gives no session length (Manchester's does: appendix D, line 831).
+    somerset = sva(
         "invite", "sw2", "--at", "2026-12-02T10:00", cwd=tmp_path, database_url=database_url
     )
-    assert manchester.returncode == 2 and "give --minutes" in manchester.stderr
+    assert somerset.returncode == 2 and "give --minutes" in somerset.stderr
     assert (
         sva(
             "invite",
