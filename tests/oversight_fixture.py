@@ -52,7 +52,8 @@ def person(
     started: date = date(2020, 1, 1),
     chat: str | None = None,
 ) -> Person:
-    identities = (("console", chat),) if chat else ()
+    # Each console user is also signed in to Microsoft Teams (Entra object id "oid-<name>").
+    identities = (("console", chat), ("teams", f"oid-{chat}")) if chat else ()
     return Person(
         pid, name, role, team, "manchester", supervisor, started, role != "student", identities
     )

@@ -9,6 +9,7 @@ from bot.bootstrap import App, pack_assignment
 from bot.config import Config
 from bot.web.app import Clock, Web, stylesheet, utc_now
 from bot.web.audit import Auditor, TrailAuditor
+from bot.web.oidc import Oidc, OidcSettings
 from bot.web.pages import Pages
 from bot.web.signin import SignIn
 from policies.assignment import PackAssignment
@@ -35,6 +36,15 @@ def dashboard_routes(
         clock=clock,
     )
     routes = [web.get("/dashboard/static/style.css", stylesheet)]
+    if config.web.oidc_enabled:  # before /signin/{token}, which would take /signin/oidc
+        settings = OidcSettings(
+            issuer=config.web.oidc_issuer,
+            client_id=config.web.oidc_client_id,
+            client_secret=config.web.oidc_client_secret,
+            claim=config.web.oidc_claim,
+            redirect_uri=f"{links.base_url}/signin/oidc/callback",
+        )
+        routes += Oidc(web_, settings).routes()
     routes += SignIn(web_).routes() + Pages(web_).routes()
     return routes
 

@@ -3,9 +3,11 @@ with a fixed clock: 30 November 2026, noon UTC."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -36,6 +38,13 @@ class Dashboard:
 
 @pytest.fixture
 async def dashboard(sql_store: SqlStore) -> AsyncIterator[Dashboard]:
+    async with serving(sql_store) as served:
+        yield served
+
+
+@contextlib.asynccontextmanager
+async def serving(sql_store: SqlStore, **web_settings: Any) -> AsyncIterator[Dashboard]:
+    """The dashboard over the seeded fixture team; `web_settings` are extra [web] keys."""
     await fx.seed(sql_store)
     port = free_port()
     config = Config(
@@ -43,7 +52,7 @@ async def dashboard(sql_store: SqlStore) -> AsyncIterator[Dashboard]:
             fx.TEAM: TeamConfig(policy="manchester"),
             fx.OTHER_TEAM: TeamConfig(policy="manchester"),
         },
-        web=WebConfig(secret="test secret", base_url=f"http://localhost:{port}"),
+        web=WebConfig(secret="test secret", base_url=f"http://localhost:{port}", **web_settings),
     )
     links = DashboardLinks(
         signer=Signer(b"test secret"),
@@ -66,5 +75,7 @@ async def dashboard(sql_store: SqlStore) -> AsyncIterator[Dashboard]:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "localhost", port).start()
-    yield Dashboard(f"http://localhost:{port}", links, auditor, sql_store)
-    await runner.cleanup()
+    try:
+        yield Dashboard(f"http://localhost:{port}", links, auditor, sql_store)
+    finally:
+        await runner.cleanup()
