@@ -19,6 +19,7 @@ from storage.chat import ChatSql
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
+from storage.findings import FindingsSql
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.oversight import OversightSql
@@ -71,6 +72,7 @@ class SqlTransaction:
         self.oversight = OversightSql(connection)
         self.audit_log = AuditSql(connection)
         self.sign_in = SignInSql(connection)
+        self.findings = FindingsSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+import json
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from rich.text import Text
 from bot.bootstrap import App, pack_assignment
 from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
 from bot.cli.reminders import with_app
+from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
 from bot.operations.reports.load import ReportError, load, month, period
@@ -135,3 +137,79 @@ def print_table(report: Report, console: Console) -> None:
         console.print(f"Not measured ({measure}): {count}: {reason}", markup=False)
     for rule in rules(report):
         console.print(f"{rule.id}: {rule.cite}", markup=False, highlight=False)
+
+
+@app.command()
+def sample(
+    team: Annotated[str | None, typer.Option("--team", help="One team.")] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help="Everyone below this person.")
+    ] = None,
+    council: Annotated[bool, typer.Option("--council", help="The whole council.")] = False,
+    month_text: Annotated[str | None, typer.Option("--month", help="e.g. 2026-11")] = None,
+    size: Annotated[int, typer.Option("--size", min=1, help="Records to draw.")] = 4,
+    per_supervisor: Annotated[
+        bool, typer.Option("--per-supervisor", help="--size records from each supervisor.")
+    ] = False,
+    seed: Annotated[str, typer.Option("--seed", help="Change it to draw a different sample.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """A reproducible random sample of a month's supervision records for a file audit
+    (default 4, Manchester 5.3); the same options always draw the same records."""
+    settings = config_or_exit(config)
+    try:
+        scope = choose_scope(team, manager, council)
+        when = choose_period(month_text, None, None, date.today())
+    except ReportError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+    async def run(a: App) -> list[Sampled]:
+        data = await load(a.store, scope, when)
+        return draw(
+            data.people, data.sessions, period=when, scope=scope.label, size=size,
+            per_supervisor=per_supervisor, word=seed,
+        )  # fmt: skip
+
+    try:
+        drawn = with_app(settings, run)
+    except ReportError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    for number, item in enumerate(drawn, 1):
+        s = item.session
+        fields = {
+            "record": s.key, "date": s.date.isoformat(), "kind": s.kind,
+            "supervisee": s.supervisee_id, "supervisor": s.supervisor_id, "case_ref": s.case_ref,
+        }  # fmt: skip
+        if as_json:
+            typer.echo(json.dumps(fields))
+        else:
+            case = f" {s.case_ref}" if s.case_ref else ""
+            typer.echo(
+                f"{number}. {s.date} {s.kind}{case}: {item.supervisee} with {item.supervisor}  [{s.key}]"
+            )
+
+
+@app.command()
+def finding(
+    record: Annotated[str, typer.Argument(help="The record, as `sva report sample` lists it.")],
+    by: Annotated[str, typer.Option("--by", help="Who audited (person id).")],
+    text: Annotated[str, typer.Option("--text", help="The finding or learning point.")],
+    config: ConfigOption = None,
+) -> None:
+    """Record an audit finding against a supervision record: the supervisee is told, and it
+    stays on their supervision agenda as an action until closed."""
+    settings = config_or_exit(config)
+
+    async def run(a: App) -> tuple[int, int]:
+        now = datetime.now(UTC)
+        return await a.store.run_sql(lambda tx: record_finding(tx, record, by, text, now))
+
+    try:
+        number, action = with_app(settings, run)
+    except AuditError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"finding {number} recorded; on the supervisee's agenda as action {action}")

@@ -101,3 +101,32 @@ def test_bad_requests_exit_non_zero_with_one_line(seeded: str, tmp_path: Path) -
         "report", "compliance", "--council", "--month", "2026-13", cwd=tmp_path, database_url=seeded
     )
     assert month.returncode == 2 and "--month" in month.stderr
+
+
+def test_sample_is_the_same_every_time_and_a_finding_is_recorded(
+    seeded: str, tmp_path: Path
+) -> None:
+    args = ("report", "sample", "--team", fx.TEAM, "--month", fx.MONTH, "--json")
+    first = sva(*args, cwd=tmp_path, database_url=seeded)
+    assert first.returncode == 0, first.stderr
+    lines = [json.loads(line) for line in first.stdout.splitlines()]
+    assert len(lines) == 4
+    assert sva(*args, cwd=tmp_path, database_url=seeded).stdout == first.stdout
+    record = lines[0]["record"]
+    done = sva(
+        "report",
+        "finding",
+        record,
+        "--by",
+        "h1",
+        "--text",
+        "=cmd| learning point",
+        cwd=tmp_path,
+        database_url=seeded,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("finding 1 recorded; on the supervisee's agenda as action")
+    missing = sva(
+        "report", "finding", "nope", "--by", "h1", "--text", "x", cwd=tmp_path, database_url=seeded
+    )
+    assert missing.returncode == 1 and "no individual or case supervision record" in missing.stderr
