@@ -90,7 +90,7 @@ async def compute_for(store: SqlStore, scope: Scope) -> Report:
 
 async def test_council_report_covers_everyone(sql_store: SqlStore) -> None:
     report = await report_for(sql_store, Scope("council", "council"))
-    assert {row.team for row in report.teams} == {fx.TEAM, fx.OTHER_TEAM, "Leadership"}
+    assert {row.team for row in report.teams} == {fx.TEAM, fx.OTHER_TEAM, "Leadership", "Quality"}
     assert len(report.people) == len(fx.PEOPLE)
 
 
