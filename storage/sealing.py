@@ -42,11 +42,13 @@ class Keyring:
 
     keys: dict[str, bytes] = field(default_factory=dict)
     current: str | None = None
+    _ciphers: dict[str, AESGCM] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for key_id, key in self.keys.items():
             if len(key) != 32 or not key_id.isalnum():
                 raise ValueError(f"data key {key_id!r}: need an alphanumeric id and 32 bytes")
+            self._ciphers[key_id] = AESGCM(key)
         if self.current is not None and self.current not in self.keys:
             raise ValueError(f"current data key {self.current!r} is not among the keys")
 
@@ -59,7 +61,7 @@ class Keyring:
         if self.current is None:
             return PLAIN + text if text.startswith((SEALED, PLAIN)) else text
         nonce = os.urandom(NONCE)
-        sealed = AESGCM(self.keys[self.current]).encrypt(nonce, text.encode(), column.encode())
+        sealed = self._ciphers[self.current].encrypt(nonce, text.encode(), column.encode())
         return f"{SEALED}{self.current}:{base64.b64encode(nonce + sealed).decode()}"
 
     def open(self, stored: str, column: str) -> str:
@@ -69,12 +71,12 @@ class Keyring:
         if not stored.startswith(SEALED):
             return stored  # stored before encryption was configured
         key_id, _, payload = stored[len(SEALED) :].partition(":")
-        key = self.keys.get(key_id)
-        if key is None:
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
             raise SealError(f"{column}: sealed with data key {key_id!r}, which is not configured")
         try:
             raw = base64.b64decode(payload, validate=True)
-            return AESGCM(key).decrypt(raw[:NONCE], raw[NONCE:], column.encode()).decode()
+            return cipher.decrypt(raw[:NONCE], raw[NONCE:], column.encode()).decode()
         except (InvalidTag, binascii.Error, ValueError) as exc:
             raise SealError(f"{column}: a sealed value does not open with key {key_id!r}") from exc
 
