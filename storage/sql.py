@@ -39,6 +39,7 @@ from storage.rota import RotaSql
 from storage.sign_in import SignInSql
 from storage.signoff import SignoffSql
 from storage.store import T, Transaction
+from storage.subject import SubjectSql
 from storage.tables import (
     Base,
     ConversationRow,
@@ -69,6 +70,7 @@ class SqlTransaction:
         self._actions = ActionsSql(connection)
         self.agendas = AgendaEditsSql(connection)
         self.chat = ChatSql(connection)
+        self.subjects = SubjectSql(connection)
         self.oversight = OversightSql(connection)
         self.audit_log = AuditSql(connection)
         self.sign_in = SignInSql(connection)

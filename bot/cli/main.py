@@ -18,6 +18,7 @@ from bot.cli.common import ConfigOption, config_or_exit
 from bot.cli.data import new_key, rotate_key
 from bot.cli.decisions import app as decisions_app
 from bot.cli.invite import invite
+from bot.cli.people import app as person_app
 from bot.cli.policy import app as policy_app
 from bot.cli.records import app as records_app
 from bot.cli.reminders import database_exit, import_app, leave_app, remind, serve, with_app
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(person_app, name="person")
 db_app.command("new-key")(new_key)
 db_app.command("rotate-key")(rotate_key)
 app.add_typer(policy_app, name="policy")

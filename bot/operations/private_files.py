@@ -47,3 +47,19 @@ def private_directory(path: Path) -> None:
     """Create `path` (and parents) if missing; the directory itself is owner-only (0700)."""
     path.mkdir(parents=True, exist_ok=True)
     path.chmod(0o700)
+
+
+def drop_entries(path: Path, marks: list[str], separator: str = "=== to ") -> int:
+    """Rewrite a log of "=== to …" entries without those mentioning any of `marks`;
+    returns how many were dropped (0 if there is no log)."""
+    if not path.exists() or not marks:
+        return 0
+    text = path.read_text(encoding="utf-8")
+    head, *entries = text.split(separator)
+    kept = [e for e in entries if not any(m in separator + e for m in marks)]
+    if len(kept) != len(entries):
+        replacement = path.with_name(path.name + ".new")
+        replacement.unlink(missing_ok=True)
+        write_private(replacement, head + "".join(separator + e for e in kept))
+        replacement.replace(path)
+    return len(entries) - len(kept)

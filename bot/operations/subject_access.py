@@ -1,0 +1,118 @@
+"""Subject access and erasure: `sva person export` and `sva person erase`.
+
+Both are administrator actions, each recorded in the audit trail in the same transaction
+as the work it describes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.assistant.access import Subject, Viewer
+from bot.assistant.audit import record
+from bot.operations.private_files import (
+    drop_entries,
+    private_directory,
+    refuse_overwrite,
+    write_private,
+)
+from storage.sql import SqlStore, SqlTransaction
+from storage.subject import pseudonym
+
+INTRO = """# Everything the Supervision Assistant holds about {person}
+
+Exported {when} for a subject access request. `{json_name}` holds the same rows as data.
+Each section is one table; only rows naming this person are included, so other people's
+private check-ins are not. Case references identify children; no child's name is stored.
+"""
+
+
+class UnknownPerson(Exception):
+    """Nobody with that id is held (in the directory or in any record)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    """What `sva person erase` did."""
+
+    replacement: str
+    changes: dict[str, int]
+
+
+async def export_person(
+    store: SqlStore, person_id: str, out: Path, viewer: Viewer, now: datetime, *, force: bool
+) -> list[Path]:
+    """Write everything held about the person to `out` (JSON + Markdown), owner-only.
+
+    Raises:
+        UnknownPerson: nothing at all is held about them.
+        bot.operations.private_files.FileExists: a file is there and `force` is false.
+    """
+
+    def read(tx: SqlTransaction) -> dict[str, list[dict[str, Any]]]:
+        found = tx.subjects.held_about(person_id)
+        if not any(found.values()):
+            raise UnknownPerson(person_id)
+        record(tx, viewer, "export", "person", Subject(person_id=person_id), now)
+        return found
+
+    data, summary = out / f"{person_id}.json", out / f"{person_id}.md"
+    for path in (data, summary):
+        refuse_overwrite(path, force=force)  # before anything is read or audited
+    found = await store.run_sql(read)
+    private_directory(out)
+    text = json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True)
+    write_private(data, text + "\n", force=force)
+    write_private(summary, markdown(person_id, found, now, data.name), force=force)
+    return [data, summary]
+
+
+def markdown(
+    person_id: str, found: dict[str, list[dict[str, Any]]], now: datetime, name: str
+) -> str:
+    """A readable summary: one section per table, one bullet list per row."""
+    lines = [INTRO.format(person=person_id, when=f"{now:%d %B %Y %H:%M} UTC", json_name=name)]
+    for table, rows in found.items():
+        lines.append(f"## {table.replace('_', ' ').capitalize()} ({len(rows)})\n")
+        for number, row in enumerate(rows, start=1):
+            lines.append(f"{number}.")
+            lines += [f"   - {key}: {_literal(value)}" for key, value in row.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _literal(value: Any) -> str:
+    """A value as text: structures as JSON, and nothing a Markdown reader would interpret."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return "`" + text.replace("`", "'").replace("\n", " / ") + "`"
+
+
+async def erase_person(
+    store: SqlStore, person_id: str, viewer: Viewer, now: datetime, *, reminder_log: Path
+) -> Erased:
+    """Erase the person (storage.subject.erase) and audit it, in one transaction; then drop
+    the console reminder log's entries that mention them.
+
+    Raises:
+        UnknownPerson: nothing at all is held about them.
+    """
+
+    def work(tx: SqlTransaction) -> tuple[Erased, list[str]]:
+        found = tx.subjects.held_about(person_id)
+        if not any(found.values()):
+            raise UnknownPerson(person_id)
+        person = tx.person(person_id)
+        replacement = pseudonym(person.role if person else "person")
+        changes = tx.subjects.erase(person_id, replacement)
+        record(tx, viewer, "admin", "person-erasure", Subject(person_id=person_id), now)
+        return Erased(replacement, changes), [person_id, *([person.name] if person else [])]
+
+    erased, marks = await store.run_sql(work)
+    dropped = drop_entries(reminder_log, marks)
+    if dropped:
+        erased.changes[f"{reminder_log.name}: entries dropped"] = dropped
+    return erased

@@ -1,0 +1,33 @@
+"""`sva person export` and `sva person erase` as an administrator runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.integration.cli.test_cli_contracts import sva
+from tests.integration.cli.test_cli_files import people
+
+
+def test_export_then_erase_through_the_command_line(tmp_path: Path, database_url: str) -> None:
+    people(tmp_path, database_url)
+    exported = sva(
+        "person", "export", "sw1", "--out", "sar", cwd=tmp_path, database_url=database_url
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout.splitlines() == ["wrote sar/sw1.json", "wrote sar/sw1.md"]
+    assert json.loads((tmp_path / "sar" / "sw1.json").read_text())["people"][0]["name"] == "Sara"
+    refused = sva("person", "erase", "sw1", cwd=tmp_path, database_url=database_url)
+    assert refused.returncode == 2 and "add --yes" in refused.stderr
+    erased = sva("person", "erase", "sw1", "--yes", cwd=tmp_path, database_url=database_url)
+    assert erased.returncode == 0, erased.stderr
+    assert "people: deleted: 1 row(s)" in erased.stdout
+    assert "sessions: replaced: 1 row(s)" in erased.stdout
+    assert erased.stdout.splitlines()[-1].startswith("erased sw1; records kept for the case file")
+    again = sva(
+        "person", "export", "sw1", "--out", "again", cwd=tmp_path, database_url=database_url
+    )
+    left = json.loads((tmp_path / "again" / "sw1.json").read_text())
+    assert again.returncode == 0 and [t for t, rows in left.items() if rows] == ["audit_log"]
+    unknown = sva("person", "erase", "nobody", "--yes", cwd=tmp_path, database_url=database_url)
+    assert unknown.returncode == 1 and unknown.stderr.strip() == "nothing is held about nobody"
