@@ -9,6 +9,7 @@ import typer
 
 from bot.bootstrap import load_keyring, open_database
 from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.progress import Progress
 from bot.config import ConfigError
 from storage.errors import StorageError
 from storage.rekey import rekey
@@ -47,7 +48,11 @@ def rotate_key(
         typer.echo("no data key is configured (SVA_DATA_KEYS or encryption.key_file)", err=True)
         raise typer.Exit(2)
     try:
-        done = rekey(engine, keyring, batch=batch)
+        with Progress(
+            "re-sealing with the current key", None, name="key rotation", unit="values"
+        ) as progress:
+            done = rekey(engine, keyring, batch=batch)
+            progress.advance(sum(done.values()))
     except StorageError as exc:
         typer.echo(f"stopped: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -17,6 +17,7 @@ from bot.bootstrap import App, bootstrap, load_keyring
 from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
 from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.progress import Progress
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
@@ -68,16 +69,21 @@ def _import(kind: Kind, path: Path, config: Config) -> None:
     if not path.is_file():
         typer.echo(f"{path}: no such file", err=True)
         raise typer.Exit(2)
-    rows = sum(1 for _ in path.open("rb")) - 1
-    with typer.progressbar(
-        length=max(rows, 1), label=f"checking {path.name}", file=None, hidden=rows < 50_000
-    ) as bar:
+    rows = max(sum(1 for _ in path.open("rb")) - 1, 0)
+    with Progress(f"checking {path.name}", rows, name=f"import {kind} {path.name}") as progress:
         report = with_app(
             config,
             lambda app: import_file(
-                app.store, kind, path, app.sweeper.assignment.packs, bar.update
+                app.store,
+                kind,
+                path,
+                app.sweeper.assignment.packs,
+                progress.advance,
+                progress.stage,
             ),
         )
+        if report.problems:
+            progress.failed()
     for problem in report.problems:
         typer.echo(problem, err=True)
     if report.problems:
@@ -146,7 +152,10 @@ def remind(
         finally:
             await server.stop()
 
-    print_report(with_app(config_or_exit(config), sweep), as_json)
+    with Progress(f"reminder sweep for {day}", None, unit="reminders") as progress:
+        report = with_app(config_or_exit(config), sweep)
+        progress.advance(len(report.reminders))
+    print_report(report, as_json)
 
 
 def serve(

@@ -34,8 +34,10 @@ async def import_file(
     path: Path,
     packs: Collection[str],
     progress: Callable[[int], None] | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import `path` as `kind`: all rows, or none and the list of problems."""
+    """Import `path` as `kind`: all rows, or none and the list of problems. `progress` gets
+    rows as they are read (while checking, then while writing); `stage` names each."""
     fmt = FORMATS[kind]
     parsed = await asyncio.to_thread(read, path, fmt, progress=progress)
     problems = parsed.problems
@@ -44,11 +46,19 @@ async def import_file(
     )
     if problems:
         return ImportReport(0, problems)
-    await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt))
+    if stage is not None:
+        stage(f"writing {path.name}")
+    await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress))
     return ImportReport(parsed.rows, [])
 
 
-def _upsert_all(tx: SqlTransaction, kind: str, path: Path, fmt: Format[Any]) -> None:
+def _upsert_all(
+    tx: SqlTransaction,
+    kind: str,
+    path: Path,
+    fmt: Format[Any],
+    progress: Callable[[int], None] | None = None,
+) -> None:
     upsert = getattr(tx.directory, UPSERTS[kind])
     batch: list[Any] = []
 
@@ -56,10 +66,14 @@ def _upsert_all(tx: SqlTransaction, kind: str, path: Path, fmt: Format[Any]) -> 
         batch.append(record)
         if len(batch) >= BATCH:
             upsert(batch)
+            if progress is not None:
+                progress(len(batch))
             batch.clear()
 
     read(path, fmt, sink=sink)
     upsert(batch)
+    if progress is not None:
+        progress(len(batch))
 
 
 def _reference_problems(

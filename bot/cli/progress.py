@@ -1,0 +1,125 @@
+"""Progress for long work: a rich progress bar on a terminal (where it is, rows per second,
+time left), and one summary line when stderr is not a terminal (a pipe, a log, cron)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from types import TracebackType
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichProgress
+from rich.text import Text
+
+
+class _Rate(ProgressColumn):
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self._unit = unit
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0:,.0f} {self._unit}/s", style="progress.data.speed")
+
+
+class Progress:
+    """`with Progress("importing people.csv", total=rows) as p: p.advance(n)`; safe to
+    advance from a worker thread. `total=None` for work whose size is not known."""
+
+    def __init__(
+        self,
+        label: str,
+        total: int | None,
+        *,
+        name: str | None = None,
+        unit: str = "rows",
+        stream: TextIO | None = None,
+    ) -> None:
+        self.label = label
+        self.name = name or label  # what the summary line calls the whole work
+        self.total = total
+        self.unit = unit
+        self.done = 0
+        self._stream = stream or sys.stderr
+        self._lock = threading.Lock()
+        self._started = 0.0
+        self._bar: RichProgress | None = None
+        self._task = TaskID(0)
+        self._failed = False
+
+    @property
+    def interactive(self) -> bool:
+        return self._stream.isatty()
+
+    def __enter__(self) -> Progress:
+        self._started = time.perf_counter()
+        if self.interactive:
+            self._bar = RichProgress(*self._columns(), console=Console(file=self._stream))
+            self._bar.start()
+            self._task = self._bar.add_task(self.label, total=self.total)
+        return self
+
+    def _columns(self) -> list[ProgressColumn]:
+        if self.total is None:
+            return [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
+        return [
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _Rate(self.unit),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+        ]
+
+    def advance(self, count: int = 1) -> None:
+        with self._lock:
+            self.done += count
+            if self._bar is not None:
+                self._bar.update(self._task, advance=count)
+
+    def stage(self, label: str) -> None:
+        """A new stage over the same total (e.g. checking, then writing): the count starts
+        again; the summary's time covers every stage."""
+        with self._lock:
+            self.label = label
+            self.done = 0
+            if self._bar is not None:
+                self._bar.reset(self._task, total=self.total, description=label)
+
+    def failed(self) -> None:
+        """The work did not complete (e.g. an import with problems): no summary line."""
+        self._failed = True
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self._started
+
+    def summary(self) -> str:
+        rate = self.done / self.seconds if self.seconds > 0 else 0.0
+        if self.total is None and not self.done:
+            return f"{self.name}: {self.seconds:.1f} s"
+        return f"{self.name}: {self.done:,} {self.unit} in {self.seconds:.1f} s ({rate:,.0f} {self.unit}/s)"
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+        elif kind is None and not self._failed:
+            print(self.summary(), file=self._stream, flush=True)
