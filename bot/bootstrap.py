@@ -55,10 +55,30 @@ def build_engine(config: Config, pack: PolicyPack) -> DialogEngine:
     return DialogEngine(definitions=ALL_DIALOGS, settings=settings)
 
 
+def council_packs(config: Config) -> tuple[dict[str, PolicyPack], dict[str, str]]:
+    """The shipped packs, then the council's own (`assistant.policy_packs`), each with the
+    overrides in `assistant.local_policies`; a folder that is named but missing is refused."""
+    settings = config.assistant
+    for key, folder in (("local_policies", settings.local_policies),
+                        ("policy_packs", settings.policy_packs)):  # fmt: skip
+        if folder is not None and not folder.is_dir():
+            raise ConfigError(f"assistant.{key}: {folder} is not a folder")
+    local = settings.local_policies or LOCAL_DIR
+    packs, broken = load_packs_reporting(PACKS_DIR, local)
+    if settings.policy_packs is not None:
+        own, own_broken = load_packs_reporting(settings.policy_packs, local)
+        for name in own.keys() & packs.keys():
+            log.info("policy pack %s: the council's copy in %s", name, settings.policy_packs)
+        for name in own_broken:
+            packs.pop(name, None)
+        packs |= own
+        broken = {k: v for k, v in broken.items() if k not in own} | own_broken
+    return packs, broken
+
+
 def pack_assignment(config: Config) -> PackAssignment:
     """Who gets which policy pack; ConfigError if the configuration names a missing pack."""
-    local = config.assistant.local_policies or LOCAL_DIR
-    packs, broken = load_packs_reporting(PACKS_DIR, local)
+    packs, broken = council_packs(config)
     for name in broken:
         log.warning("policy pack %s is broken and left out; run `sva policy check`", name)
     if config.assistant.default_policy in broken:

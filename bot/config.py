@@ -48,6 +48,9 @@ class AssistantConfig(_Section):
     default_policy: str = "southwark"
     # A folder of local override files (<pack>.toml); default: policies/local/.
     local_policies: Path | None = None
+    # A folder of the council's own pack files (outside the installed package), read after the
+    # shipped packs: a new council's pack, or a full copy replacing a shipped one of that name.
+    policy_packs: Path | None = None
     max_answer_chars: int = Field(default=4000, ge=100, le=100_000)
 
 
