@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, text
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -21,6 +21,7 @@ from storage.tables import (
     OPEN_RECORD,
     CaseRow,
     ChatIdentityRow,
+    ChatReferenceRow,
     LeaveRow,
     PersonRow,
     SessionRow,
@@ -78,6 +79,20 @@ class DirectorySql:
         ]
         self._upsert(ChatIdentityRow.__table__, identities, ["channel", "channel_user_id"])
 
+    def mark_leavers(self, listed: set[str], teams: set[str], on: date) -> list[str]:
+        """People of `teams` whom an import no longer lists have left on `on`: their chat
+        identities and conversation references go at once (Manchester 2.4 and Bexley's
+        transfer rule: their records stay, for the new supervisor or the archive)."""
+        candidates = self._db.execute(
+            select(PersonRow.id).where(PersonRow.team.in_(list(teams)), PersonRow.left_on.is_(None))
+        ).scalars()
+        leavers = sorted(set(candidates) - listed)
+        for chunk in _chunks(leavers, BATCH):
+            self._db.execute(update(PersonRow).where(PersonRow.id.in_(chunk)).values(left_on=on))
+            self._db.execute(delete(ChatIdentityRow).where(ChatIdentityRow.person_id.in_(chunk)))
+            self._db.execute(delete(ChatReferenceRow).where(ChatReferenceRow.person_id.in_(chunk)))
+        return leavers
+
     def upsert_cases(self, cases: Sequence[Case]) -> None:
         rows = [
             {
@@ -133,12 +148,14 @@ class DirectorySql:
     # -- reads for the reminder sweep -------------------------------------------------------
 
     def people(self) -> list[Person]:
-        rows = self._db.execute(select(*PERSON_COLUMNS)).all()
+        rows = self._db.execute(select(*PERSON_COLUMNS).where(PersonRow.left_on.is_(None))).all()
         return [Person(*row) for row in rows]
 
     def person(self, person_id: str) -> Person | None:
         row = self._db.execute(
-            select(*PERSON_COLUMNS, PersonRow.access).where(PersonRow.id == person_id)
+            select(*PERSON_COLUMNS, PersonRow.access).where(
+                PersonRow.id == person_id, PersonRow.left_on.is_(None)
+            )
         ).one_or_none()
         if row is None:
             return None
@@ -172,7 +189,9 @@ class DirectorySql:
     def team(self, team: str) -> list[Person]:
         """Everyone in a team, by id."""
         rows = self._db.execute(
-            select(*PERSON_COLUMNS).where(PersonRow.team == team).order_by(PersonRow.id)
+            select(*PERSON_COLUMNS)
+            .where(PersonRow.team == team, PersonRow.left_on.is_(None))
+            .order_by(PersonRow.id)
         ).all()
         return [Person(*row) for row in rows]
 
@@ -325,6 +344,7 @@ def _person_row(p: Person) -> dict[str, Any]:
         "started_on": p.started_on,
         "case_holding": p.case_holding,
         "access": p.access,
+        "left_on": None,  # listed again: back (or still) with us
     }
 
 

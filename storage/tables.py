@@ -102,6 +102,9 @@ class PersonRow(Base):
     # "qa": a quality-assurance reader (senior manager or auditor): reads case records,
     # read-only, every read audited (bot/assistant/access.py).
     access: Mapped[str | None] = mapped_column(String(20))
+    # Set when an import of their team no longer lists them: their chat identities are gone,
+    # reminders stop, and retention of what is kept about them runs from this date.
+    left_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ChatIdentityRow(Base):

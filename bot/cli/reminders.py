@@ -90,6 +90,10 @@ def _import(kind: Kind, path: Path, config: Config) -> None:
         typer.echo(f"{len(report.problems)} problem(s): nothing was imported", err=True)
         raise typer.Exit(1)
     typer.echo(f"imported {report.rows} {kind} row(s) from {path}")
+    if report.left:
+        typer.echo(
+            f"marked {len(report.left)} as left (no longer listed): {', '.join(report.left)}"
+        )
 
 
 @import_app.command("people")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ class ImportReport:
 
     rows: int
     problems: list[str]
+    left: list[str] = field(default_factory=list)  # people import: no longer listed, now left
 
 
 async def import_file(
@@ -48,8 +50,8 @@ async def import_file(
         return ImportReport(0, problems)
     if stage is not None:
         stage(f"writing {path.name}")
-    await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress))
-    return ImportReport(parsed.rows, [])
+    left = await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress))
+    return ImportReport(parsed.rows, [], left)
 
 
 def _upsert_all(
@@ -58,11 +60,18 @@ def _upsert_all(
     path: Path,
     fmt: Format[Any],
     progress: Callable[[int], None] | None = None,
-) -> None:
+) -> list[str]:
+    """Upsert every row; for people, mark those of the file's teams it no longer lists as
+    left (today), and return them."""
     upsert = getattr(tx.directory, UPSERTS[kind])
     batch: list[Any] = []
+    listed: set[str] = set()
+    teams: set[str] = set()
 
     def sink(record: Any) -> None:
+        if kind == "people":
+            listed.add(record.id)
+            teams.add(record.team)
         batch.append(record)
         if len(batch) >= BATCH:
             upsert(batch)
@@ -74,6 +83,9 @@ def _upsert_all(
     upsert(batch)
     if progress is not None:
         progress(len(batch))
+    if kind != "people":
+        return []
+    return tx.directory.mark_leavers(listed, teams, datetime.now(UTC).date())
 
 
 def _reference_problems(
