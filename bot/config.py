@@ -191,6 +191,15 @@ class WebConfig(_Section):
         return bool(self.oidc_issuer and self.oidc_client_id)
 
 
+class OversightConfig(_Section):
+    """Messages to managers in chat (sva serve): a weekly digest, and the monthly report on
+    the configured working day (no seed names a day; Bexley lines 327-330 ask for monthly)."""
+
+    weekly_digest: bool = True
+    monthly_report: bool = True
+    monthly_report_working_day: int = Field(default=1, ge=1, le=20)
+
+
 class Config(_Section):
     """The whole configuration; every section has working defaults (console + SQLite)."""
 
@@ -207,6 +216,7 @@ class Config(_Section):
     team: dict[str, TeamConfig] = {}  # organisational teams, by the name used in imports
     log: LogConfig = LogConfig()
     web: WebConfig = WebConfig()
+    oversight: OversightConfig = OversightConfig()
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -52,9 +52,11 @@ class Server:
         report: Callable[[SweepReport], None] = lambda report: None,
         schedule: bool = True,
         routes: Sequence[web.RouteDef] = (),
+        jobs: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
     ) -> None:
         self._app = app
         self._routes = routes  # e.g. the dashboard's (bot/web), mounted beside the channels
+        self._jobs = jobs  # more work on a clock (e.g. managers' digests), run when scheduling
         self._gateway = gateway
         self.channels = channels
         self._report = report
@@ -173,6 +175,7 @@ class Server:
                 ),
                 asyncio.create_task(outbox_deliveries(self.sweeper, OUTBOX_EVERY_SECONDS)),
             ]
+            self._tasks += [asyncio.create_task(job()) for job in self._jobs]
         self._ready = True
         return int(self._runner.addresses[0][1])
 

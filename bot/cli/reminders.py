@@ -23,7 +23,7 @@ from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
 from bot.operations.importer import Kind, import_file
 from bot.operations.reminders import SweepReport
-from bot.web.dashboard import routes_for
+from bot.web.dashboard import jobs_for, routes_for
 from policies.packs import PolicyError
 from storage.opening import DatabaseProblem, DatabaseUnreachable
 
@@ -230,6 +230,7 @@ def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Serv
         gateway=gateway,
         report=lambda report: print_report(report, as_json=False),
         routes=routes_for(app),
+        jobs=jobs_for(app),
     )
 
 

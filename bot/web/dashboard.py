@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime
+from typing import Any
+
 from aiohttp import web
 
 from bot.assistant.dashboard_links import DashboardLinks
 from bot.bootstrap import App, pack_assignment
 from bot.config import Config
+from bot.operations.reports.digests import DigestSettings, ManagerDigests, daily_digests
 from bot.web.app import Clock, Web, stylesheet, utc_now
 from bot.web.audit import Auditor, TrailAuditor
 from bot.web.oidc import Oidc, OidcSettings
@@ -60,3 +65,22 @@ def routes_for(app: App, auditor: Auditor | None = None) -> list[web.RouteDef]:
         links=app.links,
         auditor=auditor or TrailAuditor(),
     )
+
+
+def jobs_for(app: App) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+    """Managers' weekly digests and monthly reports, at the sweep's time each day."""
+    settings = app.config.oversight
+    if not (settings.weekly_digest or settings.monthly_report):
+        return []
+    digests = ManagerDigests(
+        store=app.store,
+        policies=pack_assignment(app.config),
+        settings=DigestSettings(
+            dashboard_url=app.links.base_url if app.links else "",
+            weekly=settings.weekly_digest,
+            monthly=settings.monthly_report,
+            monthly_working_day=settings.monthly_report_working_day,
+        ),
+    )
+    at = datetime.combine(date.today(), app.config.reminders.sweep_at)
+    return [lambda: daily_digests(digests, at)]
