@@ -310,7 +310,7 @@ class DirectorySql:
         same = and_(
             later.kind == SessionRow.kind,
             later.status.in_(
-                ("held", "cancelled")
+                ("held", "cancelled", "booked")
             ),  # lets the (kind, status, supervisee) index serve
             later.supervisee_id == SessionRow.supervisee_id,
             func.coalesce(later.case_ref, "") == func.coalesce(SessionRow.case_ref, ""),

@@ -46,6 +46,7 @@ class _Tables:
     agendas: dict[str, AgendaEdits] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    leave: list[tuple[str, date, date]] = field(default_factory=list)
 
 
 class MemoryTransaction:
@@ -146,6 +147,13 @@ class MemoryTransaction:
             and s.status == "held"
             and s.kind != "group"
         ]
+
+    def on_leave(self, person_id: str, day: date) -> bool:
+        return any(p == person_id and a <= day <= b for p, a, b in self.tables.leave)
+
+    def save_session(self, session: Session) -> None:
+        kept = [s for s in self.tables.sessions if s.key != session.key]
+        self.tables.sessions = [*kept, session]
 
     def add_session_event(
         self, session: Session, kind: str, person_id: str, text: str | None, now: datetime

@@ -179,6 +179,12 @@ class SqlTransaction:
     def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
         return self._signoff.sessions_on(supervisee_id, day)
 
+    def on_leave(self, person_id: str, day: date) -> bool:
+        return person_id in self.directory.on_leave(day)
+
+    def save_session(self, session: Session) -> None:
+        self.directory.upsert_sessions([session])
+
     def add_session_event(
         self, session: Session, kind: str, person_id: str, text: str | None, now: datetime
     ) -> None:

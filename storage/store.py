@@ -89,6 +89,14 @@ class Transaction(Protocol):
         """The person's held individual and case sessions on a day."""
         ...
 
+    def on_leave(self, person_id: str, day: date) -> bool:
+        """Whether the person is on leave on `day`."""
+        ...
+
+    def save_session(self, session: Session) -> None:
+        """Store a session (booked, held or cancelled), replacing one with the same key."""
+        ...
+
     def add_session_event(
         self, session: Session, kind: str, person_id: str, text: str | None, now: datetime
     ) -> None:

@@ -12,7 +12,8 @@ from datetime import date
 
 COMMAND_WORDS = (
     "prep", "ears", "checkin", "decision", "decisions", "acknowledge", "dispute", "agenda",
-    "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help",
+    "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help", "session",
+    "team",
 )  # fmt: skip
 AGENDA_EDITS = {"add", "remove", "move", "send", "reset"}
 WORD = {"word", "docx"}  # /agenda word, /record sw1 word: a Word file in the chat
@@ -32,6 +33,8 @@ HELP = """I help you prepare for supervision. Commands:
 /agenda add TEXT, /agenda remove N, /agenda move N M, /agenda reset: arrange it; /agenda send: send it to your supervisor
 /record [PERSON] [DATE]: draft records of a session (yours, or a supervisee's)
 /rota: your team's next group supervision sessions and roles
+/team: for supervisors and managers: who is due, overdue, on leave, records late, decisions waiting
+/session held PERSON DATE [CASE-REF], /session cancel PERSON DATE, /session rebook PERSON DATE NEW-DATE: record what happened to a supervision (they are told)
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
 /actions: your open actions from supervision; /done N when action N is done
 /dashboard: a one-time link (valid a few minutes) that signs you in to the manager dashboard
@@ -79,6 +82,12 @@ def parse_command(text: str) -> Command | None:
         return Command("done", context={"id": str(int(args[0]))})
     if name in {"agenda", "record"}:
         return _view(name, args)
+    if name == "session":
+        return Command("session", context={"args": " ".join(args)})
+    if name == "team":
+        if len(args) > 1:
+            raise CommandError("Write /team, or /team PERSON for one supervisor's team.")
+        return Command("team", context={"person": args[0]} if args else {})
     if name in {"checkin", "help", "cancel", "back", "skip", "rota", "actions", "dashboard"}:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")

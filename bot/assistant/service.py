@@ -27,6 +27,7 @@ from bot.assistant.documents import (
     cannot_send_files,
     records_document,
 )
+from bot.assistant.manager_commands import session_command
 from bot.assistant.signoff import respond as record_response
 from bot.assistant.typed_commands import as_command
 from bot.assistant.views import (
@@ -221,6 +222,10 @@ class Assistant:
         if command.name == "done":
             closed = close_action(tx, inbound.person_id, int(command.context["id"]), now)
             return self._with_pending(conversation, [closed])
+        if command.name == "session":
+            args = command.context["args"].split()
+            answer = session_command(tx, inbound.person_id, args, now)
+            return self._with_pending(conversation, [answer])
         if command.name == "rota":
             return self._with_pending(conversation, [self._rota(tx, inbound.person_id)])
         if command.name == "dashboard":

@@ -12,6 +12,9 @@ from policies.packs import PolicyPack
 from storage.store import Transaction
 
 MAX_REASON = 4000
+# How the answers that change nothing begin (the command line exits 1 on them).
+NOTHING_DONE = ("No unwritten record", "No record of", "There is no")
+NO_DEADLINE = "has no signoff deadline"
 
 
 def mark_written(

@@ -6,7 +6,8 @@ from __future__ import annotations
 # Words that start a command when typed as the first word of a message.
 KEYWORDS = {
     "prep", "ears", "checkin", "agenda", "decision", "decisions", "acknowledge", "dispute",
-    "record", "rota", "actions", "dashboard", "done", "agree", "disagree", "help",
+    "record", "rota", "actions", "dashboard", "done", "agree", "disagree", "help", "session",
+    "team",
 }  # fmt: skip
 
 

@@ -9,10 +9,11 @@ import typer
 
 from bot.assistant.commands import CASE_REF
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, UnknownPerson, config_or_exit, exit_unknown
 from bot.cli.reminders import with_app
 from dialogs.answers import InvalidAnswer, clean_text
 from storage.records import Action
+from storage.store import Transaction
 
 app = typer.Typer(help="Actions agreed in supervision.", no_args_is_help=True)
 
@@ -45,7 +46,16 @@ def add(
     action = Action(0, supervisee, case, owner, what, why, due.date() if due else None)
 
     async def run(a: App) -> int:
-        return await a.store.run(lambda tx: tx.add_action(action, datetime.now(UTC)))
+        def work(tx: Transaction) -> int:
+            for who in (supervisee, owner):
+                if tx.person(who) is None:
+                    raise UnknownPerson(who)
+            return tx.add_action(action, datetime.now(UTC))
 
-    number = with_app(config_or_exit(config), run)
+        return await a.store.run(work)
+
+    try:
+        number = with_app(config_or_exit(config), run)
+    except UnknownPerson as problem:
+        raise exit_unknown(problem) from problem
     typer.echo(f"action {number} added to {supervisee}'s supervision")

@@ -12,11 +12,20 @@ from typing import Annotated, Any
 import typer
 
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
+from bot.cli.common import (
+    ConfigOption,
+    ForceOption,
+    UnknownPerson,
+    config_or_exit,
+    exit_unknown,
+    refuse_existing,
+    save,
+)
 from bot.cli.reminders import with_app
 from policies.agenda import AgendaDraft, render_agenda
 from policies.docx_export import agenda_docx
 from policies.templates import make_templates
+from storage.store import Transaction
 
 
 class Format(StrEnum):
@@ -42,13 +51,21 @@ def agenda(
     session = for_date.date() if for_date else None
 
     async def run(a: App) -> AgendaDraft:
-        return await a.store.run(lambda tx: a.assistant.agenda_draft(tx, person, session))
+        def work(tx: Transaction) -> AgendaDraft:
+            if tx.person(person) is None:
+                raise UnknownPerson(person)
+            return a.assistant.agenda_draft(tx, person, session)
+
+        return await a.store.run(work)
 
     if form is Format.DOCX and out is None:
         typer.echo("--format docx needs --out FILE", err=True)
         raise typer.Exit(2)
     refuse_existing(out, force)
-    draft = with_app(config_or_exit(config), run)
+    try:
+        draft = with_app(config_or_exit(config), run)
+    except UnknownPerson as problem:
+        raise exit_unknown(problem) from problem
     if form is Format.DOCX:
         assert out is not None
         save(out, agenda_docx(render_agenda(draft, make_templates(), "txt")), force)

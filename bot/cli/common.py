@@ -50,3 +50,16 @@ def save(out: Path, data: bytes | str, force: bool) -> None:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"wrote {out}")
+
+
+class UnknownPerson(LookupError):
+    """A command named a person id that is not in the directory."""
+
+    def __init__(self, person_id: str) -> None:
+        super().__init__(f"no person with id {person_id[:40]!r} (import people first)")
+
+
+def exit_unknown(problem: UnknownPerson) -> typer.Exit:
+    """Say so on stderr; the command exits 1."""
+    typer.echo(str(problem), err=True)
+    return typer.Exit(1)

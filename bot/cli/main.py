@@ -24,6 +24,7 @@ from bot.cli.records import app as records_app
 from bot.cli.reminders import database_exit, import_app, leave_app, remind, serve, with_app
 from bot.cli.report import app as report_app
 from bot.cli.rota import app as rota_app
+from bot.cli.sessions import app as sessions_app
 from storage.backup import backup
 from storage.opening import DatabaseProblem, head, upgrade
 
@@ -42,6 +43,7 @@ app.add_typer(leave_app, name="leave")
 app.add_typer(rota_app, name="rota")
 app.add_typer(decisions_app, name="decisions")
 app.add_typer(records_app, name="record")
+app.add_typer(sessions_app, name="session")
 app.add_typer(actions_app, name="action")
 app.add_typer(report_app, name="report")
 app.command()(remind)

@@ -9,9 +9,17 @@ from typing import Annotated
 
 import typer
 
-from bot.assistant.signoff import close_lapsed, mark_written
+from bot.assistant.signoff import NO_DEADLINE, NOTHING_DONE, close_lapsed, mark_written
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
+from bot.cli.common import (
+    ConfigOption,
+    ForceOption,
+    UnknownPerson,
+    config_or_exit,
+    exit_unknown,
+    refuse_existing,
+    save,
+)
 from bot.cli.reminders import with_app
 from dialogs.definitions import PREP, WELLBEING
 from policies.docx_export import records_docx
@@ -48,7 +56,10 @@ def draft(
         raise typer.Exit(2)
     refuse_existing(out, force)
     day = held.date() if held else date.today()
-    drafts = with_app(config_or_exit(config), lambda a: _drafts(a, person, day))
+    try:
+        drafts = with_app(config_or_exit(config), lambda a: _drafts(a, person, day))
+    except UnknownPerson as problem:
+        raise exit_unknown(problem) from problem
     if form is Format.DOCX:
         assert out is not None
         save(out, records_docx(drafts), force)
@@ -66,6 +77,8 @@ def draft(
 async def _drafts(a: App, person_id: str, day: date) -> list[RecordDraft]:
     def read(tx: Transaction) -> list[RecordDraft]:
         person = tx.person(person_id)
+        if person is None:
+            raise UnknownPerson(person_id)
         pack = a.sweeper.assignment.for_person(person)
         notes = tx.latest_prep_notes(person_id)
         shared = tx.shared_wellbeing(person_id)
@@ -93,7 +106,11 @@ def _act(person: str, held: datetime, config: Path | None, action: str) -> None:
 
         return await a.store.run(work)
 
-    typer.echo(with_app(config_or_exit(config), run))
+    answer = with_app(config_or_exit(config), run)
+    if answer.startswith(NOTHING_DONE) or NO_DEADLINE in answer.split(":")[0]:
+        typer.echo(answer, err=True)
+        raise typer.Exit(1)
+    typer.echo(answer)
 
 
 @app.command("written")

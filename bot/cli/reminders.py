@@ -16,7 +16,7 @@ from bot.assistant.gateway import Gateway
 from bot.bootstrap import App, bootstrap, load_keyring
 from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, UnknownPerson, config_or_exit, exit_unknown
 from bot.cli.progress import Progress
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import ChannelUnavailable
@@ -26,6 +26,7 @@ from bot.operations.reminders import SweepReport
 from bot.web.dashboard import jobs_for, routes_for
 from policies.packs import PolicyError
 from storage.opening import DatabaseProblem, DatabaseUnreachable
+from storage.sql import SqlTransaction
 
 T = TypeVar("T")
 TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: try again later
@@ -126,10 +127,16 @@ def leave_add(
         typer.echo("--to is before --from", err=True)
         raise typer.Exit(2)
     first, last = starts.date(), ends.date()
-    with_app(
-        config_or_exit(config),
-        lambda a: a.store.run_sql(lambda tx: tx.directory.add_leave(person, first, last)),
-    )
+
+    def add(tx: SqlTransaction) -> None:
+        if tx.directory.person(person) is None:
+            raise UnknownPerson(person)
+        tx.directory.add_leave(person, first, last)
+
+    try:
+        with_app(config_or_exit(config), lambda a: a.store.run_sql(add))
+    except UnknownPerson as problem:
+        raise exit_unknown(problem) from problem
     typer.echo(f"{person} is on leave from {first} to {last}")
 
 

@@ -93,8 +93,8 @@ def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
     kind, status = values.get("kind", ""), values.get("status", "")
     if kind not in {"individual", "case", "group"}:
         row.problem("kind", f"{kind!r} is not individual, case or group")
-    if status not in {"held", "cancelled"}:
-        row.problem("status", f"{status!r} is not held or cancelled")
+    if status not in {"held", "cancelled", "booked"}:
+        row.problem("status", f"{status!r} is not held, cancelled or booked")
     case_ref = row.read(_case_ref, "case_ref", required=False)
     if kind in {"individual", "case", "group"} and (kind == "case") != (case_ref is not None):
         row.problem("case_ref", "is required for case sessions and must be empty otherwise")

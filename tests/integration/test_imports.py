@@ -150,7 +150,7 @@ async def test_session_rows_are_checked_against_their_kind(
     assert problems[:3] == [
         f"{path}:2: case_ref: is required for case sessions and must be empty otherwise",
         f"{path}:3: kind: 'party' is not individual, case or group",
-        f"{path}:4: status: 'maybe' is not held or cancelled",
+        f"{path}:4: status: 'maybe' is not held, cancelled or booked",
     ]
 
 

@@ -548,12 +548,17 @@ def test_invite_writes_an_importable_calendar_file_with_the_agenda(
         database_url=database_url,
     )
     assert written.stdout.strip() == "wrote next.ics"
+    assert written.stderr.strip() == "starts Wed 2 Dec 2026, 10:00 (Europe/London)"
     [event] = Calendar.from_ical((tmp_path / "next.ics").read_bytes()).walk("VEVENT")
     assert (
         event.decoded("dtend") - event.decoded("dtstart")
     ).total_seconds() == 90 * 60  # Southwark's 90 minutes
-    assert str(event["summary"]) == "Supervision: sw1 with tm1"
-    assert "1. Check-in" in str(event["description"])
+    # People by name; date, time, people and a short title only: no agenda in the calendar.
+    assert str(event["summary"]) == "Supervision"
+    assert str(event["organizer"].params["CN"]) == "Tom"
+    assert sorted(str(a.params["CN"]) for a in event["attendee"]) == ["Sara", "Tom"]
+    assert "description" not in event
+    assert b"sw1" not in (tmp_path / "next.ics").read_bytes()
     # Somerset's policy gives no session length (Manchester's does: appendix D, line 831).
     somerset = sva(
         "invite", "sw2", "--at", "2026-12-02T10:00", cwd=tmp_path, database_url=database_url

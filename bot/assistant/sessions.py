@@ -1,0 +1,89 @@
+"""Recording what happened to a supervision session: held, cancelled, or rebooked.
+
+The supervisor (or someone above them in the line) records it, in chat with `/session` or on
+the command line with `sva session`; the supervisee is told. What is recorded is what the
+reminder sweep reads: a held session restarts the clock, a cancelled one is chased to be
+rebooked (the pack's rebooking rule) until a later session is booked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.assistant.access import below
+from storage.records import Person, Session
+from storage.store import Transaction
+
+VERBS = {"held": "held", "cancel": "cancelled", "cancelled": "cancelled", "rebook": "rebooked"}
+
+
+class SessionError(ValueError):
+    """The session cannot be recorded; the message says why, to the person who asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChange:
+    """What to record: `verb` (held, cancelled, rebooked) for the supervisee's session on
+    `day` (a case session when `case_ref` is given); `new_day` for a rebooking."""
+
+    verb: str
+    supervisee: str
+    day: date
+    case_ref: str | None = None
+    new_day: date | None = None
+
+
+def record_session(tx: Transaction, actor: str | None, change: SessionChange, now: datetime) -> str:
+    """Record the change and tell the supervisee; `actor` None is an administrator.
+
+    Raises:
+        SessionError: unknown person, not their supervisor or line manager, or a date that
+            cannot be (a session held in the future, a rebooking into the past).
+    """
+    person = _supervisee(tx, actor, change.supervisee)
+    supervisor = person.supervisor_id or actor or ""
+    kind = "case" if change.case_ref else "individual"
+    today = now.date()
+    if change.verb == "held" and change.day > today:
+        raise SessionError(f"{_when(change.day)} is in the future; a session can be held by today.")
+    session = Session(kind, change.day, person.id, supervisor, change.case_ref, "cancelled")
+    if change.verb == "held":
+        tx.save_session(Session(kind, change.day, person.id, supervisor, change.case_ref, "held"))
+        done = f"held on {_when(change.day)}"
+    elif change.verb == "cancelled":
+        tx.save_session(session)
+        done = f"on {_when(change.day)} cancelled; it needs rebooking"
+    else:
+        new_day = change.new_day
+        if new_day is None or new_day < today:
+            raise SessionError("Give the new date, today or later: rebook PERSON DATE NEW-DATE.")
+        tx.save_session(session)
+        tx.save_session(Session(kind, new_day, person.id, supervisor, change.case_ref, "booked"))
+        done = f"on {_when(change.day)} moved to {_when(new_day)}"
+    what = f"case supervision for {change.case_ref}" if change.case_ref else "supervision"
+    boss = tx.person(supervisor)
+    by = f" with {boss.name}" if boss is not None else ""
+    tx.notify(
+        person.id,
+        f"session-{change.verb}",
+        f"{kind}|{change.day.isoformat()}|{change.case_ref or ''}",
+        f"Your {what}{by} is recorded as {done}.",
+        now,
+    )
+    return f"Recorded: {person.name}'s {what} {done}. {person.name} has been told."
+
+
+def _supervisee(tx: Transaction, actor: str | None, supervisee: str) -> Person:
+    person = tx.person(supervisee)
+    if person is None:
+        raise SessionError(f"There is nobody with the id {supervisee[:40]!r} in the directory.")
+    if actor is not None and not below(tx, actor, person.id):
+        raise SessionError(
+            f"Only {person.name}'s supervisor or their line management can record their sessions."
+        )
+    return person
+
+
+def _when(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"

@@ -1,0 +1,128 @@
+"""Day one in a council (issue 19): the commands a manager uses in the first week."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.integration.cli.test_cli_contracts import PEOPLE_HEADER, sva
+
+TEAM = (
+    PEOPLE_HEADER + "tm1,Tom Manager,team_manager,Team A,southwark,,2018-01-01,false,\n"
+    "sw1,Sam Worker,social_worker,Team A,southwark,tm1,2020-01-01,true,\n"
+)
+
+
+def imported(tmp_path: Path, database_url: str, people: str = TEAM) -> None:
+    (tmp_path / "people.csv").write_text(people)
+    result = sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_session_is_held_cancelled_and_rebooked_from_the_command_line(
+    tmp_path: Path, database_url: str
+) -> None:
+    imported(tmp_path, database_url)
+    held_on = (date.today() - timedelta(days=3)).isoformat()
+    held = sva(
+        "session",
+        "held",
+        "sw1",
+        "--date",
+        held_on,
+        "--as",
+        "tm1",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert held.returncode == 0, held.stderr
+    assert held.stdout.startswith("Recorded: Sam Worker's supervision held on ")
+    # Now there is a record to write up: the sign-off step finds it.
+    written = sva(
+        "record", "written", "sw1", "--date", held_on, cwd=tmp_path, database_url=database_url
+    )
+    assert written.returncode == 0 and written.stdout.startswith("Marked 1 record(s)")
+    cancelled = sva(
+        "session",
+        "rebook",
+        "sw1",
+        "--date",
+        held_on,
+        "--to",
+        "tomorrow",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert cancelled.returncode == 0 and "moved to" in cancelled.stdout
+
+
+def test_every_failing_command_exits_non_zero(tmp_path: Path, database_url: str) -> None:
+    imported(tmp_path, database_url)
+    nothing = sva(
+        "record", "written", "sw1", "--date", "2026-11-16", cwd=tmp_path, database_url=database_url
+    )
+    assert nothing.returncode == 1
+    assert nothing.stderr.startswith("No unwritten record of a session with")
+    refused = sva(
+        "session",
+        "held",
+        "tm1",
+        "--date",
+        "2026-11-16",
+        "--as",
+        "sw1",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert refused.returncode == 1 and "supervisor or their line management" in refused.stderr
+    bad_date = sva(
+        "session", "cancel", "sw1", "--date", "someday", cwd=tmp_path, database_url=database_url
+    )
+    assert bad_date.returncode == 1 and "is not a date" in bad_date.stderr
+
+
+def test_an_invitation_goes_to_stdout_reads_natural_times_and_warns_of_holidays_and_leave(
+    tmp_path: Path, database_url: str
+) -> None:
+    from icalendar import Calendar
+
+    imported(
+        tmp_path,
+        database_url,
+        TEAM.replace("2020-01-01,true,\n", "2020-01-01,true,slack:sam@council.example\n"),
+    )
+    leave = sva(
+        "leave", "add", "tm1", "--from", "2026-12-24", "--to", "2026-12-31",
+        cwd=tmp_path, database_url=database_url,
+    )  # fmt: skip
+    assert leave.returncode == 0
+    result = sva(
+        "invite", "sw1", "--at", "25 Dec 2026 10am", cwd=tmp_path, database_url=database_url
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "starts Fri 25 Dec 2026, 10:00 (Europe/London)",
+        "warning: Fri 25 Dec 2026 is a bank holiday (Christmas Day)",
+        "warning: Tom Manager is on leave on Fri 25 Dec 2026",
+    ]
+    [event] = Calendar.from_ical(result.stdout.encode()).walk("VEVENT")
+    attendees = {str(a.params["CN"]): str(a) for a in event["attendee"]}
+    assert attendees["Sam Worker"] == "mailto:sam@council.example"
+    [zone] = Calendar.from_ical(result.stdout.encode()).walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/London"
+
+
+def test_commands_about_someone_not_in_the_directory_exit_1(
+    tmp_path: Path, database_url: str
+) -> None:
+    imported(tmp_path, database_url)
+    for command in [
+        ("agenda", "zz9"),
+        ("invite", "zz9", "--at", "2026-12-02T10:00"),
+        ("leave", "add", "zz9", "--from", "2026-12-01", "--to", "2026-12-02"),
+        ("record", "draft", "zz9"),
+        ("action", "add", "--supervisee", "zz9", "--owner", "zz9", "--what", "x", "--why", "y"),
+    ]:
+        result = sva(*command, cwd=tmp_path, database_url=database_url)
+        assert result.returncode == 1, command
+        assert "no person with id 'zz9' (import people first)" in result.stderr, command

@@ -1,0 +1,67 @@
+"""Recording what happened to a session from chat (issue 19 item 2): held, cancelled,
+rebooked; by the supervisor or line management only; the supervisee is told."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storage.memory import MemoryStore
+from tests.factories import a_team, assistant_over, chat
+
+
+def team_store() -> MemoryStore:
+    store = MemoryStore()
+    store.tables.people.update({p.id: p for p in a_team()})
+    return store
+
+
+async def test_a_supervisor_records_a_session_held_and_the_supervisee_is_told() -> None:
+    store = team_store()
+    [reply] = await chat(assistant_over(store), ["/session held sw1 2026-11-20"], person="tm1")
+    assert reply.text == (
+        "Recorded: Sara Worker's supervision held on Fri 20 Nov 2026. Sara Worker has been told."
+    )
+    [held] = store.tables.sessions
+    assert (held.kind, held.date, held.supervisee_id, held.status) == (
+        "individual",
+        date(2026, 11, 20),
+        "sw1",
+        "held",
+    )
+    [(to, kind, _, text)] = store.tables.notices
+    assert (to, kind) == ("sw1", "session-held")
+    assert text == "Your supervision with Tom Manager is recorded as held on Fri 20 Nov 2026."
+
+
+async def test_cancel_and_rebook_a_case_session_with_dates_as_people_write_them() -> None:
+    store = team_store()
+    assistant = assistant_over(store)
+    await chat(assistant, ["/session cancel sw2 20 Nov CR-7"], person="tm1")
+    [reply] = await chat(assistant, ["/session rebook sw2 20 Nov 2026 1 Dec CR-7"], person="tm1")
+    assert "moved to Tue 1 Dec 2026" in reply.text
+    statuses = sorted((s.date.isoformat(), s.status, s.case_ref) for s in store.tables.sessions)
+    assert statuses == [("2026-11-20", "cancelled", "CR-7"), ("2026-12-01", "booked", "CR-7")]
+
+
+async def test_a_line_manager_may_record_but_a_colleague_may_not() -> None:
+    store = team_store()
+    assistant = assistant_over(store)
+    [refused] = await chat(assistant, ["/session held sw1 2026-11-20"], person="sw2")
+    assert refused.text == (
+        "Only Sara Worker's supervisor or their line management can record their sessions."
+    )
+    assert store.tables.sessions == [] and store.tables.notices == []
+    [allowed] = await chat(assistant, ["/session held sw1 2026-11-20"], person="hos")
+    assert allowed.text.startswith("Recorded:")
+
+
+async def test_impossible_sessions_are_refused_with_the_way_to_write_them() -> None:
+    store = team_store()
+    assistant = assistant_over(store)
+    [future] = await chat(assistant, ["/session held sw1 2026-12-20"], person="tm1")
+    assert "is in the future" in future.text
+    [usage] = await chat(assistant, ["/session maybe sw1 2026-11-20"], person="tm1")
+    assert usage.text.startswith("Write /session held PERSON DATE")
+    [nobody] = await chat(assistant, ["/session held zz9 2026-11-20"], person="tm1")
+    assert "nobody with the id 'zz9'" in nobody.text
+    assert store.tables.sessions == []
