@@ -12,7 +12,7 @@ from datetime import date
 
 COMMAND_WORDS = (
     "prep", "ears", "checkin", "decision", "decisions", "acknowledge", "dispute", "agenda",
-    "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help", "session",
+    "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help", "session", "dashboard",
     "team",
 )  # fmt: skip
 AGENDA_EDITS = {"add", "remove", "move", "send", "reset"}
