@@ -1,11 +1,11 @@
 """The reminder outbox: rows written under a unique key, claimed, then marked sent.
 
 Exactly-once comes from the database, not from a scheduler: `enqueue` ignores keys already
-present, and writes new rows already claimed by the sweep that computed them (so a row it
-inserts is its own to send, with no second write); `claim` takes other unsent, unclaimed rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so two
-sweeps never take the same row; SQLite's BEGIN IMMEDIATE serialises the same way) and stamps
-them with the dispatcher's token; `mark_sent` finishes them. A claim older than the lease is
-taken to belong to a crashed dispatcher and may be claimed again.
+present; `claim` takes a small batch of unsent, unclaimed rows, whole people at a time (FOR
+UPDATE SKIP LOCKED on PostgreSQL, so two sweeps never take the same row; SQLite's BEGIN
+IMMEDIATE serialises the same way) and stamps them with the dispatcher's token;
+`mark_keys_sent` finishes one person's rows right after their digest was delivered. A claim
+older than the lease is taken to belong to a crashed dispatcher and may be claimed again.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ from storage.records import OutboxItem
 from storage.tables import OutboxRow
 
 BATCH = 50_000
+RETURNED = (
+    OutboxRow.key,
+    OutboxRow.person_id,
+    OutboxRow.kind,
+    OutboxRow.case_ref,
+    OutboxRow.due,
+    OutboxRow.text,
+)
 
 
 class OutboxSql:
@@ -73,13 +81,6 @@ class OutboxSql:
         for start in range(0, len(rows), BATCH):
             self._db.exec_driver_sql(sql, rows[start : start + BATCH])
 
-    def claimed_keys(self, token: str) -> list[str]:
-        """Keys of the rows claimed by `token` and not yet sent (the sweep holds their content)."""
-        query = select(OutboxRow.key).where(
-            OutboxRow.claimed_by == token, OutboxRow.sent_at.is_(None)
-        )
-        return list(self._db.scalars(query))
-
     def _bind(self, column: Any) -> Callable[[Any], Any]:
         process = column.type.dialect_impl(self._db.dialect).bind_processor(self._db.dialect)
         return process if process is not None else _same
@@ -100,14 +101,7 @@ class OutboxSql:
             update(OutboxRow)
             .where(OutboxRow.key.in_(candidates.scalar_subquery()))
             .values(claimed_by=token, claimed_at=now)
-            .returning(
-                OutboxRow.key,
-                OutboxRow.person_id,
-                OutboxRow.kind,
-                OutboxRow.case_ref,
-                OutboxRow.due,
-                OutboxRow.text,
-            )
+            .returning(*RETURNED)
         )
         items = sorted(
             (OutboxItem(r.key, r.person_id, r.kind, r.case_ref, r.due, r.text) for r in claimed),
@@ -117,6 +111,11 @@ class OutboxSql:
             last = items[-1].person_id  # their rows may continue past the limit: keep them whole
             self.release(token, [i.key for i in items if i.person_id == last])
             items = [i for i in items if i.person_id != last]
+        elif len(items) == limit:  # one person with more rows than a batch: take them all
+            items = sorted(
+                [*items, *self._claim_rest(items[0].person_id, token, now, lease)],
+                key=lambda i: (i.due, i.key),
+            )
         return items
 
     def depth(self) -> int:
@@ -124,14 +123,30 @@ class OutboxSql:
         unsent = select(func.count()).select_from(OutboxRow).where(OutboxRow.sent_at.is_(None))
         return int(self._db.scalar(unsent) or 0)
 
-    def mark_sent(self, token: str, now: datetime, *, except_keys: Sequence[str] = ()) -> None:
-        """Finish every row this dispatcher claimed and has not finished, but `except_keys`."""
-        statement = update(OutboxRow).where(
-            OutboxRow.claimed_by == token, OutboxRow.sent_at.is_(None)
+    def _claim_rest(
+        self, person_id: str, token: str, now: datetime, lease: timedelta
+    ) -> list[OutboxItem]:
+        claimed = self._db.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.person_id == person_id,
+                OutboxRow.sent_at.is_(None),
+                or_(OutboxRow.claimed_at.is_(None), OutboxRow.claimed_at < now - lease),
+            )
+            .values(claimed_by=token, claimed_at=now)
+            .returning(*RETURNED)
         )
-        if except_keys:
-            statement = statement.where(OutboxRow.key.not_in(except_keys))
-        self._db.execute(statement.values(sent_at=now))
+        return [OutboxItem(r.key, r.person_id, r.kind, r.case_ref, r.due, r.text) for r in claimed]
+
+    def mark_keys_sent(self, token: str, keys: Sequence[str], now: datetime) -> None:
+        """Finish these rows (one person's digest, just delivered) if still claimed by `token`."""
+        self._db.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.key.in_(keys), OutboxRow.claimed_by == token, OutboxRow.sent_at.is_(None)
+            )
+            .values(sent_at=now)
+        )
 
     def release(self, token: str, keys: Sequence[str]) -> None:
         """Give back rows that could not be delivered, for a later run."""

@@ -20,6 +20,7 @@ from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.findings import FindingsSql
+from storage.inbox import InboxSql, RepliesSql
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.oversight import OversightSql
@@ -75,6 +76,8 @@ class SqlTransaction:
         self.audit_log = AuditSql(connection)
         self.sign_in = SignInSql(connection)
         self.findings = FindingsSql(connection)
+        self.inbox = InboxSql(connection)
+        self.replies = RepliesSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
         exists = self._db.scalar(

@@ -7,28 +7,21 @@ unknown person gets a polite explanation and nothing about them is stored.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.assistant.home import Home, home_of
-from bot.assistant.ordering import PerKeyLocks
+from bot.assistant.inbox import PER_PERSON, TOTAL, TRY_AGAIN, Event, Inbox, Replier
 from bot.assistant.service import Assistant
-from bot.errors import TryAgainLater
-from dialogs.messages import Inbound, Outbound
+from dialogs.messages import Outbound
 from storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
-TRY_AGAIN = Outbound(
-    "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
-)
+__all__ = ["TRY_AGAIN", "Event", "Gateway", "unknown_person"]
 # A channel's second way to find someone (Slack: their e-mail); returns our person id.
 Matcher = Callable[[str], Awaitable[str | None]]
-# Sends replies back on the channel the message came from.
-Reply = Callable[[list[Outbound]], Awaitable[None]]
 
 
 def unknown_person(channel: str, user_id: str) -> Outbound:
@@ -41,73 +34,60 @@ def unknown_person(channel: str, user_id: str) -> Outbound:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelMessage:
-    """One message as a channel adapter sees it, before we know who sent it."""
-
-    channel: str
-    user_id: str
-    text: str = ""
-    value: str | None = None
-    message_id: str | None = None
-
-
 class Gateway:
-    """Resolves channel users to people and passes their messages to the assistant."""
+    """Resolves channel users to people and passes their messages to the assistant, through
+    the durable inbox (see `bot.assistant.inbox`)."""
 
-    def __init__(self, *, assistant: Assistant, store: SqlStore) -> None:
+    def __init__(
+        self,
+        *,
+        assistant: Assistant,
+        store: SqlStore,
+        per_person: int = PER_PERSON,
+        total: int = TOTAL,
+    ) -> None:
         self.assistant = assistant
         self.store = store
-        self._locks = PerKeyLocks()
-        self._busy = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self.on_turn: Callable[[str], None] = lambda channel: None  # metrics: one per answer
+        self._matchers: dict[str, Matcher] = {}
+        self.inbox = Inbox(
+            store=store,
+            handle=assistant.handle_within,
+            resolve=self._resolve,
+            unknown=unknown_person,
+            per_person=per_person,
+            total=total,
+        )
+
+    def attach(self, channel: str, replier: Replier, matcher: Matcher | None = None) -> None:
+        """A channel's way to deliver replies (and to find people another way)."""
+        self.inbox.attach(channel, replier)
+        if matcher is not None:
+            self._matchers[channel] = matcher
+
+    async def receive(self, event: Event) -> bool:
+        """Commit a channel's event before it is acknowledged; it is answered in the background
+        strictly after the same person's earlier messages. False for a repeated event id.
+
+        Raises:
+            TryAgainLater: not stored; the channel should ask the service to send it again.
+        """
+        return await self.inbox.receive(event)
+
+    @property
+    def on_turn(self) -> Callable[[str], None]:
+        """Called with the channel's name after each answered message (metrics)."""
+        return self.inbox.on_turn
+
+    @on_turn.setter
+    def on_turn(self, count: Callable[[str], None]) -> None:
+        self.inbox.on_turn = count
 
     async def drain(self, timeout: float) -> bool:
         """Wait (at most `timeout` s) for messages being answered; False if some still are."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
-        except TimeoutError:
-            return False
-        return True
+        return await self.inbox.drain(timeout)
 
-    async def converse(
-        self,
-        message: ChannelMessage,
-        reply: Reply,
-        *,
-        typed: bool = False,
-        button: bool = False,
-        matcher: Matcher | None = None,
-    ) -> None:
-        """Answer `message` through `reply`, strictly after the same person's previous message
-        has been answered. A `typed` message may be a bare command ("prep AB-12"), read so only
-        when no dialog is waiting for an answer; a `button`'s value is a choice token, checked
-        against the question being asked."""
-        self._busy += 1
-        self._idle.clear()
-        try:
-            await self._converse(message, reply, typed, button, matcher)
-        finally:
-            self._busy -= 1
-            if self._busy == 0:
-                self._idle.set()
-
-    async def _converse(
-        self,
-        message: ChannelMessage,
-        reply: Reply,
-        typed: bool,
-        button: bool,
-        matcher: Matcher | None,
-    ) -> None:
-        async with self._locks.hold(f"{message.channel}:{message.user_id}"):
-            person = await self.person(message.channel, message.user_id, matcher)
-            if person is None:
-                await reply([unknown_person(message.channel, message.user_id)])
-                return
-            await reply(await self.handle_as(person, message, typed=typed, button=button))
+    async def _resolve(self, channel: str, user_id: str) -> str | None:
+        return await self.person(channel, user_id, self._matchers.get(channel))
 
     async def person(
         self, channel: str, user_id: str, matcher: Matcher | None = None
@@ -132,26 +112,6 @@ class Gateway:
 
     async def reference(self, channel: str, key: str) -> dict[str, Any] | None:
         return await self.store.run_sql(lambda tx: tx.chat.reference(channel, key))
-
-    async def handle_as(
-        self, person_id: str, message: ChannelMessage, *, typed: bool = False, button: bool = False
-    ) -> list[Outbound]:
-        """The assistant's replies to an already resolved person."""
-        inbound = Inbound(
-            person_id,
-            message.channel,
-            message.text,
-            None if button else message.value,
-            message.message_id,
-            token=message.value if button else None,
-            bare_commands=typed,
-        )
-        try:
-            replies = await self.assistant.handle(inbound)
-        except TryAgainLater:
-            return [TRY_AGAIN]
-        self.on_turn(message.channel)
-        return replies
 
     async def home(self, person_id: str) -> Home:
         """What a person's home page shows."""

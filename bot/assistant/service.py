@@ -63,6 +63,7 @@ Clock = Callable[[], datetime]
 R = TypeVar("R")
 Turns = Callable[[Inbound], list[Outbound]]
 Script = Callable[[Turns], R]
+Wrap = Callable[[Transaction, Callable[[], list[Outbound]]], R]
 # Decisions made in the last eight weeks go on the agenda (sessions are at most monthly in
 # every pack, so this covers at least the time since the last one).
 DECISIONS_ON_AGENDA = timedelta(weeks=8)
@@ -106,6 +107,18 @@ class Assistant:
             TryAgainLater: the message could not be stored; the person should send it again.
         """
         return await self._retrying(lambda tx: self._turn(tx, inbound), inbound.person_id)
+
+    async def handle_within(self, inbound: Inbound, wrap: Wrap[R]) -> R:
+        """Answer one message inside `wrap`, which runs in the turn's transaction: it gets the
+        transaction and the turn, and may check and write around it (the inbox and the reply
+        outbox do), so the turn, its replies and the bookkeeping commit together.
+
+        Raises:
+            TryAgainLater: the message could not be stored.
+        """
+        return await self._retrying(
+            lambda tx: wrap(tx, lambda: self._turn(tx, inbound)), inbound.person_id
+        )
 
     async def run_script(self, person_id: str, script: Script[R]) -> R:
         """Run several turns of one person in one transaction: all are stored, or none.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date, datetime
 from typing import Any, cast
@@ -167,6 +168,11 @@ class Server:
             raise
         if self.unready:
             self._tasks.append(asyncio.create_task(self._retry_unready()))
+        bound = int(self._runner.addresses[0][1])
+        if self._gateway is not None:
+            # Answers events (and delivers replies) a previous run left behind, then keeps
+            # looking; the host and port name this instance, so a restart takes its claims back.
+            self._gateway.inbox.start(f"{socket.gethostname()}:{bound}")
         if self._schedule:
             at = datetime.combine(date.today(), self._app.config.reminders.sweep_at)
             self._tasks += [
@@ -177,7 +183,7 @@ class Server:
             ]
             self._tasks += [asyncio.create_task(job()) for job in self._jobs]
         self._ready = True
-        return int(self._runner.addresses[0][1])
+        return bound
 
     async def start_channels(self) -> None:
         """Connect the channels (enough to send, as `sva remind` does, without serving).

@@ -1,7 +1,9 @@
 """The reminder sweep: compute what is due, write it to the outbox, send digests.
 
 Running the sweep twice, on two machines at once, or again after a crash sends each reminder
-once: rows are keyed (person, subject, due date) and claimed in the database before sending.
+once: rows are keyed (person, subject, due date) and claimed in small batches in the database
+before sending, and each person's digest is marked sent in its own commit right after it was
+delivered, so a sweeper killed mid-delivery re-sends at most the one digest it was delivering.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ import gc
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 from bot.operations.notify import Notifier
@@ -25,7 +27,9 @@ from storage.outbox import by_person
 from storage.records import OutboxItem
 from storage.sql import SqlStore, SqlTransaction
 
-CLAIM_ROWS = 100_000
+# Rows claimed at a time (whole people): a crashed sweeper strands at most this many until its
+# lease ends, while the other sweepers carry on with the rest.
+CLAIM_ROWS = 500
 TEAM_NUDGE = "rota-team"  # the day-before group supervision nudge, the same for the whole team
 ROTA_LOOKAHEAD = timedelta(days=21)  # covers any presenter notice in working days
 Digest = Callable[[date, list[OutboxItem]], str]
@@ -79,70 +83,55 @@ class Sweeper:
         items = [
             OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in report.reminders
         ]
-        token = uuid.uuid4().hex
         with _timed(report, "enqueue"):
-            await self.store.run_sql(lambda tx: tx.outbox.enqueue(items, on, token=token, now=now))
+            await self.store.run_sql(lambda tx: tx.outbox.enqueue(items, on, token=None, now=None))
         with _timed(report, "dispatch"):
-            failed = await self.dispatch(on, now, report, token, items)
+            failed = await self.dispatch(on, now, report)
         # Today's keys this run neither sent nor failed to send were sent by an earlier run
         # (or are being sent right now by a concurrent one): `sent` is false for them.
         report.sent_before = {i.key for i in items} - report.sent_now - failed
         return report
 
-    async def dispatch(
-        self,
-        on: date,
-        now: datetime,
-        report: SweepReport,
-        token: str | None = None,
-        written: Sequence[OutboxItem] = (),
-    ) -> set[str]:
-        """Send unsent reminders as one digest per person: first those this sweep wrote (already
-        claimed by `token`), then any left unsent by earlier runs, claiming them first.
+    async def dispatch(self, on: date, now: datetime, report: SweepReport) -> set[str]:
+        """Send unsent reminders as one digest per person, claiming a small batch at a time.
 
         Rows that could not be delivered stay claimed until the run ends, so one run tries
         each person once; then they are released for a later run.
         """
-        token = token or uuid.uuid4().hex
+        token = uuid.uuid4().hex
         failed: list[str] = []
-        batch = await self._own_rows(token, written)
-        while True:
-            if batch:
-                await self._deliver(on, batch, report, failed)
-                await self.store.run_sql(partial(_mark_sent, token=token, now=now, failed=failed))
-            batch = await self.store.run_sql(
-                lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS)
-            )
-            if not batch:
-                break
+        while batch := await self.store.run_sql(
+            lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS)
+        ):
+            await self._deliver(on, batch, report, failed, token)
         await self.store.run_sql(partial(_release, token=token, keys=failed))
         return set(failed)
 
-    async def _own_rows(self, token: str, written: Sequence[OutboxItem]) -> list[OutboxItem]:
-        """The rows this sweep wrote and owns: their keys from the database, their content
-        from memory (reading a few hundred thousand rows back cost a second at national scale)."""
-        if not written:
-            return []
-        keys = set(await self.store.run_sql(lambda tx: tx.outbox.claimed_keys(token)))
-        return sorted(
-            (i for i in written if i.key in keys), key=lambda i: (i.person_id, i.due, i.key)
-        )
-
     async def _deliver(
-        self, on: date, batch: list[OutboxItem], report: SweepReport, failed: list[str]
+        self,
+        on: date,
+        batch: list[OutboxItem],
+        report: SweepReport,
+        failed: list[str],
+        token: str,
     ) -> None:
-        batch = await self._to_team_channels(batch, report)
+        batch = await self._to_team_channels(batch, report, token)
         for person_id, items in by_person(batch):
             keys = [i.key for i in items]
             if await self.notifier.deliver(person_id, self.digest(on, items)):
+                await self._sent(token, keys)  # at once: a crash now re-sends nothing of theirs
                 report.sent_now.update(keys)
                 report.digests += 1
             else:
                 failed += keys
                 report.unreachable.append(person_id)
 
+    async def _sent(self, token: str, keys: list[str]) -> None:
+        at = datetime.now(UTC)
+        await self.store.run_sql(lambda tx: tx.outbox.mark_keys_sent(token, keys, at))
+
     async def _to_team_channels(
-        self, batch: list[OutboxItem], report: SweepReport
+        self, batch: list[OutboxItem], report: SweepReport, token: str
     ) -> list[OutboxItem]:
         """Post each team's group supervision nudge once in the team's own channel, where it
         has one; those rows count as sent. The rest go in personal digests."""
@@ -157,13 +146,10 @@ class Sweeper:
         for subject, items in nudges.items():
             team = subject.rpartition(":")[0]
             if await post(team, items[0].text):
+                await self._sent(token, [i.key for i in items])
                 posted.update(i.key for i in items)
         report.sent_now.update(posted)
         return [item for item in batch if item.key not in posted]
-
-
-def _mark_sent(tx: SqlTransaction, *, token: str, now: datetime, failed: list[str]) -> None:
-    tx.outbox.mark_sent(token, now, except_keys=failed)
 
 
 def _release(tx: SqlTransaction, *, token: str, keys: list[str]) -> None:

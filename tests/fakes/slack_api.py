@@ -7,6 +7,7 @@ answer the next calls of a method with HTTP 429 and a Retry-After header.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from typing import Any
@@ -32,6 +33,7 @@ class FakeSlackApi(RecordingServer):
         # files_upload_v2: file id -> {"filename", "length", "content", "title", "channel"}
         self.files: dict[str, dict[str, Any]] = {}
         self._file_ids = itertools.count(1)
+        self.held: set[str] = set()  # methods whose calls hang (never answered, not recorded)
 
     @property
     def api_url(self) -> str:
@@ -88,6 +90,8 @@ class FakeSlackApi(RecordingServer):
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await _body(request)
+        if method in self.held:
+            await asyncio.Event().wait()  # like a service that took the call and never answered
         self.calls.append(Call(method, body, request.path, dict(request.headers)))
         remaining, retry_after = self._limited.get(method, (0, 0))
         if remaining:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from bot.bootstrap import build_sweeper
 from bot.config import Config
-from bot.operations.reminders import Sweeper, load_snapshot
+from bot.operations.reminders import CLAIM_ROWS, Sweeper, load_snapshot
 from policies.reminders import case_horizon, compute
 from storage.db import create_engine
 from storage.records import Case, OutboxItem
 from storage.sql import SqlStore
-from tests.factories import a_team, session
+from tests.factories import a_team, person, session
 
 MONDAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
@@ -168,3 +169,55 @@ async def _enqueue_and_crash(s: Sweeper) -> set[str]:
     items = [OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in reminders]
     await s.store.run_sql(lambda tx: tx.outbox.enqueue(items, MONDAY, token="dead", now=NOW))
     return {i.key for i in items}
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs (no release, no except clauses)."""
+
+
+class DyingNotifier(RecordingNotifier):
+    """Delivers `survives` digests, then the process 'dies' right after the next delivery."""
+
+    def __init__(self, survives: int) -> None:
+        super().__init__()
+        self.survives = survives
+
+    async def deliver(self, person_id: str, text: str) -> bool:
+        await super().deliver(person_id, text)
+        if len(self.delivered) > self.survives:
+            raise Killed
+        return True
+
+
+async def seed_many(store: SqlStore, teams: int, size: int) -> None:
+    people, sessions = [], []
+    for t in range(teams):
+        people.append(person(f"tm{t:03d}", role="team_manager", team=f"T{t}", supervisor=None))
+        for w in range(size):
+            pid = f"sw{t:03d}-{w:02d}"
+            people.append(person(pid, team=f"T{t}", supervisor=f"tm{t:03d}"))
+            sessions.append(session("individual", "2026-09-01", pid))
+
+    def load(tx: object) -> None:
+        tx.directory.upsert_people(people)  # type: ignore[attr-defined]
+        tx.directory.upsert_sessions(sessions)  # type: ignore[attr-defined]
+
+    await store.run_sql(load)
+
+
+async def test_a_killed_sweeper_resends_at_most_one_digest_and_the_others_carry_on_at_once(
+    sql_store: SqlStore,
+) -> None:
+    await seed_many(sql_store, teams=60, size=10)  # 660 people, each with a digest due
+    dying = DyingNotifier(survives=300)
+    with contextlib.suppress(Killed):
+        await sweeper(sql_store, dying).sweep(MONDAY, NOW)
+    survivor = RecordingNotifier()
+    await sweeper(sql_store, survivor).sweep(MONDAY, NOW + timedelta(seconds=5))
+    stranded = 660 - len(dying.delivered) - len(survivor.delivered)
+    assert 0 <= stranded <= CLAIM_ROWS  # only the dead sweeper's last small batch waits
+    after_lease = RecordingNotifier()
+    await sweeper(sql_store, after_lease).sweep(MONDAY, NOW + timedelta(minutes=20))
+    everyone = Counter(p for n in (dying, survivor, after_lease) for p, _ in n.delivered)
+    assert len(everyone) == 660
+    assert sum(everyone.values()) - 660 <= 1  # the digest being delivered at the kill

@@ -1,9 +1,12 @@
 """The Slack channel, on Bolt: direct messages, /supervision, buttons, the preparation modal
 and App Home; reminders and agenda drafts as direct messages.
 
-Bolt verifies every request's signature and acknowledges before our listeners run, so Slack
-gets its answer within 3 seconds whatever the database is doing; the work then happens in
-the background and replies are posted only after the turn is stored.
+Every request's signature is checked first (401, one log line, otherwise). Bolt runs with
+`process_before_response`, so Slack's acknowledgement (the HTTP 200, or the Socket Mode
+envelope ack) goes only after our listener has committed the event to the durable inbox: an
+acknowledged event survives a crash. The answer is worked out in the background, and replies
+go out through the reply outbox once the turn is stored. If the inbox cannot be written the
+request gets 503 and Slack sends it again.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.assistant.forms import FormRejected, FormSubmission, form_fields, submit_form
-from bot.assistant.gateway import TRY_AGAIN, ChannelMessage, Gateway, unknown_person
+from bot.assistant.gateway import TRY_AGAIN, Event, Gateway, unknown_person
 from bot.assistant.typed_commands import wants_form, without_form
 from bot.channels.slack import commands
 from bot.channels.slack.render import render
@@ -58,9 +62,16 @@ class SlackChannel:
         self.client.retry_handlers.append(
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
         )
-        self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret)
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=config.signing_secret,
+            process_before_response=True,
+        )
+        self._verifier = None if socket_mode else SignatureVerifier(config.signing_secret)
         self._socket: AsyncSocketModeHandler | None = None
+        self._background: set[asyncio.Task[None]] = set()
         self._register()
+        gateway.attach(CHANNEL, self, self._by_email)
 
     # -- serving -----------------------------------------------------------------------
 
@@ -68,9 +79,17 @@ class SlackChannel:
         return [] if self._socket_mode else [web.post("/slack/events", self._http)]
 
     async def _http(self, request: web.Request) -> web.Response:
-        return await to_aiohttp_response(
-            await self.app.async_dispatch(await to_bolt_request(request))
-        )
+        body = await request.text()
+        assert self._verifier is not None  # routes() mounts this over HTTP only
+        if not self._verifier.is_valid_request(body, dict(request.headers)):
+            log.warning("refused a Slack request: missing or wrong signature")
+            return web.Response(status=401, text="invalid signature")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except ValueError:
+            log.warning("refused a Slack request: the body is not a Slack payload")
+            return web.Response(status=400, text="not a Slack payload")
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def start(self) -> None:
         """Check the bot token with auth.test; in Socket Mode, then connect (no public
@@ -107,6 +126,7 @@ class SlackChannel:
     # -- listeners ---------------------------------------------------------------------
 
     def _register(self) -> None:
+        self.app.error(self._on_error)
         self.app.event("message")(self._on_message)
         self.app.event("app_home_opened")(self._on_home)
         self.app.command("/supervision")(self._on_command)
@@ -119,8 +139,8 @@ class SlackChannel:
         if event.get("subtype") in IGNORED_SUBTYPES:
             return
         text = commands.unescape(event.get("text") or "")
-        message = ChannelMessage(CHANNEL, event["user"], text, None, body.get("event_id"))
-        await self._converse(message, typed=True)
+        key = str(body.get("event_id") or f"ts:{event.get('ts')}")
+        await self._receive(event["user"], key, text=text, typed=True)
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         words = commands.unescape(str(command.get("text") or "")).split()
@@ -132,15 +152,13 @@ class SlackChannel:
         await ack() if in_dm else await ack(commands.ACKNOWLEDGED)
         text = commands.from_slash(words)
         key = f"command:{command.get('trigger_id')}"
-        await self._converse(ChannelMessage(CHANNEL, command["user_id"], text, None, key))
+        await self._receive(command["user_id"], key, text=text)
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
         user = body["user"]["id"]
         key = f"action:{body.get('container', {}).get('message_ts')}:{action.get('action_ts')}"
-        await self._converse(
-            ChannelMessage(CHANNEL, user, "", action.get("value", ""), key), button=True
-        )
+        await self._receive(user, key, value=str(action.get("value", "")), button=True)
+        await ack()
 
     async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Store the modal; refusals go back onto the form while Slack still waits (3 s),
@@ -151,14 +169,28 @@ class SlackChannel:
             errors, replies = await asyncio.wait_for(asyncio.shield(work), FORM_ACK_SECONDS)
         except TimeoutError:
             await ack()
-            errors, replies = await work
-            await self._post(user, [late_refusal(errors, view["state"])] if errors else replies)
+            self._later(self._late_form(user, view, work))
             return
         if errors:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
         await self._post(user, replies)
+
+    async def _late_form(
+        self,
+        user: str,
+        view: dict[str, Any],
+        work: asyncio.Future[tuple[dict[str, str] | None, list[Outbound]]],
+    ) -> None:
+        errors, replies = await work
+        await self._post(user, [late_refusal(errors, view["state"])] if errors else replies)
+
+    def _later(self, work: Any) -> None:
+        """Run after the acknowledgement (nothing in it is an answer to keep)."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _store_form(
         self, user: str, view: dict[str, Any]
@@ -178,9 +210,10 @@ class SlackChannel:
             return {fields[0].key: TRY_AGAIN.text}, []
 
     async def _on_home(self, event: dict[str, Any]) -> None:
-        if event.get("tab") != "home":
-            return
-        user = event["user"]
+        if event.get("tab") == "home":
+            self._later(self._publish_home(event["user"]))
+
+    async def _publish_home(self, user: str) -> None:
         person = await self._gateway.person(CHANNEL, user, self._by_email)
         view = (
             stranger_view(unknown_person(CHANNEL, user).text)
@@ -198,15 +231,33 @@ class SlackChannel:
 
     # -- conversation and delivery -----------------------------------------------------
 
-    async def _converse(
-        self, message: ChannelMessage, *, typed: bool = False, button: bool = False
+    async def _receive(
+        self,
+        user: str,
+        key: str,
+        *,
+        text: str = "",
+        value: str | None = None,
+        typed: bool = False,
+        button: bool = False,
     ) -> None:
-        async def reply(replies: list[Outbound]) -> None:
-            await self._post(message.user_id, replies)
+        """Commit the event to the inbox; Slack is acknowledged when this returns."""
+        address = {"user": user}
+        event = Event(CHANNEL, user, key, address, text, value, typed=typed, button=button)
+        await self._gateway.receive(event)
 
-        await self._gateway.converse(
-            message, reply, typed=typed, button=button, matcher=self._by_email
-        )
+    async def _on_error(self, error: Exception, response: Any) -> None:
+        """A listener failed (the inbox could not be written): 503, so Slack retries."""
+        if isinstance(error, TryAgainLater):
+            log.warning("Slack event not stored yet (Slack will retry): %s", error)
+        else:
+            log.error("Slack listener failed", exc_info=error)
+        if response is not None:
+            response.status = 503
+
+    async def reply(self, address: dict[str, Any], messages: list[Outbound]) -> bool:
+        """Deliver queued replies to a person's direct messages; False if Slack refused."""
+        return await self.send(str(address["user"]), str(address["user"]), messages)
 
     async def _post(self, user_id: str, replies: list[Outbound]) -> None:
         files = [r for r in replies if r.document is not None]

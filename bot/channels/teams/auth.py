@@ -13,6 +13,7 @@ from typing import Any
 
 import jwt
 from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.core import RestChannelServiceClientFactory
 from microsoft_agents.hosting.core.authorization import (
     AgentAuthConfiguration,
     AnonymousTokenProvider,
@@ -65,6 +66,16 @@ class AnonymousConnections:
         return self._configuration
 
 
+class AnonymousClientFactory(RestChannelServiceClientFactory):  # type: ignore[misc]
+    """For `auth = "anonymous"`: no user token either (replies go out proactively, where the
+    SDK would otherwise insist on one)."""
+
+    async def create_user_token_client(
+        self, context: Any, claims_identity: ClaimsIdentity, use_anonymous: bool = False
+    ) -> Any:
+        return await super().create_user_token_client(context, claims_identity, True)
+
+
 class TeamsAuthenticator:
     """Checks incoming requests and supplies the SDK's connection manager."""
 
@@ -85,6 +96,10 @@ class TeamsAuthenticator:
             if config.signing_keys_url
             else JwtTokenValidator(self.configuration)
         )
+
+    def client_factory(self) -> Any:
+        """The SDK's client factory (None: its default)."""
+        return AnonymousClientFactory(self.connections) if self.anonymous else None
 
     def _connections(self) -> Any:
         if self.anonymous:

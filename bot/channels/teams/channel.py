@@ -6,6 +6,7 @@ proactive messages through the conversation reference kept from the person's las
 from __future__ import annotations
 
 import logging
+import uuid
 import warnings
 from typing import Any
 
@@ -15,7 +16,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 
 from bot.assistant.forms import FormRejected, FormSubmission, form_fields, submit_form
-from bot.assistant.gateway import TRY_AGAIN, ChannelMessage, Gateway
+from bot.assistant.gateway import TRY_AGAIN, Event, Gateway
 from bot.assistant.typed_commands import wants_form, without_form
 from bot.channels.teams.auth import ConnectionsFactory, TeamsAuthenticator
 from bot.channels.teams.cards import ANSWER, FORM, form_card, render
@@ -65,9 +66,13 @@ class TeamsChannel:
         self._config = config
         self._gateway = gateway
         self._auth = TeamsAuthenticator(config, connections)
-        self.adapter = CloudAdapter(connection_manager=self._auth.connections)
+        self.adapter = CloudAdapter(
+            connection_manager=self._auth.connections,
+            channel_service_client_factory=self._auth.client_factory(),
+        )
         self.adapter.on_turn_error = self._on_error
         self._agent = _Agent(self)
+        gateway.attach(CHANNEL, self)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/api/messages", self._messages)]
@@ -108,22 +113,23 @@ class TeamsChannel:
         value = activity.value if isinstance(activity.value, dict) else {}
         text = (activity.text or "").strip()
         words = text.lstrip("/").split()
-
-        async def reply(replies: list[Outbound]) -> None:
-            await _reply(context, replies)
-
         if person is not None and FORM in value:
-            await reply(await self._submit(person, value, key))
+            await _reply(context, await self._submit(person, value, key))
         elif person is not None and wants_form(words):
             command = "/" + " ".join(without_form(words))
             title = f"Case preparation: {' '.join(words[1:2])}"
             await context.send_activity(form_card(command, title, form_fields(PREP)))
-        elif ANSWER in value:
-            message = ChannelMessage(CHANNEL, user_id, "", str(value[ANSWER]), key)
-            await self._gateway.converse(message, reply, button=True)
         else:
-            message = ChannelMessage(CHANNEL, user_id, text, None, key)
-            await self._gateway.converse(message, reply, typed=True)
+            # Committed to the inbox before the HTTP answer; replies follow through the outbox.
+            address = _reference(activity)
+            event_id = key or f"activity:{uuid.uuid4().hex}"
+            if ANSWER in value:
+                event = Event(
+                    CHANNEL, user_id, event_id, address, "", str(value[ANSWER]), button=True
+                )
+            else:
+                event = Event(CHANNEL, user_id, event_id, address, text, typed=True)
+            await self._gateway.receive(event)
 
     async def on_file_consent(self, context: TurnContext) -> InvokeResponse:
         return await on_file_consent(self._gateway, CHANNEL, context)
@@ -169,10 +175,7 @@ class TeamsChannel:
                 await _reply(context, [HELLO])
 
     async def _remember(self, person: str, activity: Activity) -> None:
-        reference = activity.get_conversation_reference().model_dump(
-            mode="json", by_alias=True, exclude_none=True
-        )
-        await self._gateway.remember_reference(CHANNEL, person, reference)
+        await self._gateway.remember_reference(CHANNEL, person, _reference(activity))
 
     async def _on_error(self, context: TurnContext, error: Exception) -> None:
         # Never echo the exception to the person: it may hold someone else's data.
@@ -191,15 +194,26 @@ class TeamsChannel:
         stored = await self._gateway.reference(CHANNEL, person_id)
         if stored is None:
             return False
+        return await self.reply(stored, messages, person_id)
+
+    async def reply(
+        self, address: dict[str, Any], messages: list[Outbound], who: str = "a person"
+    ) -> bool:
+        """Deliver through a conversation reference; False if Teams refused."""
+        stored = address
         continuation = ConversationReference.model_validate(stored).get_continuation_activity()
 
         async def deliver(context: TurnContext) -> None:
             await context.send_activities(render(messages))
 
         try:
-            await self.adapter.continue_conversation(self._config.app_id, continuation, deliver)
+            if self._auth.anonymous:  # no app id to build claims from: the anonymous ones
+                claims = await self._auth.claims(None)
+                await self.adapter.continue_conversation_with_claims(claims, continuation, deliver)
+            else:
+                await self.adapter.continue_conversation(self._config.app_id, continuation, deliver)
         except Exception as error:  # the SDK raises its HTTP client's errors as they come
-            log.warning("Teams could not deliver to %s: %s", person_id, error)
+            log.warning("Teams could not deliver to %s: %s", who, type(error).__name__)
             return False
         return True
 
@@ -207,6 +221,14 @@ class TeamsChannel:
 async def _reply(context: TurnContext, replies: list[Outbound]) -> None:
     if replies:
         await context.send_activities(render(replies))
+
+
+def _reference(activity: Activity) -> dict[str, Any]:
+    """Where to answer this activity's conversation later (a stored conversation reference)."""
+    reference: dict[str, Any] = activity.get_conversation_reference().model_dump(
+        mode="json", by_alias=True, exclude_none=True
+    )
+    return reference
 
 
 def _user_id(activity: Activity) -> str:

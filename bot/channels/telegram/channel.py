@@ -1,8 +1,10 @@
 """The Telegram channel, on python-telegram-bot v22: a webhook at /telegram/webhook on the
 `sva serve` server (checked against the secret token), or long polling for local use.
 
-Updates are handed to PTB's Application, which runs our handlers concurrently; replies are
-sent only after the turn is stored, and an update id seen before is never answered twice.
+A webhook update is committed to the durable inbox (keyed by its update id) before Telegram
+gets its 200, so an acknowledged update survives a crash; a body that is not an update gets
+400 with one log line. The answer is worked out in the background and replies go out
+through the reply outbox once the turn is stored. Polling hands updates to the same path.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ import asyncio
 import hmac
 import json
 import logging
+from typing import Any
 
 from aiohttp import web
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.assistant.gateway import ChannelMessage, Gateway
+from bot.assistant.gateway import Event, Gateway
 from bot.channels.telegram.render import COMMANDS, as_command, render
 from bot.config import TelegramConfig
-from bot.errors import ChannelUnavailable
+from bot.errors import ChannelUnavailable, TryAgainLater
 from dialogs.messages import Outbound
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,8 @@ class TelegramChannel:
         self.application.add_handler(MessageHandler(filters.TEXT & private, self._on_text))
         self.application.add_handler(MessageHandler(~filters.TEXT & private, self._on_other))
         self.application.add_handler(CallbackQueryHandler(self._on_button))
+        self._background: set[asyncio.Task[None]] = set()
+        gateway.attach(CHANNEL, self)
 
     # -- serving -----------------------------------------------------------------------
 
@@ -92,43 +97,55 @@ class TelegramChannel:
         if not hmac.compare_digest(given.encode(), self._config.webhook_secret.encode()):
             return web.Response(status=403, text="wrong secret token")
         try:
-            update = Update.de_json(json.loads(await request.text()), self.application.bot)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(await request.text())
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("no update_id")
+            update = Update.de_json(data, self.application.bot)
+        except (ValueError, TypeError, KeyError, AttributeError) as problem:
+            log.warning("refused a Telegram webhook body: %s", type(problem).__name__)
             return web.Response(status=400, text="not a Telegram update")
-        await self.application.update_queue.put(update)
+        try:
+            await self.take(update)
+        except TryAgainLater as problem:
+            log.warning("Telegram update not stored yet (Telegram will retry): %s", problem)
+            return web.Response(status=503, text="try again")
         return web.Response(status=200)
+
+    async def take(self, update: Update) -> None:
+        """Commit an update to the inbox (or queue the reply it needs); Telegram is answered
+        after this returns."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or (chat is not None and chat.type != "private"):
+            return
+        address = {"chat": str(user.id)}
+        key = f"update:{update.update_id}"
+        query, message = update.callback_query, update.effective_message
+        if query is not None:
+            event = Event(CHANNEL, str(user.id), key, address, "", query.data or "", button=True)
+            await self._gateway.receive(event)
+            self._later(query.answer())
+        elif message is not None and message.text is not None:
+            text = as_command(message.text)
+            await self._gateway.receive(Event(CHANNEL, str(user.id), key, address, text))
+        elif message is not None:  # photos, files, stickers, voice: not read, nor kept
+            event = Event(CHANNEL, str(user.id), key, address)
+            await self._gateway.inbox.answer_only(event, [NOT_TEXT])
+
+    def _later(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # -- handlers ----------------------------------------------------------------------
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None or message.text is None:
-            return
-        inbound = ChannelMessage(
-            CHANNEL, str(user.id), as_command(message.text), None, f"update:{update.update_id}"
-        )
-        await self._converse(inbound)
+        await self.take(update)
 
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Photos, files, stickers, voice: not read (nor kept); the person is told."""
-        if update.effective_user is not None:
-            await self._post(str(update.effective_user.id), [NOT_TEXT])
+        await self.take(update)
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, user = update.callback_query, update.effective_user
-        if query is None or user is None:
-            return
-        await query.answer()
-        payload = ChannelMessage(
-            CHANNEL, str(user.id), "", query.data or "", f"update:{update.update_id}"
-        )
-        await self._converse(payload, button=True)
-
-    async def _converse(self, message: ChannelMessage, *, button: bool = False) -> None:
-        async def reply(replies: list[Outbound]) -> None:
-            await self._post(message.user_id, replies)
-
-        await self._gateway.converse(message, reply, button=button)
+        await self.take(update)
 
     # -- delivery ----------------------------------------------------------------------
 
@@ -144,6 +161,10 @@ class TelegramChannel:
                     if attempt == FLOOD_RETRIES:
                         raise
                     await asyncio.sleep(_seconds(flood.retry_after))
+
+    async def reply(self, address: dict[str, Any], messages: list[Outbound]) -> bool:
+        """Deliver queued replies to a private chat; False if Telegram did not take them."""
+        return await self.send(str(address["chat"]), str(address["chat"]), messages)
 
     async def send(self, person_id: str, user_id: str, messages: list[Outbound]) -> bool:
         """Deliver to a person; False if they blocked the bot or Telegram could not be reached."""

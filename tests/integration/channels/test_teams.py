@@ -65,8 +65,11 @@ async def post(
 async def say(
     http: aiohttp.ClientSession, served: Served, connector: FakeConnector, **fields: Any
 ) -> list[dict[str, Any]]:
+    """Send an activity and wait for the assistant's replies (they follow the HTTP answer)."""
     before = len(connector.sent())
     assert await post(http, served, activity(connector, **fields), connector.token()) in {200, 202}
+    await connector.wait_for(lambda calls: len(connector.sent()) > before)
+    await connector.settle(0.15)
     return connector.sent()[before:]
 
 
@@ -152,6 +155,8 @@ async def test_a_redelivered_activity_is_answered_once(
     body = activity(connector, text="prep AB-12")
     assert await post(http, served, body, connector.token()) in {200, 202}
     assert await post(http, served, body, connector.token()) in {200, 202}
+    await connector.wait_for(lambda calls: bool(connector.sent()))
+    await connector.settle(0.3)
     assert connector.texts().count("1. This is what is worrying me") == 1
 
 
@@ -172,6 +177,7 @@ async def test_anonymous_mode_for_local_testing_takes_requests_without_a_token(
         lambda c, gateway: {"teams": TeamsChannel(c.teams, gateway)},
     )
     assert await post(http, s, activity(connector, text="prep AB-12"), token=None) in {200, 202}
+    await connector.wait_for(lambda calls: "1. This is what is worrying me" in connector.texts())
     assert "1. This is what is worrying me" in connector.texts()
     assert "Authorization" not in connector.named("activity")[-1].headers  # no credentials
 

@@ -3,12 +3,10 @@ warning an anonymous Teams endpoint gets at every start."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from bot.assistant.ordering import PerKeyLocks
 from bot.channels.registry import build_channels, configured
 from bot.cli.reminders import warnings_for
 from bot.config import Config, ConfigError, load_config
@@ -46,19 +44,6 @@ def test_anonymous_teams_is_warned_about() -> None:
     config = Config.model_validate({"teams": {"auth": "anonymous"}})
     assert warnings_for(config, {"teams": object()})  # type: ignore[dict-item]
     assert warnings_for(Config(), {"teams": object()}) == []  # type: ignore[dict-item]
-
-
-async def test_messages_of_one_person_are_handled_in_arrival_order() -> None:
-    locks, seen = PerKeyLocks(), []
-
-    async def handle(n: int) -> None:
-        async with locks.hold("alice"):
-            await asyncio.sleep(0.01 * (5 - n))  # earlier messages take longer
-            seen.append(n)
-
-    await asyncio.gather(*(handle(n) for n in range(5)))
-    assert seen == [0, 1, 2, 3, 4]
-    assert locks._locks == {}  # nothing kept once idle
 
 
 def test_the_example_configuration_is_valid_and_serves_no_channel_until_filled_in() -> None:

@@ -1,0 +1,342 @@
+"""Durable inbox and reply outbox workers: nothing acknowledged is lost, nothing answered twice.
+
+A channel calls `Inbox.receive` before it acknowledges the service: the event is committed to
+the inbox (one small insert) and a worker for the conversation is woken. The worker takes the
+conversation's events oldest first; each is answered in one transaction that also writes the
+replies and marks the event processed. Replies are then delivered oldest first and marked sent
+once the service accepted them; a failed delivery is retried with backoff. On start, and every
+few seconds, events and replies left by a crash (or by another process) are picked up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, cast
+
+from bot.errors import TryAgainLater
+from dialogs.messages import Choice, Expects, Inbound, Outbound
+from storage.errors import StorageError
+from storage.inbox import InboxEvent
+from storage.sql import SqlStore, SqlTransaction
+from storage.store import Transaction
+
+log = logging.getLogger(__name__)
+PER_PERSON = 20  # events of one person waiting in this process before "slow down"
+TOTAL = 5_000  # events of everyone waiting in this process before "slow down"
+WORKERS = 64  # conversations worked on at once
+LEASE = timedelta(seconds=30)  # a reply claim older than this belongs to a dead process
+RECOVER_EVERY = 2.0  # seconds between looks for work left behind
+RECOVER_AFTER = timedelta(seconds=2)  # leave fresh events to the process that took them
+MAX_ATTEMPTS = 12  # deliveries of one reply before giving up (about an hour of backoff)
+STORAGE_ATTEMPTS = 3  # failed turns of one event before telling the person to send it again
+TRY_AGAIN = Outbound(
+    "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
+)
+SLOW_DOWN = Outbound(
+    "You are sending messages faster than I can answer, so I have not kept this one. "
+    "Please wait for my answer, then send it again."
+)
+Clock = Callable[[], datetime]
+# The person id for a channel user (None: not imported), given the channel's matcher.
+Resolve = Callable[[str, str], Awaitable[str | None]]
+# The turn, run inside the inbox's transaction (see Assistant.handle_within).
+Handle = Callable[
+    [Inbound, Callable[[Transaction, Callable[[], list[Outbound]]], bool]], Awaitable[bool]
+]
+
+
+class Replier(Protocol):
+    """A channel able to deliver replies to an address it gave when the event came in."""
+
+    async def reply(self, address: dict[str, Any], messages: list[Outbound]) -> bool:
+        """Deliver; False (or an exception) when the service did not accept them."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What a channel hands over: who, what, and where to answer."""
+
+    channel: str
+    user_id: str
+    event_id: str
+    address: dict[str, Any]
+    text: str = ""
+    value: str | None = None
+    typed: bool = False
+    button: bool = False
+
+    @property
+    def conversation(self) -> str:
+        return f"{self.channel}:{self.user_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "user": self.user_id,
+            "text": self.text,
+            "value": self.value,
+            "typed": self.typed,
+            "button": self.button,
+            "address": self.address,
+        }
+
+
+def to_data(message: Outbound) -> dict[str, Any]:
+    return message.to_json()
+
+
+def from_data(data: dict[str, Any]) -> Outbound:
+    return Outbound(
+        str(data["text"]),
+        tuple(Choice(c["label"], c["value"]) for c in data.get("choices", [])),
+        Expects(data.get("expects", "none")),
+        data.get("dialog"),
+        data.get("state"),
+    )
+
+
+class Inbox:
+    """Receives events durably, answers them in order per conversation, delivers replies."""
+
+    def __init__(
+        self,
+        *,
+        store: SqlStore,
+        handle: Handle,
+        resolve: Resolve,
+        unknown: Callable[[str, str], Outbound],
+        clock: Clock = lambda: datetime.now(UTC),
+        per_person: int = PER_PERSON,
+        total: int = TOTAL,
+    ) -> None:
+        self._store = store
+        self._handle = handle
+        self._resolve = resolve
+        self._unknown = unknown
+        self._clock = clock
+        self._limits = (per_person, total)
+        self.instance = uuid.uuid4().hex
+        self._repliers: dict[str, Replier] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self._waiting: Counter[str] = Counter()
+        self._failures: Counter[int] = Counter()
+        self._slots = asyncio.Semaphore(WORKERS)
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._recovery: asyncio.Task[None] | None = None
+        self.on_turn: Callable[[str], None] = lambda channel: None  # metrics: one per answer
+
+    def attach(self, channel: str, replier: Replier) -> None:
+        self._repliers[channel] = replier
+
+    # -- receiving ---------------------------------------------------------------------
+
+    async def receive(self, event: Event) -> bool:
+        """Commit `event` (the caller acknowledges the service after this returns); False if
+        it was a repeat. Over the bounds, the event is kept as answered with "slow down".
+
+        Raises:
+            TryAgainLater: it could not be stored; the service should be told to retry.
+        """
+        key = event.conversation
+        busy = self._waiting[key] >= self._limits[0] or self._waiting.total() >= self._limits[1]
+        now = self._clock()
+
+        def store(tx: SqlTransaction) -> bool:
+            added = tx.inbox.add(
+                event.channel, event.event_id, key, event.payload(), now, processed=busy
+            )
+            if added and busy:
+                tx.replies.add(event.channel, key, event.address, [to_data(SLOW_DOWN)], now)
+            return added
+
+        try:
+            added = await self._store.run_sql(store)
+        except StorageError as problem:
+            raise TryAgainLater(str(problem)) from problem
+        if added and not busy:
+            self._waiting[key] += 1
+        if added:
+            self.wake(key)
+        return added
+
+    async def answer_only(self, event: Event, messages: list[Outbound]) -> None:
+        """Answer an event that needs no turn (a photo we cannot read, a channel mention):
+        its id is kept (so a retry is not answered twice), its content is not."""
+        now = self._clock()
+        data = [to_data(m) for m in messages]
+        key = event.conversation
+
+        def store(tx: SqlTransaction) -> None:
+            if tx.inbox.add(event.channel, event.event_id, key, {}, now, processed=True):
+                tx.replies.add(event.channel, key, event.address, data, now)
+
+        try:
+            await self._store.run_sql(store)
+        except StorageError as problem:
+            raise TryAgainLater(str(problem)) from problem
+        self.wake(key)
+
+    # -- working -----------------------------------------------------------------------
+
+    def wake(self, key: str) -> None:
+        """Make sure a worker goes through the conversation's events and replies."""
+        if key in self._workers:
+            self._again.add(key)
+            return
+        self._idle.clear()
+        self._workers[key] = asyncio.create_task(self._work(key))
+
+    async def _work(self, key: str) -> None:
+        try:
+            async with self._slots:
+                while True:
+                    self._again.discard(key)
+                    while await self._process_next(key):
+                        await self._deliver(key)
+                    await self._deliver(key)
+                    if key not in self._again:
+                        break
+        except (StorageError, TryAgainLater) as problem:  # left in the database: retried
+            log.warning("could not work on a conversation yet: %s", type(problem).__name__)
+        except Exception:
+            log.exception("answering a conversation failed; it is retried")
+        finally:
+            del self._workers[key]
+            if not self._workers:
+                self._idle.set()
+
+    async def _process_next(self, key: str) -> bool:
+        event = await self._store.run_sql(lambda tx: tx.inbox.next(key))
+        if event is None:
+            self._waiting.pop(key, None)
+            return False
+        payload = event.payload
+        person = await self._resolve(event.channel, str(payload["user"]))
+        try:
+            if person is None:
+                reply = [self._unknown(event.channel, str(payload["user"]))]
+                await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: reply))
+            else:
+                await self._handle(
+                    self._inbound(person, event),
+                    lambda tx, turn: self._finish(cast(SqlTransaction, tx), event, turn),
+                )
+        except TryAgainLater:
+            self._failures[event.id] += 1
+            if self._failures[event.id] < STORAGE_ATTEMPTS:
+                raise
+            await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN]))
+        self._failures.pop(event.id, None)
+        self.on_turn(event.channel)
+        if self._waiting[key] > 0:
+            self._waiting[key] -= 1
+        return True
+
+    def _finish(
+        self, tx: SqlTransaction, event: InboxEvent, turn: Callable[[], list[Outbound]]
+    ) -> bool:
+        """Inside the turn's transaction: take the conversation, answer, queue the replies,
+        mark the event processed. False if someone else had already answered it."""
+        if not tx.inbox.lock(event.conversation, event.id):
+            return False
+        now = self._clock()
+        replies = [to_data(m) for m in turn()]
+        address = dict(event.payload.get("address") or {})
+        tx.replies.add(event.channel, event.conversation, address, replies, now)
+        tx.inbox.done(event.id, now)
+        return True
+
+    @staticmethod
+    def _inbound(person: str, event: InboxEvent) -> Inbound:
+        p = event.payload
+        button = bool(p.get("button"))
+        value = p.get("value")
+        return Inbound(
+            person,
+            event.channel,
+            str(p.get("text") or ""),
+            None if button else value,
+            f"inbox:{event.id}",
+            token=value if button else None,
+            bare_commands=bool(p.get("typed")),
+        )
+
+    async def _deliver(self, key: str) -> None:
+        """Deliver the conversation's due replies, oldest first, one claim at a time."""
+        replier = self._repliers.get(key.split(":", 1)[0])
+        if replier is None:
+            return  # not served by this process
+        while await self._deliver_one(key, replier):
+            pass
+
+    async def _deliver_one(self, key: str, replier: Replier) -> bool:
+        """Claim and deliver the oldest due reply; False when there is none (or it failed)."""
+        now = self._clock()
+        reply = await self._store.run_sql(
+            lambda tx: tx.replies.claim(key, self.instance, now, LEASE)
+        )
+        if reply is None:
+            return False
+        try:
+            accepted = await replier.reply(reply.address, [from_data(reply.message)])
+        except Exception as problem:  # an SDK's own error: retried like a refusal
+            log.warning("a reply was not delivered: %s", type(problem).__name__)
+            accepted = False
+        done = self._clock()
+        if accepted:
+            await self._store.run_sql(lambda tx: tx.replies.sent(reply.id, done))
+            return True
+        give_up = reply.attempts + 1 >= MAX_ATTEMPTS
+        at = done + timedelta(seconds=min(2**reply.attempts, 600))
+        await self._store.run_sql(
+            lambda tx: tx.replies.retry_later(reply.id, at, give_up=give_up, now=done)
+        )
+        if give_up:
+            log.warning("gave up delivering a reply after %d attempts", MAX_ATTEMPTS)
+        return give_up
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def recover(self, older_than: timedelta = timedelta(0)) -> None:
+        """Wake workers for events and replies waiting in the database."""
+        now = self._clock()
+        events = await self._store.run_sql(lambda tx: tx.inbox.waiting(now - older_than))
+        replies = await self._store.run_sql(lambda tx: tx.replies.due(now))
+        for key in dict.fromkeys([*events, *replies]):
+            self.wake(key)
+
+    def start(self, instance: str | None = None) -> None:
+        """Take over what a previous run left, then keep looking every few seconds. A stable
+        `instance` (host and port) lets a restarted process take back its own reply claims."""
+        self.instance = instance or self.instance
+        self._recovery = asyncio.create_task(self._recover_forever())
+
+    async def _recover_forever(self) -> None:
+        older = timedelta(0)
+        while True:
+            try:
+                await self.recover(older)
+            except StorageError as problem:
+                log.warning("could not look for waiting messages: %s", type(problem).__name__)
+            older = RECOVER_AFTER
+            await asyncio.sleep(RECOVER_EVERY)
+
+    async def drain(self, timeout: float) -> bool:
+        """Stop looking for new work and wait (up to `timeout` s) for the workers."""
+        if self._recovery is not None:
+            self._recovery.cancel()
+            await asyncio.gather(self._recovery, return_exceptions=True)
+            self._recovery = None
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True

@@ -1,0 +1,235 @@
+"""The durable inbox of chat events and the transactional outbox of replies.
+
+Inbox: a channel commits each event here (keyed by the service's own event id) before it
+acknowledges the service, so an acknowledged event survives a crash. A worker takes a
+conversation's oldest unprocessed row, runs the turn, writes its replies and marks the row
+processed, all in one transaction; `lock` makes that transaction the only one working on the
+conversation (an advisory lock on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises anyway).
+
+Replies: delivered strictly in `id` order per conversation. Only a conversation's oldest
+unsent reply can be claimed, under a lease, so two processes never deliver one conversation's
+replies at once or out of order; a failed delivery is retried later with backoff.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.tables import InboxRow, ReplyRow
+
+CONVERSATION_LOCKS = 0x5356_4102  # advisory-lock class for per-conversation ordering
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEvent:
+    """One unprocessed inbox row."""
+
+    id: int
+    channel: str
+    conversation: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReply:
+    """One claimed reply, to be delivered at `address` on `channel`."""
+
+    id: int
+    channel: str
+    conversation: str
+    address: dict[str, Any]
+    message: dict[str, Any]
+    attempts: int
+
+
+class InboxSql:
+    """Inbox operations inside the caller's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(
+        self,
+        channel: str,
+        event_id: str,
+        conversation: str,
+        payload: dict[str, Any],
+        now: datetime,
+        *,
+        processed: bool = False,
+    ) -> bool:
+        """Store an event unless its id is already there; False for a repeat."""
+        values = {
+            "channel": channel,
+            "event_id": event_id,
+            "conversation": conversation,
+            "payload": {} if processed else payload,
+            "received_at": now,
+            "processed_at": now if processed else None,
+        }
+        dialect = pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
+        statement = dialect(InboxRow).values(values).on_conflict_do_nothing()
+        return bool(self._db.execute(statement).rowcount)
+
+    def next(self, conversation: str) -> InboxEvent | None:
+        """The conversation's oldest unprocessed event."""
+        row = self._db.execute(
+            select(InboxRow.id, InboxRow.channel, InboxRow.conversation, InboxRow.payload)
+            .where(InboxRow.conversation == conversation, InboxRow.processed_at.is_(None))
+            .order_by(InboxRow.id)
+            .limit(1)
+        ).one_or_none()
+        return (
+            None if row is None else InboxEvent(row.id, row.channel, row.conversation, row.payload)
+        )
+
+    def lock(self, conversation: str, event_id: int) -> bool:
+        """Take the conversation for this transaction; True if `event_id` is still its oldest
+        unprocessed event (False: another worker got there first, or an older one appeared)."""
+        if self._db.dialect.name == "postgresql":
+            key = zlib.crc32(conversation.encode()) - 2**31
+            self._db.execute(
+                text("SELECT pg_advisory_xact_lock(:kind, :key)"),
+                {"kind": CONVERSATION_LOCKS - 2**31, "key": key},
+            )
+        oldest = self.next(conversation)
+        return oldest is not None and oldest.id == event_id
+
+    def done(self, event_id: int, now: datetime) -> None:
+        """Mark processed and drop the content (the event id stays, so a retry is ignored)."""
+        self._db.execute(
+            update(InboxRow).where(InboxRow.id == event_id).values(processed_at=now, payload={})
+        )
+
+    def waiting(self, received_before: datetime) -> list[str]:
+        """Conversations with events unprocessed since before `received_before`."""
+        query = (
+            select(InboxRow.conversation)
+            .where(InboxRow.processed_at.is_(None), InboxRow.received_at < received_before)
+            .group_by(InboxRow.conversation)
+            .order_by(func.min(InboxRow.id))
+        )
+        return list(self._db.scalars(query))
+
+
+class RepliesSql:
+    """Reply-outbox operations inside the caller's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(
+        self,
+        channel: str,
+        conversation: str,
+        address: dict[str, Any],
+        messages: list[dict[str, Any]],
+        now: datetime,
+    ) -> None:
+        """Queue `messages` (in order) for the conversation."""
+        if not messages:
+            return
+        rows = [
+            {
+                "channel": channel,
+                "conversation": conversation,
+                "address": address,
+                "message": message,
+                "created_at": now,
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+            for message in messages
+        ]
+        self._db.execute(insert(ReplyRow), rows)
+
+    def claim(
+        self, conversation: str, token: str, now: datetime, lease: timedelta
+    ) -> PendingReply | None:
+        """Claim the conversation's oldest unsent reply if it is due and nobody else holds it."""
+        head = self._db.execute(
+            select(
+                ReplyRow.id,
+                ReplyRow.channel,
+                ReplyRow.conversation,
+                ReplyRow.address,
+                ReplyRow.message,
+                ReplyRow.attempts,
+                ReplyRow.next_attempt_at,
+            )
+            .where(
+                ReplyRow.conversation == conversation,
+                ReplyRow.sent_at.is_(None),
+                ReplyRow.failed_at.is_(None),
+            )
+            .order_by(ReplyRow.id)
+            .limit(1)
+        ).one_or_none()
+        if head is None or _aware(head.next_attempt_at, now) > now:
+            return None
+        claimed = self._db.execute(
+            update(ReplyRow)
+            .where(
+                ReplyRow.id == head.id,
+                ReplyRow.sent_at.is_(None),
+                or_(
+                    ReplyRow.claimed_until.is_(None),
+                    ReplyRow.claimed_until < now,
+                    ReplyRow.claimed_by == token,
+                ),
+            )
+            .values(claimed_by=token, claimed_until=now + lease)
+        )
+        if claimed.rowcount != 1:
+            return None
+        return PendingReply(
+            head.id, head.channel, head.conversation, head.address, head.message, head.attempts
+        )
+
+    def sent(self, reply_id: int, now: datetime) -> None:
+        self._db.execute(
+            update(ReplyRow)
+            .where(ReplyRow.id == reply_id)
+            .values(sent_at=now, claimed_by=None, claimed_until=None)
+        )
+
+    def retry_later(self, reply_id: int, at: datetime, *, give_up: bool, now: datetime) -> None:
+        """A failed delivery: try again at `at`, or give up (the conversation moves on)."""
+        self._db.execute(
+            update(ReplyRow)
+            .where(ReplyRow.id == reply_id)
+            .values(
+                attempts=ReplyRow.attempts + 1,
+                next_attempt_at=at,
+                claimed_by=None,
+                claimed_until=None,
+                failed_at=now if give_up else None,
+            )
+        )
+
+    def due(self, now: datetime) -> list[str]:
+        """Conversations with a reply waiting that could be delivered now."""
+        query = (
+            select(ReplyRow.conversation)
+            .where(
+                ReplyRow.sent_at.is_(None),
+                ReplyRow.failed_at.is_(None),
+                ReplyRow.next_attempt_at <= now,
+                or_(ReplyRow.claimed_until.is_(None), ReplyRow.claimed_until < now),
+            )
+            .group_by(ReplyRow.conversation)
+            .order_by(func.min(ReplyRow.id))
+        )
+        return list(self._db.scalars(query))
+
+
+def _aware(moment: datetime, like: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=like.tzinfo)
