@@ -145,6 +145,14 @@ class MsTeamsConfig(_Section):
     # Organisational team -> Teams channel id (19:…@thread.tacv2) for group supervision nudges;
     # the app must have been added to that team.
     team_channels: dict[str, str] = {}
+    # Hosts an activity's serviceUrl may point at (we store it and post replies there); Teams'
+    # own connector hosts by default. Tests name their local fake's host.
+    service_hosts: list[str] = [
+        "smba.trafficmanager.net",
+        "smba.infra.gcc.teams.microsoft.com",
+        "smba.infra.gov.teams.microsoft.us",
+        "smba.infra.dod.teams.microsoft.us",
+    ]
 
     @property
     def enabled(self) -> bool:

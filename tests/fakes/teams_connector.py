@@ -64,11 +64,19 @@ class FakeConnector(RecordingServer):
             {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": "RS256"}]}
         )
 
-    def token(self, audience: str = APP_ID, *, key: Any = None) -> str:
-        """A Bot Framework-shaped token for `audience`, signed by this issuer (or by `key`)."""
+    def token(
+        self,
+        audience: str = APP_ID,
+        *,
+        key: Any = None,
+        issuer: str = "https://api.botframework.com",
+        service_url: str | None = None,
+    ) -> str:
+        """A Bot Framework-shaped token for `audience`, signed by this issuer (or by `key`),
+        issued for this connector (or `service_url`)."""
         now = int(time.time())
-        claims = {"iss": "https://api.botframework.com", "aud": audience, "iat": now,
-                  "nbf": now, "exp": now + 3600, "serviceurl": self.url}  # fmt: skip
+        claims = {"iss": issuer, "aud": audience, "iat": now, "nbf": now, "exp": now + 3600,
+                  "serviceurl": service_url or self.url + "/"}  # fmt: skip
         signing = key or self.key
         return jwt.encode(claims, signing, algorithm="RS256", headers={"kid": self.kid})
 

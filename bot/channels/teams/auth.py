@@ -21,6 +21,7 @@ from microsoft_agents.hosting.core.authorization import (
     JwtTokenValidator,
 )
 
+from bot.channels.teams.trust import trusted_issuer
 from bot.config import MsTeamsConfig, TeamsAuth
 from bot.errors import ChannelUnavailable
 
@@ -135,7 +136,11 @@ class TeamsAuthenticator:
         if scheme.lower() != "bearer" or not token:
             return None
         try:
-            return await self._validator.validate_token(token)
+            claims: ClaimsIdentity = await self._validator.validate_token(token)
         except (jwt.PyJWTError, ValueError, KeyError) as problem:
             log.warning("refused a Teams request: %s", problem)
             return None
+        if not trusted_issuer(claims.claims, self.configuration.ISSUERS):
+            log.warning("refused a Teams request: token issuer not trusted")
+            return None
+        return claims

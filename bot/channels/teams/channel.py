@@ -21,6 +21,7 @@ from bot.assistant.typed_commands import wants_form, without_form
 from bot.channels.teams.auth import ConnectionsFactory, TeamsAuthenticator
 from bot.channels.teams.cards import ANSWER, FORM, form_card, render
 from bot.channels.teams.files import on_file_consent
+from bot.channels.teams.trust import allowed_service_url, bound_to
 from bot.config import MsTeamsConfig
 from bot.errors import TryAgainLater
 from dialogs.definitions import PREP
@@ -92,6 +93,21 @@ class TeamsChannel:
         claims = await self._auth.claims(request.headers.get("Authorization"))
         if claims is None:
             return web.json_response({"error": "a valid bearer token is required"}, status=401)
+        try:
+            body = await request.json()
+            service_url = body.get("serviceUrl") if isinstance(body, dict) else None
+        except ValueError:
+            log.warning("refused a Teams request: the body is not JSON")
+            return web.json_response({"error": "not an activity"}, status=400)
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            log.warning("refused a Teams request: the body is not an activity")
+            return web.json_response({"error": "not an activity"}, status=400)
+        if not self._auth.anonymous and not bound_to(claims.claims, service_url):
+            log.warning("refused a Teams request: token not issued for this serviceUrl")
+            return web.json_response({"error": "token not issued for this service"}, status=401)
+        if not allowed_service_url(service_url, self._config.service_hosts):
+            log.warning("refused a Teams request: serviceUrl host not allowed")
+            return web.json_response({"error": "serviceUrl not allowed"}, status=403)
         with warnings.catch_warnings():  # the SDK reads this string key, as its middleware sets it
             warnings.simplefilter("ignore", web.NotAppKeyWarning)
             request["claims_identity"] = claims
@@ -201,6 +217,9 @@ class TeamsChannel:
     ) -> bool:
         """Deliver through a conversation reference; False if Teams refused."""
         stored = address
+        if not allowed_service_url(stored.get("serviceUrl"), self._config.service_hosts):
+            log.warning("did not post to %s: serviceUrl host not allowed", who)
+            return False
         continuation = ConversationReference.model_validate(stored).get_continuation_activity()
 
         async def deliver(context: TurnContext) -> None:

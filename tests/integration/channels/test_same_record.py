@@ -78,7 +78,7 @@ async def by_telegram(serving: Serving, http: aiohttp.ClientSession) -> Served:
 
 async def by_teams(serving: Serving, http: aiohttp.ClientSession) -> Served:
     async with running(FakeConnector()) as connector:
-        s = await serving({"teams": {"app_id": APP_ID, "signing_keys_url": connector.url + "/keys"}},
+        s = await serving({"teams": {"app_id": APP_ID, "signing_keys_url": connector.url + "/keys", "service_hosts": ["127.0.0.1"]}},
                           lambda c, g: {"teams": TeamsChannel(c.teams, g, FixedTokenConnections)})  # fmt: skip
         for line in SCRIPT:
             replies = await teams.say(http, s, connector, text=line)

@@ -3,6 +3,7 @@ like Teams', replies and proactive messages going to a fake connector service.""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -48,6 +49,7 @@ async def served(connector: FakeConnector, serving: Serving) -> Served:
                 "app_id": APP_ID,
                 "tenant_id": "tenant-1",
                 "signing_keys_url": connector.url + "/keys",
+                "service_hosts": ["127.0.0.1"],
             }
         },
         lambda c, gateway: {"teams": TeamsChannel(c.teams, gateway, FixedTokenConnections)},
@@ -173,7 +175,7 @@ async def test_anonymous_mode_for_local_testing_takes_requests_without_a_token(
     connector: FakeConnector, serving: Serving, http: aiohttp.ClientSession
 ) -> None:
     s = await serving(
-        {"teams": {"auth": "anonymous"}},
+        {"teams": {"auth": "anonymous", "service_hosts": ["127.0.0.1"]}},
         lambda c, gateway: {"teams": TeamsChannel(c.teams, gateway)},
     )
     assert await post(http, s, activity(connector, text="prep AB-12"), token=None) in {200, 202}
@@ -200,7 +202,7 @@ def in_team_channel(body: dict[str, Any]) -> dict[str, Any]:
 async def test_the_group_supervision_nudge_goes_once_to_the_teams_channel_in_teams(
     connector: FakeConnector, serving: Serving, http: aiohttp.ClientSession
 ) -> None:
-    settings = {"teams": {"app_id": APP_ID, "signing_keys_url": connector.url + "/keys",
+    settings = {"teams": {"app_id": APP_ID, "signing_keys_url": connector.url + "/keys", "service_hosts": ["127.0.0.1"],
                           "team_channels": {"Team A": GENERAL}}}  # fmt: skip
     s = await serving(
         settings, lambda c, g: {"teams": TeamsChannel(c.teams, g, FixedTokenConnections)}
@@ -223,3 +225,51 @@ async def test_a_mention_in_a_team_channel_is_not_a_place_for_supervision(
     assert await post(http, served, body, connector.token()) in {200, 202}
     assert "private chat" in connector.texts()
     assert await served.read(lambda tx: tx.load_conversation("alice")) is None
+
+
+async def test_a_token_from_an_issuer_we_do_not_trust_is_refused(
+    served: Served, connector: FakeConnector, http: aiohttp.ClientSession
+) -> None:
+    forged = connector.token(issuer="https://issuer.example.org")  # right key and audience
+    assert await post(http, served, activity(connector, text="prep AB-12"), forged) == 401
+    assert connector.sent() == []
+    assert await served.read(lambda tx: tx.load_conversation("alice")) is None
+
+
+async def test_an_activity_pointing_at_another_service_than_its_token_is_refused(
+    served: Served, connector: FakeConnector, http: aiohttp.ClientSession
+) -> None:
+    async with running(FakeConnector()) as elsewhere:
+        body = activity(connector, text="prep AB-12")
+        body["serviceUrl"] = elsewhere.url + "/"  # a real token, for `connector`, replayed
+        assert await post(http, served, body, connector.token()) == 401
+        await asyncio.sleep(0.3)
+        assert elsewhere.calls == [] and connector.sent() == []  # our token went nowhere
+    assert await served.read(lambda tx: tx.chat.reference("teams", "alice")) is None
+    assert await served.read(lambda tx: tx.inbox.waiting(datetime.now(UTC))) == []
+
+
+async def test_a_service_url_outside_the_allowed_hosts_is_neither_stored_nor_posted_to(
+    served: Served, connector: FakeConnector, http: aiohttp.ClientSession
+) -> None:
+    outside = "https://collector.example.org/"
+    body = activity(connector, text="prep AB-12")
+    body["serviceUrl"] = outside
+    assert await post(http, served, body, connector.token(service_url=outside)) == 403
+    assert await served.read(lambda tx: tx.chat.reference("teams", "alice")) is None
+    assert await served.read(lambda tx: tx.load_conversation("alice")) is None
+
+
+async def test_a_body_that_is_not_an_activity_gets_400_and_one_log_line(
+    served: Served,
+    connector: FakeConnector,
+    http: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    headers = {"Authorization": f"Bearer {connector.token()}", "Content-Type": "application/json"}
+    for body in (b"{not json", b"[1, 2]"):
+        caplog.clear()
+        async with http.post(f"{served.url}/api/messages", data=body, headers=headers) as r:
+            assert r.status == 400
+        assert [rec for rec in caplog.records if rec.exc_info] == []
+        assert len([rec for rec in caplog.records if rec.name.startswith("bot.")]) == 1
