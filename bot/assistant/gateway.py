@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.assistant.home import Home, home_of
 from bot.assistant.inbox import PER_PERSON, TOTAL, TRY_AGAIN, Event, Inbox, Replier
 from bot.assistant.service import Assistant
-from dialogs.messages import Outbound
+from bot.errors import TryAgainLater
+from dialogs.messages import Inbound, Outbound
 from storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
-__all__ = ["TRY_AGAIN", "Event", "Gateway", "unknown_person"]
+__all__ = ["TRY_AGAIN", "ChannelMessage", "Event", "Gateway", "unknown_person"]
 # A channel's second way to find someone (Slack: their e-mail); returns our person id.
 Matcher = Callable[[str], Awaitable[str | None]]
 
@@ -32,6 +34,18 @@ def unknown_person(channel: str, user_id: str) -> Outbound:
         f"add you; they will need your {channel} id: {user_id}\n"
         "I have not kept anything you sent."
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMessage:
+    """One message as a channel adapter sees it, before we know who sent it (for answers
+    given while the service waits, outside the inbox: a Teams file consent)."""
+
+    channel: str
+    user_id: str
+    text: str = ""
+    value: str | None = None
+    message_id: str | None = None
 
 
 class Gateway:
@@ -112,6 +126,18 @@ class Gateway:
 
     async def reference(self, channel: str, key: str) -> dict[str, Any] | None:
         return await self.store.run_sql(lambda tx: tx.chat.reference(channel, key))
+
+    async def handle_as(self, person_id: str, message: ChannelMessage) -> list[Outbound]:
+        """The assistant's replies to an already resolved person, straight away."""
+        inbound = Inbound(
+            person_id, message.channel, message.text, message.value, message.message_id
+        )
+        try:
+            replies = await self.assistant.handle(inbound)
+        except TryAgainLater:
+            return [TRY_AGAIN]
+        self.on_turn(message.channel)
+        return replies
 
     async def home(self, person_id: str) -> Home:
         """What a person's home page shows."""

@@ -11,6 +11,7 @@ few seconds, events and replies left by a crash (or by another process) are pick
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import uuid
 from collections import Counter
@@ -20,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
 from bot.errors import TryAgainLater
-from dialogs.messages import Choice, Expects, Inbound, Outbound
+from dialogs.messages import Choice, Document, Expects, Inbound, Outbound
 from storage.errors import StorageError
 from storage.inbox import InboxEvent
 from storage.sql import SqlStore, SqlTransaction
@@ -88,16 +89,30 @@ class Event:
 
 
 def to_data(message: Outbound) -> dict[str, Any]:
-    return message.to_json()
+    """A reply as stored in the outbox (a Word file's bytes as base64)."""
+    data: dict[str, Any] = message.to_json()
+    if message.document is not None:
+        d = message.document
+        content = base64.b64encode(d.content).decode()
+        data["document"] = {"filename": d.filename, "content": content, "title": d.title,
+                            "source": d.source}  # fmt: skip
+    return data
 
 
 def from_data(data: dict[str, Any]) -> Outbound:
+    d = data.get("document")
+    document = (
+        None
+        if d is None
+        else Document(d["filename"], base64.b64decode(d["content"]), d["title"], d["source"])
+    )
     return Outbound(
         str(data["text"]),
         tuple(Choice(c["label"], c["value"]) for c in data.get("choices", [])),
         Expects(data.get("expects", "none")),
         data.get("dialog"),
         data.get("state"),
+        document,
     )
 
 

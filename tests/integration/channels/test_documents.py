@@ -101,7 +101,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 async def in_teams(connector: FakeConnector, serving: Serving) -> Served:
     s = await serving(
         {"teams": {"app_id": APP_ID, "tenant_id": "tenant-1",
-                   "signing_keys_url": connector.url + "/keys"}},
+                   "signing_keys_url": connector.url + "/keys", "service_hosts": ["127.0.0.1"]}},
         lambda c, gateway: {"teams": TeamsChannel(c.teams, gateway, FixedTokenConnections)},
     )  # fmt: skip
     manager = dataclasses.replace(
@@ -124,6 +124,10 @@ async def test_a_supervisor_gets_the_agenda_through_a_teams_file_consent_card(
 ) -> None:
     ask = teams_activity(connector, TM1, text="agenda alice word")
     assert await teams_post(http, in_teams, connector, ask) in {200, 202}
+    await connector.wait_for(  # the reply follows the HTTP answer, from the outbox
+        lambda calls: any(a.get("contentType") == CONSENT for m in connector.sent()
+                          for a in m.get("attachments") or [])
+    )  # fmt: skip
     [card] = [a for m in connector.sent() for a in m.get("attachments") or []
               if a["contentType"] == CONSENT]  # fmt: skip
     assert card["name"] == "agenda-alice.docx"
