@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
+from bot.assistant.access import AccessSettings
 from bot.assistant.dashboard_links import DashboardLinks, Signer
 from bot.assistant.service import Assistant, Clock, utc_now
 from bot.config import Config, ConfigError
@@ -111,7 +112,14 @@ def build_assistant(
         templates=make_templates(),
         clock=clock,
         links=links,
+        access=access_settings(config),
     )
+
+
+def access_settings(config: Config) -> AccessSettings:
+    """Who may prepare and decide on a case, from `[access]`."""
+    by_policy = {name: scope.value for name, scope in config.access.case_scope_by_policy.items()}
+    return AccessSettings(case_scope=config.access.case_scope.value, case_scope_by_policy=by_policy)
 
 
 def dashboard_links(config: Config) -> DashboardLinks | None:

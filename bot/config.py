@@ -82,6 +82,18 @@ class TeamConfig(_Section):
     service: Service = Service.DEFAULT  # which group supervision rule applies
 
 
+class CaseScope(StrEnum):
+    ALLOCATED = "allocated"  # the allocated worker, their supervisor and line management
+    TEAM = "team"  # also any member of the allocated worker's team
+
+
+class AccessConfig(_Section):
+    """Who may prepare a case and log a decision on it (README "Who may see what")."""
+
+    case_scope: CaseScope = CaseScope.ALLOCATED
+    case_scope_by_policy: dict[str, CaseScope] = {}  # per council (policy pack name)
+
+
 class RemindersConfig(_Section):
     ahead_days: int = Field(default=5, ge=0, le=60)  # remind this many days before a due date
     escalate_after_days: int | None = Field(default=None, ge=1)  # None: each pack's own figure
@@ -225,6 +237,7 @@ class Config(_Section):
     log: LogConfig = LogConfig()
     web: WebConfig = WebConfig()
     oversight: OversightConfig = OversightConfig()
+    access: AccessConfig = AccessConfig()
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:

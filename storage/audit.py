@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text
 
+from storage.db import create_engine
 from storage.tables import AuditRow, DecisionResponseRow, DecisionRow
 
 GENESIS = "0" * 64
@@ -116,7 +117,12 @@ class AuditSql:
     def append(self, entry: AuditEntry) -> AuditEntry:
         """Chain and store one entry; returns it with its id and hashes. A change of a
         decision or a response to one also gets the digest of that row as stored."""
-        if entry.action == "change" and entry.record_kind in DIGESTED and entry.digest is None:
+        if (
+            entry.action == "change"
+            and entry.record_kind in DIGESTED
+            and entry.digest is None
+            and entry.record_id.isdecimal()
+        ):
             entry = replace(entry, digest=self._digest(entry.record_kind, entry.record_id))
         if self._db.dialect.name == "postgresql":
             self._db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
@@ -213,3 +219,15 @@ def _entry(r: Any) -> AuditEntry:
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def record_admin_action(url: str, login: str, via: str, what: str) -> None:
+    """Append one administrator row on its own connection (database maintenance commands,
+    which run without the assistant)."""
+    engine = create_engine(url)
+    entry = AuditEntry(datetime.now(UTC), f"os:{login}", "admin", "database", what, None, via, True)
+    try:
+        with engine.begin() as connection:
+            AuditSql(connection).append(entry)
+    finally:
+        engine.dispose()

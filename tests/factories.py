@@ -13,7 +13,7 @@ from dialogs.definition import DialogSettings
 from dialogs.definitions import ALL_DIALOGS
 from dialogs.engine import DialogEngine, Turn
 from dialogs.messages import Inbound, Outbound
-from storage.records import Person, Session
+from storage.records import Case, Person, Session
 from storage.store import Store
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -91,6 +91,11 @@ def person(
     return Person(
         pid, name or pid.title(), role, team, policy, supervisor, date.fromisoformat(started), True
     )
+
+
+def case(ref: str, worker: str, *, allocated: str = "2026-01-05") -> Case:
+    """An open child-in-need case, standard risk."""
+    return Case(ref, worker, "child_in_need", "standard", date.fromisoformat(allocated))
 
 
 def session(

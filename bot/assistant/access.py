@@ -22,7 +22,8 @@ the worker the case is allocated to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -91,6 +92,17 @@ TABLE: dict[tuple[RecordKind, Action], frozenset[Relation]] = {
 # With access.case_scope = "team", any member of the allocated worker's team may also
 # prepare a case and log a decision on it.
 TEAM_SCOPED = {(RecordKind.CASE_PREP, C), (RecordKind.DECISION, C)}
+
+
+@dataclass(frozen=True, slots=True)
+class AccessSettings:
+    """`case_scope` ("allocated" or "team") for everyone, or per council (policy pack)."""
+
+    case_scope: str = "allocated"
+    case_scope_by_policy: Mapping[str, str] = field(default_factory=dict)
+
+    def scope_for(self, policy: str | None) -> str:
+        return self.case_scope_by_policy.get(policy or "", self.case_scope)
 
 
 class Directory(Protocol):
@@ -162,6 +174,8 @@ class Decision:
 def relations(directory: Directory, viewer_id: str, subject: Subject) -> set[Relation]:
     """Every relation the viewer has to the subject, derived from the directory."""
     viewer = directory.person(viewer_id)
+    if viewer is None:
+        return _outsider(directory, viewer_id, subject)
     found: set[Relation] = set()
     owner = subject.person_id
     if subject.case_ref is not None:
@@ -203,6 +217,15 @@ def may(
         relation=granted,
         audit=action is Action.CHANGE or not own,
     )
+
+
+def _outsider(directory: Directory, viewer_id: str, subject: Subject) -> set[Relation]:
+    """Someone not in the directory: only the console's demo person reaches the assistant
+    so (the console refuses unknown logins once anyone is imported). They have their own
+    records and cases the directory does not know, nothing else."""
+    if subject.case_ref is not None:
+        return {Relation.ALLOCATED} if directory.case(subject.case_ref) is None else set()
+    return {Relation.SELF, Relation.ALLOCATED} if subject.person_id == viewer_id else set()
 
 
 def _chain(directory: Directory, viewer_id: str, owner: str) -> set[Relation]:

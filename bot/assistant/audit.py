@@ -34,14 +34,16 @@ def check(
     *,
     case_scope: str = "allocated",
     record_id: str | None = None,
+    audit_as: str | None = None,
 ) -> Decision:
-    """`access.may`, and the audit row it calls for (refusals are always recorded)."""
+    """`access.may`, and the audit row it calls for (refusals are always recorded);
+    `audit_as` names the row's action when it is more than a read ("export")."""
     verdict = may(tx, viewer, action, kind, subject, case_scope=case_scope)
     if verdict.audit or not verdict.allowed:
         record(
             tx,
             viewer,
-            action.value,
+            audit_as or action.value,
             kind.value,
             subject,
             now,

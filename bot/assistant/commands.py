@@ -38,6 +38,7 @@ HELP = """I help you prepare for supervision. Commands:
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
 /actions: your open actions from supervision; /done N when action N is done
 /dashboard: a one-time link (valid a few minutes) that signs you in to the manager dashboard
+/seen: who has seen my records? (reads of your records by anyone else, from the audit trail)
 /cancel: stop what you are doing (nothing from it is saved)
 /help: this message
 Identify children by case reference only, never by name."""
@@ -88,7 +89,17 @@ def parse_command(text: str) -> Command | None:
         if len(args) > 1:
             raise CommandError("Write /team, or /team PERSON for one supervisor's team.")
         return Command("team", context={"person": args[0]} if args else {})
-    if name in {"checkin", "help", "cancel", "back", "skip", "rota", "actions", "dashboard"}:
+    if name in {
+        "checkin",
+        "help",
+        "cancel",
+        "back",
+        "skip",
+        "rota",
+        "actions",
+        "dashboard",
+        "seen",
+    }:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")
         return Command(name, dialog="checkin" if name == "checkin" else None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.assistant import audit
+from bot.assistant.access import Action, RecordKind, Subject, Viewer
 from bot.assistant.commands import Command
 from dialogs.answers import InvalidAnswer, clean_text
 from dialogs.messages import Outbound
@@ -13,14 +15,16 @@ from storage.store import Transaction
 MAX_REASON = 4000
 
 
-def respond(tx: Transaction, person_id: str, command: Command, now: datetime) -> Outbound:
-    """Record an acknowledgement or a dispute by the person asked to acknowledge."""
+def respond(tx: Transaction, viewer: Viewer, command: Command, now: datetime) -> Outbound:
+    """Record an acknowledgement or a dispute by the person asked to acknowledge. A number
+    that does not exist and one sent to someone else get the same answer."""
+    person_id = viewer.person_id or ""
     found = tx.decisions(ids=[int(command.context["id"])])
-    if not found:
-        return Outbound(f"There is no decision {command.context['id']}.")
+    if not found or found[0].acknowledge_by != person_id:
+        return Outbound(
+            f"There is no decision {command.context['id']} waiting for you to acknowledge."
+        )
     decision = found[0]
-    if decision.acknowledge_by != person_id:
-        return Outbound(f"Decision {decision.id} was not sent to you to acknowledge.")
     text = None
     if command.name == "dispute":
         try:
@@ -28,7 +32,11 @@ def respond(tx: Transaction, person_id: str, command: Command, now: datetime) ->
         except InvalidAnswer as problem:
             return Outbound(str(problem))
     kind = "acknowledged" if command.name == "acknowledge" else "disputed"
-    tx.respond_to_decision(decision.id, person_id, kind, text, now)
+    response_id = tx.respond_to_decision(decision.id, person_id, kind, text, now)
+    audit.record(
+        tx, viewer, "change", "decision-response", Subject(person_id=decision.recorded_by), now,
+        record_id=str(response_id),
+    )  # fmt: skip
     tx.notify(
         decision.recorded_by,
         f"decision-{kind}",
@@ -42,9 +50,16 @@ def respond(tx: Transaction, person_id: str, command: Command, now: datetime) ->
     )
 
 
-def listing(tx: Transaction, person_id: str, command: Command) -> Outbound:
-    """The person's decisions (recorded by them or sent to them), optionally for one case."""
-    found = tx.decisions(person_id=person_id, case_ref=command.context.get("case_ref"))
+def listing(tx: Transaction, viewer: Viewer, command: Command, now: datetime) -> Outbound:
+    """The person's decisions (recorded by them or sent to them); with a case reference,
+    every decision on that case if the access table lets them read the case's decisions."""
+    case_ref = command.context.get("case_ref")
+    person_id: str | None = viewer.person_id or ""
+    if case_ref is not None and tx.case(case_ref) is not None:
+        subject = Subject(case_ref=case_ref)
+        if audit.check(tx, viewer, Action.READ, RecordKind.DECISION, subject, now).allowed:
+            person_id = None  # everyone's decisions on a case they may read
+    found = tx.decisions(person_id=person_id, case_ref=case_ref)
     if not found:
         return Outbound("No decisions found.")
     return Outbound("\n".join(summary(d) for d in found))

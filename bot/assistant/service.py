@@ -14,9 +14,12 @@ from typing import TypeVar
 
 from jinja2 import Environment
 
+from bot.assistant import audit
+from bot.assistant.access import AccessSettings, Action, RecordKind, Relation, Subject, Viewer
 from bot.assistant.actions import close as close_action
 from bot.assistant.actions import listing as action_list
 from bot.assistant.agenda_editing import edit as edit_agenda
+from bot.assistant.audit import seen_by_others
 from bot.assistant.choice_tokens import STALE_BUTTON, decode
 from bot.assistant.commands import HELP, Command, CommandError, parse_command
 from bot.assistant.dashboard_links import DashboardLinks, dashboard_reply
@@ -27,14 +30,21 @@ from bot.assistant.documents import (
     cannot_send_files,
     records_document,
 )
+from bot.assistant.guard import (
+    acknowledger_problem,
+    audit_change,
+    audit_outcome,
+    case_refused,
+    viewer_of,
+)
 from bot.assistant.manager_commands import session_command
 from bot.assistant.signoff import respond as record_response
 from bot.assistant.typed_commands import as_command
 from bot.assistant.views import (
     REFUSED,
-    may_view,
     record_drafts,
     records_text,
+    shows_shared,
     supervisor_suggestions,
 )
 from bot.errors import TryAgainLater
@@ -91,6 +101,7 @@ class Assistant:
         clock: Clock = utc_now,
         attempts: int = 8,
         links: DashboardLinks | None = None,
+        access: AccessSettings | None = None,
     ) -> None:
         self._store = store
         self._engine = engine
@@ -99,6 +110,7 @@ class Assistant:
         self._clock = clock
         self._attempts = attempts
         self._links = links
+        self._access = access or AccessSettings()
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """Answer one message. Retries when another process changed the same conversation.
@@ -174,7 +186,7 @@ class Assistant:
                     )
                 ]
             return self._apply(
-                tx, conversation, self._engine.handle(conversation, inbound, now), now
+                tx, conversation, self._engine.handle(conversation, inbound, now), now, inbound
             )
         return self._command(tx, inbound, conversation, command, now)
 
@@ -199,7 +211,7 @@ class Assistant:
     ) -> list[Outbound]:
         if command.name in DIALOG_COMMANDS and conversation is not None:
             return self._apply(
-                tx, conversation, self._engine.handle(conversation, inbound, now), now
+                tx, conversation, self._engine.handle(conversation, inbound, now), now, inbound
             )
         if command.name in DIALOG_COMMANDS - {"help"}:
             return [
@@ -215,25 +227,31 @@ class Assistant:
             def render() -> str:
                 return render_agenda(self.agenda_draft(tx, inbound.person_id), self.templates)
 
-            return self._with_pending(
-                conversation, edit_agenda(tx, pack, inbound.person_id, command, now, render)
-            )
+            edited = edit_agenda(tx, pack, inbound.person_id, command, now, render)
+            audit_change(tx, viewer_of(inbound), RecordKind.AGENDA, inbound.person_id, now)
+            return self._with_pending(conversation, edited)
         if command.name in {"agenda", "record"}:
             return self._with_pending(
-                conversation, self._view(tx, inbound.person_id, command, now, inbound.channel)
+                conversation, self._view(tx, viewer_of(inbound), command, now, inbound.channel)
             )
         if command.name in {"acknowledge", "dispute"}:
-            return self._with_pending(conversation, [respond(tx, inbound.person_id, command, now)])
+            answer = respond(tx, viewer_of(inbound), command, now)
+            return self._with_pending(conversation, [answer])
+        if command.name == "seen":
+            return self._with_pending(
+                conversation, [Outbound(seen_by_others(tx, inbound.person_id))]
+            )
         if command.name in {"agree", "disagree"}:
             day = date.fromisoformat(command.context["date"])
             reason = command.context["text"] if command.name == "disagree" else None
-            return self._with_pending(
-                conversation, [Outbound(record_response(tx, inbound.person_id, day, reason, now))]
-            )
+            said = record_response(tx, inbound.person_id, day, reason, now)
+            audit_change(tx, viewer_of(inbound), RecordKind.CASE_RECORD, inbound.person_id, now)
+            return self._with_pending(conversation, [Outbound(said)])
         if command.name == "actions":
             return self._with_pending(conversation, [action_list(tx, inbound.person_id)])
         if command.name == "done":
             closed = close_action(tx, inbound.person_id, int(command.context["id"]), now)
+            audit_change(tx, viewer_of(inbound), RecordKind.ACTION, command.context["id"], now)
             return self._with_pending(conversation, [closed])
         if command.name == "session":
             args = command.context["args"].split()
@@ -245,7 +263,12 @@ class Assistant:
             reply = dashboard_reply(tx, self._links, inbound.person_id, now)
             return self._with_pending(conversation, [reply])
         if command.name == "decisions":
-            return self._with_pending(conversation, [listing(tx, inbound.person_id, command)])
+            answer = listing(tx, viewer_of(inbound), command, now)
+            return self._with_pending(conversation, [answer])
+        policy = self._policies.for_person(tx.person(inbound.person_id)).name
+        refused = case_refused(tx, viewer_of(inbound), command, now, self._access, policy)
+        if refused is not None:
+            return self._with_pending(conversation, [refused])
         if "corrects" in command.context and not self._corrects_ok(tx, command):
             problem = f"There is no decision {command.context['corrects']} on {command.context['case_ref']} to correct."
             return self._with_pending(conversation, [Outbound(problem)])
@@ -259,12 +282,22 @@ class Assistant:
         turn = self._engine.start(
             person_id=inbound.person_id, dialog=command.dialog, context=command.context
         )
-        return self._apply(tx, None, turn, now)
+        return self._apply(tx, None, turn, now, inbound)
 
     def _apply(
-        self, tx: Transaction, before: Conversation | None, turn: Turn, now: datetime
+        self,
+        tx: Transaction,
+        before: Conversation | None,
+        turn: Turn,
+        now: datetime,
+        inbound: Inbound,
     ) -> list[Outbound]:
-        """Store what the turn changed; the caller's transaction commits it."""
+        """Store what the turn changed; the caller's transaction commits it. A decision
+        naming someone who may not acknowledge it is refused and nothing is stored."""
+        if turn.changed and turn.outcome is not None and turn.outcome.kind == "decision":
+            problem = acknowledger_problem(tx, turn.outcome)
+            if problem is not None:
+                return self._with_pending(before, [Outbound(problem)])
         if turn.changed:
             if turn.conversation is not None:
                 tx.save_conversation(turn.conversation, now)
@@ -272,6 +305,7 @@ class Assistant:
                 tx.delete_conversation(before)
             if turn.outcome is not None:
                 new_id = tx.add_outcome(turn.outcome)
+                audit_outcome(tx, viewer_of(inbound), turn.outcome, new_id, now)
                 if turn.outcome.kind == "decision" and new_id is not None:
                     return [*turn.replies, self._ask_acknowledgement(tx, turn.outcome, new_id, now)]
         return list(turn.replies)
@@ -315,15 +349,19 @@ class Assistant:
         return bool(found) and found[0].case_ref == command.context["case_ref"]
 
     def _view(
-        self, tx: Transaction, viewer: str, command: Command, now: datetime, channel: str
+        self, tx: Transaction, viewer: Viewer, command: Command, now: datetime, channel: str
     ) -> list[Outbound]:
-        """Agendas and record drafts, for the person or their supervisor only."""
-        subject = command.context.get("person", viewer)
-        if not may_view(tx, viewer, subject):
+        """Agendas and record drafts, as the access table allows (audited when another
+        person's); the shared wellbeing part only for the person and their supervisor."""
+        subject = command.context.get("person", viewer.person_id or "")
+        kind = RecordKind.CASE_RECORD if command.name == "record" else RecordKind.AGENDA
+        verdict = audit.check(tx, viewer, Action.READ, kind, Subject(person_id=subject), now)
+        if not verdict.allowed:
             return [Outbound(REFUSED.format(who=subject))]
         word = command.context.get("format") == "docx"
         if word and channel not in FILE_CHANNELS:
             return [cannot_send_files(channel, f"/{command.name}")]
+        shared = shows_shared(tx, viewer, subject)
         if command.name == "record":
             held = (
                 date.fromisoformat(command.context["date"])
@@ -331,23 +369,27 @@ class Assistant:
                 else now.date()
             )
             if word:
-                drafts = record_drafts(tx, self._policies, subject, held)
+                drafts = record_drafts(tx, self._policies, subject, held, shared)
                 return [records_document(drafts, subject, held)]
-            return [records_text(tx, self._policies, self.templates, subject, held)]
+            return [records_text(tx, self._policies, self.templates, subject, held, shared)]
+        draft = self.agenda_draft(tx, subject, with_shared=shared)
         if word:
-            text = render_agenda(self.agenda_draft(tx, subject), self.templates, "txt")
-            return [agenda_document(text, subject)]
-        agenda = Outbound(render_agenda(self.agenda_draft(tx, subject), self.templates))
-        return (
-            [agenda]
-            if subject == viewer
-            else [agenda, Outbound(supervisor_suggestions(tx, subject))]
-        )
+            return [agenda_document(render_agenda(draft, self.templates, "txt"), subject)]
+        agenda = Outbound(render_agenda(draft, self.templates))
+        if verdict.relation in (Relation.SUPERVISOR, Relation.LINE_MANAGER):
+            return [agenda, Outbound(supervisor_suggestions(tx, subject))]
+        return [agenda]
 
     def agenda_draft(
-        self, tx: Transaction, person_id: str, session: date | None = None
+        self,
+        tx: Transaction,
+        person_id: str,
+        session: date | None = None,
+        *,
+        with_shared: bool = True,
     ) -> AgendaDraft:
-        """The person's agenda draft for their next supervision (or the one on `session`)."""
+        """The person's agenda draft for their next supervision (or the one on `session`);
+        `with_shared=False` leaves out the wellbeing answers they shared (line management)."""
         person = tx.person(person_id)
         pack = self._policies.for_person(person)
         today = self._clock().date()
@@ -359,7 +401,7 @@ class Assistant:
         return compose_agenda(
             pack=pack,
             prep_notes=tx.latest_prep_notes(person_id),
-            shared=tx.shared_wellbeing(person_id),
+            shared=tx.shared_wellbeing(person_id) if with_shared else None,
             prep=self._engine.definition("prep"),
             checkin=self._engine.definition("checkin"),
             decisions=tx.decisions(person_id=person_id, since=self._clock() - DECISIONS_ON_AGENDA),

@@ -1,6 +1,6 @@
-"""Who sees what (DESIGN.md; issue 4): a supervisee sees their own agenda and records, their
-supervisor sees them too; nobody else sees a personal record. Enforced here, in the service
-layer, so every channel gets the same rule."""
+"""What an agenda or record view shows, once bot/assistant/access.py has allowed it: the
+shared wellbeing part only for the person and their supervisor; EARS questions for the
+supervisor and line management."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 
 from jinja2 import Environment
 
+from bot.assistant.access import Action, RecordKind, Subject, Viewer, may
 from dialogs.definitions import PREP, WELLBEING
 from dialogs.messages import Outbound
 from policies.assignment import PackAssignment
@@ -15,15 +16,16 @@ from policies.records import RecordDraft, case_records, personal_record, render_
 from policies.suggestions import suggested_questions
 from storage.store import Transaction
 
-REFUSED = "You can see your own agenda and records, and those of people you supervise; not {who}'s."
+REFUSED = (
+    "You can see your own agenda and records, and those of people you supervise or manage "
+    "(case records too if you are a quality-assurance reader); not {who}'s."
+)
 
 
-def may_view(tx: Transaction, viewer: str, subject: str) -> bool:
-    """The person themselves, or their supervisor."""
-    if viewer == subject:
-        return True
-    person = tx.person(subject)
-    return person is not None and person.supervisor_id == viewer
+def shows_shared(tx: Transaction, viewer: Viewer, subject: str) -> bool:
+    """May the viewer see the wellbeing answers `subject` shared (and their personal record)?"""
+    kind = RecordKind.SHARED_WELLBEING
+    return may(tx, viewer, Action.READ, kind, Subject(person_id=subject)).allowed
 
 
 def supervisor_suggestions(tx: Transaction, subject: str) -> str:
@@ -40,27 +42,32 @@ def supervisor_suggestions(tx: Transaction, subject: str) -> str:
 
 
 def records_text(
-    tx: Transaction, packs: PackAssignment, templates: Environment, subject: str, held: date
+    tx: Transaction,
+    packs: PackAssignment,
+    templates: Environment,
+    subject: str,
+    held: date,
+    personal: bool = True,
 ) -> Outbound:
-    """Draft case records and the personal record of a session, as text."""
-    drafts = record_drafts(tx, packs, subject, held)
+    """Draft case records and (if `personal`) the personal record of a session, as text."""
+    drafts = record_drafts(tx, packs, subject, held, personal)
     return Outbound("\n\n".join(render_record(d, templates, "txt") for d in drafts))
 
 
 def record_drafts(
-    tx: Transaction, packs: PackAssignment, subject: str, held: date
+    tx: Transaction, packs: PackAssignment, subject: str, held: date, personal: bool = True
 ) -> list[RecordDraft]:
-    """The case records (one per prepared case) and the personal record of a session."""
+    """The case records (one per prepared case) and, if `personal`, the personal record."""
     pack = packs.for_person(tx.person(subject))
-    return [
-        *case_records(
-            pack,
-            subject,
-            held,
-            tx.latest_prep_notes(subject),
-            PREP,
-            tx.open_actions(subject),
-            tx.decisions(person_id=subject),
-        ),
-        personal_record(pack, subject, held, tx.shared_wellbeing(subject), WELLBEING),
-    ]
+    drafts = case_records(
+        pack,
+        subject,
+        held,
+        tx.latest_prep_notes(subject),
+        PREP,
+        tx.open_actions(subject),
+        tx.decisions(person_id=subject),
+    )
+    if personal:
+        drafts.append(personal_record(pack, subject, held, tx.shared_wellbeing(subject), WELLBEING))
+    return drafts

@@ -7,9 +7,18 @@ from typing import Annotated
 
 import typer
 
+from bot.assistant import access
 from bot.assistant.commands import CASE_REF
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, UnknownPerson, config_or_exit, exit_unknown
+from bot.cli.common import (
+    AsOption,
+    ConfigOption,
+    UnknownPerson,
+    authorise,
+    config_or_exit,
+    exit_unknown,
+    viewer_for,
+)
 from bot.cli.reminders import with_app
 from dialogs.answers import InvalidAnswer, clean_text
 from storage.records import Action
@@ -32,9 +41,11 @@ def add(
     case: Annotated[
         str | None, typer.Option("--case", help="The case reference, for case actions.")
     ] = None,
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Add an action; it is carried on the supervisee's agenda until closed (/done N)."""
+    viewer = viewer_for(as_person, "action add")
     try:
         what, why = clean_text(what, max_chars=4000), clean_text(why, max_chars=4000)
     except InvalidAnswer as problem:
@@ -46,6 +57,9 @@ def add(
     action = Action(0, supervisee, case, owner, what, why, due.date() if due else None)
 
     async def run(a: App) -> int:
+        subject = access.Subject(person_id=supervisee)
+        await authorise(a, viewer, access.Action.CHANGE, access.RecordKind.ACTION, subject)
+
         def work(tx: Transaction) -> int:
             for who in (supervisee, owner):
                 if tx.person(who) is None:

@@ -11,15 +11,20 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.assistant.access import Action, RecordKind, Subject
+from bot.assistant.views import shows_shared
 from bot.bootstrap import App
 from bot.cli.common import (
+    AsOption,
     ConfigOption,
     ForceOption,
     UnknownPerson,
+    authorise,
     config_or_exit,
     exit_unknown,
     refuse_existing,
     save,
+    viewer_for,
 )
 from bot.cli.reminders import with_app
 from policies.agenda import AgendaDraft, render_agenda
@@ -45,16 +50,22 @@ def agenda(
         Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
     ] = None,
     force: ForceOption = False,
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """The agenda draft for a person's next supervision (or the session on --for)."""
     session = for_date.date() if for_date else None
+    viewer = viewer_for(as_person, "agenda")
 
     async def run(a: App) -> AgendaDraft:
+        subject = Subject(person_id=person)
+        await authorise(a, viewer, Action.READ, RecordKind.AGENDA, subject, audit_as="export")
+
         def work(tx: Transaction) -> AgendaDraft:
             if tx.person(person) is None:
                 raise UnknownPerson(person)
-            return a.assistant.agenda_draft(tx, person, session)
+            shared = viewer.is_admin or shows_shared(tx, viewer, person)
+            return a.assistant.agenda_draft(tx, person, session, with_shared=shared)
 
         return await a.store.run(work)
 

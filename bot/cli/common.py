@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
+from bot.assistant import audit
+from bot.assistant.access import Action, Decision, RecordKind, Subject, Viewer
+from bot.bootstrap import App
 from bot.config import Config, ConfigError, load_config
 from bot.logs import configure_logging
 from bot.operations.private_files import FileExists, refuse_overwrite, write_private
 
+T = TypeVar("T")
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", help="Configuration file (default ./sva.toml if it exists)."),
@@ -63,3 +71,82 @@ def exit_unknown(problem: UnknownPerson) -> typer.Exit:
     """Say so on stderr; the command exits 1."""
     typer.echo(str(problem), err=True)
     return typer.Exit(1)
+
+
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="PERSON",
+        help="Act as this person, with their role and scope (as in chat). "
+        "Without it you act as an administrator, audited with your OS login.",
+    ),
+]
+
+
+def os_login() -> str:
+    """The operating-system login running this command (the uid if it has no name)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid-{os.getuid()}"
+
+
+def viewer_for(as_person: str | None, command: str) -> Viewer:
+    """`--as PERSON`, or the administrator (every one of whose actions is audited)."""
+    via = f"cli:{command}"
+    if as_person is not None:
+        return Viewer.person(as_person.strip(), via=via, os_user=os_login())
+    return Viewer.admin(os_login(), via=via)
+
+
+async def authorise(
+    app: App,
+    viewer: Viewer,
+    action: Action,
+    kind: RecordKind,
+    subject: Subject,
+    *,
+    audit_as: str | None = None,
+) -> Decision:
+    """Check the access table and write the audit row (committed before the work runs);
+    a refusal exits 1 with one line on stderr that names nothing the viewer may not see."""
+    now = datetime.now(UTC)
+    verdict = await app.store.run(
+        lambda tx: audit.check(tx, viewer, action, kind, subject, now, audit_as=audit_as)
+    )
+    if not verdict.allowed:
+        typer.echo(
+            f"{viewer.person_id} may not {action.value} this {kind.value} record "
+            f'({subject.record_id}); see README "Who may see what"',
+            err=True,
+        )
+        raise typer.Exit(1)
+    return verdict
+
+
+async def admin_only(app: App, viewer: Viewer, kind: str, record_id: str) -> None:
+    """Imports, leave, reminders and database maintenance: administrators only, audited."""
+    if not viewer.is_admin:
+        typer.echo(f"{kind} is an administrator action: run it without --as", err=True)
+        raise typer.Exit(1)
+    now = datetime.now(UTC)
+    await app.store.run(
+        lambda tx: audit.record(tx, viewer, "admin", kind, Subject(), now, record_id=record_id)
+    )
+
+
+def gated(
+    viewer: Viewer,
+    action: Action,
+    kind: RecordKind,
+    subject: Subject,
+    work: Callable[[App], Awaitable[T]],
+) -> Callable[[App], Awaitable[T]]:
+    """`work`, run only once `authorise` has allowed it (and audited it)."""
+
+    async def run(app: App) -> T:
+        await authorise(app, viewer, action, kind, subject)
+        return await work(app)
+
+    return run

@@ -13,16 +13,20 @@ from typing import Annotated
 
 import typer
 
+from bot.assistant.access import Action, RecordKind, Subject
 from bot.assistant.dates import DateError, read_moment, spoken
 from bot.bootstrap import App
 from bot.cli.common import (
+    AsOption,
     ConfigOption,
     ForceOption,
     UnknownPerson,
+    authorise,
     config_or_exit,
     exit_unknown,
     refuse_existing,
     save,
+    viewer_for,
 )
 from bot.cli.reminders import with_app
 from policies.intervals import bank_holidays
@@ -48,6 +52,7 @@ def invite(
         Path | None, typer.Option("--out", help="The .ics file to write (default: stdout).")
     ] = None,
     force: ForceOption = False,
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """The next individual supervision as an invitation supervisee and supervisor can import."""
@@ -58,7 +63,12 @@ def invite(
         raise typer.Exit(2) from problem
     typer.echo(f"starts {spoken(start)} (Europe/London)", err=True)
 
+    viewer = viewer_for(as_person, "invite")
+
     async def run(a: App) -> tuple[bytes | str, list[str]]:
+        subject = Subject(person_id=person)
+        await authorise(a, viewer, Action.READ, RecordKind.AGENDA, subject, audit_as="export")
+
         def work(tx: Transaction) -> tuple[bytes | str, list[str]]:
             found = tx.person(person)
             if found is None:

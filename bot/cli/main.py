@@ -10,11 +10,13 @@ from typing import Annotated
 
 import typer
 
+from bot.assistant.identity import console_identity, unknown_console_user
 from bot.bootstrap import App
 from bot.channels.console import ConsoleChannel
 from bot.cli.actions import app as actions_app
 from bot.cli.agenda import agenda
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.audit import app as audit_app
+from bot.cli.common import ConfigOption, config_or_exit, os_login
 from bot.cli.data import new_key, rotate_key
 from bot.cli.decisions import app as decisions_app
 from bot.cli.invite import invite
@@ -25,6 +27,7 @@ from bot.cli.reminders import database_exit, import_app, leave_app, remind, serv
 from bot.cli.report import app as report_app
 from bot.cli.rota import app as rota_app
 from bot.cli.sessions import app as sessions_app
+from storage.audit import record_admin_action
 from storage.backup import backup
 from storage.opening import DatabaseProblem, head, upgrade
 
@@ -45,6 +48,7 @@ app.add_typer(decisions_app, name="decisions")
 app.add_typer(records_app, name="record")
 app.add_typer(sessions_app, name="session")
 app.add_typer(actions_app, name="action")
+app.add_typer(audit_app, name="audit")
 app.add_typer(report_app, name="report")
 app.command()(remind)
 app.command()(serve)
@@ -55,23 +59,34 @@ app.command()(invite)
 @app.command()
 def chat(
     user: Annotated[
-        str, typer.Option("--user", help="Who you are (your person id).")
-    ] = getpass.getuser(),
+        str | None,
+        typer.Option(
+            "--user",
+            help="Your console identity (console:NAME in your import row); default: your login.",
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Read lines on stdin; write one JSON object per message.")
     ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Chat with the assistant in this terminal."""
+    """Chat with the assistant in this terminal, as the person your console identity names."""
     settings = config_or_exit(config)
-    if not user.strip():
+    login = (user if user is not None else getpass.getuser()).strip()
+    if not login:
         typer.echo("--user must not be empty", err=True)
         raise typer.Exit(2)
 
     async def run(app_: App) -> None:
+        identity = await console_identity(app_.store, login)
+        if identity.person_id is None:
+            typer.echo(unknown_console_user(login), err=True)
+            raise typer.Exit(1)
+        if identity.demo:
+            typer.echo(identity.label, err=True)
         channel = ConsoleChannel(
             assistant=app_.assistant,
-            person_id=user.strip(),
+            person_id=identity.person_id,
             stdin=sys.stdin.buffer,
             stdout=sys.stdout,
             as_json=as_json,
@@ -93,6 +108,7 @@ def db_upgrade(config: ConfigOption = None) -> None:
     except DatabaseProblem as exc:
         typer.echo(f"database: {exc}", err=True)
         raise typer.Exit(database_exit(exc)) from exc
+    _audited(config, "upgrade")
     typer.echo(done.describe())
 
 
@@ -109,7 +125,13 @@ def db_backup(
     except DatabaseProblem as exc:
         typer.echo(f"database: {exc}", err=True)
         raise typer.Exit(2) from exc
+    _audited(config, "backup")
     typer.echo(f"backed up the database to {out} ({size:,} bytes)")
+
+
+def _audited(config: Path | None, what: str) -> None:
+    """Database maintenance is an administrator action: one audit row with the OS login."""
+    record_admin_action(config_or_exit(config).database.url, os_login(), f"cli:db {what}", what)
 
 
 def _version(value: bool) -> None:

@@ -9,16 +9,21 @@ from typing import Annotated
 
 import typer
 
+from bot.assistant.access import Action, RecordKind, Subject, Viewer
 from bot.assistant.signoff import NO_DEADLINE, NOTHING_DONE, close_lapsed, mark_written
+from bot.assistant.views import shows_shared
 from bot.bootstrap import App
 from bot.cli.common import (
+    AsOption,
     ConfigOption,
     ForceOption,
     UnknownPerson,
+    authorise,
     config_or_exit,
     exit_unknown,
     refuse_existing,
     save,
+    viewer_for,
 )
 from bot.cli.reminders import with_app
 from dialogs.definitions import PREP, WELLBEING
@@ -48,6 +53,7 @@ def draft(
         Path | None, typer.Option("--out", help="Write to this file (required for docx).")
     ] = None,
     force: ForceOption = False,
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Case records (one per prepared case) and the personal record, to complete and file."""
@@ -56,8 +62,9 @@ def draft(
         raise typer.Exit(2)
     refuse_existing(out, force)
     day = held.date() if held else date.today()
+    viewer = viewer_for(as_person, "record draft")
     try:
-        drafts = with_app(config_or_exit(config), lambda a: _drafts(a, person, day))
+        drafts = with_app(config_or_exit(config), lambda a: _drafts(a, viewer, person, day))
     except UnknownPerson as problem:
         raise exit_unknown(problem) from problem
     if form is Format.DOCX:
@@ -74,8 +81,12 @@ def draft(
         typer.echo(text)
 
 
-async def _drafts(a: App, person_id: str, day: date) -> list[RecordDraft]:
+async def _drafts(a: App, viewer: Viewer, person_id: str, day: date) -> list[RecordDraft]:
+    subject = Subject(person_id=person_id)
+    await authorise(a, viewer, Action.READ, RecordKind.CASE_RECORD, subject, audit_as="export")
+
     def read(tx: Transaction) -> list[RecordDraft]:
+        personal = viewer.is_admin or shows_shared(tx, viewer, person_id)
         person = tx.person(person_id)
         if person is None:
             raise UnknownPerson(person_id)
@@ -83,18 +94,24 @@ async def _drafts(a: App, person_id: str, day: date) -> list[RecordDraft]:
         notes = tx.latest_prep_notes(person_id)
         shared = tx.shared_wellbeing(person_id)
         actions, decisions = tx.open_actions(person_id), tx.decisions(person_id=person_id)
-        return [
-            *case_records(pack, person_id, day, notes, PREP, actions, decisions),
-            personal_record(pack, person_id, day, shared, WELLBEING),
-        ]
+        drafts = case_records(pack, person_id, day, notes, PREP, actions, decisions)
+        if personal:
+            drafts.append(personal_record(pack, person_id, day, shared, WELLBEING))
+        return drafts
 
     return await a.store.run(read)
 
 
-def _act(person: str, held: datetime, config: Path | None, action: str) -> None:
+def _act(
+    person: str, held: datetime, config: Path | None, action: str, as_person: str | None
+) -> None:
     day = held.date()
+    viewer = viewer_for(as_person, f"record {action}")
 
     async def run(a: App) -> str:
+        subject = Subject(person_id=person)
+        await authorise(a, viewer, Action.CHANGE, RecordKind.CASE_RECORD, subject)
+
         def work(tx: Transaction) -> str:
             pack = a.sweeper.assignment.for_person(tx.person(person))
             now = datetime.now(UTC)
@@ -117,17 +134,19 @@ def _act(person: str, held: datetime, config: Path | None, action: str) -> None:
 def written(
     person: str,
     held: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """The supervisor has written up the records of a session: ask the supervisee to agree."""
-    _act(person, held, config, "written")
+    _act(person, held, config, "written", as_person)
 
 
 @app.command("close")
 def close(
     person: str,
     held: Annotated[datetime, typer.Option("--date", formats=["%Y-%m-%d"])],
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Close records not signed off within the pack's window as agreed, with a note."""
-    _act(person, held, config, "close")
+    _act(person, held, config, "close", as_person)

@@ -16,12 +16,19 @@ from bot.assistant.gateway import Gateway
 from bot.bootstrap import App, bootstrap, load_keyring
 from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
-from bot.cli.common import ConfigOption, UnknownPerson, config_or_exit, exit_unknown
+from bot.cli.common import (
+    ConfigOption,
+    UnknownPerson,
+    admin_only,
+    config_or_exit,
+    exit_unknown,
+    viewer_for,
+)
 from bot.cli.progress import Progress
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
-from bot.operations.importer import Kind, import_file
+from bot.operations.importer import ImportReport, Kind, import_file
 from bot.operations.reminders import SweepReport
 from bot.web.dashboard import jobs_for, routes_for
 from policies.packs import PolicyError
@@ -72,17 +79,19 @@ def _import(kind: Kind, path: Path, config: Config) -> None:
         raise typer.Exit(2)
     rows = max(sum(1 for _ in path.open("rb")) - 1, 0)
     with Progress(f"checking {path.name}", rows, name=f"import {kind} {path.name}") as progress:
-        report = with_app(
-            config,
-            lambda app: import_file(
+
+        async def run(app: App) -> ImportReport:
+            await admin_only(app, viewer_for(None, f"import {kind}"), "import", str(path))
+            return await import_file(
                 app.store,
                 kind,
                 path,
                 app.sweeper.assignment.packs,
                 progress.advance,
                 progress.stage,
-            ),
-        )
+            )
+
+        report = with_app(config, run)
         if report.problems:
             progress.failed()
     for problem in report.problems:
@@ -133,8 +142,12 @@ def leave_add(
             raise UnknownPerson(person)
         tx.directory.add_leave(person, first, last)
 
+    async def run(a: App) -> None:
+        await admin_only(a, viewer_for(None, "leave add"), "leave", person)
+        await a.store.run_sql(add)
+
     try:
-        with_app(config_or_exit(config), lambda a: a.store.run_sql(add))
+        with_app(config_or_exit(config), run)
     except UnknownPerson as problem:
         raise exit_unknown(problem) from problem
     typer.echo(f"{person} is on leave from {first} to {last}")
@@ -154,6 +167,8 @@ def remind(
     day = on.date()
 
     async def sweep(app: App) -> SweepReport:
+        label = ("dry-run:" if dry_run else "") + day.isoformat()
+        await admin_only(app, viewer_for(None, "remind"), "reminders", label)
         server = make_server(app, None, socket_mode=False)  # every configured chat channel
         if dry_run or not server.channels:
             return await app.sweeper.sweep(day, datetime.now(UTC), dry_run=dry_run)

@@ -8,14 +8,16 @@ from typing import Annotated
 
 import typer
 
+from bot.assistant.access import Action, RecordKind, Subject
 from bot.assistant.commands import CASE_REF
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import AsOption, ConfigOption, config_or_exit, gated, viewer_for
 from bot.cli.reminders import with_app
 from bot.operations.rota_planner import (
     PRESENTING,
     PlannedSession,
     RotaError,
+    Swap,
     group_record,
     plan_rota,
     save_plan,
@@ -24,6 +26,7 @@ from bot.operations.rota_planner import (
 from policies.due import NoRule
 
 app = typer.Typer(help="Group supervision rota.", no_args_is_help=True)
+GROUP = RecordKind.GROUP
 TeamOption = Annotated[str, typer.Option("--team", help="The team, as in the people import.")]
 DateOption = Annotated[
     datetime, typer.Option("--date", formats=["%Y-%m-%d"], help="The session date.")
@@ -41,10 +44,12 @@ def plan_command(
     save: Annotated[
         bool, typer.Option("--save", help="Store the plan: nudges go out and swaps can be made.")
     ] = False,
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Plan sessions at the team's policy frequency, with roles that rotate fairly."""
     first = start.date()
+    viewer = viewer_for(as_person, "rota plan")
 
     async def run(a: App) -> list[PlannedSession]:
         planned = await plan_rota(a.store, a.sweeper.assignment, team, first, sessions)
@@ -53,7 +58,10 @@ def plan_command(
         return planned
 
     try:
-        planned = with_app(config_or_exit(config), run)
+        action = Action.CHANGE if save else Action.READ
+        planned = with_app(
+            config_or_exit(config), gated(viewer, action, GROUP, Subject(team=team), run)
+        )
     except (RotaError, NoRule) as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
@@ -80,13 +88,18 @@ def swap_command(
     team: TeamOption,
     day: DateOption,
     person: Annotated[str, typer.Option("--person", help="Who cannot make it.")],
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Someone cannot make a planned session: the next fair candidate takes their role(s)."""
+    viewer = viewer_for(as_person, "rota swap")
+
+    async def run(a: App) -> Swap:
+        return await swap(a.store, team, day.date(), person, datetime.now(UTC))
+
     try:
         result = with_app(
-            config_or_exit(config),
-            lambda a: swap(a.store, team, day.date(), person, datetime.now(UTC)),
+            config_or_exit(config), gated(viewer, Action.CHANGE, GROUP, Subject(team=team), run)
         )
     except RotaError as exc:
         typer.echo(str(exc), err=True)
@@ -104,9 +117,11 @@ def swap_command(
 def record_command(
     team: TeamOption,
     day: DateOption,
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """A group supervision record to fill in after the session, in the team's policy format."""
+    viewer = viewer_for(as_person, "rota record")
 
     async def run(a: App) -> str:
         entries = await a.store.run_sql(
@@ -123,7 +138,10 @@ def record_command(
         return group_record(team, entries[0], members, away, headings)
 
     try:
-        typer.echo(with_app(config_or_exit(config), run))
+        subject = Subject(team=team)
+        typer.echo(
+            with_app(config_or_exit(config), gated(viewer, Action.READ, GROUP, subject, run))
+        )
     except RotaError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
@@ -134,15 +152,20 @@ def case_command(
     team: TeamOption,
     day: DateOption,
     case_ref: Annotated[str, typer.Option("--case", help="The case reference to present.")],
+    as_person: AsOption = None,
     config: ConfigOption = None,
 ) -> None:
     """The manager chooses the case for a planned session (e.g. a stuck or scheduled-back case)."""
     if not CASE_REF.fullmatch(case_ref):
         typer.echo(f"{case_ref!r} is not a case reference", err=True)
         raise typer.Exit(2)
+    viewer = viewer_for(as_person, "rota case")
+
+    async def run(a: App) -> int:
+        return await a.store.run_sql(lambda tx: tx.rota.set_case(team, day.date(), case_ref))
+
     changed = with_app(
-        config_or_exit(config),
-        lambda a: a.store.run_sql(lambda tx: tx.rota.set_case(team, day.date(), case_ref)),
+        config_or_exit(config), gated(viewer, Action.CHANGE, GROUP, Subject(team=team), run)
     )
     if not changed:
         typer.echo(f"team {team!r} has no group supervision planned on {day:%d %b %Y}", err=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.assistant.access import QA_ACCESS
 from bot.assistant.commands import CASE_REF
+from bot.assistant.identity import DEMO_PREFIX
 from bot.operations.imports import (
     CHANNELS,
     FALSE,
@@ -28,6 +29,8 @@ def _person(values: dict[str, str], refs: Refs, line: int) -> Person:
     row = Row(values)
     person_id = row.read(text, "id")
     supervisor = row.read(text, "supervisor_id", required=False)
+    if person_id and person_id.lower().startswith(DEMO_PREFIX):
+        row.problem("id", f"ids starting with {DEMO_PREFIX!r} are kept for the console's demo")
     if person_id and supervisor == person_id:
         row.problem("supervisor_id", "a person cannot supervise themselves")
     case_holding = values["case_holding"].lower()

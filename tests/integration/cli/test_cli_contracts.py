@@ -17,6 +17,7 @@ from policies.rota import next_working_day
 
 SVA = str(Path(sys.executable).with_name("sva"))
 PEOPLE_HEADER = "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+CASES_HEADER = "ref,worker_id,case_type,risk,allocated_on\n"
 
 
 def sva(
@@ -263,10 +264,12 @@ def test_a_decision_recorded_in_chat_is_listed_and_exported(
     tmp_path: Path, database_url: str
 ) -> None:
     (tmp_path / "people.csv").write_text(
-        PEOPLE_HEADER + "tm1,Tom,team_manager,Team D,somerset,,2018-01-01,false,\n"
-        "sw1,Sara,social_worker,Team D,somerset,tm1,2020-01-01,true,\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team D,somerset,,2018-01-01,false,console:tm1\n"
+        "sw1,Sara,social_worker,Team D,somerset,tm1,2020-01-01,true,console:sw1\n"
     )
+    (tmp_path / "cases.csv").write_text(CASES_HEADER + "CR-5,sw1,child_in_need,high,2026-01-01\n")
     sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    sva("import", "cases", "cases.csv", cwd=tmp_path, database_url=database_url)
     lines = [
         "/decision CR-5",
         "Police called overnight",
@@ -425,6 +428,12 @@ def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
 
 
 def test_record_drafts_in_text_and_word(tmp_path: Path, database_url: str) -> None:
+    (tmp_path / "people.csv").write_text(
+        PEOPLE_HEADER + "sw1,Sara,social_worker,Team D,southwark,,2020-01-01,true,console:sw1\n"
+    )
+    (tmp_path / "cases.csv").write_text(CASES_HEADER + "CR-8,sw1,child_in_need,high,2026-01-01\n")
+    sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
+    sva("import", "cases", "cases.csv", cwd=tmp_path, database_url=database_url)
     lines = [
         "/prep CR-8",
         "Missed school",
@@ -483,7 +492,7 @@ def test_sign_off_from_written_to_agreed_drives_the_reminders(
 ) -> None:
     (tmp_path / "people.csv").write_text(
         PEOPLE_HEADER + "tm1,Tom,team_manager,Team F,central-bedfordshire,,2018-01-01,false,\n"
-        "sw1,Sara,social_worker,Team F,central-bedfordshire,tm1,2020-01-01,true,\n"
+        "sw1,Sara,social_worker,Team F,central-bedfordshire,tm1,2020-01-01,true,console:sw1\n"
     )
     (tmp_path / "cases.csv").write_text(
         "ref,worker_id,case_type,risk,allocated_on\nCR-3,sw1,child_protection,high,2026-01-01\n"
@@ -592,8 +601,8 @@ def test_one_supervisee_from_preparation_to_the_next_agenda(
         return [json.loads(x) for x in out.splitlines()]
 
     (tmp_path / "people.csv").write_text(
-        PEOPLE_HEADER + "tm1,Tom,team_manager,Team H,southwark,,2018-01-01,false,\n"
-        "sw1,Sara,social_worker,Team H,southwark,tm1,2020-01-01,true,\n"
+        PEOPLE_HEADER + "tm1,Tom,team_manager,Team H,southwark,,2018-01-01,false,console:tm1\n"
+        "sw1,Sara,social_worker,Team H,southwark,tm1,2020-01-01,true,console:sw1\n"
     )
     (tmp_path / "cases.csv").write_text(
         "ref,worker_id,case_type,risk,allocated_on\nCR-1,sw1,child_protection,high,2026-01-01\nCR-2,sw1,child_in_need,standard,2026-01-01\n"

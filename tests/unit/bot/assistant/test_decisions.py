@@ -66,12 +66,14 @@ async def test_acknowledgement_and_dispute_are_appended_never_overwritten() -> N
 
 
 async def test_only_the_person_asked_can_respond() -> None:
+    """Someone else's decision and a missing one get the same answer (issue 13: errors never
+    reveal that a decision exists, or which case it is on)."""
     assistant, store = new()
     await chat(assistant, recorded(), person="tm1")
     [reply] = await chat(assistant, ["/acknowledge 1"], person="sw2")
-    assert reply.text == "Decision 1 was not sent to you to acknowledge."
+    assert reply.text == "There is no decision 1 waiting for you to acknowledge."
     [reply] = await chat(assistant, ["/acknowledge 7"], person="sw1")
-    assert reply.text == "There is no decision 7."
+    assert reply.text == "There is no decision 7 waiting for you to acknowledge."
     [reply] = await chat(assistant, ["/dispute 1"], person="sw1")
     assert reply.text.startswith("Say why you disagree")
     assert store.tables.decisions[0].responses == ()

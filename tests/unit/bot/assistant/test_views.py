@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.assistant.service import Assistant
 from storage.memory import MemoryStore
-from tests.factories import assistant_over, chat, person
+from tests.factories import assistant_over, case, chat, person
 
 CHECKIN = [
     "/checkin",
@@ -30,6 +30,7 @@ async def team() -> tuple[MemoryStore, Assistant]:
             "tm1": person("tm1", role="team_manager", supervisor=None),
         }
     )
+    store.tables.cases["CR-1"] = case("CR-1", "alice")  # /prep needs the case allocated
     assistant = assistant_over(store)
     await chat(
         assistant,
@@ -62,7 +63,8 @@ async def test_nobody_else_sees_an_agenda_or_records() -> None:
         [reply] = await chat(assistant, [command], person="bob")
         assert (
             reply.text
-            == "You can see your own agenda and records, and those of people you supervise; not alice's."
+            == "You can see your own agenda and records, and those of people you supervise or "
+            "manage (case records too if you are a quality-assurance reader); not alice's."
         )
 
 
