@@ -49,6 +49,7 @@ class AgendaDraft:
     due_cases: tuple[DueCase, ...] = ()
     actions: tuple[Action, ...] = ()
     key_dates: tuple[tuple[date, str], ...] = ()
+    overdue_since: date | None = None  # the individual supervision was due then and is overdue
 
 
 def compose_agenda(
@@ -129,6 +130,16 @@ def key_dates(
             )
         )
     return sorted(d for d in found if today <= d[0] <= today + timedelta(days=horizon_days))
+
+
+def overdue_since(pack: PolicyPack, person: Person, last: date | None, today: date) -> date | None:
+    """The due date of the person's individual supervision if it is overdue today (the date
+    `sva policy due` gives), else None."""
+    try:
+        due = individual_due(pack, person.role, person.started_on, last)
+    except NoRule:
+        return None
+    return due.due if due.overdue_on(today) else None
 
 
 def next_session(pack: PolicyPack, person: Person, last: date | None, today: date) -> date:

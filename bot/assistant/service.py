@@ -59,6 +59,7 @@ from policies.agenda import (
     compose_agenda,
     key_dates,
     next_session,
+    overdue_since,
     render_agenda,
 )
 from policies.agenda_arrangement import items as arranged_items
@@ -394,11 +395,13 @@ class Assistant:
         pack = self._policies.for_person(person)
         today = self._clock().date()
         due: list[DueCase] = []
+        late: date | None = None
         if person is not None:
             last, cases = tx.supervision_history(person_id)
+            late = None if session else overdue_since(pack, person, last, today)
             session = session or next_session(pack, person, last, today)
             due = cases_due(pack, cases, session, today)
-        return compose_agenda(
+        draft = compose_agenda(
             pack=pack,
             prep_notes=tx.latest_prep_notes(person_id),
             shared=tx.shared_wellbeing(person_id) if with_shared else None,
@@ -411,6 +414,7 @@ class Assistant:
             items=arranged_items(pack, tx.agenda_edits(person_id)),
             dates=self._key_dates(tx, pack, person, today) if person else [],
         )
+        return replace(draft, overdue_since=late)
 
     def _key_dates(
         self, tx: Transaction, pack: PolicyPack, person: Person, today: date

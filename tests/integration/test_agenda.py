@@ -90,3 +90,29 @@ async def test_the_agenda_as_a_word_document(sql_store: SqlStore) -> None:
     assert headings[0].startswith("Agenda draft for your next supervision")
     assert "4. Case discussions" in headings
     assert f"- What is worrying me: {INJECTION}" in [p.text for p in document.paragraphs]
+
+
+async def test_an_overdue_supervision_says_since_when_as_policy_due_does(
+    sql_store: SqlStore,
+) -> None:
+    # Issue 19 item 3: the agenda said "due by" today's date for someone overdue since 1 Nov.
+    from policies.due import individual_due
+    from policies.packs import load_packs
+
+    def load(tx: object) -> None:
+        directory = tx.directory  # type: ignore[attr-defined]
+        directory.upsert_people(
+            [person("tm1", role="team_manager", supervisor=None), person("bob")]
+        )
+        directory.upsert_sessions([session("individual", "2026-10-02", "bob")])
+
+    await sql_store.run_sql(load)
+    assistant = assistant_over(sql_store)
+    [reply] = await chat(assistant, ["/agenda"], person="bob")
+    due = individual_due(
+        load_packs()["southwark"], "social_worker", date(2020, 1, 1), date(2026, 10, 2)
+    )
+    assert due.overdue_on(date(2026, 11, 23))
+    first_line = reply.text.splitlines()[0]
+    assert f"(overdue since {due.due:%a %d %b %Y})" in first_line
+    assert "due by" not in first_line
