@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeVar
 
-from policies.intervals import Interval
+from policies.intervals import Interval, working_day_on_or_before
 from policies.packs import Deadline, IndividualRule, PolicyError, PolicyPack, Rule
 from policies.vocabulary import Risk
 
@@ -31,6 +31,11 @@ class Due:
     due: date
     rule: str
     cite: str
+
+    def __post_init__(self) -> None:
+        # A due date on a weekend or bank holiday is the working day before it (see
+        # policies.intervals.working_day_on_or_before), the same everywhere it is shown.
+        object.__setattr__(self, "due", working_day_on_or_before(self.due))
 
     def overdue_on(self, day: date) -> bool:
         """Overdue means the day asked about is after the due date."""

@@ -8,6 +8,10 @@ Readings (from the policy packs issue, kept exactly):
   month after the last one.
 - "N working days": Monday to Friday, excluding England and Wales bank holidays;
   "next working day" is 1 working day.
+- A due date that falls on a weekend or bank holiday is the last working day before it: the
+  seeds set a most ("at least every 4 weeks", "within one month"), and no seed says a
+  deadline moves later when it lands on a day nobody works, so supervision is due by the
+  working day before. Agendas, reminders, `sva policy due` and the dashboard all show that day.
 """
 
 from __future__ import annotations
@@ -113,6 +117,13 @@ def is_working_day(day: date) -> bool:
 
 
 @lru_cache(maxsize=65536)  # a sweep counts from the same few hundred days many times
+def working_day_on_or_before(day: date) -> date:
+    """`day` if it is a working day, else the last working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def add_working_days(start: date, count: int) -> date:
     """The `count`-th working day after `start`."""
     day = start

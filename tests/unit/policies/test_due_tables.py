@@ -62,7 +62,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "bexley:42 non case holding every 4 weeks",
         ind("bexley", "non_case_holding", "2020-01-01", "2026-11-01"),
-        "2026-11-29",
+        "2026-11-27",  # a weekend: the working day before
         "individual.non-case-holding",
     ),
     (
@@ -111,7 +111,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "southwark:288 monthly thereafter, clamped to 28 Feb",
         ind("southwark", "nqsw", "2025-06-01", "2026-01-31"),
-        "2026-02-28",
+        "2026-02-27",  # a weekend: the working day before
         "individual.asye.phase-3",
     ),
     (
@@ -159,7 +159,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "southwark:337 CIN every other month",
         case("southwark", "child_in_need", "2026-01-01", "2026-09-15"),
-        "2026-11-15",
+        "2026-11-13",  # a weekend: the working day before
         "case.child-in-need",
     ),
     (
@@ -177,7 +177,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "southwark:341 CLA every other month",
         case("southwark", "child_in_care", "2026-01-01", "2026-12-31", on="2027-01-01"),
-        "2027-02-28",
+        "2027-02-26",  # a weekend: the working day before
         "case.children-in-care",
     ),
     (
@@ -207,7 +207,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "southwark:346 foster carers, instability: monthly",
         case("southwark", "foster_carer", "2026-01-01", "2026-10-01", risk="high"),
-        "2026-11-01",
+        "2026-10-30",  # a weekend: the working day before
         "case.foster-carers.high",
     ),
     (
@@ -219,7 +219,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "southwark:348 YOS high risk monthly",
         case("southwark", "youth_offending", "2026-01-01", "2026-10-01", risk="high"),
-        "2026-11-01",
+        "2026-10-30",  # a weekend: the working day before
         "case.youth-offending.high",
     ),
     (
@@ -280,7 +280,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "manchester:198 non case holders four weekly",
         ind("manchester", "non_case_holding", "2020-01-01", "2026-11-01"),
-        "2026-11-29",
+        "2026-11-27",  # a weekend: the working day before
         "individual.non-case-holding",
     ),
     (
@@ -323,7 +323,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "somerset:158 calendar month from the start date",
         ind("somerset", "team_manager", "2026-12-15", None, on="2027-01-31"),
-        "2027-01-31",
+        "2027-01-29",  # a weekend: the working day before
         "individual.practitioners",
     ),
     (
@@ -366,7 +366,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "central-bedfordshire:81 fortnightly up to 6 months",
         ind("central-bedfordshire", "nqsw", "2026-09-07", "2027-03-06"),
-        "2027-03-20",
+        "2027-03-19",  # a weekend: the working day before
         "individual.asye.phase-2",
     ),
     (
@@ -486,7 +486,7 @@ ROWS: list[tuple[str, str, str, str]] = [
     (
         "bexley:24 managers are practitioners: every 4 weeks",
         ind("bexley", "team_manager", "2020-01-01", "2026-11-01"),
-        "2026-11-29",
+        "2026-11-27",  # a weekend: the working day before
         "individual.non-case-holding",
     ),
     (

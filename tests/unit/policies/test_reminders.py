@@ -182,7 +182,7 @@ def test_the_team_pack_applies_when_the_person_has_none() -> None:
     teams = {"Team A": TeamSettings(policy="somerset")}
     reminders = sweep(a_team(), last_individual={"sw1": date(2026, 9, 15)}, teams=teams)
     [mine] = [r for r in reminders if r.to == "sw1"]
-    assert mine.due == date(2026, 10, 31)  # Somerset: by the end of the next calendar month
+    assert mine.due == date(2026, 10, 30)  # Somerset: by the end of next month (31st: a Saturday)
 
 
 def test_keys_are_unique_per_person_subject_and_due_date() -> None:
