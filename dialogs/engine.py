@@ -37,6 +37,9 @@ REMOVE_ITEM = re.compile(r"remove (?P<item>\d{1,4})")
 REMOVE_FROM_SUMMARY = re.compile(r"remove (?P<answer>\d{1,3})(?:\.(?P<item>\d{1,4}))?")
 
 
+MAX_LOOP_ITEMS = 30  # answers one "what else?" question keeps (each up to its own limit)
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     """The result of one step.
@@ -150,6 +153,11 @@ class DialogEngine:
                 raise InvalidAnswer("Please give at least one answer before finishing this one.")
             work.answers[prompt.key] = items or None
             return self._resume(flow, work)
+        if len(items) >= MAX_LOOP_ITEMS:
+            raise InvalidAnswer(
+                f"That's {len(items)} already, the most this question keeps. Choose "
+                "“That's all” to go on, or write remove N to take one out."
+            )
         work.answers[prompt.key] = [*items, text]
         asked = prompt_message(work, flow)
         noted = f"Noted ({len(items) + 1} so far). What else? Choose “That's all” when you have finished."

@@ -14,6 +14,8 @@ from storage.records import AgendaEdits
 from storage.store import Transaction
 
 MAX_ITEM = 500
+MAX_OWN_ITEMS = 20  # items of one's own on the agenda at once
+MAX_OWN_KEPT = 60  # own items kept with the arrangement, removed ones included (reset clears)
 USAGE = "Write /agenda add TEXT, /agenda remove N, /agenda move N M, /agenda reset or /agenda send."
 
 
@@ -47,6 +49,12 @@ def _apply(
     pack: PolicyPack, edits: AgendaEdits, op: str, text: str, args: list[str]
 ) -> AgendaEdits:
     if op == "add":
+        shown = sum(key.startswith("o") for key in edits.order)
+        if shown >= MAX_OWN_ITEMS or len(edits.own_items) >= MAX_OWN_KEPT:
+            raise InvalidAnswer(
+                f"Your agenda already has the most items of your own it takes ({shown}). "
+                "Remove one first (/agenda remove N), or start again with /agenda reset."
+            )
         return arrangement.add(edits, clean_text(text, max_chars=MAX_ITEM))
     if op == "reset":
         return arrangement.start(pack, edits.person_id)

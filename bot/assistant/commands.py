@@ -57,6 +57,9 @@ class Command:
     context: dict[str, str] = field(default_factory=dict)
 
 
+MAX_RECORD_ID = 2**31 - 1
+
+
 def parse_command(text: str) -> Command | None:
     """The command in `text`, None if `text` is not a command, or CommandError."""
     words = text.strip().split()
@@ -78,9 +81,11 @@ def parse_command(text: str) -> Command | None:
             raise CommandError("Write /decisions or /decisions CASE-REF.")
         return Command("decisions", context={"case_ref": _case_ref(args[0])} if args else {})
     if name == "done":
-        if len(args) != 1 or not args[0].isdecimal():
+        if len(args) == 1 and _too_big(args[0]):
+            raise CommandError(f"There is no action {args[0]}.")
+        if len(args) != 1 or record_id(args[0]) is None:
             raise CommandError("Write /done N, with N the action's number (see /actions).")
-        return Command("done", context={"id": str(int(args[0]))})
+        return Command("done", context={"id": str(record_id(args[0]))})
     if name in {"agenda", "record"}:
         return _view(name, args)
     if name == "session":
@@ -110,6 +115,20 @@ def parse_command(text: str) -> Command | None:
     )
 
 
+def record_id(word: str) -> int | None:
+    """A record number as typed (decision, action), or None if it cannot be one: only ASCII
+    digits, and within the database's integer range (PostgreSQL's INTEGER stops at 2**31 - 1;
+    a bigger number would fail in the database instead of being answered)."""
+    if not (word.isascii() and word.isdecimal()) or len(word) > 10:
+        return None
+    number = int(word)
+    return number if 0 < number <= MAX_RECORD_ID else None
+
+
+def _too_big(word: str) -> bool:
+    return word.isascii() and word.isdecimal() and int(word) > MAX_RECORD_ID
+
+
 def _prep(args: list[str]) -> Command:
     if not args or len(args) > 2 or (len(args) == 2 and args[1].casefold() != "adhoc"):
         raise CommandError("Write /prep CASE-REF, or /prep CASE-REF adhoc, e.g. /prep CR-1234.")
@@ -135,18 +154,22 @@ def _ears(args: list[str]) -> Command:
 
 def _decision(args: list[str]) -> Command:
     usage = "Write /decision CASE-REF, or /decision CASE-REF corrects N to correct decision N."
+    if len(args) == 3 and _too_big(args[2]):
+        raise CommandError(f"There is no decision {args[2]} to correct.")
     if len(args) not in (1, 3) or (
-        len(args) == 3 and (args[1].casefold() != "corrects" or not args[2].isdecimal())
+        len(args) == 3 and (args[1].casefold() != "corrects" or record_id(args[2]) is None)
     ):
         raise CommandError(usage)
     context = {"case_ref": _case_ref(args[0])}
     if len(args) == 3:
-        context["corrects"] = str(int(args[2]))
+        context["corrects"] = str(record_id(args[2]))
     return Command("decision", dialog="decision", context=context)
 
 
 def _response(name: str, args: list[str]) -> Command:
-    if not args or not args[0].isdecimal() or (name == "acknowledge" and len(args) > 1):
+    if args and _too_big(args[0]):
+        raise CommandError(f"There is no decision {args[0]}.")
+    if not args or record_id(args[0]) is None or (name == "acknowledge" and len(args) > 1):
         raise CommandError(
             "Write /acknowledge N, or /dispute N REASON, with N the decision's number."
         )
@@ -154,7 +177,7 @@ def _response(name: str, args: list[str]) -> Command:
         raise CommandError(
             "Say why you disagree: /dispute N REASON. A disagreement is recorded, never overwritten."
         )
-    return Command(name, context={"id": str(int(args[0])), "text": " ".join(args[1:])})
+    return Command(name, context={"id": str(record_id(args[0])), "text": " ".join(args[1:])})
 
 
 def _view(name: str, args: list[str]) -> Command:

@@ -135,7 +135,7 @@ class Inbox:
         self._resolve = resolve
         self._unknown = unknown
         self._clock = clock
-        self._limits = (per_person, total)
+        self.limits = (per_person, total)
         self.instance = uuid.uuid4().hex
         self._repliers: dict[str, Replier] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -161,7 +161,7 @@ class Inbox:
             TryAgainLater: it could not be stored; the service should be told to retry.
         """
         key = event.conversation
-        busy = self._waiting[key] >= self._limits[0] or self._waiting.total() >= self._limits[1]
+        busy = self._waiting[key] >= self.limits[0] or self._waiting.total() >= self.limits[1]
         now = self._clock()
 
         def store(tx: SqlTransaction) -> bool:

@@ -116,8 +116,11 @@ def _lines(stdin: BinaryIO) -> Iterator[bytes]:
 
 
 def render_json(message: Outbound) -> str:
-    """One JSON line (non-ASCII text kept readable)."""
-    return json.dumps(message.to_json(), ensure_ascii=False)
+    """One JSON line (non-ASCII text kept readable). U+2028 and U+2029 are escaped: JSON
+    allows them raw, but many line-splitting readers (JavaScript's among them) take them
+    for line breaks and would cut the line in two."""
+    line = json.dumps(message.to_json(), ensure_ascii=False)
+    return line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def render_text(message: Outbound) -> str:

@@ -16,6 +16,8 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.assistant.gateway import Gateway
+from bot.channels.registry import Channel
 from bot.channels.slack.channel import SlackChannel
 from bot.config import Config
 from bot.operations.reminders import SweepReport
@@ -374,3 +376,51 @@ async def test_stopping_lets_an_acknowledged_message_finish_before_disconnecting
     assert not stopping.done()  # waiting for the answer under way
     await stopping
     assert "worrying me" in fake.posted_text("U1")
+
+
+async def test_unsigned_or_malformed_requests_get_401_or_400_and_one_log_line(
+    served: Served, fake: FakeSlackApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        for body, signed, status in [
+            (b"\x00not json at all{", False, 401),
+            (b'{"type": "event_callback"', False, 401),
+            (b'{"type": "event_callback"', True, 400),
+            (b"payload=%7Bnot-json", True, 400),
+        ]:
+            caplog.clear()
+            headers = slack.signed_headers(body.decode("latin-1")) if signed else {}
+            kind = (
+                "application/x-www-form-urlencoded"
+                if body.startswith(b"payload")
+                else "application/json"
+            )
+            async with http.post(f"{served.url}/slack/events", data=body,
+                                 headers={"Content-Type": kind, **headers}) as r:  # fmt: skip
+                assert r.status == status, body
+            assert [rec for rec in caplog.records if rec.exc_info] == []
+            assert len([rec for rec in caplog.records if rec.name.startswith("bot.")]) == 1
+    assert fake.posted() == []
+
+
+async def test_one_person_flooding_gets_slow_down_and_nothing_is_silently_dropped(
+    fake: FakeSlackApi, serving: Serving, http: aiohttp.ClientSession
+) -> None:
+    def build(c: Config, gateway: Gateway) -> dict[str, Channel]:
+        gateway.inbox.limits = (3, 1000)  # at most 3 of one person's messages waiting
+        return {"slack": SlackChannel(c.slack, gateway)}
+
+    served = await serving(
+        {"slack": {"bot_token": TOKEN, "signing_secret": slack.SECRET, "api_url": fake.api_url}},
+        build,
+    )
+    fake.rate_limit("chat.postMessage", times=1, retry_after=2)  # Slack slows the answers down
+    statuses = [(await post(http, served, slack.dm_event("/help")))[0] for _ in range(10)]
+    assert statuses == [200] * 10  # every event acknowledged
+    await fake.wait_for(lambda calls: len(fake.posted("U1")) >= 11, timeout=20)
+    await fake.settle(0.3)
+    shown = [m["text"] for m in fake.posted("U1")][1:]  # the first call was answered 429
+    slowed = [t for t in shown if "faster than I can answer" in t]
+    helped = [t for t in shown if "faster than I can answer" not in t]
+    assert len(shown) == 10 and len(slowed) >= 6 and len(helped) >= 1  # each one answered
+    assert await served.read(lambda tx: tx.inbox.waiting(datetime.now(UTC))) == []

@@ -181,6 +181,18 @@ async def test_a_body_that_is_not_an_update_gets_400(
         assert r.status == 400
 
 
+async def test_any_json_that_is_not_an_update_gets_400_and_one_log_line(
+    served: Served, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+    for body in (b"[1,2]", b"42", b'"x"', b"null", b'{"update_id": "x"}', b'{"message": {}}'):
+        caplog.clear()
+        async with http.post(f"{served.url}/telegram/webhook", data=body, headers=headers) as r:
+            assert r.status == 400, body
+        assert [rec for rec in caplog.records if rec.exc_info] == []
+        assert len([rec for rec in caplog.records if rec.name.startswith("bot.")]) == 1
+
+
 async def test_polling_mode_for_local_use_answers_without_a_webhook(
     fake: FakeTelegramApi, serving: Serving
 ) -> None:
