@@ -200,6 +200,7 @@ def build_sweeper(config: Config, store: SqlStore, notifier: Notifier | None = N
         escalate_after_days=config.reminders.escalate_after_days,
         presenter_notice_days=config.reminders.presenter_notice_days,
         agenda_notice_days=config.reminders.agenda_notice_days,
+        go_live=config.reminders.go_live,
     )
     return Sweeper(
         store=store,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
 
@@ -101,6 +101,9 @@ class RemindersConfig(_Section):
     claim_lease_minutes: int = Field(default=15, ge=1)
     presenter_notice_days: int = Field(default=5, ge=1, le=10)  # working days
     agenda_notice_days: int = Field(default=2, ge=1, le=10)  # working days before the session
+    go_live: date | None = (
+        None  # nothing due before this day is chased (first week of a deployment)
+    )
 
 
 class ConsoleConfig(_Section):

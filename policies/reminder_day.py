@@ -40,6 +40,7 @@ class ReminderSettings:
     escalate_after_days: int | None = None
     presenter_notice_days: int = 5  # working days before a group session the presenter is told
     agenda_notice_days: int = 2  # working days before a supervision the supervisor gets the agenda
+    go_live: date | None = None  # nothing is chased as due before this day (a new deployment)
 
 
 @dataclass
@@ -73,6 +74,14 @@ class Day:
     policies: PackAssignment
     sweep: Sweep
     overdue: dict[tuple[str, str, str], Overdue] = field(default_factory=dict)
+
+    def counted(self, due: Due) -> Due:
+        """The due date the sweep chases: never before go-live, so a first sweep after an
+        import does not chase (or escalate) years of history nobody recorded."""
+        go_live = self.settings.go_live
+        if go_live is None or due.due >= go_live:
+            return due
+        return Due(go_live, due.rule, due.cite)
 
     def soon(self, due: Due) -> bool:
         return due.due <= self.on + timedelta(days=self.settings.ahead_days)

@@ -22,7 +22,7 @@ def records(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
             if session.recorded_on is None:
                 if session.kind not in pack.deadlines.record.kinds:
                     continue
-                due = deadline_due(pack, "record", session.date)
+                due = day.counted(deadline_due(pack, "record", session.date))
                 if day.soon(due):
                     held = f"{session.kind} supervision of {day_name(session.date)}"
                     text = f"The record of the {held} with {supervisee.name} {when(due, day.on)} to be written up."
@@ -39,7 +39,7 @@ def records(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
                 continue
             if session.kind not in pack.deadlines.signoff.kinds:
                 continue
-            due = deadline_due(pack, "signoff", session.recorded_on)
+            due = day.counted(deadline_due(pack, "signoff", session.recorded_on))
         except NoRule as exc:
             day.sweep.problems[str(exc)] += 1
             continue
@@ -74,7 +74,7 @@ def rebooks(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         if session.kind not in pack.deadlines.rebook.kinds:
             continue
         try:
-            due = deadline_due(pack, "rebook", session.date)
+            due = day.counted(deadline_due(pack, "rebook", session.date))
         except NoRule as exc:
             day.sweep.problems[str(exc)] += 1
             continue

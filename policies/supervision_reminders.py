@@ -17,8 +17,10 @@ def individual(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
     for person in snapshot.people.values():
         pack = day.policies.for_person(person)
         try:
-            due = individual_due(
-                pack, person.role, person.started_on, snapshot.last_individual.get(person.id)
+            due = day.counted(
+                individual_due(
+                    pack, person.role, person.started_on, snapshot.last_individual.get(person.id)
+                )
             )
         except NoRule as exc:
             day.sweep.problems[str(exc)] += 1
@@ -76,7 +78,7 @@ def cases(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         if isinstance(schedule, NoRule):
             day.sweep.problems[str(schedule)] += 1
             continue
-        due = schedule.due(case.allocated_on, last)
+        due = day.counted(schedule.due(case.allocated_on, last))
         if due.due <= horizon:
             text = f"Case supervision for {case.ref} ({worker.name}) {when(due, day.on)}."
             yield Reminder(
@@ -108,7 +110,7 @@ def groups(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         try:
             last = snapshot.last_group.get(team)
             due = (
-                group_due(pack, day.policies.service(team), last)
+                day.counted(group_due(pack, day.policies.service(team), last))
                 if last
                 else Due(day.on, "none", "")
             )

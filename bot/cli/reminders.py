@@ -29,10 +29,12 @@ from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
 from bot.operations.importer import ImportReport, Kind, import_file
+from bot.operations.preview import by_person, by_team
 from bot.operations.reminders import SweepReport
 from bot.web.dashboard import jobs_for, routes_for
 from policies.packs import PolicyError
 from storage.opening import DatabaseProblem, DatabaseUnreachable
+from storage.records import Person
 from storage.sql import SqlTransaction
 
 T = TypeVar("T")
@@ -178,10 +180,31 @@ def remind(
         finally:
             await server.stop()
 
+    async def dry(app: App) -> tuple[SweepReport, dict[str, Person]]:
+        report = await sweep(app)
+        people = await app.store.run_sql(lambda tx: tx.directory.people())
+        return report, {p.id: p for p in people}
+
     with Progress(f"reminder sweep for {day}", None, unit="reminders") as progress:
-        report = with_app(config_or_exit(config), sweep)
+        report, people = with_app(config_or_exit(config), dry if dry_run else _no_people(sweep))
         progress.advance(len(report.reminders))
     print_report(report, as_json)
+    if dry_run and not as_json and report.reminders:
+        typer.echo("\nBy team (dry run: nothing was written or sent):")
+        for line in by_team(report.reminders, people):
+            typer.echo(f"  {line}")
+        typer.echo("\nBy person:")
+        for line in by_person(report.reminders, people):
+            typer.echo(f"  {line}")
+
+
+def _no_people(
+    sweep: Callable[[App], Awaitable[SweepReport]],
+) -> Callable[[App], Awaitable[tuple[SweepReport, dict[str, Person]]]]:
+    async def run(app: App) -> tuple[SweepReport, dict[str, Person]]:
+        return await sweep(app), {}
+
+    return run
 
 
 def serve(

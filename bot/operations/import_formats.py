@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
 
 from bot.assistant.access import QA_ACCESS
 from bot.assistant.commands import CASE_REF
@@ -23,9 +26,10 @@ from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Case, Person, Session
 
 Refs = dict[str, dict[str, int]]
+R = TypeVar("R", Person, Case)
 
 
-def _person(values: dict[str, str], refs: Refs, line: int) -> Person:
+def _person(values: dict[str, str], refs: Refs, line: int) -> Person | Baselined[Person]:
     row = Row(values)
     person_id = row.read(text, "id")
     supervisor = row.read(text, "supervisor_id", required=False)
@@ -53,8 +57,11 @@ def _person(values: dict[str, str], refs: Refs, line: int) -> Person:
         access=access or None,
     )
     _refer_all(refs, line, id=person.id, supervisor_id=person.supervisor_id, policy=person.policy)
+    last = row.read(day, "last_supervised", required=False)
+    if last is not None and not person.supervisor_id:
+        row.problem("last_supervised", "needs the person's supervisor_id (who supervised them)")
     row.done()
-    return person
+    return Baselined(person, last) if last is not None else person
 
 
 def _chat(values: dict[str, str], column: str) -> tuple[tuple[str, str], ...]:
@@ -77,7 +84,7 @@ def _case_ref(values: dict[str, str], column: str, *, required: bool = True) -> 
     return ref or None
 
 
-def _case(values: dict[str, str], refs: Refs, line: int) -> Case:
+def _case(values: dict[str, str], refs: Refs, line: int) -> Case | Baselined[Case]:
     row = Row(values)
     case = Case(
         ref=row.read(_case_ref, "ref"),
@@ -87,8 +94,11 @@ def _case(values: dict[str, str], refs: Refs, line: int) -> Case:
         allocated_on=row.read(day, "allocated_on"),
     )
     _refer_all(refs, line, worker_id=case.worker_id)
+    last = row.read(day, "last_supervised", required=False)
+    if last is not None and case.allocated_on is not None and last < case.allocated_on:
+        row.problem("last_supervised", "is before the case was allocated (allocated_on)")
     row.done()
-    return case
+    return Baselined(case, last) if last is not None else case
 
 
 def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
@@ -126,6 +136,28 @@ def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
     return session
 
 
+@dataclass(frozen=True, slots=True)
+class Baselined(Generic[R]):
+    """A person or case imported with the date they were last supervised (column
+    `last_supervised`): the import records a held session on that day, its record written and
+    agreed, so reminders count from it and nothing before it is chased."""
+
+    record: R
+    last_supervised: date
+
+    def session(self, supervisor_of: Callable[[str], str | None]) -> Session:
+        """The held session that stands for the last supervision before the import."""
+        last = self.last_supervised
+        if isinstance(self.record, Person):
+            person = self.record
+            boss = person.supervisor_id or ""
+            return Session("individual", last, person.id, boss, None, "held", last, last)
+        assert isinstance(self.record, Case)
+        case = self.record
+        boss = supervisor_of(case.worker_id) or case.worker_id
+        return Session("case", last, case.worker_id, boss, case.ref, "held", last, last)
+
+
 def _refer_all(refs: Refs, line: int, **values: Any) -> None:
     """Note references to check against the database, even from rows with other problems."""
     for column, value in values.items():
@@ -135,10 +167,12 @@ def _refer_all(refs: Refs, line: int, **values: Any) -> None:
 
 PEOPLE = Format(
     ("id", "name", "role", "team", "policy", "supervisor_id", "started_on", "case_holding", "chat"),
-    ("access",),
+    ("access", "last_supervised"),
     _person,
 )
-CASES = Format(("ref", "worker_id", "case_type", "risk", "allocated_on"), (), _case)
+CASES = Format(
+    ("ref", "worker_id", "case_type", "risk", "allocated_on"), ("last_supervised",), _case
+)
 SESSIONS = Format(
     ("kind", "date", "supervisee_id", "supervisor_id", "case_ref", "status"),
     ("recorded_on", "signed_off_on"),

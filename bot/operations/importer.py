@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.operations.import_formats import CASES, PEOPLE, SESSIONS
+from bot.operations.import_formats import CASES, PEOPLE, SESSIONS, Baselined
 from bot.operations.imports import Format, Parsed, read
 from storage.directory import DirectorySql
 from storage.sql import SqlStore, SqlTransaction
@@ -68,7 +68,12 @@ def _upsert_all(
     listed: set[str] = set()
     teams: set[str] = set()
 
+    baselines: list[Baselined[Any]] = []
+
     def sink(record: Any) -> None:
+        if isinstance(record, Baselined):
+            baselines.append(record)
+            record = record.record
         if kind == "people":
             listed.add(record.id)
             teams.add(record.team)
@@ -83,9 +88,22 @@ def _upsert_all(
     upsert(batch)
     if progress is not None:
         progress(len(batch))
+    _record_baselines(tx, baselines)
     if kind != "people":
         return []
     return tx.directory.mark_leavers(listed, teams, datetime.now(UTC).date())
+
+
+def _record_baselines(tx: SqlTransaction, baselines: list[Baselined[Any]]) -> None:
+    """The held sessions standing for "last supervised on" (after the rows they refer to)."""
+
+    def supervisor_of(person_id: str) -> str | None:
+        person = tx.directory.person(person_id)
+        return person.supervisor_id if person is not None else None
+
+    for start in range(0, len(baselines), BATCH):
+        chunk = baselines[start : start + BATCH]
+        tx.directory.upsert_sessions([b.session(supervisor_of) for b in chunk])
 
 
 def _reference_problems(

@@ -126,3 +126,50 @@ def test_commands_about_someone_not_in_the_directory_exit_1(
         result = sva(*command, cwd=tmp_path, database_url=database_url)
         assert result.returncode == 1, command
         assert "no person with id 'zz9' (import people first)" in result.stderr, command
+
+
+def test_an_import_with_last_supervised_dates_and_a_go_live_does_not_flood(
+    tmp_path: Path, database_url: str
+) -> None:
+    # Issue 19 item 1: people and cases with no history were chased from 2015.
+    people = (
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat,last_supervised\n"
+        "hos,Hana Head,team_manager,Leadership,southwark,,2010-01-01,false,,\n"
+        "tm1,Tom Manager,team_manager,Team A,southwark,hos,2012-01-01,false,,2026-11-10\n"
+        "sw1,Sam Worker,social_worker,Team A,southwark,tm1,2015-01-05,true,,2026-11-16\n"
+        "sw2,Sal Worker,social_worker,Team B,southwark,tm1,2015-01-05,true,,\n"
+    )
+    imported(tmp_path, database_url, people)
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on,last_supervised\n"
+        "CR-1,sw1,child_in_need,standard,2015-02-01,2026-11-02\n"
+        "CR-2,sw2,child_protection,high,2015-02-01,\n"
+    )
+    cases = sva("import", "cases", "cases.csv", cwd=tmp_path, database_url=database_url)
+    assert cases.returncode == 0, cases.stderr
+    (tmp_path / "sva.toml").write_text("[reminders]\ngo_live = 2026-11-23\n")
+    dry = sva("remind", "--on", "2026-11-23", "--dry-run", cwd=tmp_path, database_url=database_url)
+    assert dry.returncode == 0, dry.stderr
+    teams = dry.stdout.split("By team")[1].split("By person:")[0].strip().splitlines()[1:]
+    assert "2015" not in dry.stdout and teams and all("0 escalation(s)" in t for t in teams)
+    # sw1 was supervised on 16 Nov (and CR-1 on 2 Nov): nothing is due for them yet.
+    assert "Sam Worker" not in dry.stdout.split("By person:")[1]
+    # sw2 has no history: chased from go-live, not from 2015; by team, then by person.
+    assert "  Team B: 1 reminder(s), 0 overdue, 0 escalation(s)" in dry.stdout
+    assert "  Sal Worker (sw2), Team B:" in dry.stdout
+    assert "  Tom Manager (tm1), Team A:" in dry.stdout
+    assert "Individual supervision with Sal Worker is due by Mon 23 Nov 2026." in dry.stdout
+    assert "Case supervision for CR-2 (Sal Worker) is due by Mon 23 Nov 2026." in dry.stdout
+
+
+def test_without_a_go_live_the_flood_is_shown_before_it_is_sent(
+    tmp_path: Path, database_url: str
+) -> None:
+    imported(
+        tmp_path,
+        database_url,
+        TEAM + "sw2,Sal Worker,social_worker,Team A,southwark,tm1,2015-01-05,true,\n",
+    )
+    dry = sva("remind", "--on", "2026-11-23", "--dry-run", cwd=tmp_path, database_url=database_url)
+    assert "Your individual supervision is overdue (it was due Mon 12 Jan 2015)." in dry.stdout
+    assert "  Sal Worker (sw2), Team A:" in dry.stdout
