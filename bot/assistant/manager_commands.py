@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.assistant.dates import DateError, read_day
+from bot.assistant.access import below as access_below
+from bot.assistant.dates import DateError, read_day, spoken
 from bot.assistant.sessions import VERBS, SessionChange, SessionError, record_session
+from bot.operations.reports.overview import MemberStatus, below, team_overview
 from dialogs.messages import Outbound
+from policies.assignment import PackAssignment
+from storage.sql import SqlTransaction
 from storage.store import Transaction
 
 SESSION_USAGE = (
@@ -53,3 +57,62 @@ def _leading_day(words: list[str], now: datetime) -> tuple[date, int]:
             except DateError:
                 continue
     raise DateError(f"'{words[0][:40] if words else ''}' is not a date: write e.g. 2026-11-23.")
+
+
+def team_command(
+    tx: Transaction, viewer: str, who: str | None, on: date, policies: PackAssignment
+) -> Outbound:
+    """/team [PERSON]: the viewer's span (or a supervisor's below them), by team: who is
+    overdue (since when), due soon, on leave, records late, and decisions awaiting
+    acknowledgement. The span is the supervisor chain (access: SUPERVISOR, LINE_MANAGER)."""
+    if not isinstance(tx, SqlTransaction):
+        return Outbound("The team view needs the assistant's database.")
+    root = who or viewer
+    if root != viewer and not access_below(tx, viewer, root):
+        return Outbound(f"{root[:40]} is not someone you supervise or manage.")
+    members = below(tx, root)
+    if not members:
+        whose = "You supervise" if root == viewer else f"{_name(tx, root)} supervises"
+        return Outbound(f"{whose} nobody in the directory, so there is no team to show.")
+    lines = [f"{_name(tx, root)}'s team on {spoken(on)} ({len(members)} people):"]
+    teams = sorted({m.team for m in members})
+    for team in teams:
+        overview = team_overview(tx, [m for m in members if m.team == team], team, on, policies)
+        lines.append(f"\n{team}")
+        lines += [f"- {member_line(m, on)}" for m in overview.members]
+        for number, case_ref, asked, recorded in overview.awaiting:
+            name = overview.names.get(asked, _name(tx, asked))
+            lines.append(
+                f"- Decision {number} on {case_ref} awaits acknowledgement by {name} "
+                f"(recorded {spoken(recorded)})"
+            )
+    return Outbound("\n".join(lines))
+
+
+def member_line(member: MemberStatus, on: date) -> str:
+    """One person on /team: the things a manager acts on first."""
+    parts = []
+    if member.on_leave_until is not None:
+        parts.append(f"on leave until {spoken(member.on_leave_until)}")
+    due = member.next_due
+    if due is None:
+        parts.append("no supervision rule for their role")
+    elif member.overdue_days > 0:
+        days = "day" if member.overdue_days == 1 else "days"
+        parts.append(
+            f"individual supervision overdue since {spoken(due.due)} ({member.overdue_days} {days})"
+        )
+    else:
+        parts.append(f"individual supervision due by {spoken(due.due)}")
+    if member.records_late:
+        parts.append(f"{member.records_late} record(s) late")
+    late_cases = [c for c in member.cases if c.overdue_days > 0 and c.due is not None]
+    if late_cases:
+        listed = ", ".join(f"{c.ref} (since {spoken(c.due)})" for c in late_cases if c.due)
+        parts.append(f"case supervision overdue: {listed}")
+    return f"{member.person.name}: " + "; ".join(parts)
+
+
+def _name(tx: Transaction, person_id: str) -> str:
+    person = tx.person(person_id)
+    return person.name if person is not None else person_id

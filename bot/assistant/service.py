@@ -37,7 +37,7 @@ from bot.assistant.guard import (
     case_refused,
     viewer_of,
 )
-from bot.assistant.manager_commands import session_command
+from bot.assistant.manager_commands import session_command, team_command
 from bot.assistant.signoff import respond as record_response
 from bot.assistant.typed_commands import as_command
 from bot.assistant.views import (
@@ -254,6 +254,10 @@ class Assistant:
             closed = close_action(tx, inbound.person_id, int(command.context["id"]), now)
             audit_change(tx, viewer_of(inbound), RecordKind.ACTION, command.context["id"], now)
             return self._with_pending(conversation, [closed])
+        if command.name == "team":
+            who = command.context.get("person")
+            answer = team_command(tx, inbound.person_id, who, now.date(), self._policies)
+            return self._with_pending(conversation, [answer])
         if command.name == "session":
             args = command.context["args"].split()
             answer = session_command(tx, inbound.person_id, args, now)
