@@ -65,6 +65,9 @@ class Interval:
             )
         return cls(int(match.group(1)), Unit(match.group(2)))
 
+    # Reports and sweeps ask the same (interval, date) hundreds of thousands of times; there
+    # are only a handful of intervals, so the cache cannot grow without bound in practice.
+    @lru_cache(maxsize=65536)  # noqa: B019
     def after(self, start: date) -> date:
         """The date this interval after `start`."""
         if self.unit is Unit.DAYS:

@@ -25,6 +25,7 @@ from storage.tables import (
 )
 
 Ids = Sequence[str] | None
+STATUSES = ("held", "cancelled")  # every status an import accepts
 
 
 class OversightSql:
@@ -73,8 +74,10 @@ class OversightSql:
     def sessions(self, ids: Ids, start: date, end: date) -> list[Session]:
         """Individual and case sessions of these supervisees, and group sessions run by
         them, dated within [start, end], oldest first."""
-        when = SessionRow.date.between(start, end)
-        own = self._in(SESSION_COLUMNS, SessionRow.supervisee_id, ids, when)
+        # kind and status are spelled out so the (kind, status, person, date) indexes serve.
+        when = and_(SessionRow.date.between(start, end), SessionRow.status.in_(STATUSES))
+        personal = and_(when, SessionRow.kind.in_(("individual", "case")))
+        own = self._in(SESSION_COLUMNS, SessionRow.supervisee_id, ids, personal)
         led = self._in(
             SESSION_COLUMNS, SessionRow.supervisor_id, ids, and_(when, SessionRow.kind == "group")
         )
@@ -108,17 +111,21 @@ class OversightSql:
     def cases(self, ids: Ids, on: date) -> list[tuple[Case, date | None]]:
         """The open cases these people hold (allocated by `on`), each with its last held
         case supervision on or before `on`."""
-        last = (
-            select(SessionRow.case_ref, func.max(SessionRow.date).label("last"))
-            .where(SessionRow.kind == "case", SessionRow.status == "held", SessionRow.date <= on)
-            .group_by(SessionRow.case_ref)
-            .subquery()
-        )
-        columns = (*CASE_COLUMNS, last.c.last)
         rows: list[Any] = []
         for where in self._filters(CaseRow.worker_id, ids):
+            held = [SessionRow.kind == "case", SessionRow.status == "held", SessionRow.date <= on]
+            if (
+                ids is not None
+            ):  # only these cases' sessions, through the (kind, status, case) index
+                held.append(SessionRow.case_ref.in_(select(CaseRow.ref).where(where)))
+            last = (
+                select(SessionRow.case_ref, func.max(SessionRow.date).label("last"))
+                .where(*held)
+                .group_by(SessionRow.case_ref)
+                .subquery()
+            )
             query = (
-                select(*columns)
+                select(*CASE_COLUMNS, last.c.last)
                 .outerjoin(last, last.c.case_ref == CaseRow.ref)
                 .where(where, CaseRow.allocated_on <= on)
             )

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from bot.operations.reports.measures import Rule, Tally, cadence, deadline, standing
+from bot.operations.reminders import paused_gc
+from bot.operations.reports.measures import Accumulator, Rule, Tally, cadence, deadline
 from bot.operations.reports.model import (
     CaseLine,
     Exclusion,
@@ -24,7 +25,16 @@ from bot.operations.reports.model import (
     Row,
 )
 from policies.assignment import PackAssignment
-from policies.due import Due, NoRule, case_schedule, deadline_due, group_due, individual_due
+from policies.due import (
+    CaseSchedule,
+    DeadlineName,
+    Due,
+    NoRule,
+    case_schedule,
+    deadline_due,
+    group_due,
+    individual_due,
+)
 from policies.packs import PolicyPack
 from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Case, Person, Session
@@ -32,18 +42,26 @@ from storage.records import Case, Person, Session
 
 def compute(data: ReportData, assignment: PackAssignment) -> Report:
     """The report for `data`'s scope and period."""
+    with paused_gc():  # hundreds of thousands of small acyclic objects at national scale
+        return _compute(data, assignment)
+
+
+def _compute(data: ReportData, assignment: PackAssignment) -> Report:
     builder = _Builder(data, assignment)
     members: dict[str, list[Person]] = defaultdict(list)
     for person in data.people:
         members[person.team].append(person)
     people = [builder.person(p) for p in sorted(data.people, key=lambda p: (p.team, p.id))]
+    rows_of: dict[str, list[Row]] = defaultdict(list)
+    for row in people:
+        rows_of[row.team].append(row)
     teams = []
     for team in sorted(members):
-        tallies: dict[Measure, Tally] = {}
-        for row in people:
-            if row.team == team:
-                for measure, tally in row.tallies.items():
-                    tallies[measure] = tallies.get(measure, Tally()) + tally
+        sums: dict[Measure, Accumulator] = defaultdict(Accumulator)
+        for row in rows_of[team]:
+            for measure, tally in row.tallies.items():
+                sums[measure].add(tally)
+        tallies = {measure: total.tally() for measure, total in sums.items()}
         group = builder.group(team, members[team])
         if group is not None:
             tallies["group"] = group
@@ -73,6 +91,9 @@ class _Builder:
         self.cases_of: dict[str, list[tuple[Case, date | None]]] = defaultdict(list)
         for case, last in data.cases:
             self.cases_of[case.worker_id].append((case, last))
+        self._schedules: dict[tuple[str, str, str], CaseSchedule | None] = {}
+        self._deadlines: dict[tuple[str, str, date], Due] = {}
+        self._case_dues_of: dict[str, list[Due | None]] = {}
 
     def person(self, person: Person) -> Row:
         pack = self.assignment.for_person(person)
@@ -81,9 +102,11 @@ class _Builder:
         if individual is not None:
             tallies["individual"] = individual
         tallies["record"], tallies["signoff"] = self._records(person, pack)
-        tallies["case"] = sum(
-            (standing(d, self.period.end) for d in self._case_dues(person, pack) if d), Tally()
-        )
+        cases = Accumulator()
+        for due in self._case_dues(person, pack):
+            if due is not None:
+                cases.stand(due, self.period.end)
+        tallies["case"] = cases.tally()
         return Row(person.team, person.id, person.name, tallies)
 
     def _exclude(self, person: Person, reason: str) -> None:
@@ -122,44 +145,58 @@ class _Builder:
             if s.status != "held":
                 continue
             if record.within is not None and s.kind in record.kinds:
-                due = deadline_due(pack, "record", s.date)
+                due = self._deadline(pack, "record", s.date)
                 written = written + deadline(due, s.recorded_on, self.period.end)
             sent = s.recorded_on
             if signoff.within is None or s.kind not in signoff.kinds:
                 continue
             if sent is not None and sent <= self.period.end:
-                due = deadline_due(pack, "signoff", sent)
+                due = self._deadline(pack, "signoff", sent)
                 signed = signed + deadline(due, s.signed_off_on, self.period.end)
         return written, signed
 
     def case_lines(self, members: dict[str, list[Person]]) -> list[CaseLine]:
         """Each team's open cases by type and risk: how many, how many overdue, the longest."""
-        lines: dict[tuple[str, str, str], tuple[Tally, Rule]] = {}
+        lines: dict[tuple[str, str, str], Accumulator] = defaultdict(Accumulator)
         for team, people in members.items():
             for person in people:
                 pack = self.assignment.for_person(person)
                 cases = [c for c, _ in self.cases_of[person.id]]
                 for case, due in zip(cases, self._case_dues(person, pack), strict=True):
-                    if due is None:
-                        continue
-                    key = (team, case.case_type, case.risk)
-                    before, _ = lines.get(key, (Tally(), Rule(due.rule, due.cite)))
-                    lines[key] = (before + standing(due, self.period.end), Rule(due.rule, due.cite))
+                    if due is not None:
+                        lines[(team, case.case_type, case.risk)].stand(due, self.period.end)
         return [
-            CaseLine(team, kind, risk, t.due, t.missed, t.worst_days, rule)
-            for (team, kind, risk), (t, rule) in sorted(lines.items())
+            CaseLine(
+                team, kind, risk, a.due, a.missed, a.worst_days, Rule(*next(reversed(a.rules)))
+            )
+            for (team, kind, risk), a in sorted(lines.items())
         ]
 
-    def _case_dues(self, person: Person, pack: PolicyPack) -> list[Due | None]:
-        dues: list[Due | None] = []
-        for case, last in self.cases_of[person.id]:
+    def _deadline(self, pack: PolicyPack, name: DeadlineName, event: date) -> Due:
+        key = (pack.name, name, event)
+        if key not in self._deadlines:
+            self._deadlines[key] = deadline_due(pack, name, event)
+        return self._deadlines[key]
+
+    def _schedule(self, pack: PolicyPack, case: Case) -> CaseSchedule | None:
+        key = (pack.name, case.case_type, case.risk)
+        if key not in self._schedules:
             try:
-                schedule = case_schedule(pack, CaseType(case.case_type), Risk(case.risk))
+                found = case_schedule(pack, CaseType(case.case_type), Risk(case.risk))
             except NoRule:
-                dues.append(None)
-                continue
-            dues.append(schedule.due(case.allocated_on, last))
-        return dues
+                found = None
+            self._schedules[key] = found
+        return self._schedules[key]
+
+    def _case_dues(self, person: Person, pack: PolicyPack) -> list[Due | None]:
+        """When each of the person's cases is next due (None: no rule), computed once."""
+        if person.id not in self._case_dues_of:
+            dues: list[Due | None] = []
+            for case, last in self.cases_of[person.id]:
+                schedule = self._schedule(pack, case)
+                dues.append(schedule.due(case.allocated_on, last) if schedule else None)
+            self._case_dues_of[person.id] = dues
+        return self._case_dues_of[person.id]
 
     def group(self, team: str, members: list[Person]) -> Tally | None:
         """The team's group supervision against its pack's cadence (None: no rule)."""

@@ -6,6 +6,7 @@ import calendar
 from datetime import date
 
 from bot.errors import AssistantError
+from bot.operations.reminders import paused_gc
 from bot.operations.reports.model import Period, ReportData
 from bot.operations.reports.scope import Scope, span
 from storage.records import Person
@@ -34,7 +35,8 @@ def period(start: date, end: date) -> Period:
 
 async def load(store: SqlStore, scope: Scope, when: Period) -> ReportData:
     """Everything `compute` needs for `scope` over `when`."""
-    return await store.run_sql(lambda tx: read(tx, scope, when))
+    with paused_gc():  # a council's rows are hundreds of thousands of small acyclic objects
+        return await store.run_sql(lambda tx: read(tx, scope, when))
 
 
 def read(tx: SqlTransaction, scope: Scope, when: Period) -> ReportData:
