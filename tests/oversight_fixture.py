@@ -4,15 +4,18 @@ Team North follows Manchester's pack (individual supervision every 4 weeks, case
 every 8 weeks, group supervision monthly, case records within 1 week; no sign-off window).
 Period: 1-30 November 2026.
 
+Due dates falling on a weekend or bank holiday are the working day before (policies.due).
+
 Individual supervision (4 weeks = 28 days after the last held session):
 - sw1 Sam: last 20 Oct → due 17 Nov; held 16 Nov → on time. Next due 14 Dec (after the period).
 - sw2 Priya: last 1 Oct → due 29 Oct (open at the start); held 5 Nov → late by 7 days.
-- sw3 Tom (NQSW): last 10 Oct → due 7 Nov; nothing held → missed, 30 − 7 = 23 days overdue.
+- sw3 Tom (NQSW): last 10 Oct → 7 Nov is a Saturday, so due Friday 6 Nov; nothing held →
+  missed, 30 − 6 = 24 days overdue.
 - m1 Maya (team manager): last 5 Oct → due 2 Nov; held 2 Nov → on time; next due 30 Nov, the
   last day, not judged yet.
 - st1 Lee (student): Manchester sets no rule for students → not measured (no rule).
 - sw4 Ana: on leave 1-20 Nov (20 of 30 days) → not measured (leave).
-  Team: 4 due, 2 on time, 1 late, 1 missed, worst 23 days; 50 % on time.
+  Team: 4 due, 2 on time, 1 late, 1 missed, worst 24 days; 50 % on time.
 
 Case records (within 1 week of a case session):
 - CR-1 held 3 Nov, written 9 Nov (due 10 Nov) → on time.
@@ -25,8 +28,8 @@ Cases on 30 November (8 weeks = 56 days after the last case supervision, or allo
 - CR-2 (sw1): last 1 Sep → due 27 Oct → overdue 34 days. The other five are in time.
   Team: 6 open child-in-need cases, 1 overdue, longest 34 days.
 
-Group supervision (monthly), run by m1: last 8 Oct → due 8 Nov; held 12 Nov → late by 4 days;
-next due 12 Dec. Team: 1 due, 0 on time, 1 late, worst 4.
+Group supervision (monthly), run by m1: last 8 Oct → 8 Nov is a Sunday, so due Friday 6 Nov;
+held 12 Nov → late by 6 days; next due 11 Dec. Team: 1 due, 0 on time, 1 late, worst 6.
 """
 
 from __future__ import annotations

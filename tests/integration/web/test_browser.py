@@ -104,8 +104,8 @@ async def test_a_manager_reads_the_hand_worked_figures_by_keyboard(
     assert await cells(page, "tr[data-person=sw3]") == [
         "Tom Newman",
         "overdue",
-        "2026-11-07",
-        "23",
+        "2026-11-06",  # 7 November is a Saturday: due the working day before
+        "24",
         "1",
         "0 of 2",
     ]
@@ -134,10 +134,10 @@ async def test_a_manager_reads_the_hand_worked_figures_by_keyboard(
         "2",
         "1",
         "1",
-        "23",
+        "24",
         await page.locator("#summary tr[data-measure=individual] td").last.inner_text(),
     ]
-    assert (await cells(page, "#summary tr[data-measure=group]"))[1:6] == ["1", "0", "1", "0", "4"]
+    assert (await cells(page, "#summary tr[data-measure=group]"))[1:6] == ["1", "0", "1", "0", "6"]
     assert (await cells(page, "#summary tr[data-measure=record]"))[1:6] == [
         "3",
         "1",
