@@ -72,6 +72,22 @@ class EncryptionConfig(_Section):
     allow_unencrypted_storage: bool = False
 
 
+class RetentionConfig(_Section):
+    """How long each kind of record is kept, in days. No seed sets these periods; each
+    default is a reading explained in README "Data protection" (records follow the supervisor
+    or are archived: Manchester 2.4, Bexley's transfer rule)."""
+
+    abandoned_dialog_days: int = Field(default=30, ge=1)  # a dialog not touched for this long
+    abandoned_dialog_reminder_days: int = Field(default=7, ge=0)  # warned this many days before
+    received_message_days: int = Field(default=7, ge=1)  # channel message ids, for dedupe only
+    sent_message_days: int = Field(default=90, ge=1)  # reminders and notices once sent
+    wellbeing_days: int = Field(default=365, ge=1)  # private check-ins
+    preparation_days: int = Field(default=365, ge=1)  # preparation notes, EARS reflections
+    agenda_days: int = Field(default=365, ge=1)  # an agenda arrangement after it was sent
+    leaver_days: int = Field(default=2190, ge=1)  # then the leaver is erased (6 years)
+    batch: int = Field(default=1000, ge=1, le=100_000)  # rows per committed batch
+
+
 class WellbeingConfig(_Section):
     low_score: int = Field(default=3, ge=0, le=10)
     signposting: str = ""  # empty: the policy pack's signposting text
@@ -229,6 +245,7 @@ class Config(_Section):
     assistant: AssistantConfig = AssistantConfig()
     database: DatabaseConfig = DatabaseConfig()
     encryption: EncryptionConfig = EncryptionConfig()
+    retention: RetentionConfig = RetentionConfig()
     wellbeing: WellbeingConfig = WellbeingConfig()
     reminders: RemindersConfig = RemindersConfig()
     console: ConsoleConfig = ConsoleConfig()

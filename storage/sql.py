@@ -36,6 +36,7 @@ from storage.records import (
     Session,
     SharedWellbeing,
 )
+from storage.retention import RetentionSql
 from storage.rota import RotaSql
 from storage.sign_in import SignInSql
 from storage.signoff import SignoffSql
@@ -72,6 +73,7 @@ class SqlTransaction:
         self.agendas = AgendaEditsSql(connection)
         self.chat = ChatSql(connection)
         self.subjects = SubjectSql(connection)
+        self.retention = RetentionSql(connection)
         self.oversight = OversightSql(connection)
         self.audit_log = AuditSql(connection)
         self.sign_in = SignInSql(connection)

@@ -29,6 +29,7 @@ from bot.channels.registry import Channel
 from bot.errors import ChannelUnavailable
 from bot.operations.delivery import ChannelNotifier, TeamPoster
 from bot.operations.reminders import Sweeper, SweepReport
+from bot.operations.retention import Retention
 from bot.operations.scheduler import daily_sweeps, outbox_deliveries
 from storage.errors import StorageError
 
@@ -177,7 +178,13 @@ class Server:
             at = datetime.combine(date.today(), self._app.config.reminders.sweep_at)
             self._tasks += [
                 asyncio.create_task(
-                    daily_sweeps(self.sweeper, at, self._report, self.metrics.sweep.observe)
+                    daily_sweeps(
+                        self.sweeper,
+                        at,
+                        self._report,
+                        self.metrics.sweep.observe,
+                        Retention(store=self._app.store, periods=self._app.config.retention),
+                    )
                 ),
                 asyncio.create_task(outbox_deliveries(self.sweeper, OUTBOX_EVERY_SECONDS)),
             ]

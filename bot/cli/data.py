@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from bot.bootstrap import load_keyring, open_database
+from bot.bootstrap import App, load_keyring, open_database
 from bot.cli.common import ConfigOption, config_or_exit
 from bot.cli.progress import Progress
+from bot.cli.reminders import with_app
 from bot.config import ConfigError
+from bot.operations.retention import Retention
 from storage.errors import StorageError
 from storage.rekey import rekey
 from storage.sealing import new_key_entry
@@ -61,3 +63,21 @@ def rotate_key(
     for column, count in done.items():
         typer.echo(f"{column}: {count} re-sealed")
     typer.echo(f"every value is sealed with key {keyring.current}")
+
+
+def purge(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, remove nothing.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Remove what has been kept longer than [retention] allows (the daily sweep does this
+    too), in committed batches; abandoned dialogs are warned about first."""
+
+    async def run(a: App) -> dict[str, int]:
+        retention = Retention(store=a.store, periods=a.config.retention)
+        return await retention.run(datetime.now(UTC), dry_run=dry_run)
+
+    done = with_app(config_or_exit(config), run)
+    verb = "would remove" if dry_run else "removed"
+    for kind, count in done.items():
+        label = kind if kind.endswith(("warned", "erased")) else f"{verb} {kind}"
+        typer.echo(f"{label}: {count}")

@@ -17,7 +17,7 @@ from bot.cli.actions import app as actions_app
 from bot.cli.agenda import agenda
 from bot.cli.audit import app as audit_app
 from bot.cli.common import ConfigOption, config_or_exit, os_login
-from bot.cli.data import new_key, rotate_key
+from bot.cli.data import new_key, purge, rotate_key
 from bot.cli.decisions import app as decisions_app
 from bot.cli.invite import invite
 from bot.cli.people import app as person_app
@@ -40,6 +40,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(person_app, name="person")
 db_app.command("new-key")(new_key)
 db_app.command("rotate-key")(rotate_key)
+db_app.command("purge")(purge)
 app.add_typer(policy_app, name="policy")
 app.add_typer(import_app, name="import")
 app.add_typer(leave_app, name="leave")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from bot.operations.reminders import Sweeper, SweepReport, next_sweep
+from bot.operations.retention import Retention
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,10 @@ async def daily_sweeps(
     at: datetime,
     report: Callable[[SweepReport], None],
     timed: Callable[[float], None] = lambda seconds: None,
+    retention: Retention | None = None,
 ) -> None:
     """Run the sweep every day at `at`'s time of day, forever; `timed` gets each sweep's
-    duration in seconds."""
+    duration in seconds. Then remove what `retention` says has been kept long enough."""
     while True:
         now = datetime.now()
         wake = next_sweep(now, at)
@@ -31,6 +33,12 @@ async def daily_sweeps(
         done = await sweeper.sweep(wake.date(), datetime.now(UTC))
         timed(time.perf_counter() - started)
         report(done)
+        if retention is not None:
+            try:
+                purged = await retention.run(datetime.now(UTC))
+                log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in purged.items() if v))
+            except Exception:  # retried at the next sweep; nothing is half-deleted
+                log.exception("retention purge failed")
 
 
 async def outbox_deliveries(sweeper: Sweeper, every_seconds: float) -> None:

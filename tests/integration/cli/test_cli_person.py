@@ -31,3 +31,13 @@ def test_export_then_erase_through_the_command_line(tmp_path: Path, database_url
     assert again.returncode == 0 and [t for t, rows in left.items() if rows] == ["audit_log"]
     unknown = sva("person", "erase", "nobody", "--yes", cwd=tmp_path, database_url=database_url)
     assert unknown.returncode == 1 and unknown.stderr.strip() == "nothing is held about nobody"
+
+
+def test_purge_dry_run_counts_and_removes_nothing(tmp_path: Path, database_url: str) -> None:
+    people(tmp_path, database_url)
+    dry = sva("db", "purge", "--dry-run", cwd=tmp_path, database_url=database_url)
+    assert dry.returncode == 0, dry.stderr
+    assert "would remove wellbeing check-ins: 0" in dry.stdout.splitlines()
+    assert dry.stdout.splitlines()[-1] == "leavers erased: 0"
+    done = sva("db", "purge", cwd=tmp_path, database_url=database_url)
+    assert done.returncode == 0 and "removed sent messages: 0" in done.stdout
