@@ -26,6 +26,8 @@ class Expiring:
 EXPIRING: dict[str, Expiring] = {
     "abandoned dialogs": Expiring("conversations", "updated_at"),
     "received message ids": Expiring("received_messages", "received_at"),
+    "answered chat events": Expiring("inbox", "processed_at"),  # payload already emptied
+    "delivered replies": Expiring("replies", "sent_at"),
     "sent messages": Expiring("outbox", "sent_at"),  # unsent rows never expire here
     "wellbeing check-ins": Expiring("wellbeing_checkins", "completed_at"),
     "preparation notes": Expiring("prep_notes", "completed_at"),

@@ -25,6 +25,9 @@ from sqlalchemy import Connection, Table, delete, func, literal, or_, select, up
 from storage.tables import Base
 
 PERSON_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # Chat events and replies name a conversation "channel:user id": before the identities go.
+    "inbox": ("delete", ("conversation",)),
+    "replies": ("delete", ("conversation",)),
     "people": ("delete", ("id",)),
     "chat_identities": ("delete", ("person_id",)),
     "chat_references": ("delete", ("person_id",)),
@@ -55,6 +58,12 @@ def _table(name: str) -> Table:
 
 
 def _naming(table: Table, columns: tuple[str, ...], person_id: str) -> Any:
+    if columns == ("conversation",):
+        identities = _table("chat_identities")
+        mine = select(identities.c.channel + ":" + identities.c.channel_user_id).where(
+            identities.c.person_id == person_id
+        )
+        return table.c.conversation.in_(mine.scalar_subquery())
     return or_(*(table.c[c] == person_id for c in columns))
 
 

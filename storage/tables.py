@@ -110,7 +110,7 @@ class InboxRow(Base):
     channel: Mapped[str] = mapped_column(String(20))
     event_id: Mapped[str] = mapped_column(String(300))
     conversation: Mapped[str] = mapped_column(String(300))
-    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    payload: Mapped[dict[str, Any]] = mapped_column(SealedJson("inbox.payload"))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -126,7 +126,7 @@ class ReplyRow(Base):
     channel: Mapped[str] = mapped_column(String(20))
     conversation: Mapped[str] = mapped_column(String(300))
     address: Mapped[dict[str, Any]] = mapped_column(Json)
-    message: Mapped[dict[str, Any]] = mapped_column(Json)
+    message: Mapped[dict[str, Any]] = mapped_column(SealedJson("replies.message"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -30,6 +30,8 @@ class Retention:
         period = {
             "abandoned dialogs": days.abandoned_dialog_days,
             "received message ids": days.received_message_days,
+            "answered chat events": days.received_message_days,
+            "delivered replies": days.sent_message_days,
             "sent messages": days.sent_message_days,
             "wellbeing check-ins": days.wellbeing_days,
             "preparation notes": days.preparation_days,
