@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from storage.sealing import new_key_entry
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
 from tests.serving import free_port, wait_healthy
@@ -57,7 +58,7 @@ async def deployment(tmp_path: Path) -> AsyncIterator[Deployment]:
     config.write_text(
         f'[database]\nurl = "sqlite:///{database}"\n[server]\nport = {port}\n'
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
-        f'api_url = "{fake.api_url}"\n'
+        f'api_url = "{fake.api_url}"\n[encryption]\nkeys = "{new_key_entry("k1")}"\n'
     )
     subprocess.run([SVA, "import", "people", str(people), "--config", str(config)], check=True)
     try:
