@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ import typer
 
 from bot.assistant.access import Viewer
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, ForceOption, config_or_exit
+from bot.cli.common import ConfigOption, ForceOption, config_or_exit, os_login
 from bot.cli.reminders import with_app
 from bot.operations.private_files import FileExists
 from bot.operations.subject_access import Erased, UnknownPerson, erase_person, export_person
@@ -20,7 +19,7 @@ app = typer.Typer(help="What is held about a person: export it, or erase it.", n
 
 
 def _admin(via: str) -> Viewer:
-    return Viewer.admin(getpass.getuser(), via=via)
+    return Viewer.admin(os_login(), via=via)
 
 
 @app.command("export")

@@ -24,6 +24,11 @@ KEYS = parse_keys(new_key_entry("k1"))
 MARKERS = [f"MARKER{n}zq" for n in range(8)]
 
 
+def to_alice() -> list[str]:
+    """A decision on CR-1 (alice's case) that alice is asked to acknowledge."""
+    return ["alice" if line == "sw1" else line for line in recorded()]
+
+
 def chat_lines() -> list[tuple[str, list[str]]]:
     """What people type: each marker in a different kind of special-category text."""
     m = MARKERS
@@ -31,13 +36,13 @@ def chat_lines() -> list[tuple[str, list[str]]]:
     checkin += ["2", "skip", "skip", "confirm", "1", "That's all"]
     prep = ["/prep CR-1", f"{m[2]} worry", "Gran helps", "Visit", "skip", "skip", "confirm"]
     ears = ["/ears professional", f"{m[3]} conference"]  # left in progress: conversations.data
-    decision = [line.replace("Risk has increased", f"{m[4]} risk") for line in recorded()]
+    decision = [line.replace("Risk has increased", f"{m[4]} risk") for line in to_alice()]
     return [
         ("alice", checkin),
         ("alice", prep),
         ("alice", [f"/agenda add {m[5]} my own item", "/agenda send"]),
         ("tm1", decision),
-        ("sw1", [f"/dispute 1 {m[6]} I disagree"]),
+        ("alice", [f"/dispute 1 {m[6]} I disagree"]),
         ("alice", ears),
     ]
 
@@ -139,9 +144,9 @@ async def test_longest_answer_agenda_and_dispute_are_kept_whole(sealed_store: Sq
     own = "o" * 500
     [sent] = await chat(assistant, [f"/agenda add {own}", "/agenda send"])
     assert "sent" in sent.text.lower(), sent.text
-    await chat(assistant, recorded(), person="tm1")
+    await chat(assistant, to_alice(), person="tm1")
     dispute = "d" * 3999 + "!"
-    [reply] = await chat(assistant, [f"/dispute 1 {dispute}"], person="sw1")
+    [reply] = await chat(assistant, [f"/dispute 1 {dispute}"])
     assert "never overwritten" in reply.text
 
     def read(tx: object) -> tuple[str | None, str]:
