@@ -28,6 +28,7 @@ from bot.cli.progress import Progress
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
+from bot.operations import import_docs
 from bot.operations.importer import ImportReport, Kind, import_file
 from bot.operations.preview import by_person, by_team
 from bot.operations.reminders import SweepReport
@@ -102,27 +103,26 @@ def _import(kind: Kind, path: Path, config: Config) -> None:
         typer.echo(f"{len(report.problems)} problem(s): nothing was imported", err=True)
         raise typer.Exit(1)
     typer.echo(f"imported {report.rows} {kind} row(s) from {path}")
+    for spelling in report.spellings:
+        typer.echo(f"note: {spelling} (the first row written so)")
     if report.left:
         typer.echo(
             f"marked {len(report.left)} as left (no longer listed): {', '.join(report.left)}"
         )
 
 
-@import_app.command("people")
+@import_app.command("people", help=import_docs.PEOPLE)
 def import_people(path: Path, config: ConfigOption = None) -> None:
-    """id,name,role,team,policy,supervisor_id,started_on,case_holding,chat"""
     _import("people", path, config_or_exit(config))
 
 
-@import_app.command("cases")
+@import_app.command("cases", help=import_docs.CASES)
 def import_cases(path: Path, config: ConfigOption = None) -> None:
-    """ref,worker_id,case_type,risk,allocated_on"""
     _import("cases", path, config_or_exit(config))
 
 
-@import_app.command("sessions")
+@import_app.command("sessions", help=import_docs.SESSIONS)
 def import_sessions(path: Path, config: ConfigOption = None) -> None:
-    """kind,date,supervisee_id,supervisor_id,case_ref,status[,recorded_on,signed_off_on]"""
     _import("sessions", path, config_or_exit(config))
 
 

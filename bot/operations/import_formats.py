@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from bot.assistant.access import QA_ACCESS
@@ -19,6 +20,7 @@ from bot.operations.imports import (
     RowProblem,
     choice,
     day,
+    note_spelling,
     refer,
     text,
 )
@@ -47,7 +49,7 @@ def _person(values: dict[str, str], refs: Refs, line: int) -> Person | Baselined
     person = Person(
         id=person_id,
         name=row.read(text, "name"),
-        role=row.read(choice, "role", Role),
+        role=_choice(row, refs, line, "role", Role),
         team=row.read(text, "team"),
         policy=policy or None,
         supervisor_id=supervisor or None,
@@ -89,8 +91,8 @@ def _case(values: dict[str, str], refs: Refs, line: int) -> Case | Baselined[Cas
     case = Case(
         ref=row.read(_case_ref, "ref"),
         worker_id=row.read(text, "worker_id"),
-        case_type=row.read(choice, "case_type", CaseType),
-        risk=row.read(choice, "risk", Risk),
+        case_type=_choice(row, refs, line, "case_type", CaseType),
+        risk=_choice(row, refs, line, "risk", Risk),
         allocated_on=row.read(day, "allocated_on"),
     )
     _refer_all(refs, line, worker_id=case.worker_id)
@@ -156,6 +158,13 @@ class Baselined(Generic[R]):
         case = self.record
         boss = supervisor_of(case.worker_id) or case.worker_id
         return Session("case", last, case.worker_id, boss, case.ref, "held", last, last)
+
+
+def _choice(row: Row, refs: Refs, line: int, column: str, allowed: type[StrEnum]) -> str:
+    """An allowed value; a value given in another spelling is noted for the report."""
+    value: str | None = row.read(choice, column, allowed)
+    note_spelling(refs, column, row.values.get(column, ""), value, line)
+    return value or ""
 
 
 def _refer_all(refs: Refs, line: int, **values: Any) -> None:

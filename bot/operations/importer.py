@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.operations.import_formats import CASES, PEOPLE, SESSIONS, Baselined
-from bot.operations.imports import Format, Parsed, read
+from bot.operations.imports import SPELLINGS, Format, Parsed, read
 from storage.directory import DirectorySql
 from storage.sql import SqlStore, SqlTransaction
 from storage.tables import CaseRow, PersonRow
@@ -28,6 +28,7 @@ class ImportReport:
     rows: int
     problems: list[str]
     left: list[str] = field(default_factory=list)  # people import: no longer listed, now left
+    spellings: list[str] = field(default_factory=list)  # "FILE:LINE: column: 'CIN' read as …"
 
 
 async def import_file(
@@ -51,7 +52,8 @@ async def import_file(
     if stage is not None:
         stage(f"writing {path.name}")
     left = await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress))
-    return ImportReport(parsed.rows, [], left)
+    read_as = sorted(parsed.references.get(SPELLINGS, {}).items(), key=lambda item: item[1])
+    return ImportReport(parsed.rows, [], left, [f"{path}:{n}: {text}" for text, n in read_as])
 
 
 def _upsert_all(

@@ -14,7 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from bot.operations.import_spellings import spelled
+
 T = TypeVar("T")
+SPELLINGS = "spellings"  # a references key: values read in another spelling, for the report
 CHANNELS = {"slack", "telegram", "teams", "console"}
 TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0", ""}
 
@@ -163,13 +166,20 @@ def day(row: dict[str, str], column: str, *, required: bool = True) -> date | No
 
 
 def choice(row: dict[str, str], column: str, allowed: type[Any]) -> str:
+    """An allowed value, as written or in a common spelling (see import_spellings)."""
     value = row.get(column, "")
-    try:
-        return str(allowed(value).value)
-    except ValueError:
-        raise RowProblem(
-            column, f"{value!r} is not one of {', '.join(v.value for v in allowed)}"
-        ) from None
+    found = spelled(value, allowed)
+    if found is None:
+        raise RowProblem(column, f"{value!r} is not one of {', '.join(v.value for v in allowed)}")
+    return found
+
+
+def note_spelling(
+    refs: dict[str, dict[str, int]], column: str, raw: str, read_as: str | None, line: int
+) -> None:
+    """Remember, for the import's report, a value read in another spelling."""
+    if read_as is not None and raw != read_as:
+        refer(refs, SPELLINGS, f"{column}: {raw!r} read as {read_as}", line)
 
 
 def refer(references: dict[str, dict[str, int]], kind: str, value: str, line: int) -> str:

@@ -173,3 +173,39 @@ def test_without_a_go_live_the_flood_is_shown_before_it_is_sent(
     dry = sva("remind", "--on", "2026-11-23", "--dry-run", cwd=tmp_path, database_url=database_url)
     assert "Your individual supervision is overdue (it was due Mon 12 Jan 2015)." in dry.stdout
     assert "  Sal Worker (sw2), Team A:" in dry.stdout
+
+
+def test_imports_are_documented_and_read_common_spellings(
+    tmp_path: Path, database_url: str
+) -> None:
+    helped = sva("import", "people", "--help", cwd=tmp_path)
+    for column in ["id:", "role:", "supervisor_id:", "chat:", "last_supervised", "Example:"]:
+        assert column in helped.stdout
+    assert "residential_part_time" in helped.stdout  # every allowed role, not cut short
+    cases_help = sva("import", "cases", "--help", cwd=tmp_path).stdout
+    assert "CIN=child_in_need" in cases_help and "standard, high" in cases_help
+    # The supervisor comes later in the same file; spellings as a spreadsheet has them.
+    imported(
+        tmp_path,
+        database_url,
+        PEOPLE_HEADER + "sw1,Sam Worker,Social Worker,Team A,southwark,tm1,2020-01-01,true,\n"
+        "tm1,Tom Manager,Team Manager,Team A,southwark,,2018-01-01,false,\n",
+    )
+    # A supervisor from the earlier import.
+    (tmp_path / "more.csv").write_text(
+        PEOPLE_HEADER + "sw2,Sal Worker,social-worker,Team A,southwark,tm1,2021-01-01,true,\n"
+    )
+    more = sva("import", "people", "more.csv", cwd=tmp_path, database_url=database_url)
+    assert more.returncode == 0, more.stderr
+    (tmp_path / "cases.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nCR-1,sw1,CIN,standard,2026-01-01\n"
+    )
+    cases = sva("import", "cases", "cases.csv", cwd=tmp_path, database_url=database_url)
+    assert cases.returncode == 0, cases.stderr
+    assert "note: cases.csv:2: case_type: 'CIN' read as child_in_need" in cases.stdout
+    (tmp_path / "bad.csv").write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nCR-2,sw1,child_in_need,medium,2026-01-01\n"
+    )
+    bad = sva("import", "cases", "bad.csv", cwd=tmp_path, database_url=database_url)
+    assert bad.returncode == 1
+    assert "bad.csv:2: risk: 'medium' is not one of standard, high" in bad.stderr
