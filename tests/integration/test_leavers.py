@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bot.bootstrap import build_sweeper
+from bot.config import Config
 from bot.operations.importer import import_file
 from policies.packs import load_packs
 from storage.sql import SqlStore
@@ -52,3 +54,22 @@ async def test_a_person_no_longer_listed_has_left_and_cannot_use_the_assistant(
 
     identity, person = await sql_store.run_sql(back)
     assert identity == "sw2" and person is not None
+
+
+async def test_the_sweep_reminds_nobody_about_or_for_a_leaver(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    await load(sql_store, tmp_path, TOM, SARA, SAM)
+    sessions = tmp_path / "sessions.csv"
+    sessions.write_text(
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\n"
+        "individual,2026-09-01,sw1,tm1,,held\nindividual,2026-09-01,sw2,tm1,,held\n"
+    )
+    assert (await import_file(sql_store, "sessions", sessions, load_packs())).problems == []
+    sweeper = build_sweeper(Config(), sql_store)
+    day = date(2026, 11, 23)
+    before = await sweeper.sweep(day, datetime.now(UTC), dry_run=True)
+    assert any("sw2" in r.key for r in before.reminders)
+    assert await load(sql_store, tmp_path, TOM, SARA) == ["sw2"]
+    after = await sweeper.sweep(day, datetime.now(UTC), dry_run=True)
+    assert after.reminders and not [r.key for r in after.reminders if "sw2" in r.key]
