@@ -71,11 +71,17 @@ class OversightSql:
         columns = (LeaveRow.person_id, LeaveRow.starts_on, LeaveRow.ends_on)
         return [(p, s, e) for p, s, e in self._in(columns, LeaveRow.person_id, ids, overlap)]
 
-    def sessions(self, ids: Ids, start: date, end: date) -> list[Session]:
+    def sessions(
+        self, ids: Ids, start: date, end: date, *, held_only: bool = False
+    ) -> list[Session]:
         """Individual and case sessions of these supervisees, and group sessions run by
-        them, dated within [start, end], oldest first."""
+        them, dated within [start, end], oldest first (`held_only`: no cancelled ones)."""
+        statuses = ("held",) if held_only else STATUSES
+        when = and_(SessionRow.date.between(start, end), SessionRow.status.in_(statuses))
+        if ids is None:  # everyone: one pass over the table beats a walk of every index
+            rows = self._db.execute(select(*SESSION_COLUMNS).where(when)).all()
+            return sorted((Session(*row) for row in rows), key=lambda s: (s.date, s.kind, s.key))
         # kind and status are spelled out so the (kind, status, person, date) indexes serve.
-        when = and_(SessionRow.date.between(start, end), SessionRow.status.in_(STATUSES))
         personal = and_(when, SessionRow.kind.in_(("individual", "case")))
         own = self._in(SESSION_COLUMNS, SessionRow.supervisee_id, ids, personal)
         led = self._in(
@@ -110,26 +116,19 @@ class OversightSql:
 
     def cases(self, ids: Ids, on: date) -> list[tuple[Case, date | None]]:
         """The open cases these people hold (allocated by `on`), each with its last held
-        case supervision on or before `on`."""
-        rows: list[Any] = []
-        for where in self._filters(CaseRow.worker_id, ids):
-            held = [SessionRow.kind == "case", SessionRow.status == "held", SessionRow.date <= on]
-            if (
-                ids is not None
-            ):  # only these cases' sessions, through the (kind, status, case) index
-                held.append(SessionRow.case_ref.in_(select(CaseRow.ref).where(where)))
-            last = (
-                select(SessionRow.case_ref, func.max(SessionRow.date).label("last"))
-                .where(*held)
-                .group_by(SessionRow.case_ref)
-                .subquery()
+        case supervision on or before `on` (one seek of the (kind, status, case) index each)."""
+        last = (
+            select(func.max(SessionRow.date))
+            .where(
+                SessionRow.kind == "case",
+                SessionRow.status == "held",
+                SessionRow.case_ref == CaseRow.ref,
+                SessionRow.date <= on,
             )
-            query = (
-                select(*CASE_COLUMNS, last.c.last)
-                .outerjoin(last, last.c.case_ref == CaseRow.ref)
-                .where(where, CaseRow.allocated_on <= on)
-            )
-            rows.extend(self._db.execute(query).all())
+            .correlate(CaseRow)
+            .scalar_subquery()
+        )
+        rows = self._in((*CASE_COLUMNS, last), CaseRow.worker_id, ids, CaseRow.allocated_on <= on)
         return [(Case(ref, w, t, r, a), held) for ref, w, t, r, a, held in rows]
 
     # -- helpers -------------------------------------------------------------------------

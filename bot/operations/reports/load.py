@@ -68,7 +68,7 @@ def read_for(
         scope=label,
         people=people,
         leave=data.leave(ids, when.start, when.end),
-        sessions=data.sessions(ids, when.start, when.end),
+        sessions=data.sessions(ids, when.start, when.end, held_only=True),
         last_individual=data.last_individual_before(ids, when.start),
         last_group=data.last_group_before(ids, when.start),
         cases=data.cases(ids, when.end),

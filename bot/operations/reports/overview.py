@@ -91,7 +91,7 @@ def team_overview(
     data = tx.oversight
     last = data.last_individual_before(ids, on + timedelta(days=1))
     leave = data.leave(ids, on, on)
-    sessions = data.sessions(ids, on - RECORD_LOOKBACK, on)
+    sessions = data.sessions(ids, on - RECORD_LOOKBACK, on, held_only=True)
     cases: dict[str, list[tuple[Case, date | None]]] = defaultdict(list)
     for case, held in data.cases(ids, on):
         cases[case.worker_id].append((case, held))
