@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from jinja2 import Environment
@@ -50,6 +50,8 @@ class AgendaDraft:
     actions: tuple[Action, ...] = ()
     key_dates: tuple[tuple[date, str], ...] = ()
     overdue_since: date | None = None  # the individual supervision was due then and is overdue
+    for_supervisee: bool = True  # False: a supervisor or manager reads it (no "Type /checkin")
+    names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for actions
 
 
 def compose_agenda(

@@ -118,7 +118,7 @@ def groups(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
             day.sweep.problems[str(exc)] += 1
             continue
         if day.soon(due):
-            what = f"Group supervision for team {team}"
+            what = f"Group supervision for {_team(team)}"
             text = (
                 f"{what} {when(due, day.on)}."
                 if last
@@ -128,3 +128,12 @@ def groups(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
                 yield Reminder(
                     manager.id, "group", team, None, due.due, due.overdue_on(day.on), text
                 )
+
+
+def _team(team: str) -> str:
+    """ "Team A", not "team Team A"; "the Leadership team"."""
+    return (
+        team
+        if team.casefold().startswith("team ") or team.casefold().endswith(" team")
+        else f"the {team} team"
+    )

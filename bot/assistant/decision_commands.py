@@ -41,7 +41,7 @@ def respond(tx: Transaction, viewer: Viewer, command: Command, now: datetime) ->
         decision.recorded_by,
         f"decision-{kind}",
         str(decision.id),
-        _told(decision, person_id, kind, text),
+        _told(decision, _name(tx, person_id), kind, text),
         now,
     )
     return Outbound(
@@ -85,3 +85,8 @@ def _told(decision: Decision, person_id: str, kind: str, text: str | None) -> st
     return f"{person_id} {kind} decision {decision.id} on {decision.case_ref}." + (
         f" Their reason: {text}" if text else ""
     )
+
+
+def _name(tx: Transaction, person_id: str) -> str:
+    person = tx.person(person_id)
+    return person.name if person is not None else person_id

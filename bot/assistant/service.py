@@ -280,7 +280,8 @@ class Assistant:
         if conversation is not None:
             title = self._engine.definition(conversation.dialog).title
             busy = Outbound(
-                f"You have a {title} in progress. Finish it first, or type /cancel to stop it."
+                f"You have {with_article(title)} in progress. Finish it first, or type /cancel "
+                "to stop it."
             )
             return self._with_pending(conversation, [busy])
         assert command.dialog is not None
@@ -324,10 +325,11 @@ class Assistant:
             other,
             "decision",
             str(decision_id),
-            request(decision_id, outcome.person_id, case_ref),
+            request(decision_id, _name(tx, outcome.person_id), case_ref),
             now,
         )
-        return Outbound(f"It is decision {decision_id}. {other} has been asked to acknowledge it.")
+        who = _name(tx, other)
+        return Outbound(f"It is decision {decision_id}. {who} has been asked to acknowledge it.")
 
     def _rota(self, tx: Transaction, person_id: str) -> Outbound:
         person = tx.person(person_id)
@@ -378,6 +380,10 @@ class Assistant:
                 return [records_document(drafts, subject, held)]
             return [records_text(tx, self._policies, self.templates, subject, held, shared)]
         draft = self.agenda_draft(tx, subject, with_shared=shared)
+        if (
+            subject != viewer.person_id
+        ):  # a supervisor or manager: nothing addressed to the supervisee
+            draft = replace(draft, for_supervisee=False)
         if word:
             return [agenda_document(render_agenda(draft, self.templates, "txt"), subject)]
         agenda = Outbound(render_agenda(draft, self.templates))
@@ -418,7 +424,9 @@ class Assistant:
             items=arranged_items(pack, tx.agenda_edits(person_id)),
             dates=self._key_dates(tx, pack, person, today) if person else [],
         )
-        return replace(draft, overdue_since=late)
+        owners = {a.owner for a in draft.actions}
+        names = {pid: p.name for pid in owners if (p := tx.person(pid)) is not None}
+        return replace(draft, overdue_since=late, names=names)
 
     def _key_dates(
         self, tx: Transaction, pack: PolicyPack, person: Person, today: date
@@ -439,3 +447,13 @@ class Assistant:
     ) -> list[Outbound]:
         """Append the pending question so the last message always says what is expected."""
         return [*replies, self._engine.pending(conversation)] if conversation else replies
+
+
+def with_article(noun: str) -> str:
+    """ "an EARS case reflection", "a case preparation": the article the word's sound takes."""
+    return f"{'an' if noun[:1].casefold() in 'aeio' or noun[:4] == 'EARS' else 'a'} {noun}"
+
+
+def _name(tx: Transaction, person_id: str) -> str:
+    person = tx.person(person_id)
+    return person.name if person is not None else person_id

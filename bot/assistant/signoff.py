@@ -28,12 +28,14 @@ def mark_written(
         tx.add_session_event(session, "written", session.supervisor_id, None, now)
     try:
         due = deadline_due(pack, "signoff", now.date())
-        window = f" by {due.due:%a %d %b %Y} ({due.cite.split(':')[0]})"
+        window = f" by {due.due:%a %d %b %Y}"  # the citation is for managers, not the nudge
     except NoRule:
         window = ""
     ask = f"The record of your supervision on {day:%d %b %Y} is written. Reply /agree {day.isoformat()}, or /disagree {day.isoformat()} REASON{window}."
     tx.notify(supervisee, "record-written", day.isoformat(), ask, now)
-    return f"Marked {len(pending)} record(s) of {day:%d %b %Y} written; {supervisee} has been asked to agree them."
+    person = tx.person(supervisee)
+    who = person.name if person is not None else supervisee
+    return f"Marked {len(pending)} record(s) of {day:%d %b %Y} written; {who} has been asked to agree them."
 
 
 def respond(tx: Transaction, supervisee: str, day: date, reason: str | None, now: datetime) -> str:
@@ -53,7 +55,9 @@ def respond(tx: Transaction, supervisee: str, day: date, reason: str | None, now
     kind = "agreed" if reason is None else "disputed"
     for session in written:
         tx.add_session_event(session, kind, supervisee, reason, now)
-        told = f"{supervisee} {kind} the record of {day:%d %b %Y}." + (
+        person = tx.person(supervisee)
+        who = person.name if person is not None else supervisee
+        told = f"{who} {kind} the record of {day:%d %b %Y}." + (
             f" Their reason: {reason}" if reason else ""
         )
         tx.notify(session.supervisor_id, f"record-{kind}", session.key, told, now)

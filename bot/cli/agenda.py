@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -65,7 +65,9 @@ def agenda(
             if tx.person(person) is None:
                 raise UnknownPerson(person)
             shared = viewer.is_admin or shows_shared(tx, viewer, person)
-            return a.assistant.agenda_draft(tx, person, session, with_shared=shared)
+            draft = a.assistant.agenda_draft(tx, person, session, with_shared=shared)
+            # Read by someone other than the supervisee: nothing addressed to the supervisee.
+            return draft if viewer.person_id == person else replace(draft, for_supervisee=False)
 
         return await a.store.run(work)
 

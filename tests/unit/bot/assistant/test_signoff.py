@@ -30,10 +30,13 @@ async def test_written_records_ask_the_supervisee_to_agree_within_the_window() -
             tx, PACKS["central-bedfordshire"], "alice", NOW.date() - timedelta(days=7), NOW
         )
     )
-    assert reply == "Marked 2 record(s) of 16 Nov 2026 written; alice has been asked to agree them."
+    assert reply == "Marked 2 record(s) of 16 Nov 2026 written; Alice has been asked to agree them."
     [(to, kind, _, text)] = store.tables.notices
     assert (to, kind) == ("alice", "record-written")
-    assert "Reply /agree 2026-11-16, or /disagree 2026-11-16 REASON by Mon 30 Nov 2026" in text
+    assert text.endswith(
+        "Reply /agree 2026-11-16, or /disagree 2026-11-16 REASON by Mon 30 Nov 2026."
+    )
+    assert "line" not in text  # issue 19 item 13: no citation in a practitioner's nudge
     assert all(s.recorded_on == NOW.date() for s in store.tables.sessions)
 
 
