@@ -1,7 +1,7 @@
 """Complete case preparation dialogs through the service, engine and real storage.
 
-Each conversation is eight turns (/prep, statements 1-3, the child's voice twice, confirm,
-plus /agenda is not included). Reports turns per second and p50/p99 turn latency.
+Each conversation is ten turns (/prep, statements 1-4, key dates, the child's voice twice,
+the rationale, confirm; /agenda is not included). Reports turns per second and p50/p99 turn latency.
 
     python -m benchmarks.dialog_turns --conversations 10000 --backends sqlite,postgresql
 """
@@ -28,7 +28,10 @@ SCRIPT = [
     "Worried about school attendance and a bruise seen on {n}",
     "Grandmother visits daily and the school reports progress",
     "Visit on Monday and speak to the school nurse",
+    "skip",
+    "Review conference on the 4th",
     "She says home is calm most of the time",
+    "skip",
     "skip",
     "confirm",
 ]

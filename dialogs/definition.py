@@ -53,6 +53,14 @@ class Prompt:
     choices_from: ChoicesFrom | None = None
     follow_up: FollowUp | None = None
     cite: str = ""
+    # Optional only on some paths, e.g. statement 4 once statement 3 is answered.
+    optional_when: Callable[[Conversation], bool] | None = None
+
+    def is_optional(self, conversation: Conversation) -> bool:
+        """Whether this question may be skipped in this conversation."""
+        if self.optional_when is not None:
+            return self.optional_when(conversation)
+        return self.optional
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,7 @@ class DialogEngine:
             asked = prompt_message(work, flow)
             return Turn(work, (notice(work, removed), asked), changed=True)
         if is_done(text):
-            if not items and not prompt.optional:
+            if not items and not prompt.is_optional(work):
                 raise InvalidAnswer("Please give at least one answer before finishing this one.")
             work.answers[prompt.key] = items or None
             return self._resume(flow, work)
@@ -265,7 +265,7 @@ class DialogEngine:
         if not definition.is_prompt(conversation.state):
             return self._refuse(flow, conversation, "There is no question to skip here.")
         prompt = definition.prompt(conversation.state)
-        if not prompt.optional:
+        if not prompt.is_optional(conversation):
             return self._refuse(
                 flow, conversation, "This question can't be skipped; please answer it."
             )
@@ -315,7 +315,7 @@ def _remove(work: Conversation, prompt: Prompt, number: int) -> str:
     items = list(items) if isinstance(items, list) else []
     if not 1 <= number <= len(items):
         raise InvalidAnswer(f"There is no item {number}; {prompt.label} has {len(items)}.")
-    if len(items) == 1 and not prompt.optional:
+    if len(items) == 1 and not prompt.is_optional(work):
         raise InvalidAnswer(
             f"{prompt.label} needs at least one answer: add another before removing this one."
         )

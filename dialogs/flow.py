@@ -91,10 +91,19 @@ class DialogFlow:
         cursor = conversation.copy()
         cursor.state = self.initial
         path: list[str] = []
-        while self.definition.is_prompt(cursor.state) and cursor.state in cursor.answers:
+        while self.definition.is_prompt(cursor.state) and self._settled(cursor):
             path.append(cursor.state)
             self.fire(cursor, "next")
         return path, cursor.state
+
+    def _settled(self, cursor: Conversation) -> bool:
+        """Answered, or skipped while skipping is allowed (a question optional only on some
+        paths is asked again when an edit makes it required)."""
+        if cursor.state not in cursor.answers:
+            return False
+        return cursor.answers[cursor.state] is not None or self.definition.prompt(
+            cursor.state
+        ).is_optional(cursor)
 
     def position(self, conversation: Conversation) -> tuple[int, int] | None:
         """(question number, questions on the path) for a conversation waiting on a question,

@@ -61,7 +61,7 @@ def prompt_message(conversation: Conversation, flow: DialogFlow) -> Outbound:
         return edit_message(conversation, definition, flow.walk(conversation)[0])
     prompt = definition.prompt(conversation.state)
     text = prompt.text
-    if prompt.optional:
+    if prompt.is_optional(conversation):
         text += "\n(Optional: type skip to leave it.)"
     if prompt.kind is AnswerKind.LOOP:
         text += "\nAnswer as many times as you like; choose “That's all” when you have finished."

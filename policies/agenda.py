@@ -10,6 +10,7 @@ from jinja2 import Environment
 
 from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
+from dialogs.messages import Choice
 from policies.due import NoRule, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
@@ -175,5 +176,14 @@ def _labelled(
         value = answers.get(prompt.key)
         if value is None or value == []:
             continue
-        pairs.append((prompt.label, "; ".join(value) if isinstance(value, list) else str(value)))
+        if isinstance(value, list):
+            shown = "; ".join(_chosen(prompt.choices, v) for v in value)
+        else:
+            shown = _chosen(prompt.choices, str(value))
+        pairs.append((prompt.label, shown))
     return tuple(pairs)
+
+
+def _chosen(choices: tuple[Choice, ...], value: str) -> str:
+    """A choice's answer as its label (a sentence), not its stored value ("no")."""
+    return next((c.label for c in choices if c.value == value), value)

@@ -42,7 +42,8 @@ def form_fields(definition: DialogDefinition) -> list[FormField]:
             p.key,
             p.label,
             p.text,
-            p.optional or p.kind is AnswerKind.CHOICE,  # choices are asked only on some paths
+            # choices and conditionally optional questions are needed only on some paths
+            p.optional or p.optional_when is not None or p.kind is AnswerKind.CHOICE,
             p.choices,
         )
         for p in definition.prompts

@@ -14,7 +14,11 @@ from dialogs.names import name_checked
 
 CASE = "Manchester policy, appendix G (EARS guidance for case supervision)"
 PROFESSIONAL = "Manchester policy, appendix G (EARS guidance for professional supervision)"
-SCALE = "Signs of Safety safety scale (Bexley, Manchester and Central Bedfordshire policies)"
+SCALE = (
+    "Manchester policy, 3.5 the Signs of Safety assessment and planning framework "
+    "(the 0–10 judgement scale)"
+)
+CUT_OFF = "; the column is cut off in the seed and completed in its spirit"
 
 
 def _closing(c: Conversation) -> str:
@@ -48,15 +52,17 @@ EARS_CASE = DialogDefinition(
             "needs_to_happen",
             "What needs to happen",
             "Elicit. What needs to happen for the child to be safe enough? What would the child say "
-            "needs to happen?",
+            "needs to happen? Where would the child want to be at 18?",
             optional=True,
-            cite=CASE + "; the column is cut off in the seed and completed in its spirit",
+            cite=CASE + CUT_OFF,
         ),
         Prompt(
             "harm_detail",
             "When the harm happened",
             "Amplify. When did that harm happen? How often? How bad? How did it affect the child? "
-            "Give the first, worst and most recent examples.",
+            "How long has this been happening? Give the first, worst and most recent examples. "
+            "What language can we use to say this so that the parents and the child can easily "
+            "understand?",
             kind=AnswerKind.LOOP,
             optional=True,
             cite=CASE,
@@ -73,23 +79,25 @@ EARS_CASE = DialogDefinition(
             "danger_first",
             "What to deal with first",
             "Reflect. Which of the danger statements is the most important (or easiest) to deal "
-            "with first? Of all the complicating factors, which matters most?",
+            "with first? Which danger would worry the parents most? Of all the complicating "
+            "factors, which matters most?",
             optional=True,
             cite=CASE,
         ),
         Prompt(
             "useful_strengths",
             "Most useful strengths",
-            "Reflect. Which of the strengths are most useful for getting this problem dealt with?",
+            "Reflect. Which of the strengths are most useful for getting this problem dealt with? "
+            "Which aspects of their parenting and family life would the parents be most proud of?",
             optional=True,
             cite=CASE,
         ),
         Prompt(
             "safety_scale",
             "Safety scale (0–10)",
-            "Reflect. Where are we on a scale of 0 to 10, where 10 means the children are safe "
-            "enough for children's social care to close the case and 0 means it is too unsafe for "
-            "the children to stay at home?",
+            "Reflect. Where are we on a scale of 0 to 10, where 10 means there is enough safety "
+            "for child protection authorities to close the case and 0 means it is certain that "
+            "the child will be (re) abused?",
             kind=AnswerKind.SCALE,
             cite=SCALE,
         ),

@@ -13,6 +13,12 @@ from dialogs.messages import Choice
 
 PERSONAL = "Manchester policy, appendix F (personal supervision guidance)"
 CHECK_IN = "Southwark policy, standing agenda item 1 (check-in)"
+LOCAL_SCALE = (
+    "Local addition: no seed has a wellbeing scale. It is optional and used only to offer the "
+    "council's signposting (Southwark policy, Standard 7: employee assistance programme, "
+    "occupational health)"
+)
+CUT_OFF = "; the seed's text is cut off here and completed in its spirit"
 SHARE_KEY = "share"
 
 
@@ -47,8 +53,8 @@ WELLBEING = DialogDefinition(
     title="wellbeing check-in",
     intro=(
         "Wellbeing check-in. This is private: your answers stay with you, and nothing goes to "
-        "your supervisor unless you choose to share it at the end. Every question but the 0–10 "
-        "scale can be skipped. Type help at any time."
+        "your supervisor unless you choose to share it at the end. Every question is voluntary: "
+        "type skip to leave any of them. Type help at any time."
     ),
     prompts=(
         Prompt(
@@ -75,7 +81,9 @@ WELLBEING = DialogDefinition(
         Prompt(
             "coping",
             "How I am coping",
-            "What are the best ways you are coping with this? Who or what helps you the most?",
+            "Thinking of whatever is making work more difficult: what are the best ways you are "
+            "coping with it? Who or what helps you the most to deal with it? What are the best "
+            "ways it is being managed?",
             optional=True,
             cite=PERSONAL,
         ),
@@ -91,15 +99,17 @@ WELLBEING = DialogDefinition(
             "How I am doing (0–10)",
             "On a scale of 0 to 10, how are you doing at work right now? (0 means really struggling, 10 means very well.)",
             kind=AnswerKind.SCALE,
+            optional=True,
             follow_up=low_score_signposting,
-            cite=PERSONAL,
+            cite=LOCAL_SCALE,
         ),
         Prompt(
             "next_steps",
             "What needs to happen",
-            "What needs to happen next?",
+            "Thinking back over how things have been managed so far, what are the next steps that "
+            "would help? What needs to happen to improve the situation?",
             optional=True,
-            cite=PERSONAL,
+            cite=PERSONAL + CUT_OFF,
         ),
         Prompt(
             "leave",

@@ -54,7 +54,7 @@ async def test_every_format_keeps_person_text_literal(sql_store: SqlStore) -> No
     assistant = assistant_over(sql_store)
     await chat(
         assistant,
-        ["/prep CR-1", INJECTION, "Gran helps", "Visit Monday", "skip", "skip", "confirm"],
+        ["/prep CR-1", INJECTION, "Gran helps", "Visit Monday", *["skip"] * 5, "confirm"],
     )
     draft = await sql_store.run(lambda tx: assistant.agenda_draft(tx, "alice", date(2026, 12, 1)))
     text = render_agenda(draft, make_templates(), "txt")
@@ -82,7 +82,7 @@ async def test_the_agenda_as_a_word_document(sql_store: SqlStore) -> None:
     assistant = assistant_over(sql_store)
     await chat(
         assistant,
-        ["/prep CR-1", INJECTION, "Gran helps", "Visit Monday", "skip", "skip", "confirm"],
+        ["/prep CR-1", INJECTION, "Gran helps", "Visit Monday", *["skip"] * 5, "confirm"],
     )
     draft = await sql_store.run(lambda tx: assistant.agenda_draft(tx, "alice"))
     document = Document(io.BytesIO(agenda_docx(render_agenda(draft, make_templates(), "txt"))))

@@ -77,17 +77,17 @@ class LiveChat:
 
 
 def test_the_json_contract(database_url: str, tmp_path: Path) -> None:
-    messages = run_json(database_url, tmp_path, ["/prep CR-1 adhoc", "w", "ww", "d", "2"])
+    messages = run_json(database_url, tmp_path, ["/prep CR-1 adhoc", "w", "ww", "d", "skip", "2"])
     assert [set(m) for m in messages] == [{"text", "choices", "expects", "dialog", "state"}] * len(
         messages
     )
     hold = messages[-2]
     assert hold["state"] == "hold" and hold["expects"] == "choice"
     assert hold["choices"] == [
-        {"label": "Yes, I can hold it", "value": "yes"},
-        {"label": "No, I need ad hoc supervision", "value": "no"},
+        {"label": "Yes: I can hold the case until my next scheduled supervision", "value": "yes"},
+        {"label": "No: I need ad hoc supervision before then", "value": "no"},
     ]
-    assert messages[-1]["state"] == "child_thinks" and messages[-1]["dialog"] == "prep"
+    assert messages[-1]["state"] == "key_dates" and messages[-1]["dialog"] == "prep"
 
 
 def test_every_line_gets_at_least_one_message_even_bad_ones(
@@ -147,7 +147,7 @@ def test_the_interactive_chat_repeats_a_pending_question_first(
     )
     # Coming back, the person is told what the question is about before it is asked again.
     assert result.stdout.decode().startswith(
-        "Back to your case preparation for CR-5 — question 2 of 6.\n\n"
+        "Back to your case preparation for CR-5 — question 2 of 8.\n\n"
         "2. This is what is working well:"
     )
 

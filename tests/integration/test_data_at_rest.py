@@ -34,7 +34,7 @@ def chat_lines() -> list[tuple[str, list[str]]]:
     m = MARKERS
     checkin = ["/checkin", f"{m[0]} my divorce", "skip", "skip", f"{m[1]} depression", "skip"]
     checkin += ["2", "skip", "skip", "confirm", "1", "That's all"]
-    prep = ["/prep CR-1", f"{m[2]} worry", "Gran helps", "Visit", "skip", "skip", "confirm"]
+    prep = ["/prep CR-1", f"{m[2]} worry", "Gran helps", "Visit", *["skip"] * 5, "confirm"]
     ears = ["/ears professional", f"{m[3]} conference"]  # left in progress: conversations.data
     decision = [line.replace("Risk has increased", f"{m[4]} risk") for line in to_alice()]
     return [
@@ -140,7 +140,7 @@ async def test_longest_answer_agenda_and_dispute_are_kept_whole(sealed_store: Sq
     config = Config(assistant=AssistantConfig(max_answer_chars=4000))
     assistant = assistant_over(sealed_store, config)
     answer = "é" + "w" * 3998 + "."
-    await chat(assistant, ["/prep CR-1", answer, "Gran", "Visit", "skip", "skip", "confirm"])
+    await chat(assistant, ["/prep CR-1", answer, "Gran", "Visit", *["skip"] * 5, "confirm"])
     own = "o" * 500
     [sent] = await chat(assistant, [f"/agenda add {own}", "/agenda send"])
     assert "sent" in sent.text.lower(), sent.text

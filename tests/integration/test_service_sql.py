@@ -41,8 +41,7 @@ async def test_a_whole_preparation_reaches_the_agenda(sql_store: SqlStore) -> No
             "Working well",
             "skip",
             "Need a decision on PLO",
-            "skip",
-            "skip",
+            *["skip"] * 4,  # key dates, the child's voice, the rationale
             "confirm",
         ],
     )

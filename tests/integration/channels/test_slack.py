@@ -29,7 +29,13 @@ from tests.integration.channels import slack_requests as slack
 from tests.integration.channels.conftest import Served, Serving, running, send_team_nudge, serve
 
 KEYS = ["worrying", "working_well", "decided"]
-SKIPPED = {"child_thinks": None, "child_wants": None}
+SKIPPED = {
+    "support": None,
+    "key_dates": None,
+    "child_thinks": None,
+    "child_wants": None,
+    "not_what_child_wants": None,
+}
 PREP_ANSWERS = ["Missed school for two weeks", "Grandmother visits daily", "Refer to early help"]
 
 
@@ -81,8 +87,8 @@ async def test_a_whole_preparation_by_direct_message_is_stored_and_confirmed_wit
     assert "1. This is what is worrying me" in first
     for answer in PREP_ANSWERS:
         await dm(http, served, fake, answer)
-    await dm(http, served, fake, "skip")  # what the child thinks
-    await dm(http, served, fake, "skip")  # what the child wants
+    for _ in SKIPPED:  # 4, key dates, the child's voice and the rationale
+        await dm(http, served, fake, "skip")
     summary = fake.posted("U1")[-1]
     buttons = [e for b in summary["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons[0]["text"]["text"] == "Confirm and save"

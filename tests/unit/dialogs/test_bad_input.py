@@ -63,11 +63,13 @@ def test_a_scale_answer_off_the_scale_is_refused(text: str) -> None:
 
 
 def test_a_choice_that_does_not_exist_is_refused_with_the_options() -> None:
-    script = Script(dialog_engine(), "prep", case_ref="CR-1", variant="adhoc").say("w", "ww", "d")
+    script = Script(dialog_engine(), "prep", case_ref="CR-1", variant="adhoc").say(
+        "w", "ww", "d", "skip"
+    )
     before = script.conversation
     script.say("maybe")
     assert "'maybe' is not one of the choices" in script.texts[0]
-    assert "1. Yes, I can hold it" in script.texts[0]
+    assert "1. Yes: I can hold the case until my next scheduled supervision" in script.texts[0]
     script.say("0")
     script.say("3")
     assert script.conversation == before
@@ -75,7 +77,7 @@ def test_a_choice_that_does_not_exist_is_refused_with_the_options() -> None:
 
 def test_a_button_value_answers_a_choice() -> None:
     engine = dialog_engine()
-    script = Script(engine, "prep", case_ref="CR-1", variant="adhoc").say("w", "ww", "d")
+    script = Script(engine, "prep", case_ref="CR-1", variant="adhoc").say("w", "ww", "d", "skip")
     assert script.conversation is not None
     turn = engine.handle(script.conversation, inbound(value="no"), NOW)
     assert turn.conversation is not None and turn.conversation.answers["hold"] == "no"

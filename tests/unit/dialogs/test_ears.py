@@ -35,7 +35,32 @@ def test_the_safety_scale_asks_for_0_to_10() -> None:
     script = ears("case").say("w", "ww", "skip", "done", "done", "skip", "skip")
     assert script.state == "safety_scale"
     assert script.reply.expects is Expects.SCALE
-    assert "10 means the children are safe enough" in script.reply.text
+    # Manchester's own scale (3.5, lines 605-606), not another council's wording.
+    assert "0 means it is certain that the child will be (re) abused" in script.reply.text
+    assert "too unsafe for the children to stay at home" not in script.reply.text
+
+
+def test_the_scale_cites_manchester_only() -> None:
+    from dialogs.definitions import EARS_CASE
+
+    cite = EARS_CASE.prompt("safety_scale").cite
+    assert cite.startswith("Manchester policy, 3.5")
+    assert "Bexley" not in cite and "Central Bedfordshire" not in cite
+
+
+def test_the_manchester_prompts_are_all_asked() -> None:
+    # manchester:1227 "at 18?", 1241-1243 language and how long, 1280-1281, 1289-1290
+    from dialogs.definitions import EARS_CASE
+
+    text = " ".join(p.text for p in EARS_CASE.prompts)
+    for words in (
+        "at 18?",
+        "What language can we use",
+        "How long has this been happening?",
+        "Which danger would worry the parents most?",
+        "would the parents be most proud of?",
+    ):
+        assert words in text
 
 
 def test_an_optional_loop_finished_empty_is_skipped() -> None:

@@ -16,10 +16,32 @@ def test_it_says_it_is_private_before_asking_anything() -> None:
     assert script.reply.text.startswith("Is anything making your life at work more difficult")
 
 
-def test_the_score_cannot_be_skipped() -> None:
-    script = checkin().say(*SKIP_TO_SCORE, "skip")
+def test_every_question_is_voluntary_the_score_too() -> None:
+    script = checkin().say(*SKIP_TO_SCORE)
     assert script.state == "score"
     assert script.reply.expects is Expects.SCALE
+    script.say("skip", "skip", "skip")
+    assert script.state == "summary"
+    assert "Every question is voluntary" in checkin().texts[0]
+
+
+def test_the_score_is_cited_as_a_local_addition() -> None:
+    from dialogs.definitions import WELLBEING
+
+    assert WELLBEING.prompt("score").cite.startswith(
+        "Local addition: no seed has a wellbeing scale"
+    )
+
+
+def test_coping_names_what_it_refers_to_and_the_seed_prompts_are_asked() -> None:
+    # manchester:1046-1048 coping "with this"; 1054 best ways managed; 1057-1066 next steps
+    script = checkin().say("Too many cases", "skip", "skip")
+    assert script.state == "coping"
+    assert script.reply.text.startswith("Thinking of whatever is making work more difficult")
+    assert "best ways it is being managed?" in script.reply.text
+    script.say("skip", "skip", "skip")
+    assert script.state == "next_steps"
+    assert "what are the next steps that would help?" in script.reply.text
 
 
 def test_a_low_score_brings_signposting_and_never_claims_to_be_a_crisis_service() -> None:

@@ -242,3 +242,38 @@ def test_every_pack_has_a_supervisee_route_or_says_none() -> None:
     assert SOMERSET.escalation.route.index("line manager") < SOMERSET.escalation.route.index(
         "Grievance"
     )
+
+
+def test_the_agenda_shows_the_hold_answer_as_a_sentence() -> None:
+    from datetime import UTC, datetime
+
+    from dialogs.definitions import PREP, WELLBEING
+    from policies.agenda import compose_agenda, render_agenda
+    from policies.templates import make_templates
+    from storage.records import PrepNote
+
+    answers = {"worrying": "w", "working_well": "ww", "decided": "d", "support": None}
+    note = PrepNote(
+        "CR-7", "adhoc", answers | {"hold": "no"}, True, datetime(2026, 11, 20, tzinfo=UTC)
+    )
+    draft = compose_agenda(
+        pack=CB,
+        prep_notes=[note],
+        shared=None,
+        prep=PREP,
+        checkin=WELLBEING,
+        session_date=date(2026, 12, 2),
+        due_cases=[],
+        actions=[],
+    )
+    text = render_agenda(draft, make_templates(), "txt")
+    assert (
+        "Can hold the case until the next supervision: No: I need ad hoc supervision before then"
+        in text
+    )
+    assert ": no\n" not in text
+
+
+def test_key_dates_from_the_preparation_fill_the_key_dates_heading() -> None:
+    # cb:264 agenda item "Key dates"; 282-283 "be clear about key dates / appointments"
+    assert CB.records.case.prefill["Key dates"] == ("key_dates",)

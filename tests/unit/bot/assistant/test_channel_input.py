@@ -27,7 +27,7 @@ async def test_a_bare_command_word_is_a_command_only_when_no_question_is_waiting
 
 async def test_a_button_token_answers_the_question_it_was_made_for() -> None:
     assistant = assistant_over(MemoryStore())
-    summary = (await chat(assistant, ["/prep AB-12", "a", "b", "c", "skip", "skip"]))[-1]
+    summary = (await chat(assistant, ["/prep AB-12", "a", "b", "c", *["skip"] * 5]))[-1]
     token = encode(summary, 0, 64)
     replies = await assistant.handle(pressed(token))
     assert "Saved your preparation for AB-12" in replies[-1].text
@@ -35,7 +35,7 @@ async def test_a_button_token_answers_the_question_it_was_made_for() -> None:
 
 async def test_a_button_of_an_older_question_is_refused_and_the_question_asked_again() -> None:
     assistant = assistant_over(MemoryStore())
-    await chat(assistant, ["/prep AB-12", "a", "b", "c", "skip", "skip"])
+    await chat(assistant, ["/prep AB-12", "a", "b", "c", *["skip"] * 5])
     summary = await assistant.pending(PERSON)
     assert summary is not None
     replies = await assistant.handle(pressed("#0:0123456789ab"))  # made for another question

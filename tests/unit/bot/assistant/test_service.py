@@ -12,7 +12,10 @@ PREP_CR1 = [
     "Missed school",
     "Gran helps",
     "Visit on Monday",
+    "skip",
+    "skip",
     "Wants to go home",
+    "skip",
     "skip",
     "confirm",
 ]
@@ -126,8 +129,7 @@ async def test_person_entered_template_syntax_comes_out_literally() -> None:
             "{{ 7*7 }} {% if %}",
             "<script>alert(1)</script>",
             "<!channel>",
-            "skip",
-            "skip",
+            *["skip"] * 5,
             "confirm",
         ],
     )

@@ -34,7 +34,7 @@ async def team() -> tuple[MemoryStore, Assistant]:
     assistant = assistant_over(store)
     await chat(
         assistant,
-        ["/prep CR-1", "Bruises seen", "Gran", "Strategy meeting", "skip", "skip", "confirm"],
+        ["/prep CR-1", "Bruises seen", "Gran", "Strategy meeting", *["skip"] * 5, "confirm"],
     )
     await chat(assistant, CHECKIN)
     return store, assistant
