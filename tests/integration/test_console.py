@@ -119,9 +119,9 @@ def test_an_answer_acknowledged_before_sigkill_is_never_lost(
     first.kill()
 
     second = LiveChat(database_url, tmp_path)
-    assert second.ask("Decision typed after the restart")["state"] == "child_thinks"
-    second.ask("skip")
-    second.ask("skip")
+    assert second.ask("Decision typed after the restart")["state"] == "support"
+    for _ in range(5):  # 4, key dates, the child's voice, the rationale
+        second.ask("skip")
     output = second.finish(b"confirm\n/agenda\n")
     agenda = json.loads(output.splitlines()[-1])["text"]
     for answer in [
@@ -185,7 +185,7 @@ def test_the_console_takes_bare_command_words_as_slack_direct_messages_do(
 def test_the_interactive_chat_numbers_choices(database_url: str, tmp_path: Path) -> None:
     result = subprocess.run(
         [SVA, "chat", "--user", "bob"],
-        input=b"/prep CR-5 adhoc\nw\nww\nd\n",
+        input=b"/prep CR-5 adhoc\nw\nww\nd\nskip\n",
         capture_output=True,
         env=sva_env(database_url),
         cwd=tmp_path,
@@ -194,7 +194,10 @@ def test_the_interactive_chat_numbers_choices(database_url: str, tmp_path: Path)
     )
     out = result.stdout.decode()
     assert out.startswith("Supervision Assistant. Type /help")
-    assert "  1. Yes, I can hold it\n  2. No, I need ad hoc supervision" in out
+    assert (
+        "  1. Yes: I can hold the case until my next scheduled supervision\n"
+        "  2. No: I need ad hoc supervision before then"
+    ) in out
 
 
 @pytest.mark.parametrize(

@@ -28,13 +28,15 @@ from tests.integration.channels import test_telegram as telegram
 from tests.integration.channels.conftest import Served, Serving, running
 
 SCRIPT = ["prep AB-12 adhoc", "Missed school for two weeks", "Grandmother visits daily",
-          "Refer to early help", "no", "She wants to stay with gran", "skip"]  # fmt: skip
+          "Refer to early help", "skip", "no", "Review on the 4th", "She wants to stay with gran",
+          "skip", "skip"]  # fmt: skip
 EXPECTED = (
     "AB-12",
     "adhoc",
     {"worrying": "Missed school for two weeks", "working_well": "Grandmother visits daily",
-     "decided": "Refer to early help", "hold": "no",
-     "child_thinks": "She wants to stay with gran", "child_wants": None},
+     "decided": "Refer to early help", "support": None, "hold": "no",
+     "key_dates": "Review on the 4th", "child_thinks": "She wants to stay with gran",
+     "child_wants": None, "not_what_child_wants": None},
     True,
 )  # fmt: skip
 Driver = Callable[[Serving, aiohttp.ClientSession], Awaitable[Served]]

@@ -197,7 +197,7 @@ async def test_person_entered_text_cannot_ping_or_link(
 ) -> None:
     # As Slack delivers it: a typed @channel is <!channel>, a typed "&" or "<" arrives escaped.
     hostile = "<!channel> see <https://evil.example|the file> &amp; &lt;script&gt; <@U2>"
-    for line in ["prep AB-12", hostile, "b", "c", "skip", "skip"]:
+    for line in ["prep AB-12", hostile, "b", "c", *["skip"] * 5]:
         shown = await dm(http, served, fake, line)
     assert (
         "&lt;!channel&gt; see &lt;https://evil.example|the file&gt; &amp; &lt;script&gt;" in shown
