@@ -21,7 +21,7 @@ async def activity(store: SqlStore) -> None:
     await people(store)
     assistant = assistant_over(store)
     await chat(assistant, checkin("KEEPSAKE my week"))
-    await chat(assistant, ["/prep CR-1", "worry", "Gran", "Visit", "skip", "skip", "confirm"])
+    await chat(assistant, ["/prep CR-1", "worry", "Gran", "Visit", *["skip"] * 5, "confirm"])
     await chat(assistant, ["/agenda add my item", "/agenda send"])
     for n in range(5):
         await store.run(lambda tx, n=n: tx.claim_message("slack", f"m{n}", NOW))

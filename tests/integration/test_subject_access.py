@@ -48,7 +48,7 @@ async def history(store: SqlStore) -> None:
     assistant = assistant_over(store)
     await chat(assistant, checkin(f"{MINE[0]} my divorce"))
     await chat(
-        assistant, ["/prep CR-1", f"{MINE[1]} worry", "Gran", "Visit", "skip", "skip", "confirm"]
+        assistant, ["/prep CR-1", f"{MINE[1]} worry", "Gran", "Visit", *["skip"] * 5, "confirm"]
     )
     await chat(assistant, [f"/agenda add {MINE[2]} my item", "/agenda send"])
     acknowledge_alice = [a if a != "sw1" else "alice" for a in recorded()]

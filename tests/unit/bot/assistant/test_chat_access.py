@@ -16,7 +16,17 @@ from bot.assistant.service import Assistant
 from storage.memory import MemoryStore
 from tests.factories import assistant_over, case, chat, person
 
-PREP = ["Missed school", "Gran helps", "Visit on Monday", "Wants to go home", "skip", "confirm"]
+PREP = [
+    "Missed school",
+    "Gran helps",
+    "Visit on Monday",
+    "skip",
+    "skip",
+    "Wants to go home",
+    "skip",
+    "skip",
+    "confirm",
+]
 DECISION = [
     "New concern from school", "skip", "Strategy discussion", "Monitor", "done", "1",
     "Risk has increased", "skip", "Visit today", "done", "yes", "skip", "skip",
