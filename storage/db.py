@@ -67,6 +67,7 @@ def _tune_sqlite(engine: Engine) -> None:
             "synchronous=NORMAL",
             "busy_timeout=10000",
             "foreign_keys=ON",
+            "secure_delete=ON",  # deleted and re-sealed text is overwritten, not left in free pages
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
@@ -85,6 +86,17 @@ def _owner_only(database: str | None) -> None:
         path = Path(database)
         if path.stat().st_mode & 0o077:
             path.chmod(0o600)
+
+
+def fold_journal(engine: Engine) -> None:
+    """After erasing or re-sealing: fold SQLite's write-ahead log into the file and empty it,
+    so no earlier copy of a page stays on disk (PostgreSQL: autovacuum reclaims old rows)."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # outside any transaction (ours begin IMMEDIATE)
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -13,7 +13,9 @@ from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.config import ConfigError
 from bot.operations.retention import Retention
+from storage.db import fold_journal
 from storage.errors import StorageError
+from storage.opening import DatabaseProblem
 from storage.rekey import rekey
 from storage.sealing import new_key_entry
 
@@ -46,6 +48,9 @@ def rotate_key(
     except ConfigError as exc:
         typer.echo(f"configuration error:\n{exc}", err=True)
         raise typer.Exit(2) from exc
+    except DatabaseProblem as exc:
+        typer.echo(f"database: {exc}", err=True)
+        raise typer.Exit(2) from exc
     if not keyring.enabled:
         typer.echo("no data key is configured (SVA_DATA_KEYS or encryption.key_file)", err=True)
         raise typer.Exit(2)
@@ -54,6 +59,7 @@ def rotate_key(
             "re-sealing with the current key", None, name="key rotation", unit="values"
         ) as progress:
             done = rekey(engine, keyring, batch=batch)
+            fold_journal(engine)
             progress.advance(sum(done.values()))
     except StorageError as exc:
         typer.echo(f"stopped: {exc}", err=True)

@@ -7,10 +7,12 @@ Leavers whose period has run are erased as `sva person erase` would.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import RetentionConfig
+from storage.db import fold_journal
 from storage.records import OutboxItem
 from storage.sql import SqlStore, SqlTransaction
 from storage.subject import pseudonym
@@ -46,6 +48,8 @@ class Retention:
         for kind, cutoff in self.cutoffs(now).items():
             done[kind] = await self._purge(kind, cutoff, dry_run)
         done["leavers erased"] = await self._leavers(now, dry_run)
+        if not dry_run:
+            await asyncio.to_thread(fold_journal, self.store.engine)
         return done
 
     async def _purge(self, kind: str, cutoff: datetime, dry_run: bool) -> int:

@@ -6,6 +6,7 @@ as the work it describes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from bot.operations.private_files import (
     refuse_overwrite,
     write_private,
 )
+from storage.db import fold_journal
 from storage.sql import SqlStore, SqlTransaction
 from storage.subject import pseudonym
 
@@ -112,6 +114,7 @@ async def erase_person(
         return Erased(replacement, changes), [person_id, *([person.name] if person else [])]
 
     erased, marks = await store.run_sql(work)
+    await asyncio.to_thread(fold_journal, store.engine)
     dropped = drop_entries(reminder_log, marks)
     if dropped:
         erased.changes[f"{reminder_log.name}: entries dropped"] = dropped

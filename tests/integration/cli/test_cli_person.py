@@ -41,3 +41,33 @@ def test_purge_dry_run_counts_and_removes_nothing(tmp_path: Path, database_url: 
     assert dry.stdout.splitlines()[-1] == "leavers erased: 0"
     done = sva("db", "purge", cwd=tmp_path, database_url=database_url)
     assert done.returncode == 0 and "removed sent messages: 0" in done.stdout
+
+
+def test_a_plain_database_is_sealed_by_rotate_key_and_opens_only_with_the_key(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "sva.db"
+    plain = f'[database]\nurl = "sqlite:///{database}"\n'
+    (tmp_path / "sva.toml").write_text(plain)
+    lines = ["/checkin", "ROTATEMARK my week", "skip", "skip", "skip", "skip", "6"]
+    sva("chat", "--user", "alice", "--json", stdin="\n".join(lines) + "\n", cwd=tmp_path)
+    assert b"ROTATEMARK" in database.read_bytes() + _wal(database)
+    entry = sva("db", "new-key", "--id", "k1", cwd=tmp_path).stdout.strip()
+    assert entry.startswith("k1:")
+    (tmp_path / "sva.toml").write_text(plain + f'[encryption]\nkeys = "{entry}"\n')
+    rotated = sva("db", "rotate-key", "--batch", "1", cwd=tmp_path)
+    assert rotated.returncode == 0, rotated.stderr
+    assert "conversations.data: 1 re-sealed" in rotated.stdout
+    assert rotated.stdout.splitlines()[-1] == "every value is sealed with key k1"
+    sva("db", "upgrade", cwd=tmp_path)  # a checkpoint: the WAL is folded into the file
+    assert b"ROTATEMARK" not in database.read_bytes() + _wal(database)
+    resumed = sva("chat", "--user", "alice", "--json", stdin="/agenda\n", cwd=tmp_path)
+    assert resumed.returncode == 0
+    (tmp_path / "sva.toml").write_text(plain)
+    refused = sva("chat", "--user", "alice", "--json", stdin="/help\n", cwd=tmp_path)
+    assert "ROTATEMARK" not in refused.stdout + refused.stderr
+
+
+def _wal(database: Path) -> bytes:
+    wal = database.with_name(database.name + "-wal")
+    return wal.read_bytes() if wal.exists() else b""
