@@ -22,6 +22,7 @@ from storage.records import (
     DecisionResponse,
     Person,
     PrepNote,
+    Reflection,
     RotaEntry,
     Session,
     SharedWellbeing,
@@ -146,6 +147,13 @@ class MemoryTransaction:
             and s.date == day
             and s.status == "held"
             and s.kind != "group"
+        ]
+
+    def reflections(self, person_id: str, limit: int) -> list[Reflection]:
+        mine = [r for r in self.tables.ears if r["person_id"] == person_id]
+        return [
+            Reflection(r["variant"], r["case_ref"], r["answers"], r["completed_at"])
+            for r in reversed(mine[-limit:])
         ]
 
     def on_leave(self, person_id: str, day: date) -> bool:

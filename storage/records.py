@@ -146,3 +146,13 @@ class AgendaEdits:
     own_items: tuple[str, ...]
     sent_text: str | None = None
     sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reflection:
+    """A saved EARS reflection, read back by the person who wrote it."""
+
+    variant: str  # "case" or "professional"
+    case_ref: str | None
+    answers: Mapping[str, Answer]
+    completed_at: datetime

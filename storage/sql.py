@@ -32,6 +32,7 @@ from storage.records import (
     OutboxItem,
     Person,
     PrepNote,
+    Reflection,
     RotaEntry,
     Session,
     SharedWellbeing,
@@ -183,6 +184,16 @@ class SqlTransaction:
 
     def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
         return self._signoff.sessions_on(supervisee_id, day)
+
+    def reflections(self, person_id: str, limit: int) -> list[Reflection]:
+        table = EarsReflectionRow
+        rows = self._db.execute(
+            select(table.variant, table.case_ref, table.answers, table.completed_at)
+            .where(table.person_id == person_id)
+            .order_by(table.id.desc())
+            .limit(limit)
+        ).all()
+        return [Reflection(v, c, a, _aware(at)) for v, c, a, at in rows]
 
     def on_leave(self, person_id: str, day: date) -> bool:
         return person_id in self.directory.on_leave(day)

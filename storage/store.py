@@ -26,6 +26,7 @@ from storage.records import (
     Decision,
     Person,
     PrepNote,
+    Reflection,
     RotaEntry,
     Session,
     SharedWellbeing,
@@ -87,6 +88,10 @@ class Transaction(Protocol):
 
     def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
         """The person's held individual and case sessions on a day."""
+        ...
+
+    def reflections(self, person_id: str, limit: int) -> list[Reflection]:
+        """The person's latest saved EARS reflections, newest first."""
         ...
 
     def on_leave(self, person_id: str, day: date) -> bool:

@@ -12,7 +12,7 @@ from datetime import date
 
 COMMAND_WORDS = (
     "prep", "ears", "checkin", "decision", "decisions", "acknowledge", "dispute", "agenda",
-    "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help", "session", "dashboard",
+    "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help", "session", "dashboard", "reflections",
     "team",
 )  # fmt: skip
 AGENDA_EDITS = {"add", "remove", "move", "send", "reset"}
@@ -33,6 +33,7 @@ HELP = """I help you prepare for supervision. Commands:
 /agenda add TEXT, /agenda remove N, /agenda move N M, /agenda reset: arrange it; /agenda send: send it to your supervisor
 /record [PERSON] [DATE]: draft records of a session (yours, or a supervisee's)
 /rota: your team's next group supervision sessions and roles
+/reflections: read back your saved EARS reflections
 /team: for supervisors and managers: who is due, overdue, on leave, records late, decisions waiting
 /session held PERSON DATE [CASE-REF], /session cancel PERSON DATE, /session rebook PERSON DATE NEW-DATE: record what happened to a supervision (they are told)
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
@@ -104,6 +105,7 @@ def parse_command(text: str) -> Command | None:
         "actions",
         "dashboard",
         "seen",
+        "reflections",
     }:
         if args:
             raise CommandError(f"/{name} takes nothing after it.")

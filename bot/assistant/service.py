@@ -38,6 +38,7 @@ from bot.assistant.guard import (
     viewer_of,
 )
 from bot.assistant.manager_commands import session_command, team_command
+from bot.assistant.reflections import reflections_reply
 from bot.assistant.signoff import respond as record_response
 from bot.assistant.typed_commands import as_command
 from bot.assistant.views import (
@@ -254,6 +255,9 @@ class Assistant:
             closed = close_action(tx, inbound.person_id, int(command.context["id"]), now)
             audit_change(tx, viewer_of(inbound), RecordKind.ACTION, command.context["id"], now)
             return self._with_pending(conversation, [closed])
+        if command.name == "reflections":
+            reply = reflections_reply(tx, inbound.person_id, self._engine.definition)
+            return self._with_pending(conversation, [reply])
         if command.name == "team":
             who = command.context.get("person")
             answer = team_command(tx, inbound.person_id, who, now.date(), self._policies)

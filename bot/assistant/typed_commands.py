@@ -7,7 +7,7 @@ from __future__ import annotations
 KEYWORDS = {
     "prep", "ears", "checkin", "agenda", "decision", "decisions", "acknowledge", "dispute",
     "record", "rota", "actions", "dashboard", "done", "agree", "disagree", "help", "session",
-    "team", "seen",
+    "team", "seen", "reflections",
 }  # fmt: skip
 
 

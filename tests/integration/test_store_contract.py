@@ -173,3 +173,19 @@ async def test_decisions_are_appended_and_found_by_case_and_person(any_store: St
     ]  # recorder
     later = NOW + timedelta(minutes=1)
     assert [d.id for d in await any_store.run(lambda tx: tx.decisions(since=later))] == [2]
+
+
+async def test_saved_ears_reflections_read_back_newest_first(any_store: Store) -> None:
+    def save(tx: Transaction) -> None:
+        tx.add_outcome(outcome("ears-case", {"worries": "First"}, 0, case_ref="CR-1"))
+        tx.add_outcome(outcome("ears-professional", {"proud_of": "Second"}, 1))
+
+    await any_store.run(save)
+    newest, oldest = await any_store.run(lambda tx: tx.reflections("alice", 5))
+    assert (newest.variant, newest.case_ref, dict(newest.answers)) == (
+        "professional",
+        None,
+        {"proud_of": "Second"},
+    )
+    assert (oldest.variant, oldest.case_ref) == ("case", "CR-1")
+    assert await any_store.run(lambda tx: tx.reflections("bob", 5)) == []
