@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
@@ -14,6 +14,7 @@ from dialogs.messages import Choice
 from policies.due import NoRule, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
+from policies.subjects import next_step, subjects_for
 from storage.records import Action, Case, Decision, Person, PrepNote, SharedWellbeing
 
 
@@ -111,11 +112,16 @@ def cases_due(
 
 
 def key_dates(
-    pack: PolicyPack, person: Person, today: date, horizon_days: int = 92
+    pack: PolicyPack,
+    person: Person,
+    today: date,
+    horizon_days: int = 92,
+    cases: Iterable[Case] = (),
 ) -> list[tuple[date, str]]:
-    """Dates known from the person's start date and their pack: probation reviews and the
-    supervision agreement deadline, within the next three months."""
-    found: list[tuple[date, str]] = []
+    """Dates known from the person's start date, their cases' allocation and their pack:
+    probation reviews, the supervision agreement deadline, and the pack's declared subjects
+    (direct observations; case summaries and plan reviews), within the next three months."""
+    found = subject_dates(pack, person, today, cases)
     for month in pack.probation_reviews.months:
         day = add_months(person.started_on, month)
         found.append(
@@ -187,3 +193,29 @@ def _labelled(
 def _chosen(choices: tuple[Choice, ...], value: str) -> str:
     """A choice's answer as its label (a sentence), not its stored value ("no")."""
     return next((c.label for c in choices if c.value == value), value)
+
+
+def subject_dates(
+    pack: PolicyPack, person: Person, today: date, cases: Iterable[Case]
+) -> list[tuple[date, str]]:
+    """The next date of each of the pack's person and case subjects for this person."""
+    found: list[tuple[date, str]] = []
+    for subject in subjects_for(pack, "person"):
+        if not subject.roles or person.role in subject.roles:
+            step = next_step(subject, person.started_on, today)
+            if step is not None:
+                found.append((step, f"{subject.label.lower()} ({_source(subject.cite)})"))
+    for subject in subjects_for(pack, "case"):
+        for case in cases:
+            if subject.case_types and case.case_type not in subject.case_types:
+                continue
+            step = next_step(subject, case.allocated_on, today)
+            if step is not None:
+                found.append(
+                    (step, f"{subject.label.lower()} for {case.ref} ({_source(subject.cite)})")
+                )
+    return found
+
+
+def _source(cite: str) -> str:
+    return cite.split(":")[0]

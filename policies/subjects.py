@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from policies.due import Due, NoRule
+from policies.intervals import Interval
 from policies.pack_terms import Subject
 from policies.packs import PolicyPack
 
@@ -68,3 +69,17 @@ def _applies(pack: PolicyPack, subject: Subject, facts: SubjectFacts) -> None:
 def subjects_for(pack: PolicyPack, applies_to: str) -> Iterator[Subject]:
     """The pack's subjects of one kind that have a rule."""
     return (s for s in pack.subjects if s.applies_to == applies_to and s.none is None)
+
+
+def next_step(subject: Subject, start: date, on: date) -> date | None:
+    """The first date on or after `on` in the subject's schedule counted from `start` (the
+    start in post, or the allocation): start + every, + 2·every, … Months are counted from the
+    start each time, so 31 January steps to 30 April, not to 28 April."""
+    every = subject.every
+    if every is None or on < start:
+        return every.after(start) if every is not None else None
+    longest = {"day": 1, "working day": 1, "week": 7}.get(every.unit.value, 31) * every.count
+    k = max(1, (on - start).days // longest)
+    while (found := Interval(every.count * k, every.unit).after(start)) < on:
+        k += 1
+    return found

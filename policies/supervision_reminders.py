@@ -9,6 +9,7 @@ from policies.due import CaseSchedule, Due, NoRule, case_schedule, group_due, in
 from policies.intervals import add_working_days
 from policies.packs import PolicyPack
 from policies.reminder_day import Day, Reminder, Snapshot, day_name, escalate, when
+from policies.subject_reminders import supervisee_route
 from policies.vocabulary import Role
 from storage.records import Person
 
@@ -38,6 +39,10 @@ def individual(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
             overdue,
             f"Your individual supervision {by_when}.",
         )
+        if overdue and day.escalates(due, pack) and pack.escalation.route:
+            limit = day.settings.escalate_after_days or pack.escalate_after_days
+            text = supervisee_route(pack.escalation.route, limit)
+            yield Reminder(person.id, "route", person.id, None, due.due, True, text)
         if person.supervisor_id:
             text = f"Individual supervision with {person.name} {by_when}."
             yield Reminder(

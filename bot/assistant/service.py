@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
@@ -67,7 +67,7 @@ from policies.agenda_arrangement import items as arranged_items
 from policies.assignment import PackAssignment
 from policies.packs import PolicyPack
 from storage.errors import ConcurrentUpdate, StorageError
-from storage.records import Person
+from storage.records import Case, Person
 from storage.store import Store, Transaction
 
 log = logging.getLogger(__name__)
@@ -426,14 +426,19 @@ class Assistant:
             due_cases=due,
             actions=tx.open_actions(person_id),
             items=arranged_items(pack, tx.agenda_edits(person_id)),
-            dates=self._key_dates(tx, pack, person, today) if person else [],
+            dates=self._key_dates(tx, pack, person, today, cases) if person else [],
         )
         owners = {a.owner for a in draft.actions}
         names = {pid: p.name for pid in owners if (p := tx.person(pid)) is not None}
         return replace(draft, overdue_since=late, names=names)
 
     def _key_dates(
-        self, tx: Transaction, pack: PolicyPack, person: Person, today: date
+        self,
+        tx: Transaction,
+        pack: PolicyPack,
+        person: Person,
+        today: date,
+        cases: Sequence[tuple[Case, date | None]] = (),
     ) -> list[tuple[date, str]]:
         """Probation and agreement dates, and group supervision sessions the person presents at."""
         presenting = [
@@ -444,7 +449,8 @@ class Assistant:
             for entry in tx.rota_sessions(person.team, today)
             if person.id in (entry.roles.get("presenter"), entry.roles.get("lead"))
         ]
-        return sorted(key_dates(pack, person, today) + presenting[:2])
+        mine = [case for case, _ in cases]
+        return sorted(key_dates(pack, person, today, cases=mine) + presenting[:2])
 
     def _with_pending(
         self, conversation: Conversation | None, replies: list[Outbound]

@@ -277,3 +277,25 @@ def test_the_agenda_shows_the_hold_answer_as_a_sentence() -> None:
 def test_key_dates_from_the_preparation_fill_the_key_dates_heading() -> None:
     # cb:264 agenda item "Key dates"; 282-283 "be clear about key dates / appointments"
     assert CB.records.case.prefill["Key dates"] == ("key_dates",)
+
+
+def test_case_summaries_reach_the_agenda_at_3_6_and_9_months() -> None:
+    # manchester:115-117 case summaries at 3, 6 and 9 months; 351-355 every 3 months
+    from policies.agenda import key_dates
+    from storage.records import Case
+    from tests.factories import person
+
+    worker = person("sw1", started="2020-01-01", policy="manchester")
+    case = Case("CR-1", "sw1", "child_in_need", "standard", date(2026, 5, 31))
+    dates = key_dates(MANCHESTER, worker, date(2026, 11, 23), cases=[case])
+    summaries = [d for d, what in dates if what.startswith("case summary") and "CR-1" in what]
+    assert summaries == [date(2026, 11, 30)]  # 31 May + 6 months, counted from allocation
+
+
+def test_a_monthly_schedule_is_counted_from_the_start_each_time() -> None:
+    from policies.subjects import next_step
+
+    review = CB.subject("plan-review")
+    assert review is not None
+    # cb:640 at least 3 monthly: 31 May, 31 Aug, 30 Nov, 28 Feb (not drifting to the 28th)
+    assert next_step(review, date(2026, 5, 31), date(2026, 9, 1)) == date(2026, 11, 30)

@@ -84,11 +84,16 @@ def test_key_dates_from_the_start_date_and_the_pack() -> None:
     newcomer = person("sw9", started="2026-10-19")
     somerset = key_dates(PACKS["somerset"], newcomer, date(2026, 11, 23))
     assert [(d.isoformat(), what.split(" (")[0]) for d, what in somerset] == [
+        ("2027-01-19", "direct observation of practice and feedback"),  # somerset:225 quarterly
         ("2027-01-19", "probation review at the end of month 3"),
     ]  # month 1 (19 Nov) and the agreement (19 Nov) have passed; month 5 is beyond three months
     southwark = key_dates(PACKS["southwark"], newcomer, date(2026, 11, 1))
     assert [d.isoformat() for d, _ in southwark] == ["2027-01-19"]
-    assert key_dates(PACKS["bexley"], newcomer, date(2026, 11, 1)) == []  # Bexley sets none
+    # Bexley sets no probation or agreement dates; four observations a year (lines 137-138).
+    bexley = key_dates(PACKS["bexley"], newcomer, date(2026, 11, 1))
+    assert [(d.isoformat(), what.split(" (")[0]) for d, what in bexley] == [
+        ("2027-01-19", "direct observation of practice")
+    ]
 
 
 @pytest.mark.parametrize("pack", sorted(PACKS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from policies.assignment import PackAssignment, TeamSettings
@@ -181,8 +182,37 @@ def test_central_bedfordshire_cancelled_case_supervision_is_rebooked_within_5_wo
 def test_the_team_pack_applies_when_the_person_has_none() -> None:
     teams = {"Team A": TeamSettings(policy="somerset")}
     reminders = sweep(a_team(), last_individual={"sw1": date(2026, 9, 15)}, teams=teams)
-    [mine] = [r for r in reminders if r.to == "sw1"]
+    [mine] = [r for r in reminders if r.to == "sw1" and r.kind == "individual"]
     assert mine.due == date(2026, 10, 30)  # Somerset: by the end of next month (31st: a Saturday)
+
+
+def test_an_overdue_supervisee_is_told_their_own_escalation_route() -> None:
+    # somerset:249-250 the supervisor's line manager, then the grievance procedure
+    teams = {"Team A": TeamSettings(policy="somerset")}
+    reminders = sweep(a_team(), last_individual={"sw1": date(2026, 9, 15)}, teams=teams)
+    [route] = [r for r in reminders if r.to == "sw1" and r.kind == "route"]
+    assert route.text.startswith("Your individual supervision is more than 14 days overdue.")
+    assert "supervisor's line manager" in route.text and "Grievance Procedure" in route.text
+    # Southwark's policy gives no supervisee route: nothing extra is sent.
+    southwark = sweep(a_team(), last_individual={"sw1": date(2026, 9, 15)})
+    assert [r for r in southwark if r.kind == "route"] == []
+
+
+def test_direct_observations_are_reminded_to_the_line_manager() -> None:
+    # somerset:225 at least once per quarter, counted from the start date
+    teams = {"Team A": TeamSettings(policy="somerset")}
+    people = [p if p.id != "sw1" else replace(p, started_on=date(2026, 8, 25)) for p in a_team()]
+    reminders = sweep(people, teams=teams)
+    [seen] = [
+        r
+        for r in reminders
+        if r.kind == "direct-observation" and r.subject == "sw1/direct-observation"
+    ]
+    assert (seen.to, seen.due, seen.overdue) == ("tm1", date(2026, 11, 25), False)
+    assert (
+        seen.text
+        == "Direct observation of practice and feedback for Sara Worker is due by Wed 25 Nov 2026 (Somerset policy)."
+    )
 
 
 def test_keys_are_unique_per_person_subject_and_due_date() -> None:
