@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 from bot.operations.notify import Notifier
+from bot.operations.stale import satisfied
 from policies.assignment import PackAssignment
 from policies.intervals import is_working_day
 from policies.reminders import Reminder, ReminderSettings, Snapshot, case_horizon, compute
@@ -116,6 +117,10 @@ class Sweeper:
         token: str,
     ) -> None:
         batch = await self._to_team_channels(batch, report, token)
+        stale = await self.store.run_sql(lambda tx: satisfied(tx, batch))
+        if stale:  # satisfied since they were queued: marked done, never sent
+            await self._sent(token, sorted(stale))
+            batch = [item for item in batch if item.key not in stale]
         for person_id, items in by_person(batch):
             keys = [i.key for i in items]
             if await self.notifier.deliver(person_id, self.digest(on, items)):
