@@ -146,6 +146,16 @@ async def test_a_supervisor_gets_the_agenda_through_a_teams_file_consent_card(
     assert info["content"] == {"uniqueId": "unique-1", "fileType": "docx"}
 
 
+def test_the_teams_app_package_declares_file_support() -> None:
+    import json
+    from pathlib import Path
+
+    import bot.channels.teams as teams
+
+    manifest = json.loads((Path(teams.__file__).parent / "package" / "manifest.json").read_text())
+    assert manifest["bots"][0]["supportsFiles"] is True  # needed for file consent cards
+
+
 async def test_teams_checks_access_again_when_the_file_is_accepted(
     in_teams: Served, connector: FakeConnector, http: aiohttp.ClientSession
 ) -> None:
