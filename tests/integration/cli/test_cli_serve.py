@@ -36,7 +36,12 @@ async def test_serve_slack_answers_a_signed_dm_and_stops_cleanly_on_sigterm(tmp_
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
         f'api_url = "{fake.api_url}"\n[encryption]\nkeys = "{new_key_entry("k1")}"\n'
     )
-    subprocess.run([SVA, "import", "people", str(people), "--config", str(config)], check=True)
+    cases = tmp_path / "cases.csv"  # /prep is for cases allocated to you (issue 13)
+    cases.write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nAB-12,alice,child_in_need,standard,2026-01-05\n"
+    )
+    for kind, path in (("people", people), ("cases", cases)):
+        subprocess.run([SVA, "import", kind, str(path), "--config", str(config)], check=True)
     process = subprocess.Popen(
         [SVA, "serve", "slack", "--config", str(config)],
         stdout=subprocess.PIPE,
