@@ -22,7 +22,7 @@ from bot.config import Config
 from bot.operations.reminders import SweepReport
 from storage.records import OutboxItem
 from storage.sql import SqlTransaction
-from tests.factories import person
+from tests.factories import case, person
 from tests.fakes.http_fake import RecordingServer
 
 BuildChannels = Callable[[Config, Gateway], dict[str, Channel]]
@@ -47,6 +47,8 @@ async def serve(config: Config, build: BuildChannels) -> Served:
     )
     manager = dataclasses.replace(person("tm1", role="team_manager", supervisor=None))
     await app.store.run_sql(lambda tx: tx.directory.upsert_people([alice, manager]))
+    # /prep needs the case allocated to the person (bot/assistant/access.py)
+    await app.store.run_sql(lambda tx: tx.directory.upsert_cases([case("AB-12", "alice")]))
     gateway = Gateway(assistant=app.assistant, store=app.store)
     server = Server(app, build(config, gateway), gateway=gateway, schedule=False)
     port = await server.start("127.0.0.1", 0)

@@ -23,7 +23,7 @@ from bot.config import Config
 from bot.operations.reminders import SweepReport
 from dialogs.messages import Outbound
 from storage.tables import ConversationRow, ReceivedMessageRow
-from tests.factories import person
+from tests.factories import case, person
 from tests.fakes.slack_api import APP_TOKEN, TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
 from tests.integration.channels.conftest import Served, Serving, running, send_team_nudge, serve
@@ -274,6 +274,8 @@ async def test_many_people_at_once_with_retries_are_each_answered_exactly_once(
         dataclasses.replace(person(f"p{n}"), chat=(("slack", f"U{100 + n}"),)) for n in range(50)
     ]
     await served.read(lambda tx: tx.directory.upsert_people(people))
+    cases = [case(f"AB-{n}", f"p{n}") for n in range(50)]
+    await served.read(lambda tx: tx.directory.upsert_cases(cases))
     bodies = [
         slack.dm_event(f"prep AB-{n}", user=f"U{100 + n}", event_id=f"Ev{n}") for n in range(50)
     ]
@@ -336,9 +338,10 @@ async def test_people_listed_by_email_are_found_in_slack_when_the_council_allows
     s = await serving(settings, lambda c, gateway: {"slack": SlackChannel(c.slack, gateway)})
     carol = dataclasses.replace(person("carol"), chat=(("slack", "carol@council.gov.uk"),))
     await s.read(lambda tx: tx.directory.upsert_people([carol]))
+    await s.read(lambda tx: tx.directory.upsert_cases([case("CB-1", "carol")]))
     fake.users["U7"] = {"id": "U7", "profile": {"email": "carol@council.gov.uk"}}
 
-    await slack.post(http, s.url, slack.dm_event("prep AB-12", user="U7"))
+    await slack.post(http, s.url, slack.dm_event("prep CB-1", user="U7"))
     await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U7"))
     assert await s.read(lambda tx: tx.chat.person_for("slack", "U7")) == "carol"  # remembered
 
