@@ -180,6 +180,17 @@ class AuditSql:
         )
         return decision_digest(dict(row)) if row is not None else None
 
+    def records_naming(self, person_id: str) -> list[tuple[str, int]]:
+        """The decisions and responses that name a person (before an erasure replaces the
+        name, so the erasure can record their new digests)."""
+        decisions = select(DecisionRow.id).where(
+            (DecisionRow.recorded_by == person_id) | (DecisionRow.acknowledge_by == person_id)
+        )
+        responses = select(DecisionResponseRow.id).where(DecisionResponseRow.person_id == person_id)
+        return [("decision", i) for i in self._db.scalars(decisions)] + [
+            ("decision-response", i) for i in self._db.scalars(responses)
+        ]
+
     def count(self) -> int:
         return int(self._db.scalar(select(func.count()).select_from(AuditRow)) or 0)
 

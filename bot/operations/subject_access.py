@@ -109,8 +109,12 @@ async def erase_person(
             raise UnknownPerson(person_id)
         person = tx.person(person_id)
         replacement = pseudonym(person.role if person else "person")
+        named = tx.audit_log.records_naming(person_id)
         changes = tx.subjects.erase(person_id, replacement)
-        record(tx, viewer, "admin", "person-erasure", Subject(person_id=person_id), now)
+        whose = Subject(person_id=person_id)
+        record(tx, viewer, "admin", "person-erasure", whose, now)
+        for kind, row_id in named:  # the decision log changed lawfully: record its new digests
+            record(tx, viewer, "change", kind, whose, now, record_id=str(row_id))
         return Erased(replacement, changes), [person_id, *([person.name] if person else [])]
 
     erased, marks = await store.run_sql(work)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -118,3 +119,19 @@ async def test_any_column_of_a_decision_is_covered(sql_store: SqlStore, column: 
     }[column]
     await sql(sql_store, f"UPDATE decisions SET {column} = {value} WHERE id = {number}")
     assert await verify(sql_store) == [f"decision {number}: changed after it was recorded"]
+
+
+async def test_an_erasure_records_the_new_digests_so_verify_stays_clean(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    from bot.assistant.access import Viewer
+    from bot.operations.subject_access import erase_person
+    from tests.factories import person
+
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_people([person("sw1")]))
+    await record_decision(sql_store)
+    admin = Viewer.admin("root", via="cli:person erase")
+    await erase_person(sql_store, "sw1", admin, NOW, reminder_log=tmp_path / "none.log")
+    [kept] = await sql_store.run(lambda tx: tx.decisions(ids=[1]))
+    assert kept.recorded_by.startswith("erased ")
+    assert await verify(sql_store) == []
