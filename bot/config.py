@@ -114,7 +114,7 @@ class RemindersConfig(_Section):
     ahead_days: int = Field(default=5, ge=0, le=60)  # remind this many days before a due date
     escalate_after_days: int | None = Field(default=None, ge=1)  # None: each pack's own figure
     sweep_at: time = time(7, 30)  # when `sva serve` runs the daily sweep (local time)
-    claim_lease_minutes: int = Field(default=15, ge=1)
+    claim_lease_minutes: float = Field(default=15, gt=0)  # a crashed sweeper's rows wait this long
     presenter_notice_days: int = Field(default=5, ge=1, le=10)  # working days
     agenda_notice_days: int = Field(default=2, ge=1, le=10)  # working days before the session
     go_live: date | None = (

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -32,6 +32,7 @@ class Deployment:
     database: Path
     url: str
     fake: FakeSlackApi
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     async def start(self) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
@@ -39,6 +40,7 @@ class Deployment:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self.processes.append(process)
         await wait_healthy(self.url, process)
         return process
 
@@ -60,10 +62,19 @@ async def deployment(tmp_path: Path) -> AsyncIterator[Deployment]:
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
         f'api_url = "{fake.api_url}"\n[encryption]\nkeys = "{new_key_entry("k1")}"\n'
     )
-    subprocess.run([SVA, "import", "people", str(people), "--config", str(config)], check=True)
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "ref,worker_id,case_type,risk,allocated_on\nAB-12,alice,child_protection,standard,2026-01-01\n"
+    )
+    for kind, path in (("people", people), ("cases", cases)):
+        subprocess.run([SVA, "import", kind, str(path), "--config", str(config)], check=True)
+    deployed = Deployment(config, database, f"http://127.0.0.1:{port}", fake)
     try:
-        yield Deployment(config, database, f"http://127.0.0.1:{port}", fake)
+        yield deployed
     finally:
+        for process in deployed.processes:  # a failed assertion must not leave one running
+            if process.poll() is None:
+                kill(process)
         await fake.stop()
 
 
@@ -106,7 +117,7 @@ async def test_an_event_acknowledged_while_the_database_was_locked_survives_a_ki
         process = await d.start()
         if not acknowledged:  # Slack retries an event it got no 200 for
             assert (await slack.post(http, d.url, body))[0] == 200
-        await d.fake.wait_for(lambda calls: QUESTION in d.fake.posted_text("U1"))
+        await d.fake.wait_for(lambda calls: QUESTION in d.fake.posted_text("U1"), timeout=60)
         await d.fake.settle(0.5)
         stop(process)
     assert d.fake.posted_text("U1").count(QUESTION) == 1
@@ -124,10 +135,10 @@ async def test_a_reply_stored_but_not_yet_delivered_goes_out_after_a_restart(
         kill(process)
         d.fake.held.clear()
         process = await d.start()
-        await d.fake.wait_for(lambda calls: QUESTION in d.fake.posted_text("U1"))
+        await d.fake.wait_for(lambda calls: QUESTION in d.fake.posted_text("U1"), timeout=60)
         assert (await slack.post(http, d.url, body))[0] == 200  # a retry of the same event
         assert (await slack.post(http, d.url, slack.dm_event("Missed school")))[0] == 200
-        await d.fake.wait_for(lambda calls: "2. " in d.fake.posted_text("U1"))
+        await d.fake.wait_for(lambda calls: "2. " in d.fake.posted_text("U1"), timeout=60)
         await d.fake.settle(0.5)
         stop(process)
     shown = d.fake.posted_text("U1")

@@ -1,0 +1,225 @@
+"""`sva serve` under SIGKILL: people send events as fast as they are acknowledged, a server is
+killed at a random moment (100–400 ms into its life), restarted, and so on; events that got no
+acknowledgement are sent again with the same id, as the services do. At the end every person's
+replies are compared with what was acknowledged."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy import text
+
+from benchmarks.faults.services import TOKEN_IN_REPLY, Service
+from storage.db import create_engine
+from tests.serving import free_port
+
+ACCEPTED = {200, 202}
+SETTLE_SECONDS = 60.0
+
+
+@dataclass
+class Outcome:
+    """What one run saw."""
+
+    scenario: str
+    kills: int = 0
+    sent: int = 0
+    acknowledged: int = 0
+    lost: int = 0
+    duplicated: int = 0  # an acknowledged event answered (processed) more than once
+    resent: int = 0  # a reply delivered again: the kill fell between acceptance and commit
+    out_of_order: int = 0  # a reply that came before the reply to an earlier event
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class Zygote:
+    """The forking `sva` launcher (benchmarks/faults/zygote.py)."""
+
+    def __init__(self, log: Path) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.faults.zygote", str(log)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None and self._process.stdin is not None
+        assert self._process.stdout.readline().strip() == "ready"
+
+    def run(self, *args: str) -> int:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(" ".join(args) + "\n")
+        self._process.stdin.flush()
+        return int(self._process.stdout.readline())
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        self._process.wait(timeout=10)
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def kill(pid: int, sig: signal.Signals = signal.SIGKILL) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+    for _ in range(400):
+        if not alive(pid):
+            return
+        time.sleep(0.005)
+
+
+async def healthy(http: aiohttp.ClientSession, url: str, pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            raise RuntimeError("sva serve exited while starting (see the run's log)")
+        with contextlib.suppress(aiohttp.ClientError):
+            async with http.get(f"{url}/healthz") as response:
+                if response.status == 200:
+                    return
+        await asyncio.sleep(0.02)
+    raise RuntimeError("sva serve never became healthy")
+
+
+class People:
+    """Each person sends /kPxS in order; the next only once the previous was acknowledged."""
+
+    def __init__(self, count: int) -> None:
+        self.next = dict.fromkeys(range(count), 0)
+        self.acked: dict[int, set[int]] = {p: set() for p in range(count)}
+        self.sent = 0
+
+    async def run(
+        self, http: aiohttp.ClientSession, urls: list[str], service: Service, until: float
+    ) -> None:
+        await asyncio.gather(*(self._one(http, urls, service, p, until) for p in self.next))
+
+    async def _one(
+        self, http: aiohttp.ClientSession, urls: list[str], service: Service, p: int, until: float
+    ) -> None:
+        while time.monotonic() < until:
+            seq = self.next[p]
+            url = urls[(p + seq) % len(urls)]  # load-balanced round robin
+            self.sent += 1
+            try:
+                status = await service.send(http, url, p, seq)
+            except (aiohttp.ClientError, TimeoutError):
+                await asyncio.sleep(0.02)  # no answer: the service will send it again
+                continue
+            if status in ACCEPTED:
+                self.acked[p].add(seq)
+                self.next[p] = seq + 1
+            else:
+                await asyncio.sleep(0.02)
+
+
+def count(
+    outcome: Outcome, people: People, replies: dict[int, list[int]], stored: dict[int, list[int]]
+) -> None:
+    """`replies`: what each person was shown; `stored`: the replies the turns wrote."""
+    outcome.acknowledged = sum(len(a) for a in people.acked.values())
+    outcome.sent = people.sent
+    for p, acked in people.acked.items():
+        seen = replies.get(p, [])
+        outcome.lost += len(acked - set(seen))
+        written = stored.get(p, [])
+        outcome.duplicated += sum(written.count(s) - 1 for s in set(written))
+        outcome.resent += sum(seen.count(s) - 1 for s in set(seen)) - sum(
+            written.count(s) - 1 for s in set(written)
+        )
+        firsts = list(dict.fromkeys(seen))
+        outcome.out_of_order += sum(1 for a, b in itertools.pairwise(firsts) if b < a)
+
+
+async def serve_under_kills(
+    *,
+    service: Service,
+    zygote: Zygote,
+    config: Path,
+    kills: int,
+    servers: int,
+    people: int,
+    scenario: str,
+) -> Outcome:
+    """Run `servers` × `sva serve <service>` on one database, killing one at random `kills`
+    times, then let the last ones finish and count."""
+    outcome = Outcome(scenario)
+    started = time.monotonic()
+    ports = [free_port() for _ in range(servers)]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    crowd = People(people)
+    timeout = aiohttp.ClientTimeout(total=5)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        pids = [zygote.run("serve", service.name, "--config", str(config), "--port", str(port))
+                for port in ports]  # fmt: skip
+        for url, pid in zip(urls, pids, strict=True):
+            await healthy(http, url, pid)
+        while outcome.kills < kills:
+            life = random.uniform(0.1, 0.4)
+            victim = random.randrange(servers)
+            sending = asyncio.create_task(crowd.run(http, urls, service, time.monotonic() + life))
+            await asyncio.sleep(life * random.random())
+            kill(pids[victim])
+            outcome.kills += 1
+            await sending
+            pids[victim] = zygote.run(
+                "serve", service.name, "--config", str(config), "--port", str(ports[victim])
+            )
+            await healthy(http, urls[victim], pids[victim])
+        # Last round: nothing killed; retried heads go through, answers are delivered.
+        await crowd.run(http, urls, service, time.monotonic() + 0.5)
+        await settle(crowd, service)
+        for pid in pids:
+            kill(pid, signal.SIGTERM)
+    count(outcome, crowd, service.replies(), stored_replies(config))
+    outcome.seconds = round(time.monotonic() - started, 1)
+    return outcome
+
+
+def stored_replies(config: Path) -> dict[int, list[int]]:
+    """Per person, the events named by the reply rows in the database (one per turn)."""
+    url = config.read_text().split('url = "', 1)[1].split('"', 1)[0]
+    engine = create_engine(url)
+    try:
+        with engine.connect() as db:
+            rows = db.execute(text("SELECT conversation, message FROM replies ORDER BY id"))
+            texts = [(r[0], r[1] if isinstance(r[1], dict) else json.loads(r[1])) for r in rows]
+    finally:
+        engine.dispose()
+    found: dict[int, list[int]] = {}
+    for _, message in texts:
+        for p, s in TOKEN_IN_REPLY.findall(str(message.get("text", ""))):
+            found.setdefault(int(p), []).append(int(s))
+    return found
+
+
+async def settle(crowd: People, service: Service) -> None:
+    """Wait until every acknowledged event has an answer (or SETTLE_SECONDS pass)."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        seen = service.replies()
+        if all(acked <= set(seen.get(p, [])) for p, acked in crowd.acked.items()):
+            await asyncio.sleep(0.5)  # let any duplicate show itself
+            return
+        await asyncio.sleep(0.1)

@@ -1,0 +1,46 @@
+"""A database, people and a configuration file for one fault-suite scenario."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.faults.services import Service
+
+SVA = str(Path(sys.executable).with_name("sva"))
+SWEEP_DAY = "2026-11-23"  # a Monday; everyone's individual supervision is overdue by then
+LEASE_MINUTES = 0.04  # a killed sweeper's rows are taken over after 2.4 s
+
+
+async def prepare(scratch: Path, url: str, service: Service, people: int, *, sweep: bool) -> Path:
+    """Write the configuration, create the database and import the people; returns the
+    configuration file."""
+    config = scratch / f"{service.name}.toml"
+    config.write_text(
+        f'[database]\nurl = "{url}"\n[console]\nreminder_log = "{scratch / "reminders.log"}"\n'
+        f"[reminders]\nclaim_lease_minutes = {LEASE_MINUTES}\n"
+        "[encryption]\nallow_unencrypted_storage = true\n" + service.config()
+    )
+    header = "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+    rows = [f"boss,Boss,team_manager,Team A,,,2018-01-01,false,{service.chat_id(9999)}\n"]
+    rows += [
+        f"p{p},Person {p},social_worker,Team A,,boss,2020-01-01,true,{service.chat_id(p)}\n"
+        for p in range(people)
+    ]
+    (scratch / "people.csv").write_text(header + "".join(rows))
+    await _sva("import", "people", str(scratch / "people.csv"), "--config", str(config))
+    if sweep:
+        sessions = "kind,date,supervisee_id,supervisor_id,case_ref,status\n" + "".join(
+            f"individual,2026-09-01,p{p},boss,,held\n" for p in range(people)
+        )
+        (scratch / "sessions.csv").write_text(sessions)
+        await _sva("import", "sessions", str(scratch / "sessions.csv"), "--config", str(config))
+    return config
+
+
+async def _sva(*args: str) -> None:
+    done = await asyncio.to_thread(subprocess.run, [SVA, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"sva {' '.join(args[:2])} failed: {done.stderr.strip()[-500:]}")

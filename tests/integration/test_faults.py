@@ -1,0 +1,43 @@
+"""The fault suite's short version (the full one: `python -m benchmarks.faults`): 50 SIGKILLs of
+real `sva serve` processes on Slack, Telegram and Teams fakes, SQLite and PostgreSQL, with two
+servers behind one PostgreSQL; nothing acknowledged may be lost, answered twice or out of order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.databases import scratch_database
+from benchmarks.faults.serve import Outcome, Zygote, serve_under_kills
+from benchmarks.faults.services import SERVICES
+from benchmarks.faults.setup import prepare
+
+pytestmark = pytest.mark.slow
+SHORT = [("slack", "sqlite", 1, 15), ("telegram", "postgresql", 1, 15), ("teams", "sqlite", 1, 10),
+         ("slack", "postgresql", 2, 10)]  # fmt: skip
+
+
+async def run(tmp_path: Path, zygote: Zygote, channel: str, backend: str, servers: int,
+              kills: int) -> Outcome:  # fmt: skip
+    service = SERVICES[channel]()
+    await service.fake.start()
+    try:
+        async with scratch_database(backend) as url:
+            config = await prepare(tmp_path, url, service, 4, sweep=False)
+            return await serve_under_kills(service=service, zygote=zygote, config=config,
+                                           kills=kills, servers=servers, people=4,
+                                           scenario=channel)  # fmt: skip
+    finally:
+        await service.fake.stop()
+
+
+async def test_fifty_kills_lose_nothing_acknowledged(tmp_path: Path) -> None:
+    zygote = Zygote(tmp_path / "sva.log")
+    try:
+        outcomes = [await run(tmp_path, zygote, *scenario) for scenario in SHORT]
+    finally:
+        zygote.close()
+    assert sum(o.kills for o in outcomes) >= 50
+    assert all(o.acknowledged > 0 for o in outcomes)
+    assert [(o.lost, o.duplicated, o.out_of_order) for o in outcomes] == [(0, 0, 0)] * len(SHORT)
