@@ -82,7 +82,10 @@ def purge(
         retention = Retention(store=a.store, periods=a.config.retention)
         return await retention.run(datetime.now(UTC), dry_run=dry_run)
 
-    done = with_app(config_or_exit(config), run)
+    settings = config_or_exit(config)
+    with Progress("purging what [retention] no longer allows", None, name="purge") as progress:
+        done = with_app(settings, run)
+        progress.advance(sum(done.values()))
     verb = "would remove" if dry_run else "removed"
     for kind, count in done.items():
         label = kind if kind.endswith(("warned", "erased")) else f"{verb} {kind}"

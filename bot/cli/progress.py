@@ -58,6 +58,7 @@ class Progress:
         self._bar: RichProgress | None = None
         self._task = TaskID(0)
         self._failed = False
+        self._counted = False  # advance() was called: the summary gives the count
 
     @property
     def interactive(self) -> bool:
@@ -86,6 +87,7 @@ class Progress:
 
     def advance(self, count: int = 1) -> None:
         with self._lock:
+            self._counted = True
             self.done += count
             if self._bar is not None:
                 self._bar.update(self._task, advance=count)
@@ -109,7 +111,7 @@ class Progress:
 
     def summary(self) -> str:
         rate = self.done / self.seconds if self.seconds > 0 else 0.0
-        if self.total is None and not self.done:
+        if self.total is None and not self._counted:
             return f"{self.name}: {self.seconds:.1f} s"
         return f"{self.name}: {self.done:,} {self.unit} in {self.seconds:.1f} s ({rate:,.0f} {self.unit}/s)"
 

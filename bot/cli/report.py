@@ -16,6 +16,7 @@ from rich.text import Text
 
 from bot.bootstrap import App, pack_assignment
 from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
+from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
 from bot.operations.reports.compliance import compute
@@ -96,7 +97,9 @@ def compliance(
         return compute(await load(a.store, scope, when), pack_assignment(a.config))
 
     try:
-        report = with_app(settings, run)
+        with Progress("computing the compliance report", None, unit="people") as progress:
+            report = with_app(settings, run)
+            progress.advance(len(report.people))
     except ReportError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc

@@ -59,3 +59,21 @@ def test_import_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert "checking people.csv" in text and "writing people.csv" in text
     assert f"/{ROWS + 1}" in text and "rows/s" in text
+
+
+def test_purge_and_the_compliance_report_end_with_a_summary_line_when_piped(
+    tmp_path: Path,
+) -> None:
+    people(tmp_path)
+    config = ["--config", str(tmp_path / "sva.toml")]
+    subprocess.run([SVA, "db", "upgrade", *config], check=True, capture_output=True)
+    purge = subprocess.run([SVA, "db", "purge", "--dry-run", *config], capture_output=True,
+                           text=True, timeout=300)  # fmt: skip
+    assert purge.returncode == 0, purge.stderr
+    assert purge.stderr.splitlines()[-1].startswith("purge: 0 rows in ")
+    report = subprocess.run(
+        [SVA, "report", "compliance", "--council", "--month", "2026-10", "--format", "json",
+         *config], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    assert report.stderr.splitlines()[-1].startswith("computing the compliance report: 0 people")
