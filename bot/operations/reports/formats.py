@@ -231,6 +231,15 @@ def to_docx(report: Report) -> bytes:
             values = [row.name, *(figure(row.tallies.get(m)) for m in MEASURES)]
             for cell, text in zip(cells, values, strict=True):
                 cell.text = text
+    document.add_heading("Cases by type and risk", level=2)
+    headers = ("Team", "Case type", "Risk", "Open", "Overdue", "Longest overdue (days)", "Rule")
+    cases = document.add_table(rows=1, cols=len(headers))
+    for cell, text in zip(cases.rows[0].cells, headers, strict=True):
+        cell.text = text
+    for c in report.cases:
+        line = (c.team, c.case_type, c.risk, c.open, c.overdue, c.longest_overdue_days, c.rule.id)
+        for cell, value in zip(cases.add_row().cells, line, strict=True):
+            cell.text = str(value)
     document.add_heading("People not measured", level=2)
     for m, r, n in report.excluded_counts():
         document.add_paragraph(f"{m}: {n} ({r})")

@@ -86,6 +86,32 @@ async def tab_to(page: Page, name: str, limit: int = 40) -> None:
     raise AssertionError(f"never reached {name!r} by keyboard")
 
 
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  if (!document.documentElement.lang) problems.push('no lang');
+  if (!document.querySelector('main')) problems.push('no main landmark');
+  if (document.querySelectorAll('h1').length !== 1) problems.push('not one h1');
+  for (const input of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    if (!input.labels || input.labels.length === 0) problems.push('unlabelled ' + input.name);
+  }
+  for (const svg of document.querySelectorAll('svg')) {
+    const ids = (svg.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+    if (svg.getAttribute('role') !== 'img' || !ids.length || ids.some(i => !document.getElementById(i)))
+      problems.push('chart without a name ' + svg.id);
+    if (!document.getElementById(svg.id + '-table')) problems.push('chart without its table ' + svg.id);
+  }
+  for (const table of document.querySelectorAll('table')) {
+    if (!table.querySelector('caption')) problems.push('table without caption');
+  }
+  return problems;
+}"""
+
+
+async def accessible(page: Page) -> None:
+    """Structural WCAG checks: language, landmark, one h1, labels, named charts with tables."""
+    assert await page.evaluate(ACCESSIBILITY_PROBLEMS) == [], page.url
+
+
 async def cells(page: Page, row_selector: str) -> list[str]:
     return [c.strip() for c in await page.locator(f"{row_selector} > *").all_inner_texts()]
 
@@ -96,6 +122,7 @@ async def test_a_manager_reads_the_hand_worked_figures_by_keyboard(
     page = await browser.new_page(viewport={"width": 1200, "height": 900})
     await sign_in_by_keyboard(page, await link_from_chat(dashboard, "m1"))
     assert page.url == dashboard.url + "/dashboard"
+    await accessible(page)
     await page.screenshot(path=tmp_path / "home.png", full_page=True)
     assert await page.get_by_role("link", name=fx.OTHER_TEAM).count() == 0
 
@@ -125,6 +152,7 @@ async def test_a_manager_reads_the_hand_worked_figures_by_keyboard(
         "0",
         "0 of 0",
     ]
+    await accessible(page)
     await page.screenshot(path=tmp_path / "team.png", full_page=True)
 
     await tab_to(page, "Compliance report")
@@ -167,6 +195,7 @@ async def test_a_manager_reads_the_hand_worked_figures_by_keyboard(
     assert await chart.get_attribute("role") == "img"
     assert "Nov 2026: 50% (2 of 4)" in (await chart.locator("desc").text_content() or "")
     assert await page.locator("svg#case-chart rect").first.get_attribute("data-value") == "1"
+    await accessible(page)
     await page.screenshot(path=tmp_path / "report.png", full_page=True)
 
     await tab_to(page, "Case supervision coverage")
@@ -178,12 +207,14 @@ async def test_a_manager_reads_the_hand_worked_figures_by_keyboard(
         "34",
         "manchester.case.eight-week-cycle",
     ]
+    await accessible(page)
     await page.screenshot(path=tmp_path / "cases.png", full_page=True)
 
     await tab_to(page, "Overview")
     await tab_to(page, "Tom Newman")
     timeline = await page.locator("#timeline").inner_text()
     assert "2026-11-10" in timeline and "CR-5" in timeline and "not yet" in timeline
+    await accessible(page)
     await page.screenshot(path=tmp_path / "person.png", full_page=True)
     assert all(
         (tmp_path / f"{name}.png").stat().st_size > 5_000
