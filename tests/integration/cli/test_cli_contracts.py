@@ -298,7 +298,7 @@ def test_a_decision_recorded_in_chat_is_listed_and_exported(
     )
     assert (
         json.loads(chat.stdout.splitlines()[-1])["text"]
-        == "It is decision 1. sw1 has been asked to acknowledge it."
+        == "It is decision 1. Sara has been asked to acknowledge it."
     )
     sva(
         "chat",
@@ -677,5 +677,5 @@ def test_one_supervisee_from_preparation_to_the_next_agenda(
     assert say("sw1", "/done 1")[-1]["text"].startswith("Action 1 is closed")
 
     next_agenda = say("sw1", "/agenda")[-1]["text"]
-    assert "Action 2 (CR-1): sw1 to book the strategy meeting, because bruising" in next_agenda
+    assert "Action 2 (CR-1): Sara to book the strategy meeting, because bruising" in next_agenda
     assert "Action 1" not in next_agenda
