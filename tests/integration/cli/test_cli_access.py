@@ -35,7 +35,10 @@ PREP = [
     "Missed school",
     "Gran helps",
     "Visit Monday",
+    "skip",
+    "skip",
     "Home is calm",
+    "skip",
     "skip",
     "confirm",
 ]
