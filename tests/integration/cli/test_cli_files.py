@@ -62,8 +62,8 @@ def test_exports_are_owner_only_and_not_replaced_without_force(
         out.write_text("kept")
         again = sva(*command, cwd=tmp_path, database_url=database_url)
         assert again.returncode == 2
-        assert (
-            again.stderr.strip() == f"{out.name} already exists; choose another file or add --force"
+        assert again.stderr.splitlines()[-1] == (
+            f"{out.name} already exists; choose another file or add --force"
         )
         assert out.read_text() == "kept"
         out.chmod(0o644)
