@@ -61,6 +61,7 @@ def invite(
     except DateError as problem:
         typer.echo(str(problem), err=True)
         raise typer.Exit(2) from problem
+    refuse_existing(out, force)
     typer.echo(f"starts {spoken(start)} (Europe/London)", err=True)
 
     viewer = viewer_for(as_person, "invite")
@@ -93,7 +94,6 @@ def invite(
 
         return await a.store.run(work)
 
-    refuse_existing(out, force)
     try:
         result, warnings = with_app(config_or_exit(config), run)
     except UnknownPerson as problem:
