@@ -171,6 +171,7 @@ def open_database(config: Config) -> Engine:
         config.database.url,
         auto_migrate=config.database.auto_migrate,
         keyring=load_keyring(config),
+        sqlite_synchronous=config.database.sqlite_synchronous,
     )
 
 

@@ -10,6 +10,7 @@ import tomllib
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -57,6 +58,9 @@ class AssistantConfig(_Section):
 class DatabaseConfig(_Section):
     url: str = "sqlite:///sva.db"
     auto_migrate: bool = True
+    # SQLite only: "full" (every commit on disk, survives a power cut) or "normal" (survives a
+    # crash of the process, not of the machine; several times faster one turn at a time).
+    sqlite_synchronous: Literal["full", "normal"] = "full"
 
 
 class EncryptionConfig(_Section):

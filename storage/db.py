@@ -17,6 +17,7 @@ from storage.sealing import NO_KEYS, Keyring
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x5356_4101  # any constant shared by every sva process
 CONNECT_TIMEOUT = 10  # seconds: an unreachable server is reported, not waited on for minutes
+SQLITE_SYNCHRONOUS = ("full", "normal")
 DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
@@ -27,24 +28,34 @@ def normalise_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False) if driver else url
 
 
-def create_engine(url: str, *, echo: bool = False, keyring: Keyring = NO_KEYS) -> Engine:
+def create_engine(
+    url: str, *, echo: bool = False, keyring: Keyring = NO_KEYS, sqlite_synchronous: str = "full"
+) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
 
     `keyring` seals the special-category columns (storage/sealing.py). SQL parameters are
     never put into error messages or logs (`hide_parameters`): they hold people's answers.
+
+    `sqlite_synchronous` (SQLite only): "full" flushes the write-ahead log to disk at every
+    commit, so a committed answer survives a power cut; "normal" flushes only at checkpoints,
+    so a commit survives the process being killed but the last few may be lost if the machine
+    loses power (the database itself stays intact). See benchmarks/README.md for the cost.
     """
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
+        if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+            raise ValueError(f"sqlite_synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
         engine = sa_create_engine(
             parsed, echo=echo, hide_parameters=True, connect_args={"check_same_thread": False}
         )
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, sqlite_synchronous)
     else:
+        # No pool_pre_ping: the store's worker threads keep their connections open, and one
+        # the server dropped is reopened and the unit of work run again (storage/committer.py).
         engine = sa_create_engine(
             parsed,
             echo=echo,
             hide_parameters=True,
-            pool_pre_ping=True,
             pool_size=10,
             connect_args={"connect_timeout": CONNECT_TIMEOUT},
         )
@@ -52,7 +63,7 @@ def create_engine(url: str, *, echo: bool = False, keyring: Keyring = NO_KEYS) -
     return engine
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, synchronous: str) -> None:
     """WAL lets readers and a writer work at once; BEGIN IMMEDIATE takes the write lock up
     front, so two processes answering at once wait for each other instead of failing with
     "database is locked" when a read transaction tries to become a write."""
@@ -64,7 +75,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         for pragma in (
             "journal_mode=WAL",
-            "synchronous=NORMAL",
+            f"synchronous={synchronous.upper()}",
             "busy_timeout=10000",
             "foreign_keys=ON",
             "secure_delete=ON",  # deleted and re-sealed text is overwritten, not left in free pages

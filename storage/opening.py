@@ -48,10 +48,12 @@ def safe(url: str) -> str:
     return make_url(normalise_url(url)).render_as_string(hide_password=True)
 
 
-def open_database(url: str, *, auto_migrate: bool, keyring: Keyring = NO_KEYS) -> Engine:
+def open_database(
+    url: str, *, auto_migrate: bool, keyring: Keyring = NO_KEYS, sqlite_synchronous: str = "full"
+) -> Engine:
     """An engine that answers, on a schema this code knows (migrated if `auto_migrate`),
     sealing special-category fields with `keyring`."""
-    engine = create_engine(url, keyring=keyring)
+    engine = create_engine(url, keyring=keyring, sqlite_synchronous=sqlite_synchronous)
     try:
         current = revision(engine)
         check_known(current)

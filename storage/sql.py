@@ -7,15 +7,17 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
+from storage import conversations
 from storage.actions import ActionsSql
 from storage.agenda_edits import AgendaEditsSql
 from storage.audit import AuditEntry, AuditSql
 from storage.chat import ChatSql
+from storage.committer import GroupCommitter
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
@@ -45,13 +47,13 @@ from storage.store import T, Transaction
 from storage.subject import SubjectSql
 from storage.tables import (
     Base,
-    ConversationRow,
     EarsReflectionRow,
     PrepNoteRow,
-    ReceivedMessageRow,
     WellbeingCheckinRow,
 )
 
+# PostgreSQL worker threads, each with a connection held open (the pool keeps 10).
+POSTGRES_THREADS = 4
 OUTCOME_TABLES: dict[str, tuple[type[Base], Callable[[Outcome], dict[str, Any]]]] = {
     "prep": (PrepNoteRow, prep_fields),
     "ears-case": (EarsReflectionRow, ears_fields),
@@ -83,77 +85,16 @@ class SqlTransaction:
         self.replies = RepliesSql(connection)
 
     def claim_message(self, channel: str, message_id: str, now: datetime) -> bool:
-        exists = self._db.scalar(
-            select(func.count())
-            .select_from(ReceivedMessageRow)
-            .where(
-                ReceivedMessageRow.channel == channel, ReceivedMessageRow.message_id == message_id
-            )
-        )
-        if exists:
-            return False
-        values = {"channel": channel, "message_id": message_id, "received_at": now}
-        self._insert(ReceivedMessageRow, values)
-        return True
+        return conversations.claim_message(self._db, channel, message_id, now)
 
     def load_conversation(self, person_id: str) -> Conversation | None:
-        row = (
-            # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers):
-            # a second process answering for the same person waits here instead of failing
-            # its version check and retrying.
-            self._db.execute(
-                select(ConversationRow)
-                .where(ConversationRow.person_id == person_id)
-                .with_for_update()
-            )
-        ).one_or_none()
-        if row is None:
-            return None
-        return Conversation(
-            person_id=row.person_id,
-            dialog=row.dialog,
-            state=row.state,
-            answers=dict(row.data.get("answers", {})),
-            context=dict(row.data.get("context", {})),
-            version=row.version,
-        )
+        return conversations.load(self._db, person_id)
 
     def save_conversation(self, conversation: Conversation, now: datetime) -> Conversation:
-        values = {
-            "dialog": conversation.dialog,
-            "state": conversation.state,
-            "data": conversation.to_data(),
-            "version": conversation.version + 1,
-            "updated_at": now,
-        }
-        if conversation.version == 0:
-            self._insert(ConversationRow, {"person_id": conversation.person_id, **values})
-        else:
-            result = self._db.execute(
-                update(ConversationRow)
-                .where(
-                    ConversationRow.person_id == conversation.person_id,
-                    ConversationRow.version == conversation.version,
-                )
-                .values(**values)
-            )
-            if result.rowcount != 1:
-                raise ConcurrentUpdate(conversation.person_id)
-        saved = conversation.copy()
-        saved.version += 1
-        return saved
+        return conversations.save(self._db, conversation, now)
 
     def delete_conversation(self, conversation: Conversation) -> None:
-        if conversation.version == 0:
-            return
-        result = self._db.execute(
-            delete(ConversationRow).where(
-                ConversationRow.person_id == conversation.person_id,
-                ConversationRow.version == conversation.version,
-            )
-        )
-        if result.rowcount != 1:
-            raise ConcurrentUpdate(conversation.person_id)
+        conversations.remove(self._db, conversation)
 
     def add_outcome(self, outcome: Outcome) -> int | None:
         if outcome.kind == "decision":
@@ -294,35 +235,32 @@ class SqlTransaction:
             actor=actor, subject=subject, record_kind=record_kind, since=since, limit=limit
         )
 
-    def _insert(self, table: type[Base], values: dict[str, Any]) -> None:
-        try:
-            with self._db.begin_nested():
-                self._db.execute(insert(table).values(**values))
-        except IntegrityError as exc:
-            raise ConcurrentUpdate(str(values)) from exc
-
 
 class SqlStore:
-    """A `Store` over a SQLAlchemy engine (built by `storage.db.create_engine`)."""
+    """A `Store` over a SQLAlchemy engine (built by `storage.db.create_engine`).
 
-    def __init__(self, *, engine: Engine) -> None:
+    Units of work go to a `GroupCommitter`: one worker thread on SQLite (it has one writer
+    anyway), `threads` on PostgreSQL, each keeping its connection open between transactions.
+    """
+
+    def __init__(self, *, engine: Engine, threads: int | None = None) -> None:
         self.engine = engine
+        if threads is None:
+            threads = 1 if engine.dialect.name == "sqlite" else POSTGRES_THREADS
+        self.committer = GroupCommitter(engine, threads=threads)
 
     async def run(self, work: Callable[[Transaction], T]) -> T:
-        return await asyncio.to_thread(self._run, work)
+        return await self.run_sql(work)
 
     async def run_sql(self, work: Callable[[SqlTransaction], T]) -> T:
         """Like `run`, for work that needs the SQL-only parts (directory, outbox)."""
-        return await asyncio.to_thread(self._run, work)
-
-    def _run(self, work: Callable[[SqlTransaction], T]) -> T:
         try:
-            with self.engine.begin() as connection:
-                return work(SqlTransaction(connection))
+            result: T = await self.committer.submit(lambda db: work(SqlTransaction(db)))
         except ConcurrentUpdate:
             raise
         except SQLAlchemyError as exc:
             raise StorageError(str(exc)) from exc
+        return result
 
     async def ping(self) -> None:
         """Raise StorageError unless the database answers a trivial query (readiness)."""
@@ -342,6 +280,7 @@ class SqlStore:
             raise StorageError(f"the database did not answer ({type(cause).__name__})") from exc
 
     async def close(self) -> None:
+        await asyncio.to_thread(self.committer.close)
         await asyncio.to_thread(self.engine.dispose)
 
 
