@@ -62,6 +62,10 @@ OUTCOME_TABLES: dict[str, tuple[type[Base], Callable[[Outcome], dict[str, Any]]]
 }
 
 
+# Built once: the statement's cache key is memoised, its compiled form cached by the engine.
+OUTCOME_INSERTS = {table: insert(table) for table, _ in OUTCOME_TABLES.values()}
+
+
 class SqlTransaction:
     """One database transaction; see `storage.store.Transaction` for the contract."""
 
@@ -100,7 +104,7 @@ class SqlTransaction:
         if outcome.kind == "decision":
             return self._decisions.add(outcome)
         table, fields = OUTCOME_TABLES[outcome.kind]
-        self._db.execute(insert(table).values(**fields(outcome)))
+        self._db.execute(OUTCOME_INSERTS[table], fields(outcome))
         return None
 
     def decisions(

@@ -1,0 +1,102 @@
+"""Resident memory of `sva serve`: idle with every channel configured, then with 10,000
+conversations in flight (each person has started a preparation dialog over Slack and been
+asked its first question; the dialogs live in the database, not in the process).
+
+    python -m benchmarks.memory [--conversations 10000] [--database-url URL]
+
+The Slack and Telegram Web APIs are faked in this process; Teams runs in anonymous mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.slack_load import REPLIES_PER_PERSON, SVA, fire, write_setup
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.integration.channels import slack_requests as slack
+from tests.serving import free_port, wait_healthy
+
+IDLE_SETTLE = 3.0
+
+
+def rss_mib(pid: int) -> float:
+    """The process's resident set size now."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def all_channels(config: Path, telegram_url: str) -> None:
+    """Add Telegram (webhook) and Teams (anonymous) to the Slack setup's configuration."""
+    with config.open("a") as f:
+        f.write(
+            f'[telegram]\ntoken = "{TELEGRAM_TOKEN}"\nwebhook_secret = "bench-secret"\n'
+            f'api_url = "{telegram_url}"\n'
+            '[teams]\napp_id = "00000000-0000-0000-0000-000000000001"\nauth = "anonymous"\n'
+        )
+
+
+async def run(conversations: int, database: str | None) -> dict[str, object]:
+    slack_api, telegram_api = FakeSlackApi(), FakeTelegramApi()
+    await slack_api.start()
+    await telegram_api.start()
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        url = database or f"sqlite:///{folder / 'sva.db'}"
+        config = write_setup(folder, conversations, slack_api.api_url, port, url)
+        all_channels(config, telegram_api.api_url)
+        server = subprocess.Popen([SVA, "serve", "--config", str(config)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            await wait_healthy(base, server)
+            await asyncio.sleep(IDLE_SETTLE)
+            idle = rss_mib(server.pid)
+            events = [(slack.dm_event(f"prep AB-{n}", user=f"U{n}", event_id=f"Ev{n}"), {})
+                      for n in range(conversations)]  # fmt: skip
+            started = time.perf_counter()
+            await fire(base, events, 100)
+            expected = conversations * REPLIES_PER_PERSON
+            with contextlib.suppress(AssertionError):
+                await slack_api.wait_for(lambda _: len(slack_api.posted()) >= expected, 600)
+            answered_in = time.perf_counter() - started
+            await asyncio.sleep(IDLE_SETTLE)
+            loaded = rss_mib(server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            await slack_api.stop()
+            await telegram_api.stop()
+    return {
+        "database": "postgresql" if database else "sqlite",
+        "idle_rss_mib": round(idle, 1),
+        "conversations_in_flight": conversations,
+        "answered": len({b["channel"] for b in slack_api.posted()}),
+        "answered_in_s": round(answered_in, 1),
+        "rss_with_conversations_mib": round(loaded, 1),
+        "growth_mib": round(loaded - idle, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=10_000)
+    parser.add_argument("--database-url", default=os.environ.get("SVA_BENCH_DATABASE_URL"))
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(run(args.conversations, args.database_url))))
+
+
+if __name__ == "__main__":
+    main()
