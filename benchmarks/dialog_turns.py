@@ -51,11 +51,19 @@ SCRIPT = [
 Figures = dict[str, Any]
 
 
-def engine_for(url: str, synchronous: str) -> Engine:
-    """Our engine; the code before issue 16 had no synchronous setting (it used NORMAL)."""
-    if "sqlite_synchronous" in inspect.signature(create_engine).parameters:
-        return create_engine(url, sqlite_synchronous=synchronous)
-    return create_engine(url)
+def engine_for(url: str, synchronous: str, encrypted: bool = True) -> Engine:
+    """Our engine, with answers sealed by a fresh data key unless `encrypted` is False. (The
+    code before issue 16 had no synchronous setting, it used NORMAL; nor, before issue 15,
+    encryption: the benchmark runs on both.)"""
+    options: dict[str, Any] = {}
+    parameters = inspect.signature(create_engine).parameters
+    if "sqlite_synchronous" in parameters:
+        options["sqlite_synchronous"] = synchronous
+    if "keyring" in parameters and encrypted:
+        from storage.sealing import new_key_entry, parse_keys
+
+        options["keyring"] = parse_keys(new_key_entry("bench"))
+    return create_engine(url, **options)
 
 
 async def _converse(assistant: Any, people: Iterator[int], latencies: list[float]) -> None:
@@ -106,11 +114,15 @@ def floor(backend: str, url: str, synchronous: str, people: int, connections: in
 
 
 async def measure(
-    backend: str, conversations: int, in_flight: int, synchronous: str = "full"
+    backend: str,
+    conversations: int,
+    in_flight: int,
+    synchronous: str = "full",
+    encrypted: bool = True,
 ) -> Figures:
     """One figure with its floor: `conversations` dialogs, `in_flight` at once."""
     async with scratch_database(backend) as url:
-        engine = engine_for(url, synchronous)
+        engine = engine_for(url, synchronous, encrypted)
         migrate(engine)
         floor_connections = 1 if in_flight == 1 or backend == "sqlite" else 4
         base = floor(backend, url, synchronous, conversations, floor_connections)
@@ -119,6 +131,7 @@ async def measure(
     return {
         "backend": backend,
         "synchronous": synchronous if backend == "sqlite" else "on (synchronous_commit)",
+        "encrypted": encrypted and "keyring" in inspect.signature(create_engine).parameters,
         "conversations": conversations,
         "in_flight": in_flight,
         **figures,
@@ -180,10 +193,12 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=1)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--synchronous", default="full", choices=["full", "normal"])
+    parser.add_argument("--plaintext", action="store_true", help="no data key (issue 15 off)")
     args = parser.parse_args()
     for backend in args.backends.split(","):
-        result = asyncio.run(measure(backend, args.conversations, args.in_flight, args.synchronous))
-        print(result)
+        sealed = not args.plaintext
+        figures = measure(backend, args.conversations, args.in_flight, args.synchronous, sealed)
+        print(asyncio.run(figures))
 
 
 if __name__ == "__main__":

@@ -57,8 +57,11 @@ async def run(conversations: int, database: str | None) -> dict[str, object]:
         url = database or f"sqlite:///{folder / 'sva.db'}"
         config = write_setup(folder, conversations, slack_api.api_url, port, url)
         all_channels(config, telegram_api.api_url)
+        # The server logs a line per request: to a file, as a pipe nobody reads fills and
+        # blocks the server.
+        log = (folder / "serve.log").open("w")
         server = subprocess.Popen([SVA, "serve", "--config", str(config)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+                                  stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
             await wait_healthy(base, server)
@@ -77,6 +80,7 @@ async def run(conversations: int, database: str | None) -> dict[str, object]:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            log.close()
             await slack_api.stop()
             await telegram_api.stop()
     return {

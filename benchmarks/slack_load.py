@@ -106,8 +106,11 @@ async def run(events: int, connections: int, database: str | None) -> dict[str, 
         config = write_setup(
             folder, events, fake.api_url, port, database or f"sqlite:///{folder / 'sva.db'}"
         )
+        # The server logs a line per request: to a file, as a pipe nobody reads fills and
+        # blocks the server.
+        log = (folder / "serve.log").open("w")
         server = subprocess.Popen([SVA, "serve", "slack", "--config", str(config)],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+                                  stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
             await wait_healthy(url, server)
@@ -127,6 +130,7 @@ async def run(events: int, connections: int, database: str | None) -> dict[str, 
         finally:
             server.terminate()
             server.wait(timeout=30)
+            log.close()
             await fake.stop()
     per_user = Counter(body["channel"] for body in fake.posted())
     times = sorted(seconds for _, seconds in results)
