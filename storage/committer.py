@@ -7,6 +7,10 @@ wake-ups. People typing at once on Slack are served by one flush for the batch i
 each. Nobody is answered early: a unit's future is resolved only after the COMMIT that made
 its writes durable has returned.
 
+Urgent units (a chat event to commit before the service is acknowledged) go first: a worker
+takes every urgent unit waiting before any other, and commits them as a batch of their own,
+so an acknowledgement waits for at most the batch already running, never behind the queue.
+
 A batch runs its units one after another in one transaction, without savepoints. If any unit
 raises (a version conflict, a deadlock across processes, a bug) or the commit fails, the batch
 is rolled back and every unit of it is run again alone, in its own transaction, so one unit's
@@ -17,6 +21,7 @@ the assistant replays a turn after a version conflict.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import queue
@@ -43,6 +48,7 @@ class _Job:
 
 
 _STOP = object()
+_WAKE = object()  # an urgent unit is waiting in the deque
 
 
 class GroupCommitter:
@@ -53,18 +59,24 @@ class GroupCommitter:
         self._threads_wanted = threads
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
+        self._urgent: collections.deque[_Job] = collections.deque()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self.batches = 0  # how many transactions committed; for the benchmarks
         self.units = 0
 
-    def submit(self, work: Work) -> asyncio.Future[Any]:
+    def submit(self, work: Work, *, urgent: bool = False) -> asyncio.Future[Any]:
         """Queue `work`; the future resolves once its transaction has committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         if not self._threads:
             self._start()
-        self._queue.put(_Job(work, future, loop))
+        job = _Job(work, future, loop)
+        if urgent:
+            self._urgent.append(job)
+            self._queue.put(_WAKE)
+        else:
+            self._queue.put(job)
         return future
 
     def close(self) -> None:
@@ -84,21 +96,33 @@ class GroupCommitter:
                 self._threads.append(thread)
 
     def _serve(self) -> None:
-        connection = self._engine.connect()
+        connection: Connection | None = None
         try:
             while (batch := self._next_batch()) is not None:
-                self._run(connection, batch)
+                try:
+                    connection = connection or self._engine.connect()
+                except Exception as exc:  # unreachable database: every unit is told so
+                    for job in batch:
+                        job.error = exc
+                else:
+                    self._run(connection, batch)
                 _deliver(batch)
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
 
     def _next_batch(self) -> list[_Job] | None:
-        first = self._queue.get()
-        if first is _STOP:
-            return None
-        assert isinstance(first, _Job)
-        batch = [first]
-        while len(batch) < self._max_batch:
+        batch: list[_Job] = []
+        while not batch:  # a wake-up whose urgent unit another worker took: wait again
+            first = self._queue.get()
+            if first is _STOP:
+                return None
+            batch = self._take_urgent()
+            if batch:  # with the one other unit already taken off the queue, if any
+                return [*batch, first] if isinstance(first, _Job) else batch
+            if isinstance(first, _Job):
+                batch.append(first)
+        while len(batch) < self._max_batch and not self._urgent:
             try:
                 job = self._queue.get_nowait()
             except queue.Empty:
@@ -106,9 +130,18 @@ class GroupCommitter:
             if job is _STOP:
                 self._queue.put(_STOP)  # for the next turn round this loop
                 break
-            assert isinstance(job, _Job)
-            batch.append(job)
+            if isinstance(job, _Job):
+                batch.append(job)
         return batch
+
+    def _take_urgent(self) -> list[_Job]:
+        taken: list[_Job] = []
+        while len(taken) < self._max_batch:
+            try:
+                taken.append(self._urgent.popleft())
+            except IndexError:
+                break
+        return taken
 
     def _run(self, connection: Connection, batch: list[_Job]) -> None:
         if len(batch) > 1:

@@ -76,7 +76,9 @@ class InboxSql:
         }
         dialect = pg_insert if self._db.dialect.name == "postgresql" else sqlite_insert
         statement = dialect(InboxRow).values(values).on_conflict_do_nothing()
-        return bool(self._db.execute(statement).rowcount)
+        # Without preserve_rowcount psycopg reports -1 for an INSERT: every repeat was "new".
+        statement = statement.execution_options(preserve_rowcount=True)
+        return self._db.execute(statement).rowcount == 1
 
     def next(self, conversation: str) -> InboxEvent | None:
         """The conversation's oldest unprocessed event."""

@@ -256,10 +256,13 @@ class SqlStore:
     async def run(self, work: Callable[[Transaction], T]) -> T:
         return await self.run_sql(work)
 
-    async def run_sql(self, work: Callable[[SqlTransaction], T]) -> T:
-        """Like `run`, for work that needs the SQL-only parts (directory, outbox)."""
+    async def run_sql(self, work: Callable[[SqlTransaction], T], *, urgent: bool = False) -> T:
+        """Like `run`, for work that needs the SQL-only parts (directory, outbox). `urgent`
+        work (what a channel must commit before acknowledging) is committed before any
+        other work waiting."""
         try:
-            result: T = await self.committer.submit(lambda db: work(SqlTransaction(db)))
+            job = self.committer.submit(lambda db: work(SqlTransaction(db)), urgent=urgent)
+            result: T = await job
         except ConcurrentUpdate:
             raise
         except SQLAlchemyError as exc:

@@ -173,7 +173,7 @@ class Inbox:
             return added
 
         try:
-            added = await self._store.run_sql(store)
+            added = await self._store.run_sql(store, urgent=True)  # before any turn waiting
         except StorageError as problem:
             raise TryAgainLater(str(problem)) from problem
         if added and not busy:

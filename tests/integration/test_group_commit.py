@@ -1,0 +1,132 @@
+"""Group commit (storage/committer.py): units arriving together share a commit, yet each one
+succeeds or fails on its own, and nobody's result is released before its commit."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Connection, func, select
+
+from dialogs.conversation import Conversation
+from storage.errors import ConcurrentUpdate
+from storage.sql import SqlStore, SqlTransaction
+from storage.tables import ConversationRow
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+def start(person: str) -> Conversation:
+    return Conversation(person_id=person, dialog="prep", state="worrying")
+
+
+async def stored(store: SqlStore) -> int:
+    def count(tx: SqlTransaction) -> int:
+        db: Connection = tx._db  # counting rows is not part of the interface
+        return int(db.scalar(select(func.count()).select_from(ConversationRow)) or 0)
+
+    return await store.run_sql(count)
+
+
+async def test_a_failing_unit_in_a_batch_fails_alone(sql_store: SqlStore) -> None:
+    def save(n: int):  # type: ignore[no-untyped-def]
+        def work(tx: SqlTransaction) -> int:
+            tx.save_conversation(start(f"p{n}"), NOW)
+            if n == 7:
+                raise ValueError("unit 7 breaks after writing")
+            return n
+
+        return work
+
+    results = await asyncio.gather(
+        *(sql_store.run_sql(save(n)) for n in range(30)), return_exceptions=True
+    )
+    assert [r for r in results if isinstance(r, ValueError)] and results[7].__class__ is ValueError
+    assert [r for r in results if not isinstance(r, Exception)] == [n for n in range(30) if n != 7]
+    assert await stored(sql_store) == 29  # unit 7's write was rolled back, nobody else's
+
+
+async def test_units_arriving_together_share_commits(sql_store: SqlStore) -> None:
+    await asyncio.gather(
+        *(
+            sql_store.run(lambda tx, n=n: tx.save_conversation(start(f"p{n}"), NOW))
+            for n in range(30)
+        )
+    )
+    assert await stored(sql_store) == 30
+    assert sql_store.committer.units == 31 and sql_store.committer.batches < 31
+
+
+async def test_two_first_turns_for_one_person_in_one_batch_leave_one_winner(
+    sql_store: SqlStore,
+) -> None:
+    results = await asyncio.gather(
+        *(sql_store.run(lambda tx: tx.save_conversation(start("alice"), NOW)) for _ in range(5)),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, Conversation) for r in results) == 1
+    assert sum(isinstance(r, ConcurrentUpdate) for r in results) == 4
+    assert await stored(sql_store) == 1
+
+
+async def test_a_result_is_released_only_after_its_commit(sql_store: SqlStore) -> None:
+    seen_by_other_connection: list[int] = []
+
+    def write_then_look(tx: SqlTransaction) -> str:
+        tx.save_conversation(start("bob"), NOW)
+        return "bob"
+
+    person = await sql_store.run(write_then_look)
+    # Another connection (not the store's) sees the row as soon as the result is back.
+    with sql_store.engine.connect() as other:
+        seen_by_other_connection.append(
+            int(other.scalar(select(func.count()).select_from(ConversationRow)) or 0)
+        )
+    assert person == "bob" and seen_by_other_connection == [1]
+
+
+async def test_urgent_units_are_committed_before_the_queue(sql_store: SqlStore) -> None:
+    store = SqlStore(engine=sql_store.engine, threads=1)  # one worker, so the order is visible
+    order: list[str] = []
+
+    def note(name: str):  # type: ignore[no-untyped-def]
+        def work(tx: SqlTransaction) -> None:
+            order.append(name)
+
+        return work
+
+    blocker = threading.Event()
+
+    def slow(tx: SqlTransaction) -> None:
+        order.append("running")
+        blocker.wait(10)  # holds the worker until the queue has filled
+
+    first = asyncio.ensure_future(store.run_sql(slow))
+    await asyncio.sleep(0.1)
+    queued = [asyncio.ensure_future(store.run_sql(note(f"n{i}"))) for i in range(5)]
+    urgent = asyncio.ensure_future(store.run_sql(note("urgent"), urgent=True))
+    await asyncio.sleep(0.1)
+    blocker.set()
+    await asyncio.gather(first, urgent, *queued)
+    await asyncio.to_thread(store.committer.close)
+    assert order == ["running", "urgent", "n0", "n1", "n2", "n3", "n4"]
+
+
+@pytest.mark.parametrize("synchronous", ["full", "normal"])
+def test_sqlite_synchronous_is_a_setting_with_full_by_default(
+    tmp_path: object, synchronous: str
+) -> None:
+    from storage.db import create_engine
+
+    default = create_engine(f"sqlite:///{tmp_path}/a.db")
+    chosen = create_engine(f"sqlite:///{tmp_path}/b.db", sqlite_synchronous=synchronous)
+    with default.connect() as a, chosen.connect() as b:
+        assert a.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert (
+            b.exec_driver_sql("PRAGMA synchronous").scalar()
+            == {"full": 2, "normal": 1}[synchronous]
+        )
+    with pytest.raises(ValueError, match="sqlite_synchronous"):
+        create_engine(f"sqlite:///{tmp_path}/c.db", sqlite_synchronous="off")
