@@ -135,7 +135,7 @@ def sweep(quick: bool) -> list[dict[str, Any]]:
     for r in results:
         sqlite = r["backend"] == "sqlite"
         line(
-            f"sweep {r['backend']} ({r['staff']:,} staff)",
+            f"sweep {r['backend']} {r['synchronous']} ({r['staff']:,} staff)",
             f"{r['sweep_seconds']} s",
             f"{r['floor_seconds']} s",
             f"{r['times_floor']}×",
@@ -143,7 +143,7 @@ def sweep(quick: bool) -> list[dict[str, Any]]:
             (r["times_floor"] <= 2 and r["peak_rss_mib"] < 1024) if sqlite else None,
         )
         line(
-            f"sweep again same day {r['backend']}",
+            f"sweep again same day {r['backend']} {r['synchronous']}",
             f"{r['rerun_seconds']} s",
             "-",
             "-",

@@ -33,6 +33,7 @@ from bot.operations.notify import ConsoleNotifier
 from bot.operations.reminders import load_snapshot
 from policies.reminders import ReminderSettings, case_horizon
 from storage.db import create_engine
+from storage.sealing import new_key_entry, parse_keys
 from storage.sql import SqlStore, SqlTransaction
 
 Statement = tuple[str, Any]
@@ -75,8 +76,9 @@ def floor_seconds(url: str, statements: list[Statement]) -> tuple[float, int]:
     return elapsed, rows
 
 
-async def measure(url: str) -> dict[str, object]:
-    engine = create_engine(url)
+async def measure(url: str, synchronous: str) -> dict[str, object]:
+    keys = parse_keys(new_key_entry("bench"))  # the sealed outbox text, as `sva serve` has it
+    engine = create_engine(url, keyring=keys, sqlite_synchronous=synchronous)
     horizon = case_horizon(pack_assignment(Config()).packs.values(), SWEEP_DAY, _settings())
     statements = await asyncio.to_thread(recorded_load, engine, horizon)
     floor, floor_rows = await asyncio.to_thread(floor_seconds, url, statements)
@@ -93,6 +95,7 @@ async def measure(url: str) -> dict[str, object]:
         second_seconds = time.perf_counter() - started
     await store.close()
     return {
+        "synchronous": synchronous if url.startswith("sqlite") else "on",
         "sweep_seconds": round(first_seconds, 2),
         "floor_seconds": round(floor, 2),
         "floor_rows": floor_rows,
@@ -123,7 +126,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--url", required=True)
-    print(json.dumps(asyncio.run(measure(parser.parse_args().url))))
+    parser.add_argument("--synchronous", default="full", choices=["full", "normal"])
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(measure(args.url, args.synchronous))))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from benchmarks.databases import scratch_database
 
 
-async def run(backend: str, staff: int, cases: int, sessions: int) -> dict[str, object]:
+async def run(backend: str, staff: int, cases: int, sessions: int) -> list[dict[str, object]]:
     async with scratch_database(backend) as url:
         size = ["--staff", str(staff), "--cases", str(cases), "--sessions", str(sessions)]
         generated = subprocess.run(
@@ -26,20 +27,39 @@ async def run(backend: str, staff: int, cases: int, sessions: int) -> dict[str, 
             capture_output=True,
             text=True,
         )
-        swept = subprocess.run(
-            [sys.executable, "-m", "benchmarks.sweep", "--url", url],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    return {
-        "backend": backend,
-        "staff": staff,
-        "cases": cases,
-        "sessions": sessions,
-        "generate_seconds": generated.stdout.strip(),
-        **json.loads(swept.stdout),
-    }
+        # SQLite: a copy of the generated database for the second setting (a sweep marks
+        # what it sent, so each setting needs the data as generated).
+        targets = [(url, "full")]
+        if backend == "sqlite":
+            targets.append((_copy(url), "normal"))
+        swept = [
+            subprocess.run(
+                [sys.executable, "-m", "benchmarks.sweep", "--url", target, "--synchronous", sync],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            for target, sync in targets
+        ]
+    return [
+        {
+            "backend": backend,
+            "staff": staff,
+            "cases": cases,
+            "sessions": sessions,
+            "generate_seconds": generated.stdout.strip(),
+            **json.loads(run.stdout),
+        }
+        for run in swept
+    ]
+
+
+def _copy(url: str) -> str:
+    source = url.removeprefix("sqlite:///")
+    target = source + ".copy.db"
+    with sqlite3.connect(source) as a, sqlite3.connect(target) as b:
+        a.backup(b)
+    return f"sqlite:///{target}"
 
 
 def main() -> None:
@@ -53,7 +73,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/sweep_national.json"))
     args = parser.parse_args()
     results = [
-        asyncio.run(run(b, args.staff, args.cases, args.sessions)) for b in args.backends.split(",")
+        row
+        for b in args.backends.split(",")
+        for row in asyncio.run(run(b, args.staff, args.cases, args.sessions))
     ]
     for result in results:
         print(json.dumps(result))
