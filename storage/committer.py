@@ -36,6 +36,7 @@ from sqlalchemy.exc import DBAPIError
 log = logging.getLogger(__name__)
 Work = Callable[[Connection], Any]
 MAX_BATCH = 64
+IDLE_SECONDS = 60.0  # a worker idle this long closes its connection (reopened on demand)
 
 
 @dataclass(slots=True)
@@ -99,6 +100,11 @@ class GroupCommitter:
         connection: Connection | None = None
         try:
             while (batch := self._next_batch()) is not None:
+                if not batch:  # idle for a while: give the connection back
+                    if connection is not None:
+                        connection.close()
+                        connection = None
+                    continue
                 try:
                     connection = connection or self._engine.connect()
                 except Exception as exc:  # unreachable database: every unit is told so
@@ -112,9 +118,13 @@ class GroupCommitter:
                 connection.close()
 
     def _next_batch(self) -> list[_Job] | None:
+        """The next units to run together; [] after an idle spell; None to stop."""
         batch: list[_Job] = []
         while not batch:  # a wake-up whose urgent unit another worker took: wait again
-            first = self._queue.get()
+            try:
+                first = self._queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                return []
             if first is _STOP:
                 return None
             batch = self._take_urgent()
