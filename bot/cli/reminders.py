@@ -89,7 +89,7 @@ def _import(kind: Kind, path: Path, config: Config) -> None:
                 app.store,
                 kind,
                 path,
-                app.sweeper.assignment.packs,
+                app.sweeper.assignment,
                 progress.advance,
                 progress.stage,
             )

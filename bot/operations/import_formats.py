@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from bot.assistant.access import QA_ACCESS
 from bot.assistant.commands import CASE_REF
 from bot.assistant.identity import DEMO_PREFIX
+from bot.operations.import_spellings import key, spelled
 from bot.operations.imports import (
     CHANNELS,
     FALSE,
@@ -24,15 +25,48 @@ from bot.operations.imports import (
     refer,
     text,
 )
-from policies.vocabulary import CaseType, Risk, Role
+from policies.assignment import PackAssignment
+from policies.vocabulary import Risk, Role
 from storage.records import Case, Person, Session
 
 Refs = dict[str, dict[str, int]]
 R = TypeVar("R", Person, Case)
+WORKER_CASE_TYPE = "worker case_type"  # references: worker id and case type, checked per pack
+_PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
 
 
-def _person(values: dict[str, str], refs: Refs, line: int) -> Person | Baselined[Person]:
+@dataclass(frozen=True, slots=True)
+class PackWords:
+    """The roles and case types a person's council pack allows: the shared vocabulary and the
+    words the pack declares under `[terms]` (a person is checked against their own pack)."""
+
+    assignment: PackAssignment
+
+    def roles(self, policy: str | None, team: str) -> tuple[str, Sequence[str]]:
+        """The pack a person row falls under (its `policy`, else the team's) and its roles;
+        the shared roles if that pack is not loaded (the import reports the pack)."""
+        name = policy or self.assignment.team_pack_name(team)
+        pack = self.assignment.packs.get(name)
+        return name, pack.roles if pack is not None else tuple(Role)
+
+    def any_case_type(self) -> tuple[str, ...]:
+        """Every case type some pack allows, for reading spellings before the worker's pack
+        is known (cases are checked against it with the database, `worker_case_types`)."""
+        return tuple(dict.fromkeys(t for p in self.assignment.packs.values() for t in p.case_types))
+
+
+def worker_case_types(refs: Refs) -> Iterator[tuple[str, str, int]]:
+    """Each worker id and case type a cases file pairs, with the first line doing so."""
+    for pair, line in sorted(refs.get(WORKER_CASE_TYPE, {}).items(), key=lambda item: item[1]):
+        worker, _, case_type = pair.partition(_PAIR)
+        yield worker, case_type, line
+
+
+def _person(
+    words: PackWords, values: dict[str, str], refs: Refs, line: int
+) -> Person | Baselined[Person]:
     row = Row(values)
+    pack, roles = words.roles(values.get("policy") or None, values.get("team", ""))
     person_id = row.read(text, "id")
     supervisor = row.read(text, "supervisor_id", required=False)
     if person_id and person_id.lower().startswith(DEMO_PREFIX):
@@ -49,7 +83,7 @@ def _person(values: dict[str, str], refs: Refs, line: int) -> Person | Baselined
     person = Person(
         id=person_id,
         name=row.read(text, "name"),
-        role=_choice(row, refs, line, "role", Role),
+        role=_choice(row, refs, line, "role", roles, f"a role of the {pack} pack"),
         team=row.read(text, "team"),
         policy=policy or None,
         supervisor_id=supervisor or None,
@@ -86,16 +120,20 @@ def _case_ref(values: dict[str, str], column: str, *, required: bool = True) -> 
     return ref or None
 
 
-def _case(values: dict[str, str], refs: Refs, line: int) -> Case | Baselined[Case]:
+def _case(
+    words: PackWords, values: dict[str, str], refs: Refs, line: int
+) -> Case | Baselined[Case]:
     row = Row(values)
     case = Case(
         ref=row.read(_case_ref, "ref"),
         worker_id=row.read(text, "worker_id"),
-        case_type=_choice(row, refs, line, "case_type", CaseType),
-        risk=_choice(row, refs, line, "risk", Risk),
+        case_type=_case_type(row, refs, line, words.any_case_type()),
+        risk=_choice(row, refs, line, "risk", tuple(Risk)),
         allocated_on=row.read(day, "allocated_on"),
     )
     _refer_all(refs, line, worker_id=case.worker_id)
+    if case.worker_id and case.case_type:
+        refer(refs, WORKER_CASE_TYPE, f"{case.worker_id}{_PAIR}{case.case_type}", line)
     last = row.read(day, "last_supervised", required=False)
     if last is not None and case.allocated_on is not None and last < case.allocated_on:
         row.problem("last_supervised", "is before the case was allocated (allocated_on)")
@@ -160,11 +198,25 @@ class Baselined(Generic[R]):
         return Session("case", last, case.worker_id, boss, case.ref, "held", last, last)
 
 
-def _choice(row: Row, refs: Refs, line: int, column: str, allowed: type[StrEnum]) -> str:
+def _choice(
+    row: Row, refs: Refs, line: int, column: str, allowed: Sequence[str], whose: str = ""
+) -> str:
     """An allowed value; a value given in another spelling is noted for the report."""
-    value: str | None = row.read(choice, column, allowed)
+    value: str | None = row.read(choice, column, allowed, whose)
     note_spelling(refs, column, row.values.get(column, ""), value, line)
     return value or ""
+
+
+def _case_type(row: Row, refs: Refs, line: int, known: Sequence[str]) -> str:
+    """The case type in the assistant's spelling; whether the worker's pack allows it is
+    checked against the database (`worker_case_types`), where the worker's pack is known."""
+    raw = row.values.get("case_type", "")
+    if not raw:
+        row.problem("case_type", "is empty")
+        return ""
+    found = spelled(raw, known)
+    note_spelling(refs, "case_type", raw, found, line)
+    return found or key(raw)
 
 
 def _refer_all(refs: Refs, line: int, **values: Any) -> None:
@@ -174,14 +226,32 @@ def _refer_all(refs: Refs, line: int, **values: Any) -> None:
             refer(refs, column, value, line)
 
 
-PEOPLE = Format(
-    ("id", "name", "role", "team", "policy", "supervisor_id", "started_on", "case_holding", "chat"),
-    ("access", "last_supervised"),
-    _person,
-)
-CASES = Format(
-    ("ref", "worker_id", "case_type", "risk", "allocated_on"), ("last_supervised",), _case
-)
+def people_format(words: PackWords) -> Format[Person | Baselined[Person]]:
+    return Format(
+        (
+            "id",
+            "name",
+            "role",
+            "team",
+            "policy",
+            "supervisor_id",
+            "started_on",
+            "case_holding",
+            "chat",
+        ),
+        ("access", "last_supervised"),
+        partial(_person, words),
+    )
+
+
+def cases_format(words: PackWords) -> Format[Case | Baselined[Case]]:
+    return Format(
+        ("ref", "worker_id", "case_type", "risk", "allocated_on"),
+        ("last_supervised",),
+        partial(_case, words),
+    )
+
+
 SESSIONS = Format(
     ("kind", "date", "supervisee_id", "supervisor_id", "case_ref", "status"),
     ("recorded_on", "signed_off_on"),

@@ -8,7 +8,7 @@ of allowed values: a guess ("medium" risk) could put a case on the wrong frequen
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Iterable
 
 ABBREVIATIONS: dict[str, str] = {
     # case types
@@ -31,11 +31,16 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 
-def spelled(value: str, allowed: type[StrEnum]) -> str | None:
+def key(value: str) -> str:
+    """`value` written the assistant's way: lower case, words joined by underscores."""
+    return "_".join(value.strip().casefold().replace("-", " ").split())
+
+
+def spelled(value: str, allowed: Iterable[str]) -> str | None:
     """The allowed value `value` stands for, or None if it stands for none of them."""
-    key = "_".join(value.strip().casefold().replace("-", " ").split())
-    values = {member.value for member in allowed}
-    if key in values:
-        return key
-    mapped = ABBREVIATIONS.get(key)
+    key_ = key(value)
+    values = set(allowed)
+    if key_ in values:
+        return key_
+    mapped = ABBREVIATIONS.get(key_)
     return mapped if mapped in values else None

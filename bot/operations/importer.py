@@ -9,14 +9,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.operations.import_formats import CASES, PEOPLE, SESSIONS, Baselined
+from bot.operations.import_formats import (
+    SESSIONS,
+    Baselined,
+    PackWords,
+    cases_format,
+    people_format,
+    worker_case_types,
+)
 from bot.operations.imports import SPELLINGS, Format, Parsed, read
+from policies.assignment import PackAssignment
 from storage.directory import DirectorySql
+from storage.records import Person
 from storage.sql import SqlStore, SqlTransaction
 from storage.tables import CaseRow, PersonRow
 
 Kind = Literal["people", "cases", "sessions"]
-FORMATS: dict[str, Format[Any]] = {"people": PEOPLE, "cases": CASES, "sessions": SESSIONS}
 UPSERTS = {"people": "upsert_people", "cases": "upsert_cases", "sessions": "upsert_sessions"}
 BATCH = 5_000
 
@@ -35,17 +43,18 @@ async def import_file(
     store: SqlStore,
     kind: Kind,
     path: Path,
-    packs: Collection[str],
+    assignment: PackAssignment,
     progress: Callable[[int], None] | None = None,
     stage: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import `path` as `kind`: all rows, or none and the list of problems. `progress` gets
-    rows as they are read (while checking, then while writing); `stage` names each."""
-    fmt = FORMATS[kind]
+    rows as they are read (while checking, then while writing); `stage` names each. Roles
+    and case types are checked against each person's own pack (`assignment`)."""
+    fmt = _format(kind, PackWords(assignment))
     parsed = await asyncio.to_thread(read, path, fmt, progress=progress)
     problems = parsed.problems
     problems += await store.run_sql(
-        lambda tx: _reference_problems(tx.directory, kind, path, parsed, packs)
+        lambda tx: _reference_problems(tx.directory, kind, path, parsed, assignment)
     )
     if problems:
         return ImportReport(0, problems)
@@ -54,6 +63,12 @@ async def import_file(
     left = await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress))
     read_as = sorted(parsed.references.get(SPELLINGS, {}).items(), key=lambda item: item[1])
     return ImportReport(parsed.rows, [], left, [f"{path}:{n}: {text}" for text, n in read_as])
+
+
+def _format(kind: Kind, words: PackWords) -> Format[Any]:
+    if kind == "people":
+        return people_format(words)
+    return cases_format(words) if kind == "cases" else SESSIONS
 
 
 def _upsert_all(
@@ -109,7 +124,11 @@ def _record_baselines(tx: SqlTransaction, baselines: list[Baselined[Any]]) -> No
 
 
 def _reference_problems(
-    directory: DirectorySql, kind: str, path: Path, parsed: Parsed[Any], packs: Collection[str]
+    directory: DirectorySql,
+    kind: str,
+    path: Path,
+    parsed: Parsed[Any],
+    assignment: PackAssignment,
 ) -> list[str]:
     refs = parsed.references
     problems: list[str] = []
@@ -125,13 +144,14 @@ def _reference_problems(
         check(
             "supervisor_id", in_file | directory.existing(PersonRow.id, wanted), "no person with id"
         )
-        check("policy", set(packs), "no policy pack named")
+        check("policy", set(assignment.packs), "no policy pack named")
     elif kind == "cases":
         check(
             "worker_id",
             directory.existing(PersonRow.id, refs.get("worker_id", {})),
             "no person (import people first) with id",
         )
+        problems += _case_type_problems(directory, path, parsed, assignment)
     else:
         people = set(refs.get("supervisee_id", {})) | set(refs.get("supervisor_id", {}))
         known = directory.existing(PersonRow.id, people)
@@ -142,4 +162,28 @@ def _reference_problems(
             directory.existing(CaseRow.ref, refs.get("case_ref", {})),
             "no case (import cases first) with ref",
         )
+    return problems
+
+
+def _case_type_problems(
+    directory: DirectorySql, path: Path, parsed: Parsed[Any], assignment: PackAssignment
+) -> list[str]:
+    """Each case's type against its worker's own pack (shared words and the pack's terms)."""
+    problems: list[str] = []
+    workers: dict[str, Person | None] = {}
+    for worker, case_type, line in worker_case_types(parsed.references):
+        if worker not in workers:
+            workers[worker] = directory.person(worker)
+        person = workers[worker]
+        if person is None:
+            continue  # reported under worker_id
+        name = assignment.pack_name(person)
+        pack = assignment.packs.get(name)
+        if pack is None:
+            problems.append(f"{path}:{line}: case_type: {worker}'s pack {name!r} is not loaded")
+        elif case_type not in pack.case_types:
+            problems.append(
+                f"{path}:{line}: case_type: {case_type!r} is not a case type of the {name} "
+                f"pack ({worker}'s; one of {', '.join(pack.case_types)})"
+            )
     return problems

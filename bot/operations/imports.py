@@ -165,12 +165,19 @@ def day(row: dict[str, str], column: str, *, required: bool = True) -> date | No
         raise RowProblem(column, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def choice(row: dict[str, str], column: str, allowed: type[Any]) -> str:
-    """An allowed value, as written or in a common spelling (see import_spellings)."""
+def choice(row: dict[str, str], column: str, allowed: Sequence[str], whose: str = "") -> str:
+    """An allowed value, as written or in a common spelling (see import_spellings); `whose`
+    says whose list it is ("a role of the southwark pack") when the value is refused."""
     value = row.get(column, "")
     found = spelled(value, allowed)
     if found is None:
-        raise RowProblem(column, f"{value!r} is not one of {', '.join(v.value for v in allowed)}")
+        listed = ", ".join(allowed)
+        raise RowProblem(
+            column,
+            f"{value!r} is not {whose} (one of {listed})"
+            if whose
+            else f"{value!r} is not one of {listed}",
+        )
     return found
 
 

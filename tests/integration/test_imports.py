@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 from bot.operations.importer import import_file
-from policies.packs import load_packs
+from policies.assignment import PackAssignment
+from policies.packs import PACKS_DIR, load_pack, load_packs
 from storage.sql import SqlStore
 
-PACKS = set(load_packs())
+PACKS = PackAssignment(packs=load_packs(), default="southwark", teams={})
 PEOPLE = """id,name,role,team,policy,supervisor_id,started_on,case_holding,chat
 tm1,Tom Manager,team_manager,Team A,,,2018-01-01,false,console:tom
 sw1,Sara Worker,social_worker,Team A,southwark,tm1,2020-01-01,true,slack:U1;console:sara
@@ -49,7 +50,7 @@ async def test_a_file_with_any_bad_row_imports_nothing_and_names_every_problem(
     report = await import_file(sql_store, "people", path, PACKS)
     assert report.rows == 0
     assert report.problems == [
-        f"{path}:4: role: 'wizard' is not one of social_worker, nqsw, student, non_case_holding, business_support, team_manager, residential_part_time",
+        f"{path}:4: role: 'wizard' is not a role of the southwark pack (one of social_worker, nqsw, student, non_case_holding, business_support, team_manager, residential_part_time)",
         f"{path}:5: case_holding: 'maybe' is not true or false",
         f"{path}:5: started_on: '01/02/2020' is not a date (YYYY-MM-DD)",
         f"{path}:5: chat: 'pager:1' is not CHANNEL:ID with CHANNEL one of console, slack, teams, telegram",
@@ -159,3 +160,84 @@ async def test_a_file_that_is_not_utf8_is_refused(sql_store: SqlStore, tmp_path:
     path.write_bytes(PEOPLE.encode() + b"sw9,\xff\xfe,nqsw,Team A,,tm1,2026-01-01,true,\n")
     [problem] = (await import_file(sql_store, "people", path, PACKS)).problems
     assert "not UTF-8" in problem
+
+
+CB_PEOPLE = (
+    PEOPLE + "cb1,Cara Carer,social_worker,Team B,central-bedfordshire,tm1,2020-01-01,true,\n"
+)
+
+
+async def test_case_types_declared_by_the_workers_pack_are_imported(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", CB_PEOPLE), PACKS)
+    path = write(
+        tmp_path,
+        "cases.csv",
+        "ref,worker_id,case_type,risk,allocated_on\n"
+        "CR-1,cb1,parent_carer_needs_assessment,standard,2026-01-01\n"
+        "CR-2,cb1,Carer Assessment,standard,2026-01-01\n"
+        "CR-3,cb1,parent-and-child placement,standard,2026-01-01\n",
+    )
+    report = await import_file(sql_store, "cases", path, PACKS)
+    assert (report.rows, report.problems) == (3, [])
+    cases = await sql_store.run_sql(lambda tx: list(tx.directory.cases()))
+    assert sorted((c.ref, c.case_type) for c in cases) == [
+        ("CR-1", "parent_carer_needs_assessment"),
+        ("CR-2", "carer_assessment"),
+        ("CR-3", "parent_and_child_placement"),
+    ]
+
+
+async def test_a_case_type_another_pack_declares_is_refused_with_the_workers_list(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", CB_PEOPLE), PACKS)
+    path = write(
+        tmp_path,
+        "cases.csv",
+        "ref,worker_id,case_type,risk,allocated_on\n"
+        "CR-1,sw1,parent_carer_needs_assessment,standard,2026-01-01\n"
+        "CR-2,cb1,wizardry,standard,2026-01-01\n",
+    )
+    report = await import_file(sql_store, "cases", path, PACKS)
+    southwark = ", ".join(PACKS.packs["southwark"].case_types)
+    bedfordshire = ", ".join(PACKS.packs["central-bedfordshire"].case_types)
+    assert report.rows == 0
+    assert report.problems == [
+        f"{path}:2: case_type: 'parent_carer_needs_assessment' is not a case type of "
+        f"the southwark pack (sw1's; one of {southwark})",
+        f"{path}:3: case_type: 'wizardry' is not a case type of "
+        f"the central-bedfordshire pack (cb1's; one of {bedfordshire})",
+    ]
+    assert "parent_carer_needs_assessment" in bedfordshire
+
+
+async def test_a_role_declared_by_the_persons_pack_is_imported(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    text = (PACKS_DIR / "somerset.toml").read_text().replace('name = "somerset"', 'name = "draft"')
+    text = text.replace(
+        'roles = ["student", "business_support"]',
+        'roles = ["student", "business_support", "social_work_assistant"]',
+    )
+    text += '\n[terms]\nroles = [{ id = "social_work_assistant", label = "Social work assistant", cite = "2.1 (lines 38-50)" }]\n'
+    (tmp_path / "draft.toml").write_text(text)
+    packs = {**load_packs(), "draft": load_pack(tmp_path / "draft.toml", None)}
+    assignment = PackAssignment(packs=packs, default="southwark", teams={})
+    people = PEOPLE + (
+        "swa1,Ash Assistant,Social Work Assistant,Team A,draft,tm1,2020-01-01,true,\n"
+        "swa2,Al Assistant,social_work_assistant,Team A,,tm1,2020-01-01,true,\n"
+    )
+    path = write(tmp_path, "people.csv", people)
+    report = await import_file(sql_store, "people", path, assignment)
+    assert report.problems == [
+        f"{path}:5: role: 'social_work_assistant' is not a role of the southwark pack "
+        f"(one of {', '.join(packs['southwark'].roles)})"
+    ]
+    report = await import_file(
+        sql_store, "people", write(tmp_path, "p.csv", people.split("swa2")[0]), assignment
+    )
+    assert report.problems == []
+    ash = await sql_store.run_sql(lambda tx: tx.directory.person("swa1"))
+    assert ash is not None and ash.role == "social_work_assistant"

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.bootstrap import build_sweeper
 from bot.config import Config
 from bot.operations.importer import import_file
+from policies.assignment import PackAssignment
 from policies.packs import load_packs
 from storage.sql import SqlStore
 
@@ -15,13 +16,14 @@ HEADER = "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
 TOM = "tm1,Tom,team_manager,Team A,,,2018-01-01,false,telegram:100\n"
 SARA = "sw1,Sara,social_worker,Team A,,tm1,2020-01-01,true,telegram:101\n"
 SAM = "sw2,Sam,social_worker,Team A,,tm1,2020-01-01,true,telegram:102;console:sam\n"
+PACKS = PackAssignment(packs=load_packs(), default="southwark", teams={})
 BEA = "sw3,Bea,social_worker,Team B,,tm1,2020-01-01,true,telegram:103\n"
 
 
 async def load(store: SqlStore, tmp_path: Path, *rows: str) -> list[str]:
     path = tmp_path / "people.csv"
     path.write_text(HEADER + "".join(rows))
-    report = await import_file(store, "people", path, load_packs())
+    report = await import_file(store, "people", path, PACKS)
     assert report.problems == []
     return report.left
 
@@ -65,7 +67,7 @@ async def test_the_sweep_reminds_nobody_about_or_for_a_leaver(
         "kind,date,supervisee_id,supervisor_id,case_ref,status\n"
         "individual,2026-09-01,sw1,tm1,,held\nindividual,2026-09-01,sw2,tm1,,held\n"
     )
-    assert (await import_file(sql_store, "sessions", sessions, load_packs())).problems == []
+    assert (await import_file(sql_store, "sessions", sessions, PACKS)).problems == []
     sweeper = build_sweeper(Config(), sql_store)
     day = date(2026, 11, 23)
     before = await sweeper.sweep(day, datetime.now(UTC), dry_run=True)

@@ -36,7 +36,6 @@ from policies.due import (
     individual_due,
 )
 from policies.packs import PolicyPack
-from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Case, Person, Session
 
 
@@ -119,7 +118,7 @@ class _Builder:
         if 2 * self.leave_days.get(person.id, 0) >= self.period.days:
             self._exclude(person, "on leave for at least half the period")
             return None
-        role = Role(person.role)
+        role = person.role
         try:
             individual_due(pack, role, person.started_on, None)
         except NoRule:
@@ -182,7 +181,7 @@ class _Builder:
         key = (pack.name, case.case_type, case.risk)
         if key not in self._schedules:
             try:
-                found = case_schedule(pack, CaseType(case.case_type), Risk(case.risk))
+                found = case_schedule(pack, case.case_type, case.risk)
             except NoRule:
                 found = None
             self._schedules[key] = found

@@ -14,7 +14,6 @@ from bot.operations.reports.scope import MAX_DEPTH
 from policies.assignment import PackAssignment
 from policies.due import Due, NoRule, case_schedule, deadline_due, individual_due
 from policies.packs import PolicyPack
-from policies.vocabulary import CaseType, Risk, Role
 from storage.records import Case, Person, RotaEntry, Session
 from storage.sql import SqlTransaction
 
@@ -123,7 +122,7 @@ def member_status(
     on: date,
 ) -> MemberStatus:
     try:
-        due: Due | None = individual_due(pack, Role(person.role), person.started_on, last)
+        due: Due | None = individual_due(pack, person.role, person.started_on, last)
     except NoRule:
         due = None
     overdue = max(0, (on - due.due).days) if due else 0
@@ -143,9 +142,7 @@ def record_late(session: Session, pack: PolicyPack, on: date) -> bool:
 
 def case_status(case: Case, last: date | None, pack: PolicyPack, on: date) -> CaseStatus:
     try:
-        due = case_schedule(pack, CaseType(case.case_type), Risk(case.risk)).due(
-            case.allocated_on, last
-        )
+        due = case_schedule(pack, case.case_type, case.risk).due(case.allocated_on, last)
     except NoRule as exc:
         return CaseStatus(case.ref, case.case_type, case.risk, None, 0, str(exc))
     overdue = max(0, (on - due.due).days)
