@@ -103,7 +103,14 @@ def cases_due(
     due = []
     for case, last in cases:
         try:
-            found = case_due(pack, case.case_type, case.risk, case.allocated_on, last)
+            found = case_due(
+                pack,
+                case.case_type,
+                case.risk,
+                case.allocated_on,
+                last,
+                key_worker=case.key_worker,
+            )
         except NoRule:
             continue
         if found.due <= by:

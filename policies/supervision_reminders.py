@@ -11,7 +11,7 @@ from policies.packs import PolicyPack
 from policies.reminder_day import Day, Reminder, Snapshot, day_name, escalate, when
 from policies.subject_reminders import supervisee_route
 from policies.vocabulary import Role
-from storage.records import Person
+from storage.records import Case, Person
 
 
 def individual(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
@@ -67,7 +67,7 @@ def _agenda_for_supervisor(
 
 def cases(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
     schedules: dict[
-        tuple[str, str, str], CaseSchedule | NoRule
+        tuple[str, str, str, bool], CaseSchedule | NoRule
     ] = {}  # resolved once per kind of case
     horizon = day.on + timedelta(days=day.settings.ahead_days)
     for case, last in snapshot.cases:
@@ -76,10 +76,11 @@ def cases(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
             day.sweep.problems["cases whose worker or supervisor is unknown"] += 1
             continue
         pack = day.policies.for_person(worker)
-        schedule = schedules.get((pack.name, case.case_type, case.risk))
+        kind = (pack.name, case.case_type, case.risk, case.key_worker)
+        schedule = schedules.get(kind)
         if schedule is None:
-            schedule = _schedule(pack, case.case_type, case.risk)
-            schedules[(pack.name, case.case_type, case.risk)] = schedule
+            schedule = _schedule(pack, case)
+            schedules[kind] = schedule
         if isinstance(schedule, NoRule):
             day.sweep.problems[str(schedule)] += 1
             continue
@@ -98,9 +99,9 @@ def cases(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
             escalate(day, pack, due, "case supervision", worker.supervisor_id)
 
 
-def _schedule(pack: PolicyPack, case_type: str, risk: str) -> CaseSchedule | NoRule:
+def _schedule(pack: PolicyPack, case: Case) -> CaseSchedule | NoRule:
     try:
-        return case_schedule(pack, case_type, risk)
+        return case_schedule(pack, case.case_type, case.risk, key_worker=case.key_worker)
     except NoRule as exc:
         return exc
 

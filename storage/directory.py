@@ -54,6 +54,7 @@ CASE_COLUMNS = (
     CaseRow.case_type,
     CaseRow.risk,
     CaseRow.allocated_on,
+    CaseRow.key_worker,
 )
 T = TypeVar("T")
 
@@ -101,6 +102,7 @@ class DirectorySql:
                 "case_type": c.case_type,
                 "risk": c.risk,
                 "allocated_on": c.allocated_on,
+                "key_worker": c.key_worker,
             }
             for c in cases
         ]
@@ -237,10 +239,7 @@ class DirectorySql:
             .where(CaseRow.worker_id == person_id)
         )
         rows = self._db.execute(query).all()
-        return last, [
-            (Case(ref, worker, kind, risk, allocated), held)
-            for ref, worker, kind, risk, allocated, held in rows
-        ]
+        return last, [(Case(*row[:-1]), row[-1]) for row in rows]
 
     def person_for_chat(self, channel: str, channel_user_id: str) -> str | None:
         return self._db.scalar(
@@ -251,10 +250,8 @@ class DirectorySql:
         )
 
     def cases(self) -> Iterator[Case]:
-        for ref, worker, case_type, risk, allocated in self._db.execute(
-            select(*CASE_COLUMNS)
-        ).all():
-            yield Case(ref, worker, case_type, risk, allocated)
+        for row in self._db.execute(select(*CASE_COLUMNS)).all():
+            yield Case(*row)
 
     def cases_with_last_session(self, held_before: date) -> list[tuple[Case, date | None]]:
         """Open cases with their last held case supervision, leaving out cases supervised on
@@ -271,10 +268,7 @@ class DirectorySql:
             .where(or_(last.c.last.is_(None), last.c.last < held_before))
         )
         rows = self._db.execute(query).all()  # one fetchall: far faster than row by row
-        return [
-            (Case(ref, worker, kind, risk, allocated), held)
-            for ref, worker, kind, risk, allocated, held in rows
-        ]
+        return [(Case(*row[:-1]), row[-1]) for row in rows]
 
     def last_individual(self) -> dict[str, date]:
         """The last held individual session per supervisee."""

@@ -129,7 +129,7 @@ class OversightSql:
             .scalar_subquery()
         )
         rows = self._in((*CASE_COLUMNS, last), CaseRow.worker_id, ids, CaseRow.allocated_on <= on)
-        return [(Case(ref, w, t, r, a), held) for ref, w, t, r, a, held in rows]
+        return [(Case(*row[:-1]), row[-1]) for row in rows]
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -55,6 +55,9 @@ class Case:
     case_type: str
     risk: str
     allocated_on: date
+    # False: the worker is involved in the case but is not its key worker or lead
+    # professional (Manchester 3.1 gives those cases their own frequency).
+    key_worker: bool = True
 
 
 @dataclass(frozen=True, slots=True)

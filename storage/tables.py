@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -177,6 +178,7 @@ class CaseRow(Base):
     case_type: Mapped[str] = mapped_column(String(40))
     risk: Mapped[str] = mapped_column(String(10))
     allocated_on: Mapped[date] = mapped_column(Date)
+    key_worker: Mapped[bool] = mapped_column(server_default=true())
 
 
 # The predicate of the open-records partial index; queries must repeat it word for word.

@@ -72,6 +72,10 @@ allocated_on: YYYY-MM-DD.
 last_supervised (optional column): YYYY-MM-DD of the case's last case supervision before the
 assistant.
 
+key_worker (optional column): false when the worker is involved in the case but is not its key
+worker or lead professional (Manchester gives those cases their own frequency); empty or true
+otherwise.
+
 Example:
 
 ref,worker_id,case_type,risk,allocated_on,last_supervised

@@ -130,6 +130,7 @@ def _case(
         case_type=_case_type(row, refs, line, words.any_case_type()),
         risk=_choice(row, refs, line, "risk", tuple(Risk)),
         allocated_on=row.read(day, "allocated_on"),
+        key_worker=row.read(_key_worker, "key_worker"),
     )
     _refer_all(refs, line, worker_id=case.worker_id)
     if case.worker_id and case.case_type:
@@ -139,6 +140,14 @@ def _case(
         row.problem("last_supervised", "is before the case was allocated (allocated_on)")
     row.done()
     return Baselined(case, last) if last is not None else case
+
+
+def _key_worker(values: dict[str, str], column: str) -> bool:
+    """Whether the worker is the case's key worker (or lead professional); empty: they are."""
+    value = values.get(column, "").lower()
+    if value not in TRUE | FALSE:
+        raise RowProblem(column, f"{values[column]!r} is not true or false (empty: true)")
+    return value in TRUE or value == ""
 
 
 def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
@@ -247,7 +256,7 @@ def people_format(words: PackWords) -> Format[Person | Baselined[Person]]:
 def cases_format(words: PackWords) -> Format[Case | Baselined[Case]]:
     return Format(
         ("ref", "worker_id", "case_type", "risk", "allocated_on"),
-        ("last_supervised",),
+        ("last_supervised", "key_worker"),
         partial(_case, words),
     )
 

@@ -241,3 +241,36 @@ async def test_a_role_declared_by_the_persons_pack_is_imported(
     assert report.problems == []
     ash = await sql_store.run_sql(lambda tx: tx.directory.person("swa1"))
     assert ash is not None and ash.role == "social_work_assistant"
+
+
+async def test_a_case_marks_whether_its_worker_is_the_key_worker(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    # manchester:410-414: staff involved but not as key worker have their own frequency
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
+    path = write(
+        tmp_path,
+        "cases.csv",
+        "ref,worker_id,case_type,risk,allocated_on,key_worker\n"
+        "CR-1,sw1,child_in_need,standard,2026-01-01,false\n"
+        "CR-2,sw1,child_in_need,standard,2026-01-01,\n"
+        "CR-3,sw1,child_in_need,standard,2026-01-01,Yes\n"
+        "CR-4,sw1,child_in_need,standard,2026-01-01,perhaps\n",
+    )
+    assert (await import_file(sql_store, "cases", path, PACKS)).problems == [
+        f"{path}:5: key_worker: 'perhaps' is not true or false (empty: true)"
+    ]
+    path.write_text(path.read_text().rsplit("CR-4", 1)[0])
+    assert (await import_file(sql_store, "cases", path, PACKS)).problems == []
+    cases = await sql_store.run_sql(lambda tx: list(tx.directory.cases()))
+    assert sorted((c.ref, c.key_worker) for c in cases) == [
+        ("CR-1", False),
+        ("CR-2", True),
+        ("CR-3", True),
+    ]
+    _, held = await sql_store.run_sql(lambda tx: tx.directory.history_of("sw1"))
+    assert sorted((c.ref, c.key_worker) for c, _ in held)[0] == ("CR-1", False)
+    swept = await sql_store.run_sql(
+        lambda tx: tx.directory.cases_with_last_session(date(2026, 12, 1))
+    )
+    assert sorted((c.ref, c.key_worker) for c, _ in swept)[0] == ("CR-1", False)

@@ -90,7 +90,7 @@ class _Builder:
         self.cases_of: dict[str, list[tuple[Case, date | None]]] = defaultdict(list)
         for case, last in data.cases:
             self.cases_of[case.worker_id].append((case, last))
-        self._schedules: dict[tuple[str, str, str], CaseSchedule | None] = {}
+        self._schedules: dict[tuple[str, str, str, bool], CaseSchedule | None] = {}
         self._deadlines: dict[tuple[str, str, date], Due] = {}
         self._case_dues_of: dict[str, list[Due | None]] = {}
 
@@ -178,10 +178,10 @@ class _Builder:
         return self._deadlines[key]
 
     def _schedule(self, pack: PolicyPack, case: Case) -> CaseSchedule | None:
-        key = (pack.name, case.case_type, case.risk)
+        key = (pack.name, case.case_type, case.risk, case.key_worker)
         if key not in self._schedules:
             try:
-                found = case_schedule(pack, case.case_type, case.risk)
+                found = case_schedule(pack, case.case_type, case.risk, key_worker=case.key_worker)
             except NoRule:
                 found = None
             self._schedules[key] = found

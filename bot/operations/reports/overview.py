@@ -142,7 +142,9 @@ def record_late(session: Session, pack: PolicyPack, on: date) -> bool:
 
 def case_status(case: Case, last: date | None, pack: PolicyPack, on: date) -> CaseStatus:
     try:
-        due = case_schedule(pack, case.case_type, case.risk).due(case.allocated_on, last)
+        due = case_schedule(pack, case.case_type, case.risk, key_worker=case.key_worker).due(
+            case.allocated_on, last
+        )
     except NoRule as exc:
         return CaseStatus(case.ref, case.case_type, case.risk, None, 0, str(exc))
     overdue = max(0, (on - due.due).days)

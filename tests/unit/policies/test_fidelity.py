@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
+from policies.agenda import cases_due
 from policies.due import NoRule, agreement_due, case_due, deadline_due, individual_due
 from policies.packs import load_packs
 from policies.subjects import SubjectFacts, subject_due
+from storage.records import Case
 
 PACKS = load_packs()
 BEXLEY, CB = PACKS["bexley"], PACKS["central-bedfordshire"]
@@ -299,3 +301,15 @@ def test_a_monthly_schedule_is_counted_from_the_start_each_time() -> None:
     assert review is not None
     # cb:640 at least 3 monthly: 31 May, 31 Aug, 30 Nov, 28 Feb (not drifting to the 28th)
     assert next_step(review, date(2026, 5, 31), date(2026, 9, 1)) == date(2026, 11, 30)
+
+
+def test_the_agenda_lists_a_case_whose_worker_is_not_the_key_worker_at_four_weeks() -> None:
+    # manchester:410-414; the key worker's case (8-week cycle) is not yet due
+    cases: list[tuple[Case, date | None]] = [
+        (Case("CR-K", "sw1", "child_in_need", "standard", date(2026, 11, 2)), None),
+        (Case("CR-N", "sw1", "child_in_need", "standard", date(2026, 11, 2), False), None),
+    ]
+    due = cases_due(MANCHESTER, cases, date(2026, 12, 4), date(2026, 11, 26))
+    assert [(c.case_ref, c.due, c.rule) for c in due] == [
+        ("CR-N", date(2026, 11, 30), "manchester.case.not-key-worker")
+    ]

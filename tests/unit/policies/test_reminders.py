@@ -273,3 +273,15 @@ def test_the_supervisor_gets_the_sent_agenda_two_working_days_before() -> None:
     [agenda] = [r for r in due if r.kind == "agenda"]
     assert (agenda.to, agenda.subject, agenda.due) == ("tm1", "sw1", date(2026, 11, 25))
     assert agenda.text.endswith("1. Check-in")
+
+
+def test_manchester_cases_of_staff_who_are_not_the_key_worker_are_chased_at_four_weeks() -> None:
+    # manchester:410-414 not the key worker: within four weeks of allocation, then eight weeks
+    teams = {"Team A": TeamSettings(policy="manchester")}
+    cases = [
+        Case("CR-K", "sw1", "child_in_need", "standard", date(2026, 10, 26)),
+        Case("CR-N", "sw1", "child_in_need", "standard", date(2026, 10, 26), key_worker=False),
+    ]
+    reminders = sweep(a_team(), cases=cases, teams=teams)
+    [involved] = [r for r in reminders if r.kind == "case"]
+    assert (involved.case_ref, involved.due) == ("CR-N", date(2026, 11, 23))
