@@ -23,6 +23,21 @@ from dialogs.conversation import Answer, Conversation
 from dialogs.definition import AnswerKind, DialogDefinition, DialogSettings, Outcome, Prompt
 from dialogs.flow import DONE, EDIT, SUMMARY, DialogFlow
 from dialogs.messages import Choice, Inbound, Outbound
+from dialogs.name_gate import (
+    PENDING,
+    REWORD,
+    drop,
+    gate_message,
+    gated,
+    held,
+    hold,
+    keep,
+    outcome_answers,
+    outcome_context,
+)
+from dialogs.name_gate import (
+    decision as decide,
+)
 from dialogs.rendering import (
     DONE_CHOICE,
     SUMMARY_CHOICES,
@@ -106,10 +121,16 @@ class DialogEngine:
         """Apply one message to a conversation. Never raises for anything a person sends."""
         flow = self._flows[conversation.dialog]
         raw = inbound.value if inbound.value is not None else inbound.text
-        command = self._commands.get(raw.strip().lstrip("/").casefold())
+        word = raw.strip().lstrip("/").casefold()
+        command = self._commands.get(word)
         if command is not None:
+            if word != "help" and PENDING in conversation.context:
+                conversation = conversation.copy()
+                drop(conversation)  # moving on drops an answer held for reword or confirm
             return command(flow, conversation)
         try:
+            if held(conversation) is not None:
+                return self._at_gate(flow, conversation.copy(), raw, now)
             if conversation.state == SUMMARY:
                 return self._at_summary(flow, conversation.copy(), raw, now)
             if conversation.state == EDIT:
@@ -128,9 +149,30 @@ class DialogEngine:
         if prompt.kind is AnswerKind.MULTI:
             return self._multi(flow, work, prompt, text, now)
         value = self._read(prompt, work, flow, text)
+        if isinstance(value, str) and hold(work, prompt, value):
+            return Turn(work, (gate_message(work, value),), changed=True)
         work.answers[prompt.key] = value
-        follow_up = prompt.follow_up(value, self.settings) if prompt.follow_up else None
+        checked = prompt.follow_up and not gated(work, prompt)  # the gate has done the check
+        follow_up = prompt.follow_up(value, self.settings) if checked and prompt.follow_up else None
         return self._resume(flow, work, () if follow_up is None else (notice(work, follow_up),))
+
+    def _at_gate(self, flow: DialogFlow, work: Conversation, raw: str, now: datetime) -> Turn:
+        """An answer held for a possible client name: keep it, reword it, or a new answer."""
+        prompt = flow.definition.prompt(work.state)
+        said = clean_text(raw, max_chars=self.settings.max_answer_chars)
+        choice = decide(said)
+        if choice == "keep":
+            kept = keep(work)
+            if prompt.kind is AnswerKind.LOOP:
+                items = work.answers.get(prompt.key)
+                return self._add_item(flow, work, prompt, list(items or []), kept)  # type: ignore[arg-type]
+            work.answers[prompt.key] = kept
+            return self._resume(flow, work)
+        drop(work)
+        if choice == REWORD.value:
+            asked = prompt_message(work, flow)
+            return Turn(work, (notice(work, "Not saved. Please write it again."), asked), True)
+        return self._answer(flow, work, raw, now)
 
     def _read(self, prompt: Prompt, work: Conversation, flow: DialogFlow, text: str) -> Answer:
         if prompt.kind is AnswerKind.SCALE:
@@ -158,6 +200,13 @@ class DialogEngine:
                 f"That's {len(items)} already, the most this question keeps. Choose "
                 "“That's all” to go on, or write remove N to take one out."
             )
+        if hold(work, prompt, text):
+            return Turn(work, (gate_message(work, text),), changed=True)
+        return self._add_item(flow, work, prompt, items, text)
+
+    def _add_item(
+        self, flow: DialogFlow, work: Conversation, prompt: Prompt, items: list[str], text: str
+    ) -> Turn:
         work.answers[prompt.key] = [*items, text]
         asked = prompt_message(work, flow)
         noted = f"Noted ({len(items) + 1} so far). What else? Choose “That's all” when you have finished."
@@ -240,8 +289,8 @@ class DialogEngine:
         outcome = Outcome(
             kind=definition.name,
             person_id=work.person_id,
-            answers={k: work.answers.get(k) for k in keys},
-            context=dict(work.context),
+            answers={k: work.answers.get(k) for k in keys} | outcome_answers(work),
+            context=outcome_context(work),
             completed_at=now,
             flags=definition.flags(work) if definition.flags else {},
         )

@@ -6,6 +6,7 @@ from dialogs.conversation import Answer, Conversation
 from dialogs.definition import AnswerKind, DialogDefinition, Prompt
 from dialogs.flow import EDIT, SUMMARY, DialogFlow
 from dialogs.messages import Choice, Expects, Outbound
+from dialogs.name_gate import gate_message, held
 
 DONE_CHOICE = Choice("That's all", "done")
 SUMMARY_CHOICES = (
@@ -59,6 +60,9 @@ def prompt_message(conversation: Conversation, flow: DialogFlow) -> Outbound:
         return summary_message(conversation, definition, flow.walk(conversation)[0])
     if conversation.state == EDIT:
         return edit_message(conversation, definition, flow.walk(conversation)[0])
+    waiting = held(conversation)
+    if waiting is not None:
+        return gate_message(conversation, waiting)
     prompt = definition.prompt(conversation.state)
     text = prompt.text
     if prompt.is_optional(conversation):

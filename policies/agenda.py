@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from jinja2 import Environment
 from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
 from dialogs.messages import Choice
+from dialogs.name_gate import CONFIRMED, confirmed, unconfirmed
 from policies.due import NoRule, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
@@ -76,12 +78,12 @@ def compose_agenda(
             case_ref=note.case_ref,
             needs_ad_hoc=note.needs_ad_hoc,
             prepared_on=note.completed_at.date().isoformat(),
-            answers=_labelled(note.answers, prep),
+            answers=_labelled(_withheld(pack, note.answers), prep),
         )
         for note in prep_notes
     )
     wellbeing = _labelled(shared.answers, checkin) if shared else ()
-    noted = tuple(_decision_line(d) for d in decisions or [])
+    noted = tuple(_decision_line(d, pack) for d in decisions or [])
     due = tuple(sorted(due_cases or [], key=lambda c: (c.due, c.case_ref)))  # most overdue first
     return AgendaDraft(
         pack.council,
@@ -166,12 +168,37 @@ def next_session(pack: PolicyPack, person: Person, last: date | None, today: dat
         return today
 
 
-def _decision_line(decision: Decision) -> str:
+def _decision_line(decision: Decision, pack: PolicyPack) -> str:
     state = decision.responses[-1].kind if decision.responses else "awaiting acknowledgement"
     return (
         f"Decision {decision.id} on {decision.case_ref} ({decision.created_at:%d %b %Y}): "
-        f"{decision.answers.get('chosen')} [{state}]"
+        f"{_withheld(pack, decision.answers).get('chosen')} [{state}]"
     )
+
+
+WITHHELD = "[possible name withheld]"
+
+
+def _withheld(pack: PolicyPack, answers: Mapping[str, Answer]) -> Mapping[str, Answer]:
+    """For a council that keeps client names out of notes (`[client_names]`): each word the
+    name check flags and the person never confirmed is withheld from the agenda."""
+    if pack.client_names is None:
+        return answers
+    words = confirmed(answers.get(CONFIRMED))
+
+    def mask(text: str) -> str:
+        for word in unconfirmed(text, words):
+            text = re.sub(rf"(?<![\w']){re.escape(word)}\b", WITHHELD, text)
+        return text
+
+    return {
+        key: mask(value)
+        if isinstance(value, str)
+        else [mask(v) for v in value]
+        if isinstance(value, list)
+        else value
+        for key, value in answers.items()
+    }
 
 
 def render_agenda(draft: AgendaDraft, templates: Environment, form: str = "txt") -> str:

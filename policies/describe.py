@@ -31,6 +31,9 @@ def describe(pack: PolicyPack) -> str:
         if not deadline.local:
             lines.append(_line(name, "", _within(deadline), deadline))
     lines += _subjects(pack)
+    if pack.client_names:
+        how = "a possible name is reworded or confirmed before it is saved"
+        lines += ["", "Client names:", _line("client-names", "", how, pack.client_names)]
     lines += [
         "",
         "Escalation:",

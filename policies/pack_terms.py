@@ -95,3 +95,11 @@ class NotKeyWorker(Cited):
 
     first: Every
     every: Every
+
+
+class ClientNames(Cited):
+    """The policy keeps client names out of supervision notes (Manchester 2.1): an answer
+    with a possible name is saved only once reworded or confirmed as not a client's name,
+    and the agenda withholds a flagged word that was never confirmed."""
+
+    confirm: Literal[True] = True

@@ -19,6 +19,7 @@ from policies.overrides import OverrideError, apply_overrides
 from policies.pack_base import Cited, Every, Strict
 from policies.pack_problems import describe_problems
 from policies.pack_terms import (
+    ClientNames,
     Escalation,
     FirstDiscussion,
     NotKeyWorker,
@@ -192,6 +193,7 @@ class PolicyPack(Strict):
     probation_reviews: ProbationReviews
     escalation: Escalation
     not_key_worker: NotKeyWorker | None = None
+    client_names: ClientNames | None = None
     terms: Terms = Terms()
     subjects: tuple[Subject, ...] = ()
 

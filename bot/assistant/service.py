@@ -53,6 +53,7 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from dialogs.engine import DialogEngine, Turn
 from dialogs.messages import Inbound, Outbound
+from dialogs.name_gate import GATE as NAMES_GATE
 from policies.agenda import (
     AgendaDraft,
     DueCase,
@@ -274,7 +275,8 @@ class Assistant:
         if command.name == "decisions":
             answer = listing(tx, viewer_of(inbound), command, now)
             return self._with_pending(conversation, [answer])
-        policy = self._policies.for_person(tx.person(inbound.person_id)).name
+        pack = self._policies.for_person(tx.person(inbound.person_id))
+        policy = pack.name
         refused = case_refused(tx, viewer_of(inbound), command, now, self._access, policy)
         if refused is not None:
             return self._with_pending(conversation, [refused])
@@ -289,8 +291,11 @@ class Assistant:
             )
             return self._with_pending(conversation, [busy])
         assert command.dialog is not None
+        # A council that keeps client names out of notes: possible names are held for
+        # reword or confirm (dialogs.name_gate).
+        gate = {NAMES_GATE: "confirm"} if pack.client_names else {}
         turn = self._engine.start(
-            person_id=inbound.person_id, dialog=command.dialog, context=command.context
+            person_id=inbound.person_id, dialog=command.dialog, context=command.context | gate
         )
         return self._apply(tx, None, turn, now, inbound)
 

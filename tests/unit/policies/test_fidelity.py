@@ -313,3 +313,38 @@ def test_the_agenda_lists_a_case_whose_worker_is_not_the_key_worker_at_four_week
     assert [(c.case_ref, c.due, c.rule) for c in due] == [
         ("CR-N", date(2026, 11, 30), "manchester.case.not-key-worker")
     ]
+
+
+def test_the_agenda_withholds_a_flagged_name_never_confirmed() -> None:
+    # manchester:245-246 no names or personal details of clients in supervision notes
+    from datetime import UTC, datetime
+
+    from dialogs.definitions import PREP, WELLBEING
+    from dialogs.name_gate import CONFIRMED
+    from policies.agenda import compose_agenda, render_agenda
+    from policies.templates import make_templates
+    from storage.records import PrepNote
+
+    answers = {
+        "worrying": "Mum says Jayden is scared of Rex",
+        "working_well": "Visits by Tyler went well",
+        CONFIRMED: ["Tyler"],
+    }
+    note = PrepNote("CR-7", "scheduled", answers, False, datetime(2026, 11, 20, tzinfo=UTC))
+
+    def agenda(pack: object) -> str:
+        draft = compose_agenda(
+            pack=pack,  # type: ignore[arg-type]
+            prep_notes=[note],
+            shared=None,
+            prep=PREP,
+            checkin=WELLBEING,
+            session_date=date(2026, 12, 2),
+        )
+        return render_agenda(draft, make_templates(), "txt")
+
+    text = agenda(MANCHESTER)
+    assert "Jayden" not in text and "Rex" not in text
+    assert "Mum says [possible name withheld] is scared of [possible name withheld]" in text
+    assert "Visits by Tyler went well" in text  # confirmed: not a client's name
+    assert "Jayden" in agenda(CB)  # councils without the rule: the dialog only warned

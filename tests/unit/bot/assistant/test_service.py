@@ -174,3 +174,21 @@ async def test_rota_shows_the_teams_next_sessions_and_the_persons_role() -> None
         reply.text
         == "Group supervision for Team A:\n- Wed 2 Dec 2026: presenter: alice (you), facilitator: tm1; case CR-1"
     )
+
+
+async def test_a_manchester_preparation_holds_a_possible_name_until_confirmed() -> None:
+    # manchester:245-246 (the pack's [client_names]); Southwark only warns
+    from bot.config import AssistantConfig, Config
+
+    store = MemoryStore()
+    config = Config(assistant=AssistantConfig(default_policy="manchester"))
+    assistant = assistant_over(store, config)
+    replies = await chat(assistant, ["/prep CR-1", "Mum says Jayden is scared"])
+    assert replies[-1].state == "worrying" and "Not saved yet" in replies[-1].text
+    [conversation] = store.tables.conversations.values()
+    assert "worrying" not in conversation.answers
+    replies = await chat(assistant, ["keep"])
+    assert replies[-1].state == "working_well"
+    southwark, _ = new_assistant()
+    replies = await chat(southwark, ["/prep CR-1", "Mum says Jayden is scared"])
+    assert replies[-1].state == "working_well"
