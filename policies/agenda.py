@@ -16,8 +16,16 @@ from dialogs.name_gate import CONFIRMED, confirmed, unconfirmed
 from policies.due import NoRule, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
-from policies.subjects import next_step, subjects_for
-from storage.records import Action, Case, Decision, Person, PrepNote, SharedWellbeing
+from policies.subjects import SubjectFacts, next_step, subject_due, subjects_for
+from storage.records import (
+    Action,
+    Case,
+    CaseEvent,
+    Decision,
+    Person,
+    PrepNote,
+    SharedWellbeing,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +134,13 @@ def key_dates(
     today: date,
     horizon_days: int = 92,
     cases: Iterable[Case] = (),
+    events: Iterable[CaseEvent] = (),
+    next_session: date | None = None,
 ) -> list[tuple[date, str]]:
     """Dates known from the person's start date, their cases' allocation and their pack:
     probation reviews, the supervision agreement deadline, and the pack's declared subjects
-    (direct observations; case summaries and plan reviews), within the next three months."""
+    (direct observations; case summaries and plan reviews), within the next three months;
+    and decisions on their cases still to be discussed (`events`), even when past."""
     found = subject_dates(pack, person, today, cases)
     for month in pack.probation_reviews.months:
         day = add_months(person.started_on, month)
@@ -147,7 +158,24 @@ def key_dates(
                 f"supervision agreement in place ({agreement.cite.split(':')[0]})",
             )
         )
-    return sorted(d for d in found if today <= d[0] <= today + timedelta(days=horizon_days))
+    dates = [d for d in found if today <= d[0] <= today + timedelta(days=horizon_days)]
+    return sorted(dates + event_dates(pack, events, next_session))
+
+
+def event_dates(
+    pack: PolicyPack, events: Iterable[CaseEvent], next_session: date | None
+) -> list[tuple[date, str]]:
+    """When each case event (a recorded decision) is due for discussion under the pack."""
+    found: list[tuple[date, str]] = []
+    for event in events:
+        for subject in subjects_for(pack, "event"):
+            if subject.event_of == "case" and event.event in subject.events:
+                facts = SubjectFacts(event=event.on, next_session=next_session)
+                due = subject_due(pack, subject.id, facts).due
+                what = f"{event.event.replace('_', ' ')} on {event.on:%a} {event.on.day} {event.on:%b %Y}"
+                label = f"{subject.label.lower()} for {event.case_ref}, {what}"
+                found.append((due, f"{label} ({_source(subject.cite)})"))
+    return found
 
 
 def overdue_since(pack: PolicyPack, person: Person, last: date | None, today: date) -> date | None:

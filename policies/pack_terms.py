@@ -73,6 +73,9 @@ class Subject(Cited):
     roles: tuple[str, ...] = ()  # person subjects: which roles (empty: every role)
     case_types: tuple[str, ...] = ()  # case subjects: which case types (empty: every type)
     events: tuple[str, ...] = ()  # event subjects: which events start the clock
+    # event subjects: events of a case (a decision recorded on it, or a case import's
+    # `event` column) or of the person (a change of supervisor, an absent supervisor)
+    event_of: Literal["person", "case"] = "person"
     remind: Literal["supervisor", "supervisee", "both"] = "supervisor"
 
     @model_validator(mode="after")

@@ -237,6 +237,17 @@ class PolicyPack(Strict):
     def group_rule(self, service: str) -> GroupRule:
         return next(r for r in self.group if service in r.services)
 
+    @property
+    def case_events(self) -> tuple[str, ...]:
+        """The events on a case some subject of this pack follows (closure, transfer, …)."""
+        found = (
+            e
+            for s in self.subjects
+            if s.applies_to == "event" and s.event_of == "case" and s.none is None
+            for e in s.events
+        )
+        return tuple(dict.fromkeys(found))
+
     def subject(self, subject_id: str) -> Subject | None:
         return next((s for s in self.subjects if s.id == subject_id), None)
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from policies.assignment import PackAssignment
 from policies.due import Due
 from policies.packs import PolicyPack
-from storage.records import Case, Person, RotaEntry, Session
+from storage.records import Case, CaseEvent, Person, RotaEntry, Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,11 @@ class Snapshot:
     on_leave: set[str]
     rota: list[RotaEntry] = field(default_factory=list)  # group sessions of the coming weeks
     sent_agendas: Mapping[str, str] = field(default_factory=dict)  # person: agenda text they sent
+    # Case events (decisions) not yet followed by a case supervision of the case.
+    case_events: Iterable[CaseEvent] = ()
+    # The open cases of people whose pack declares case subjects (case summaries, plan
+    # reviews): those are scheduled from allocation, whenever the case was last supervised.
+    subject_cases: Iterable[Case] = ()
 
 
 @dataclass

@@ -14,7 +14,7 @@ from policies.assignment import PackAssignment
 from policies.packs import PolicyPack
 from policies.reminder_day import Day, Reminder, ReminderSettings, Snapshot, Sweep, escalations
 from policies.session_reminders import rebooks, records, rota
-from policies.subject_reminders import person_subjects
+from policies.subject_reminders import case_events, case_subjects, person_subjects
 from policies.supervision_reminders import cases, groups, individual
 
 __all__ = ["Reminder", "ReminderSettings", "Snapshot", "Sweep", "case_horizon", "compute"]
@@ -45,6 +45,8 @@ def compute(
         rebooks(snapshot, day),
         rota(snapshot, day),
         person_subjects(snapshot, day),
+        case_subjects(snapshot, day),
+        case_events(snapshot, day),
         escalations(day),  # last: gathered while the others ran
     ):
         sweep.reminders.extend(r for r in source if r.to not in snapshot.on_leave)

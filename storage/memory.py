@@ -12,12 +12,14 @@ from typing import Any
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.audit import GENESIS, AuditEntry, chain_hash
+from storage.case_events import NO_EVENT
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import (
     Action,
     AgendaEdits,
     Case,
+    CaseEvent,
     Decision,
     DecisionResponse,
     Person,
@@ -93,6 +95,23 @@ class MemoryTransaction:
         else:
             self.tables.ears.append(ears_fields(outcome))
         return None
+
+    def case_events(self, person_id: str) -> list[CaseEvent]:
+        """Events named by recorded decisions on the person's cases, until a held case
+        supervision of the case on or after the day (as `storage.case_events`)."""
+        found = []
+        for decision in self.tables.decisions:
+            event, case = decision.answers.get("event"), self.tables.cases.get(decision.case_ref)
+            if not isinstance(event, str) or event in ("", NO_EVENT) or case is None:
+                continue
+            day = decision.created_at.date()
+            discussed = any(
+                s.kind == "case" and s.status == "held" and s.case_ref == case.ref and s.date >= day
+                for s in self.tables.sessions
+            )
+            if case.worker_id == person_id and not discussed:
+                found.append(CaseEvent(case.ref, case.worker_id, event, day))
+        return sorted(set(found), key=lambda e: (e.on, e.case_ref, e.event))
 
     def _add_decision(self, outcome: Outcome) -> int:
         corrects = outcome.context.get("corrects")

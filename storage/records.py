@@ -61,6 +61,18 @@ class Case:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """Something that happened on a case that a pack may want discussed in supervision
+    (a closure, transfer, child protection or legal planning decision), from a recorded
+    management decision or a case import; by case reference only."""
+
+    case_ref: str
+    worker_id: str
+    event: str
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     """A supervision session. Group sessions have no supervisee; their team is the
     supervisor's team."""

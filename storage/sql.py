@@ -16,6 +16,7 @@ from storage import conversations
 from storage.actions import ActionsSql
 from storage.agenda_edits import AgendaEditsSql
 from storage.audit import AuditEntry, AuditSql
+from storage.case_events import CaseEventsSql
 from storage.chat import ChatSql
 from storage.committer import GroupCommitter
 from storage.decisions import DecisionsSql
@@ -30,6 +31,7 @@ from storage.records import (
     Action,
     AgendaEdits,
     Case,
+    CaseEvent,
     Decision,
     OutboxItem,
     Person,
@@ -74,6 +76,7 @@ class SqlTransaction:
         self.directory = DirectorySql(connection)
         self.outbox = OutboxSql(connection)
         self._decisions = DecisionsSql(connection)
+        self.events = CaseEventsSql(connection)
         self.rota = RotaSql(connection)
         self._signoff = SignoffSql(connection)
         self._actions = ActionsSql(connection)
@@ -102,6 +105,7 @@ class SqlTransaction:
 
     def add_outcome(self, outcome: Outcome) -> int | None:
         if outcome.kind == "decision":
+            self.events.from_decision(outcome)
             return self._decisions.add(outcome)
         table, fields = OUTCOME_TABLES[outcome.kind]
         self._db.execute(OUTCOME_INSERTS[table], fields(outcome))
@@ -121,6 +125,9 @@ class SqlTransaction:
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
     ) -> int:
         return self._decisions.respond(decision_id, person_id, kind, text, now)
+
+    def case_events(self, person_id: str) -> list[CaseEvent]:
+        return self.events.open([person_id])
 
     def supervision_history(
         self, person_id: str

@@ -23,6 +23,7 @@ from storage.records import (
     Action,
     AgendaEdits,
     Case,
+    CaseEvent,
     Decision,
     Person,
     PrepNote,
@@ -77,6 +78,11 @@ class Transaction(Protocol):
         self, decision_id: int, person_id: str, kind: str, text: str | None, now: datetime
     ) -> int:
         """Append an acknowledgement or a dispute (nothing is ever overwritten); its id."""
+        ...
+
+    def case_events(self, person_id: str) -> list[CaseEvent]:
+        """Decisions on the person's cases their pack may want discussed (closure, transfer,
+        CP or legal planning), not yet followed by a case supervision of the case."""
         ...
 
     def supervision_history(

@@ -257,6 +257,22 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class CaseEventRow(Base):
+    """Something that happened on a case that a pack wants discussed in supervision (a
+    closure, transfer, CP or legal planning decision): from a recorded decision or a case
+    import. Appended once per case, event and day; a held case supervision of the case on
+    or after the day closes it (nothing is updated)."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_ref", "event", "event_on", name="uq_case_events"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_ref: Mapped[str] = mapped_column(String(40), index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    event_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20))  # "decision" or "import"
+
+
 class DecisionRow(Base):
     """A management decision between supervisions. Append-only: never updated or deleted; a
     correction is a new row that names the one it corrects."""

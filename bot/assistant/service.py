@@ -51,6 +51,7 @@ from bot.assistant.views import (
 from bot.errors import TryAgainLater
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
+from dialogs.definitions.decision import EVENTS as DECISION_EVENTS
 from dialogs.engine import DialogEngine, Turn
 from dialogs.messages import Inbound, Outbound
 from dialogs.name_gate import GATE as NAMES_GATE
@@ -294,6 +295,8 @@ class Assistant:
         # A council that keeps client names out of notes: possible names are held for
         # reword or confirm (dialogs.name_gate).
         gate = {NAMES_GATE: "confirm"} if pack.client_names else {}
+        if command.dialog == "decision" and pack.case_events:
+            gate[DECISION_EVENTS] = ",".join(pack.case_events)  # asked which kind it is
         turn = self._engine.start(
             person_id=inbound.person_id, dialog=command.dialog, context=command.context | gate
         )
@@ -431,7 +434,7 @@ class Assistant:
             due_cases=due,
             actions=tx.open_actions(person_id),
             items=arranged_items(pack, tx.agenda_edits(person_id)),
-            dates=self._key_dates(tx, pack, person, today, cases) if person else [],
+            dates=self._key_dates(tx, pack, person, today, cases, session) if person else [],
         )
         owners = {a.owner for a in draft.actions}
         names = {pid: p.name for pid in owners if (p := tx.person(pid)) is not None}
@@ -444,8 +447,10 @@ class Assistant:
         person: Person,
         today: date,
         cases: Sequence[tuple[Case, date | None]] = (),
+        session: date | None = None,
     ) -> list[tuple[date, str]]:
-        """Probation and agreement dates, and group supervision sessions the person presents at."""
+        """Probation and agreement dates, the pack's subjects, decisions on the person's cases
+        still to be discussed, and group supervision sessions the person presents at."""
         presenting = [
             (
                 entry.date,
@@ -455,7 +460,9 @@ class Assistant:
             if person.id in (entry.roles.get("presenter"), entry.roles.get("lead"))
         ]
         mine = [case for case, _ in cases]
-        return sorted(key_dates(pack, person, today, cases=mine) + presenting[:2])
+        events = tx.case_events(person.id)
+        found = key_dates(pack, person, today, cases=mine, events=events, next_session=session)
+        return sorted(found + presenting[:2])
 
     def _with_pending(
         self, conversation: Conversation | None, replies: list[Outbound]

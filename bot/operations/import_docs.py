@@ -72,6 +72,10 @@ allocated_on: YYYY-MM-DD.
 last_supervised (optional column): YYYY-MM-DD of the case's last case supervision before the
 assistant.
 
+event, event_on (optional columns): a decision on the case the worker's pack wants discussed
+in supervision, and its day (YYYY-MM-DD): e.g. closure, transfer, child_protection_decision,
+legal_planning_decision (Bexley); each is checked against the worker's pack.
+
 key_worker (optional column): false when the worker is involved in the case but is not its key
 worker or lead professional (Manchester gives those cases their own frequency); empty or true
 otherwise.

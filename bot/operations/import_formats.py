@@ -32,6 +32,7 @@ from storage.records import Case, Person, Session
 Refs = dict[str, dict[str, int]]
 R = TypeVar("R", Person, Case)
 WORKER_CASE_TYPE = "worker case_type"  # references: worker id and case type, checked per pack
+CASE_EVENT = "case event"  # references: worker id, case ref, event and day (checked, then added)
 _PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
 
 
@@ -53,6 +54,13 @@ class PackWords:
         """Every case type some pack allows, for reading spellings before the worker's pack
         is known (cases are checked against it with the database, `worker_case_types`)."""
         return tuple(dict.fromkeys(t for p in self.assignment.packs.values() for t in p.case_types))
+
+
+def case_events(refs: Refs) -> Iterator[tuple[str, str, str, date, int]]:
+    """Each worker id, case ref, event and day a cases file names, with its line."""
+    for joined, line in sorted(refs.get(CASE_EVENT, {}).items(), key=lambda item: item[1]):
+        worker, ref, event, day_ = joined.split(_PAIR)
+        yield worker, ref, event, date.fromisoformat(day_), line
 
 
 def worker_case_types(refs: Refs) -> Iterator[tuple[str, str, int]]:
@@ -135,11 +143,26 @@ def _case(
     _refer_all(refs, line, worker_id=case.worker_id)
     if case.worker_id and case.case_type:
         refer(refs, WORKER_CASE_TYPE, f"{case.worker_id}{_PAIR}{case.case_type}", line)
+    _case_event(row, refs, line, case)
     last = row.read(day, "last_supervised", required=False)
     if last is not None and case.allocated_on is not None and last < case.allocated_on:
         row.problem("last_supervised", "is before the case was allocated (allocated_on)")
     row.done()
     return Baselined(case, last) if last is not None else case
+
+
+def _case_event(row: Row, refs: Refs, line: int, case: Case) -> None:
+    """A decision on the case a pack wants discussed (`event`, `event_on`): noted to check
+    against the worker's pack and, once the file is clean, to record."""
+    event, raw_on = key(row.values.get("event", "")), row.values.get("event_on", "")
+    on = row.read(day, "event_on", required=False)
+    if event and not raw_on:
+        row.problem("event_on", "is needed with event (the day of the decision)")
+    if raw_on and not event:
+        row.problem("event", "is needed with event_on (closure, transfer, …)")
+    if event and on is not None and case.worker_id and case.ref:
+        joined = _PAIR.join((case.worker_id, case.ref, event, on.isoformat()))
+        refer(refs, CASE_EVENT, joined, line)
 
 
 def _key_worker(values: dict[str, str], column: str) -> bool:
@@ -256,7 +279,7 @@ def people_format(words: PackWords) -> Format[Person | Baselined[Person]]:
 def cases_format(words: PackWords) -> Format[Case | Baselined[Case]]:
     return Format(
         ("ref", "worker_id", "case_type", "risk", "allocated_on"),
-        ("last_supervised", "key_worker"),
+        ("last_supervised", "key_worker", "event", "event_on"),
         partial(_case, words),
     )
 

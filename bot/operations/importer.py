@@ -13,6 +13,7 @@ from bot.operations.import_formats import (
     SESSIONS,
     Baselined,
     PackWords,
+    case_events,
     cases_format,
     people_format,
     worker_case_types,
@@ -101,11 +102,13 @@ def _upsert_all(
                 progress(len(batch))
             batch.clear()
 
-    read(path, fmt, sink=sink)
+    parsed = read(path, fmt, sink=sink)
     upsert(batch)
     if progress is not None:
         progress(len(batch))
     _record_baselines(tx, baselines)
+    events = [(ref, event, on) for _, ref, event, on, _ in case_events(parsed.references)]
+    tx.events.add(events, "import")
     if kind != "people":
         return []
     return tx.directory.mark_leavers(listed, teams, datetime.now(UTC).date())
@@ -152,6 +155,7 @@ def _reference_problems(
             "no person (import people first) with id",
         )
         problems += _case_type_problems(directory, path, parsed, assignment)
+        problems += _case_event_problems(directory, path, parsed, assignment)
     else:
         people = set(refs.get("supervisee_id", {})) | set(refs.get("supervisor_id", {}))
         known = directory.existing(PersonRow.id, people)
@@ -185,5 +189,25 @@ def _case_type_problems(
             problems.append(
                 f"{path}:{line}: case_type: {case_type!r} is not a case type of the {name} "
                 f"pack ({worker}'s; one of {', '.join(pack.case_types)})"
+            )
+    return problems
+
+
+def _case_event_problems(
+    directory: DirectorySql, path: Path, parsed: Parsed[Any], assignment: PackAssignment
+) -> list[str]:
+    """Each case's event against the case events its worker's pack names."""
+    problems: list[str] = []
+    for worker, _, event, _, line in case_events(parsed.references):
+        person = directory.person(worker)
+        pack = assignment.packs.get(assignment.pack_name(person)) if person else None
+        if pack is None:
+            continue  # reported under worker_id or case_type
+        known = pack.case_events
+        if event not in known:
+            allowed = f"one of {', '.join(known)}" if known else "it has none"
+            problems.append(
+                f"{path}:{line}: event: {event!r} is not a case event of the {pack.name} "
+                f"pack ({worker}'s; {allowed})"
             )
     return problems

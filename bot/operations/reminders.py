@@ -22,10 +22,12 @@ from bot.operations.notify import Notifier
 from bot.operations.stale import satisfied
 from policies.assignment import PackAssignment
 from policies.intervals import is_working_day
+from policies.packs import PolicyError
 from policies.reminders import Reminder, ReminderSettings, Snapshot, case_horizon, compute
+from policies.subjects import subjects_for
 from storage.directory import REBOOK_LOOKBACK
 from storage.outbox import by_person
-from storage.records import OutboxItem
+from storage.records import OutboxItem, Person
 from storage.sql import SqlStore, SqlTransaction
 
 # Rows claimed at a time (whole people): a crashed sweeper strands at most this many until its
@@ -62,6 +64,13 @@ class Sweeper:
     digest: Digest
     lease: timedelta = timedelta(minutes=15)
 
+    def _has_case_subjects(self, person: Person) -> bool:
+        """Whether the person's pack declares case subjects (summaries, plan reviews)."""
+        try:
+            return any(subjects_for(self.assignment.for_person(person), "case"))
+        except PolicyError:
+            return False  # a broken pack is reported by the sweep
+
     async def sweep(self, on: date, now: datetime, *, dry_run: bool = False) -> SweepReport:
         """Compute the day's reminders and, unless `dry_run`, enqueue and send them."""
         with paused_gc():
@@ -74,7 +83,9 @@ class Sweeper:
             return report
         horizon = case_horizon(self.assignment.packs.values(), on, self.settings)
         with _timed(report, "load"):
-            snapshot = await self.store.run_sql(lambda tx: load_snapshot(tx, on, horizon))
+            snapshot = await self.store.run_sql(
+                lambda tx: load_snapshot(tx, on, horizon, self._has_case_subjects)
+            )
         with _timed(report, "compute"):
             computed = compute(snapshot, self.assignment, on, self.settings)
             del snapshot
@@ -161,11 +172,20 @@ def _release(tx: SqlTransaction, *, token: str, keys: list[str]) -> None:
     tx.outbox.release(token, keys)
 
 
-def load_snapshot(tx: SqlTransaction, on: date, case_horizon: date) -> Snapshot:
-    """Everything the day's reminders are computed from, in one consistent read."""
+def load_snapshot(
+    tx: SqlTransaction,
+    on: date,
+    case_horizon: date,
+    case_subjects: Callable[[Person], bool] = lambda person: False,
+) -> Snapshot:
+    """Everything the day's reminders are computed from, in one consistent read. The cases
+    of people for whom `case_subjects` holds are loaded whole, for subjects scheduled from
+    allocation (case summaries, plan reviews)."""
     directory = tx.directory
+    people = {p.id: p for p in directory.people()}
+    wanted = [p.id for p in people.values() if case_subjects(p)]
     return Snapshot(
-        people={p.id: p for p in directory.people()},
+        people=people,
         cases=directory.cases_with_last_session(held_before=case_horizon),
         last_individual=directory.last_individual(),
         last_group=directory.last_group(),
@@ -174,7 +194,14 @@ def load_snapshot(tx: SqlTransaction, on: date, case_horizon: date) -> Snapshot:
         on_leave=directory.on_leave(on),
         rota=tx.rota.sessions(start=on, end=on + ROTA_LOOKAHEAD),
         sent_agendas=tx.agendas.sent(),
+        case_events=tx.events.open(),
+        subject_cases=[c for chunk in _chunks(wanted) for c in directory.cases_of(chunk)],
     )
+
+
+def _chunks(ids: list[str], size: int = 1_000) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 @contextmanager

@@ -11,11 +11,13 @@ they want).
 from __future__ import annotations
 
 from dialogs.conversation import Conversation
-from dialogs.definition import AnswerKind, DialogDefinition, Prompt
+from dialogs.definition import AnswerKind, DialogDefinition, Prompt, Route
 from dialogs.messages import Choice
 from dialogs.names import name_checked
 
 BEXLEY = "Bexley policy, Standard Four: recording (defensible decisions)"
+EVENTS = "case_events"  # context: the case events the person's pack follows, comma-joined
+NO_EVENT = Choice("None of these", "none")
 CHILD = "Central Bedfordshire policy, tips (the child's voice) and recording analysis"
 
 
@@ -25,6 +27,12 @@ def options(c: Conversation, definition: DialogDefinition) -> tuple[Choice, ...]
     if not isinstance(listed, list):
         return ()
     return tuple(Choice(text if len(text) <= 60 else text[:59] + "…", text) for text in listed)
+
+
+def events(c: Conversation, definition: DialogDefinition) -> tuple[Choice, ...]:
+    """The case events the person's pack wants discussed in supervision, and "none"."""
+    offered = [e for e in c.context.get(EVENTS, "").split(",") if e]
+    return (*(Choice(e.replace("_", " ").capitalize(), e) for e in offered), NO_EVENT)
 
 
 def closing(c: Conversation) -> str:
@@ -48,6 +56,16 @@ DECISION = DialogDefinition(
             "Presenting issue",
             "What is the presenting issue? What has changed?",
             cite=BEXLEY,
+        ),
+        Prompt(
+            "event",
+            "Kind of decision",
+            "Is this one of the decisions your policy wants discussed in supervision before or "
+            "just after it is made? It will be on the agenda until the case is discussed.",
+            kind=AnswerKind.CHOICE,
+            choices_from=events,
+            cite="Bexley policy, Standard Three (lines 102-103): closure, transfer, child "
+            "protection or legal planning decisions discussed in supervision",
         ),
         Prompt(
             "previous",
@@ -119,6 +137,10 @@ DECISION = DialogDefinition(
             cite="Bexley policy, Standard Four (signed by both parties)",
         ),
     ),
+    routes={
+        # Asked only where the person's pack follows case events (the service says which).
+        "presenting": (Route("previous", lambda c: not c.context.get(EVENTS)),),
+    },
     closing=closing,
     source=BEXLEY,
 )

@@ -274,3 +274,74 @@ async def test_a_case_marks_whether_its_worker_is_the_key_worker(
         lambda tx: tx.directory.cases_with_last_session(date(2026, 12, 1))
     )
     assert sorted((c.ref, c.key_worker) for c, _ in swept)[0] == ("CR-1", False)
+
+
+BX_PEOPLE = PEOPLE + "bx1,Bea Bexley,social_worker,Team B,bexley,tm1,2020-01-01,true,\n"
+EVENT_HEADER = "ref,worker_id,case_type,risk,allocated_on,event,event_on\n"
+
+
+async def open_events(store: SqlStore, worker: str) -> list[tuple[str, str, date]]:
+    found = await store.run(lambda tx: tx.case_events(worker))
+    return [(e.case_ref, e.event, e.on) for e in found]
+
+
+async def test_a_case_import_marks_a_decision_event_until_the_case_is_discussed(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    # bexley:102-103 closure, transfer, CP or legal planning decisions discussed in supervision
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", BX_PEOPLE), PACKS)
+    path = write(
+        tmp_path,
+        "cases.csv",
+        EVENT_HEADER + "CR-1,bx1,child_in_need,standard,2026-01-01,Closure,2026-11-20\n"
+        "CR-2,bx1,child_in_need,standard,2026-01-01,,\n",
+    )
+    assert (await import_file(sql_store, "cases", path, PACKS)).problems == []
+    assert (await import_file(sql_store, "cases", path, PACKS)).problems == []  # again: once
+    assert await open_events(sql_store, "bx1") == [("CR-1", "closure", date(2026, 11, 20))]
+    sessions = write(
+        tmp_path,
+        "sessions.csv",
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\ncase,2026-11-24,bx1,tm1,CR-1,held\n",
+    )
+    assert (await import_file(sql_store, "sessions", sessions, PACKS)).problems == []
+    assert await open_events(sql_store, "bx1") == []
+
+
+async def test_an_event_the_workers_pack_does_not_name_is_refused(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", BX_PEOPLE), PACKS)
+    path = write(
+        tmp_path,
+        "cases.csv",
+        EVENT_HEADER + "CR-1,sw1,child_in_need,standard,2026-01-01,closure,2026-11-20\n"
+        "CR-2,bx1,child_in_need,standard,2026-01-01,wedding,2026-11-20\n"
+        "CR-3,bx1,child_in_need,standard,2026-01-01,closure,\n",
+    )
+    bexley = "closure, transfer, child_protection_decision, legal_planning_decision"
+    assert (await import_file(sql_store, "cases", path, PACKS)).problems == [
+        f"{path}:4: event_on: is needed with event (the day of the decision)",
+        f"{path}:2: event: 'closure' is not a case event of the southwark pack (sw1's; it has none)",
+        f"{path}:3: event: 'wedding' is not a case event of the bexley pack (bx1's; one of {bexley})",
+    ]
+
+
+async def test_a_recorded_decision_marks_its_event_on_the_case(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from dialogs.definition import Outcome
+
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", BX_PEOPLE), PACKS)
+    cases = EVENT_HEADER + "CR-1,bx1,child_in_need,standard,2026-01-01,,\n"
+    await import_file(sql_store, "cases", write(tmp_path, "cases.csv", cases), PACKS)
+    made = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    answers = {"chosen": "Close the case", "event": "closure", "acknowledge_by": "bx1"}
+    decision = Outcome("decision", "tm1", answers, {"case_ref": "CR-1"}, made, {})
+    none = Outcome("decision", "tm1", answers | {"event": "none"}, {"case_ref": "CR-1"}, made, {})
+    await sql_store.run(lambda tx: tx.add_outcome(none))
+    assert await open_events(sql_store, "bx1") == []
+    await sql_store.run(lambda tx: tx.add_outcome(decision))
+    assert await open_events(sql_store, "bx1") == [("CR-1", "closure", date(2026, 11, 20))]

@@ -221,3 +221,37 @@ async def test_a_killed_sweeper_resends_at_most_one_digest_and_the_others_carry_
     everyone = Counter(p for n in (dying, survivor, after_lease) for p, _ in n.delivered)
     assert len(everyone) == 660
     assert sum(everyone.values()) - 660 <= 1  # the digest being delivered at the kill
+
+
+async def test_the_sweep_reads_case_events_and_case_subjects_from_the_database(
+    sql_store: SqlStore,
+) -> None:
+    # bexley:102-103 decisions discussed in supervision; manchester:351-355 case summaries
+    def load(tx: object) -> None:
+        directory = tx.directory  # type: ignore[attr-defined]
+        directory.upsert_people(
+            [
+                *a_team(),
+                person("bx1", policy="bexley", name="Bea Bexley"),
+                person("mc1", policy="manchester", name="Max Manc"),
+            ]
+        )
+        directory.upsert_cases(
+            [
+                Case("CR-B", "bx1", "child_in_need", "standard", date(2026, 1, 1)),
+                Case("CR-M", "mc1", "child_in_need", "standard", date(2026, 8, 25)),
+            ]
+        )
+        directory.upsert_sessions(
+            [
+                session("individual", "2026-10-28", "bx1"),  # next due 25 Nov
+                session("case", "2026-11-20", "mc1", case_ref="CR-M"),  # just supervised
+            ]
+        )
+        tx.events.add([("CR-B", "closure", date(2026, 11, 20))], "decision")  # type: ignore[attr-defined]
+
+    await sql_store.run_sql(load)
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    found = {(r.kind, r.case_ref, r.due) for r in report.reminders if r.to == "tm1"}
+    assert ("decision-discussion", "CR-B", date(2026, 11, 25)) in found
+    assert ("case-summary", "CR-M", date(2026, 11, 25)) in found

@@ -91,3 +91,23 @@ def test_the_rationale_can_be_edited_from_the_summary() -> None:
     script.say("edit 5", "better reason")
     assert script.state == "summary"
     assert "5. Rationale: better reason" in script.reply.text
+
+
+def test_a_decision_the_pack_wants_discussed_says_what_kind_it_is() -> None:
+    # bexley:102-103 closure, transfer, CP or legal planning decisions discussed in supervision
+    script = decision(case_events="closure,transfer,child_protection_decision").say(FULL[0])
+    assert script.state == "event"
+    assert [(c.label, c.value) for c in script.reply.choices] == [
+        ("Closure", "closure"),
+        ("Transfer", "transfer"),
+        ("Child protection decision", "child_protection_decision"),
+        ("None of these", "none"),
+    ]
+    script.say("1", *FULL[1:], "1", "why", "skip", "skip", "n/a", "skip", "skip", "tm1")
+    assert script.state == "summary"
+    script.say("confirm")
+    assert script.last.outcome is not None and script.last.outcome.answers["event"] == "closure"
+
+
+def test_without_decision_events_the_kind_is_not_asked() -> None:
+    assert decision().say(FULL[0]).state == "previous"

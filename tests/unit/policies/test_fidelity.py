@@ -348,3 +348,27 @@ def test_the_agenda_withholds_a_flagged_name_never_confirmed() -> None:
     assert "Mum says [possible name withheld] is scared of [possible name withheld]" in text
     assert "Visits by Tyler went well" in text  # confirmed: not a client's name
     assert "Jayden" in agenda(CB)  # councils without the rule: the dialog only warned
+
+
+def test_a_decision_event_is_on_the_agenda_until_discussed() -> None:
+    # bexley:102-103 discussed in supervision before or just after being made
+    from policies.agenda import key_dates
+    from storage.records import CaseEvent
+    from tests.factories import person
+
+    worker = person("sw1", policy="bexley")
+    closure = CaseEvent("CR-1", "sw1", "closure", date(2026, 11, 20))
+    legal = CaseEvent("CR-2", "sw1", "legal_planning_decision", date(2026, 11, 2))
+    on = date(2026, 11, 23)
+    dates = key_dates(BEXLEY, worker, on, events=[closure], next_session=date(2026, 11, 25))
+    label = "discussion in supervision of a closure, transfer, child protection or legal planning decision"
+    assert (
+        date(2026, 11, 25),
+        f"{label} for CR-1, closure on Fri 20 Nov 2026 (Standard Three (lines 102-104))",
+    ) in dates
+    # next supervision not known: due from its own date, and shown while past it
+    assert (
+        date(2026, 11, 2),
+        f"{label} for CR-2, legal planning decision on Mon 2 Nov 2026 (Standard Three (lines 102-104))",
+    ) in key_dates(BEXLEY, worker, on, events=[legal])
+    assert key_dates(SOUTHWARK, worker, on, events=[closure]) == key_dates(SOUTHWARK, worker, on)

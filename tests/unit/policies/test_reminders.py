@@ -10,7 +10,7 @@ from policies.assignment import PackAssignment, TeamSettings
 from policies.packs import load_packs
 from policies.reminders import Reminder, ReminderSettings, Snapshot, compute
 from policies.vocabulary import Service
-from storage.records import Case, Person, RotaEntry, Session
+from storage.records import Case, CaseEvent, Person, RotaEntry, Session
 from tests.factories import a_team, person, session
 
 PACKS = load_packs()
@@ -32,6 +32,8 @@ def sweep(
     settings: ReminderSettings | None = None,
     rota: list[RotaEntry] | None = None,
     sent_agendas: dict[str, str] | None = None,
+    case_events: list[CaseEvent] | None = None,
+    subject_cases: list[Case] | None = None,
 ) -> list[Reminder]:
     snapshot = Snapshot(
         people={p.id: p for p in people},
@@ -45,6 +47,8 @@ def sweep(
         on_leave=on_leave or set(),
         rota=rota or [],
         sent_agendas=sent_agendas or {},
+        case_events=case_events or [],
+        subject_cases=subject_cases or [],
     )
     assignment = PackAssignment(packs=PACKS, default=default, teams=teams or {})
     return compute(
@@ -285,3 +289,58 @@ def test_manchester_cases_of_staff_who_are_not_the_key_worker_are_chased_at_four
     reminders = sweep(a_team(), cases=cases, teams=teams)
     [involved] = [r for r in reminders if r.kind == "case"]
     assert (involved.case_ref, involved.due) == ("CR-N", date(2026, 11, 23))
+
+
+def test_a_bexley_closure_decision_is_discussed_by_the_next_supervision() -> None:
+    # bexley:102-103 closure, transfer, CP or legal planning decisions discussed in
+    # supervision before or just after being made
+    teams = {"Team A": TeamSettings(policy="bexley")}
+    closure = CaseEvent("CR-1", "sw1", "closure", date(2026, 11, 20))
+    reminders = sweep(
+        a_team(),
+        teams=teams,
+        last_individual={"sw1": date(2026, 10, 28)},  # next supervision due 25 Nov
+        case_events=[closure],
+    )
+    [event] = [r for r in reminders if r.kind == "decision-discussion"]
+    assert (event.to, event.case_ref, event.due, event.overdue) == (
+        "tm1",
+        "CR-1",
+        date(2026, 11, 25),
+        False,
+    )
+    assert event.text == (
+        "Discussion in supervision of a closure, transfer, child protection or legal planning "
+        "decision for CR-1 (Sara Worker; closure on Fri 20 Nov 2026) is due by Wed 25 Nov 2026 "
+        "(Bexley policy)."
+    )
+
+
+def test_a_decision_after_an_overdue_supervision_is_due_from_its_own_date() -> None:
+    teams = {"Team A": TeamSettings(policy="bexley")}
+    legal = CaseEvent("CR-2", "sw1", "legal_planning_decision", date(2026, 11, 16))
+    reminders = sweep(
+        a_team(), teams=teams, last_individual={"sw1": date(2026, 9, 1)}, case_events=[legal]
+    )
+    [event] = [r for r in reminders if r.kind == "decision-discussion"]
+    assert (event.due, event.overdue) == (date(2026, 11, 16), True)
+
+
+def test_a_case_event_no_subject_of_the_pack_names_is_not_chased() -> None:
+    # Southwark's pack has no decision subject: nothing is invented.
+    closure = CaseEvent("CR-1", "sw1", "closure", date(2026, 11, 20))
+    reminders = sweep(a_team(), case_events=[closure])
+    assert [r for r in reminders if r.case_ref == "CR-1"] == []
+
+
+def test_manchester_case_summaries_reach_the_sweep() -> None:
+    # manchester:351-355 every 3 months a case is updated with a summary
+    teams = {"Team A": TeamSettings(policy="manchester")}
+    case = Case("CR-5", "sw1", "child_in_need", "standard", date(2026, 8, 25))
+    reminders = sweep(a_team(), teams=teams, subject_cases=[case])
+    [summary] = [r for r in reminders if r.kind == "case-summary"]
+    assert (summary.to, summary.case_ref, summary.due) == ("tm1", "CR-5", date(2026, 11, 25))
+    assert summary.text == (
+        "Case summary against Safe, Happy, Healthy and Successful for CR-5 (Sara Worker) "
+        "is due by Wed 25 Nov 2026 (Manchester policy)."
+    )

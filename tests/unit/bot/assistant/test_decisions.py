@@ -107,3 +107,21 @@ async def test_the_decision_is_on_the_agenda_of_both_people_and_in_their_list() 
     assert listing.text == "1. CR-1, 23 Nov 2026: Strategy discussion [disputed]"
     [none] = await chat(assistant, ["/decisions"], person="someone-else")
     assert none.text == "No decisions found."
+
+
+async def test_a_bexley_closure_decision_is_on_the_workers_agenda_until_discussed() -> None:
+    # bexley:102-103 closure, transfer, CP or legal planning decisions discussed in supervision
+    from bot.config import AssistantConfig, Config
+    from tests.factories import case, person
+
+    store = MemoryStore()
+    store.tables.people["tm1"] = person("tm1", role="team_manager", supervisor=None)
+    store.tables.people["sw1"] = person("sw1", name="Sara Worker")
+    store.tables.cases["CR-1"] = case("CR-1", "sw1")
+    assistant = assistant_over(store, Config(assistant=AssistantConfig(default_policy="bexley")))
+    replies = await chat(assistant, ["/decision CR-1", ANSWERS[0]], person="tm1")
+    assert replies[-1].state == "event"
+    await chat(assistant, ["Closure", *ANSWERS[1:]], person="tm1")
+    assert store.tables.decisions[0].answers["event"] == "closure"
+    [agenda] = await chat(assistant, ["/agenda"], person="sw1")
+    assert "for CR-1, closure on" in agenda.text
