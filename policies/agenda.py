@@ -198,8 +198,9 @@ def next_session(pack: PolicyPack, person: Person, last: date | None, today: dat
 
 def _decision_line(decision: Decision, pack: PolicyPack) -> str:
     state = decision.responses[-1].kind if decision.responses else "awaiting acknowledgement"
+    kind = "Advice" if decision.answers.get("recorded_as") == "advice" else "Decision"
     return (
-        f"Decision {decision.id} on {decision.case_ref} ({decision.created_at:%d %b %Y}): "
+        f"{kind} {decision.id} on {decision.case_ref} ({decision.created_at:%d %b %Y}): "
         f"{_withheld(pack, decision.answers).get('chosen')} [{state}]"
     )
 

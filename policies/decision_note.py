@@ -27,10 +27,18 @@ def render_decision_note(
     return (
         templates.get_template("decision_note.txt.j2")
         .render(
-            title=pack.decision_note.title,
+            title=_title(decision, pack),
             decision=decision,
             when=f"{decision.created_at:%d %b %Y %H:%M}",
             answers=answers,
         )
         .strip()
     )
+
+
+def _title(decision: Decision, pack: PolicyPack) -> str:
+    """The council's note title: its advice case note for advice and guidance (Southwark's
+    assessors and practice educators), else its management decision note."""
+    if decision.answers.get("recorded_as") == "advice" and pack.case_advice is not None:
+        return pack.case_advice.title
+    return pack.decision_note.title

@@ -106,3 +106,12 @@ class ClientNames(Cited):
     and the agenda withholds a flagged word that was never confirmed."""
 
     confirm: Literal[True] = True
+
+
+class CaseAdvice(Cited):
+    """Roles whose case supervision is advice and guidance, not management (Southwark: ASYE
+    assessors and practice educators): they record it as a case note copied to the manager,
+    and management decisions stay with the manager."""
+
+    roles: tuple[str, ...] = Field(min_length=1)
+    title: str = Field(min_length=1)  # the case note's title in the council's system

@@ -19,6 +19,7 @@ from policies.overrides import OverrideError, apply_overrides
 from policies.pack_base import Cited, Every, Strict
 from policies.pack_problems import describe_problems
 from policies.pack_terms import (
+    CaseAdvice,
     ClientNames,
     Escalation,
     FirstDiscussion,
@@ -194,6 +195,7 @@ class PolicyPack(Strict):
     escalation: Escalation
     not_key_worker: NotKeyWorker | None = None
     client_names: ClientNames | None = None
+    case_advice: CaseAdvice | None = None
     terms: Terms = Terms()
     subjects: tuple[Subject, ...] = ()
 
@@ -202,6 +204,11 @@ class PolicyPack(Strict):
         _once("individual", "roles", [r.roles for r in self.individual], self.roles)
         _once("case", "case_types", [r.case_types for r in self.case], self.case_types)
         _once("group", "services", [r.services for r in self.group], self.services)
+        advisers = (
+            [r for r in self.case_advice.roles if r not in self.roles] if self.case_advice else []
+        )
+        if advisers:
+            raise ValueError(f"case_advice: roles not known: {', '.join(advisers)}")
         known = set(self.case_types)
         for subject in self.subjects:
             unknown = [t for t in subject.case_types if t not in known]

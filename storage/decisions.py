@@ -24,7 +24,7 @@ class DecisionsSql:
             "case_ref": outcome.context["case_ref"],
             "recorded_by": outcome.person_id,
             "acknowledge_by": outcome.answers.get("acknowledge_by"),
-            "answers": dict(outcome.answers),
+            "answers": recorded_answers(outcome),
             "corrects_id": int(corrects) if corrects else None,
             "created_at": outcome.completed_at,
         }
@@ -104,3 +104,9 @@ def _decision(r: Any, responses: tuple[DecisionResponse, ...]) -> Decision:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def recorded_answers(outcome: Outcome) -> dict[str, Any]:
+    """A decision's answers as stored: advice and guidance says so (`recorded_as`)."""
+    advice = {"recorded_as": "advice"} if outcome.context.get("advice") else {}
+    return dict(outcome.answers) | advice

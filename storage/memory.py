@@ -13,6 +13,7 @@ from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.audit import GENESIS, AuditEntry, chain_hash
 from storage.case_events import NO_EVENT
+from storage.decisions import recorded_answers
 from storage.errors import ConcurrentUpdate
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.records import (
@@ -120,7 +121,7 @@ class MemoryTransaction:
             case_ref=outcome.context["case_ref"],
             recorded_by=outcome.person_id,
             acknowledge_by=outcome.answers.get("acknowledge_by"),  # type: ignore[arg-type]
-            answers=dict(outcome.answers),
+            answers=recorded_answers(outcome),
             corrects_id=int(corrects) if corrects else None,
             created_at=outcome.completed_at,
         )

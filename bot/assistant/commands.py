@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from dialogs.definitions.decision import ADVICE
+
 COMMAND_WORDS = (
     "prep", "ears", "checkin", "decision", "decisions", "acknowledge", "dispute", "agenda",
     "record", "rota", "agree", "disagree", "actions", "done", "cancel", "help", "session", "dashboard", "reflections",
@@ -26,6 +28,7 @@ HELP = """I help you prepare for supervision. Commands:
 /checkin: a private wellbeing check-in; you choose what, if anything, to share
 /decision CASE-REF: log a management decision made between supervisions
 /decision CASE-REF corrects N: a new decision that corrects decision N (nothing is overwritten)
+/decision CASE-REF advice: advice and guidance on a case (an assessor's or practice educator's), a case note copied to the manager
 /acknowledge N, /dispute N REASON: respond to a decision you were asked to acknowledge
 /decisions [CASE-REF]: decisions you recorded or were asked to acknowledge
 /agenda: your agenda draft for your next supervision (/agenda PERSON: a supervisee's, with EARS questions)
@@ -155,7 +158,14 @@ def _ears(args: list[str]) -> Command:
 
 
 def _decision(args: list[str]) -> Command:
-    usage = "Write /decision CASE-REF, or /decision CASE-REF corrects N to correct decision N."
+    usage = (
+        "Write /decision CASE-REF, /decision CASE-REF corrects N to correct decision N, or "
+        "/decision CASE-REF advice for advice and guidance copied to the manager."
+    )
+    if len(args) == 2 and args[1].casefold() == "advice":
+        return Command(
+            "decision", dialog="decision", context={"case_ref": _case_ref(args[0]), ADVICE: "yes"}
+        )
     if len(args) == 3 and _too_big(args[2]):
         raise CommandError(f"There is no decision {args[2]} to correct.")
     if len(args) not in (1, 3) or (

@@ -7,6 +7,7 @@ Refusals never say anything about a case or decision the person cannot see.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from bot.assistant import audit
@@ -22,7 +23,10 @@ from bot.assistant.access import (
 )
 from bot.assistant.commands import Command
 from dialogs.definition import Outcome
+from dialogs.definitions.decision import ADVICE
 from dialogs.messages import Inbound, Outbound
+from policies.packs import PolicyPack
+from storage.records import Person
 from storage.store import Transaction
 
 CASE_DIALOGS = {"prep": RecordKind.CASE_PREP, "ears-case": RecordKind.CASE_PREP}
@@ -113,3 +117,19 @@ def audit_change(
     """One audit row for a change made by a command (agenda edit, sign-off, action)."""
     subject = Subject(person_id=viewer.person_id)
     audit.record(tx, viewer, "change", kind.value, subject, now, record_id=record_id)
+
+
+def decision_refused(
+    pack: PolicyPack, person: Person | None, context: Mapping[str, str]
+) -> str | None:
+    """Why someone whose case work is advice, not management (the pack's `[case_advice]`:
+    Southwark's ASYE assessors and practice educators), may not log a management decision;
+    None when they may, or when they are recording advice."""
+    advice = pack.case_advice
+    if advice is None or person is None or person.role not in advice.roles or context.get(ADVICE):
+        return None
+    return (
+        f"Management decisions stay with the manager ({pack.council} policy, "
+        f"{advice.cite.split(':')[0]}). Record your advice and guidance as a case note copied "
+        f"to the manager instead: /decision {context['case_ref']} advice"
+    )

@@ -35,6 +35,7 @@ from bot.assistant.guard import (
     audit_change,
     audit_outcome,
     case_refused,
+    decision_refused,
     viewer_of,
 )
 from bot.assistant.manager_commands import session_command, team_command
@@ -284,6 +285,10 @@ class Assistant:
         if "corrects" in command.context and not self._corrects_ok(tx, command):
             problem = f"There is no decision {command.context['corrects']} on {command.context['case_ref']} to correct."
             return self._with_pending(conversation, [Outbound(problem)])
+        if command.dialog == "decision" and (
+            advice_only := decision_refused(pack, tx.person(inbound.person_id), command.context)
+        ):
+            return self._with_pending(conversation, [Outbound(advice_only)])
         if conversation is not None:
             title = self._engine.definition(conversation.dialog).title
             busy = Outbound(

@@ -17,6 +17,7 @@ from dialogs.names import name_checked
 
 BEXLEY = "Bexley policy, Standard Four: recording (defensible decisions)"
 EVENTS = "case_events"  # context: the case events the person's pack follows, comma-joined
+ADVICE = "advice"  # context: advice and guidance (a case note copied to the manager)
 NO_EVENT = Choice("None of these", "none")
 CHILD = "Central Bedfordshire policy, tips (the child's voice) and recording analysis"
 
@@ -36,6 +37,11 @@ def events(c: Conversation, definition: DialogDefinition) -> tuple[Choice, ...]:
 
 
 def closing(c: Conversation) -> str:
+    if c.context.get(ADVICE):
+        return (
+            f"Saved your advice on {c.context['case_ref']} as a case note. The manager you named "
+            "is asked to acknowledge it; management decisions stay with them."
+        )
     corrects = f", correcting decision {c.context['corrects']}" if c.context.get("corrects") else ""
     return (
         f"Decision on {c.context['case_ref']} recorded{corrects}. It will be on the next agenda "
@@ -139,7 +145,9 @@ DECISION = DialogDefinition(
     ),
     routes={
         # Asked only where the person's pack follows case events (the service says which).
-        "presenting": (Route("previous", lambda c: not c.context.get(EVENTS)),),
+        "presenting": (
+            Route("previous", lambda c: not c.context.get(EVENTS) or bool(c.context.get(ADVICE))),
+        ),
     },
     closing=closing,
     source=BEXLEY,

@@ -50,7 +50,7 @@ async def test_a_file_with_any_bad_row_imports_nothing_and_names_every_problem(
     report = await import_file(sql_store, "people", path, PACKS)
     assert report.rows == 0
     assert report.problems == [
-        f"{path}:4: role: 'wizard' is not a role of the southwark pack (one of social_worker, nqsw, student, non_case_holding, business_support, team_manager, residential_part_time)",
+        f"{path}:4: role: 'wizard' is not a role of the southwark pack (one of social_worker, nqsw, student, non_case_holding, business_support, team_manager, residential_part_time, asye_assessor, practice_educator)",
         f"{path}:5: case_holding: 'maybe' is not true or false",
         f"{path}:5: started_on: '01/02/2020' is not a date (YYYY-MM-DD)",
         f"{path}:5: chat: 'pager:1' is not CHANNEL:ID with CHANNEL one of console, slack, teams, telegram",

@@ -61,3 +61,14 @@ def test_the_note_has_every_answer_the_response_and_the_correction() -> None:
     assert "Disagreement" not in note.split("Responses:")[0]  # skipped answers are left out
     assert "- 23 Nov 2026 11:00 sw1 disputed: Risk is lower" in note
     assert "{{ 7*7 }} <script>alert(1)</script> <!channel>" in note
+
+
+def test_advice_is_exported_as_the_councils_advice_case_note() -> None:
+    # southwark:1926-1928 written up as a case note on the file and copied to the manager
+    from dataclasses import replace
+
+    advice = replace(DECISION_RECORD, answers={**DECISION_RECORD.answers, "recorded_as": "advice"})
+    note = render_decision_note(advice, PACKS["southwark"], DECISION, make_templates())
+    assert note.startswith("Case note: advice and guidance (copied to the manager)")
+    decision = render_decision_note(DECISION_RECORD, PACKS["southwark"], DECISION, make_templates())
+    assert decision.startswith("Managers Decision")

@@ -125,3 +125,47 @@ async def test_a_bexley_closure_decision_is_on_the_workers_agenda_until_discusse
     assert store.tables.decisions[0].answers["event"] == "closure"
     [agenda] = await chat(assistant, ["/agenda"], person="sw1")
     assert "for CR-1, closure on" in agenda.text
+
+
+def advice_team() -> MemoryStore:
+    from tests.factories import case, person
+
+    store = MemoryStore()
+    store.tables.people["tm1"] = person("tm1", role="team_manager", supervisor=None)
+    store.tables.people["pe1"] = person(
+        "pe1", role="practice_educator", supervisor="tm1", name="Pat Educator"
+    )
+    store.tables.people["st1"] = person("st1", role="student", supervisor="pe1", name="Sid")
+    store.tables.cases["CR-1"] = case("CR-1", "st1")
+    return store
+
+
+async def test_a_practice_educator_cannot_log_a_management_decision() -> None:
+    # southwark:1926-1936, 1948-1962 management decisions remain with the manager; the
+    # assessor's or practice educator's advice is a case note copied to the manager
+    store = advice_team()
+    assistant = assistant_over(store)
+    [refused] = await chat(assistant, ["/decision CR-1"], person="pe1")
+    assert refused.text.startswith("Management decisions stay with the manager")
+    assert "/decision CR-1 advice" in refused.text
+    assert store.tables.conversations == {}
+
+
+async def test_a_practice_educators_advice_is_a_case_note_copied_to_the_manager() -> None:
+    store = advice_team()
+    assistant = assistant_over(store)
+    answers = [a if a != "sw1" else "tm1" for a in ANSWERS]
+    replies = await chat(assistant, ["/decision CR-1 advice", *answers], person="pe1")
+    assert replies[0].text.startswith("Saved your advice on CR-1 as a case note")
+    [advice] = store.tables.decisions
+    assert advice.answers["recorded_as"] == "advice" and advice.acknowledge_by == "tm1"
+    [(to, kind, _, _)] = store.tables.notices
+    assert (to, kind) == ("tm1", "decision")
+    [agenda] = await chat(assistant, ["/agenda"], person="tm1")  # copied to the manager
+    assert "Advice 1 on CR-1" in agenda.text
+
+
+async def test_a_manager_still_logs_decisions_on_a_students_case() -> None:
+    store = advice_team()
+    replies = await chat(assistant_over(store), ["/decision CR-1"], person="tm1")
+    assert replies[-1].state == "presenting"
