@@ -34,6 +34,10 @@ def describe(pack: PolicyPack) -> str:
     if pack.client_names:
         how = "a possible name is reworded or confirmed before it is saved"
         lines += ["", "Client names:", _line("client-names", "", how, pack.client_names)]
+    if pack.case_advice:
+        advisers = ", ".join(pack.case_advice.roles)
+        how = f"advice as a case note copied to the manager ({pack.case_advice.title}); no management decisions"
+        lines += ["", "Case advice:", _line("case-advice", advisers, how, pack.case_advice)]
     lines += [
         "",
         "Escalation:",

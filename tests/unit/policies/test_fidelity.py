@@ -372,3 +372,12 @@ def test_a_decision_event_is_on_the_agenda_until_discussed() -> None:
         f"{label} for CR-2, legal planning decision on Mon 2 Nov 2026 (Standard Three (lines 102-104))",
     ) in key_dates(BEXLEY, worker, on, events=[legal])
     assert key_dates(SOUTHWARK, worker, on, events=[closure]) == key_dates(SOUTHWARK, worker, on)
+
+
+def test_policy_show_lists_client_names_and_case_advice_with_their_sources() -> None:
+    from policies.describe import describe
+
+    assert "Client names:\n  [client-names]" in describe(MANCHESTER)
+    assert "source: 2.1 (lines 245-246)" in describe(MANCHESTER)
+    assert "[case-advice] asye_assessor, practice_educator" in describe(SOUTHWARK)
+    assert "Client names:" not in describe(SOUTHWARK)
