@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -24,6 +25,7 @@ from policies.packs import LOCAL_DIR, PACKS_DIR, PolicyPack, load_packs_reportin
 from policies.reminders import ReminderSettings
 from policies.templates import make_templates
 from storage.opening import open_database as open_checked
+from storage.opening import sqlite_file
 from storage.records import OutboxItem
 from storage.sealing import Keyring, parse_keys
 from storage.sql import SqlStore
@@ -41,6 +43,7 @@ class App:
     store: SqlStore
     sweeper: Sweeper
     links: DashboardLinks | None = None
+    created: Path | None = None  # the SQLite file this start made (the console demo's first run)
 
     async def close(self) -> None:
         await self.store.close()
@@ -159,12 +162,13 @@ def load_keyring(config: Config) -> Keyring:
         raise ConfigError(f"encryption: {exc}") from exc
 
 
-def open_database(config: Config) -> Engine:
-    """The configured database engine, migrated to the latest schema if configured to.
+def open_database(config: Config, *, create: bool = False) -> Engine:
+    """The configured database engine, migrated to the latest schema if configured to;
+    `create`: a missing SQLite file is made (only the console demo's first run may).
 
     Raises:
-        DatabaseProblem: unreachable, refused, missing, or a schema this code does not know;
-            the message is one line saying what to do.
+        DatabaseProblem: unreachable, refused, missing, empty, read-only, not sva's, or a
+            schema this code does not know; the message is one line saying what to do.
         ConfigError: the data keys are malformed or the key file is unreadable or shared.
     """
     return open_checked(
@@ -172,12 +176,16 @@ def open_database(config: Config) -> Engine:
         auto_migrate=config.database.auto_migrate,
         keyring=load_keyring(config),
         sqlite_synchronous=config.database.sqlite_synchronous,
+        create=create,
     )
 
 
-async def bootstrap(config: Config) -> App:
-    """Everything `sva` needs, built from `config`; call `App.close()` when done."""
-    store = SqlStore(engine=await asyncio.to_thread(open_database, config))
+async def bootstrap(config: Config, *, create: bool = False) -> App:
+    """Everything `sva` needs, built from `config`; call `App.close()` when done. `create`:
+    a missing SQLite file may be made (`App.created` then says where)."""
+    path = sqlite_file(config.database.url) if create else None
+    new = path is not None and not path.exists()
+    store = SqlStore(engine=await asyncio.to_thread(open_database, config, create=create))
     links = dashboard_links(config)
     return App(
         config=config,
@@ -185,6 +193,7 @@ async def bootstrap(config: Config) -> App:
         store=store,
         sweeper=build_sweeper(config, store),
         links=links,
+        created=path.absolute() if path is not None and new else None,
     )
 
 

@@ -9,6 +9,13 @@ class TryAgainLater(AssistantError):
     """A message could not be saved (e.g. the database stayed busy); nothing was changed."""
 
 
+class StorageRefused(TryAgainLater):
+    """Nothing was saved, and nothing will be until someone acts: the database is read-only
+    or full, or its file was deleted or replaced (the message says which, in one line). A
+    kind of TryAgainLater, so whatever keeps unsaved work for a retry still does; a channel
+    talking to a person says this message instead of "please send it again"."""
+
+
 class ChannelUnavailable(AssistantError):
     """A chat channel could not start. `refused`: the service rejected our credentials (a
     configuration problem, fixed by the operator); otherwise it could not be reached."""

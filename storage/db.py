@@ -12,7 +12,9 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, make_url
 
+from storage.errors import DatabaseGone
 from storage.sealing import NO_KEYS, Keyring
+from storage.unusable import DatabaseFile
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x5356_4101  # any constant shared by every sva process
@@ -66,7 +68,9 @@ def create_engine(
 def _tune_sqlite(engine: Engine, synchronous: str) -> None:
     """WAL lets readers and a writer work at once; BEGIN IMMEDIATE takes the write lock up
     front, so two processes answering at once wait for each other instead of failing with
-    "database is locked" when a read transaction tries to become a write."""
+    "database is locked" when a read transaction tries to become a write. The file is
+    watched: once deleted or replaced, no connection is opened and nothing is committed."""
+    guard = _watch(engine)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -88,6 +92,36 @@ def _tune_sqlite(engine: Engine, synchronous: str) -> None:
         # Straight to the driver: this runs at every transaction, and SQLAlchemy's statement
         # machinery (cache lookup, result set-up) costs more than the BEGIN itself.
         connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+
+    if guard is not None:
+        event.listen(engine, "do_connect", lambda *_: guard.check())  # never a new empty file
+        event.listen(engine, "connect", lambda *_: guard.remember())
+        event.listen(engine, "commit", lambda connection: _still_ours(guard, connection))
+
+
+def _still_ours(guard: DatabaseFile, connection: Connection) -> None:
+    """Before COMMIT: if the file is no longer the one at the path, roll back (SQLAlchemy
+    does not when a commit listener raises) and raise DatabaseGone."""
+    try:
+        guard.check()
+    except DatabaseGone:
+        connection.connection.driver_connection.rollback()  # type: ignore[union-attr]
+        raise
+
+
+def _watch(engine: Engine) -> DatabaseFile | None:
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    guard = DatabaseFile(Path(database))
+    engine.dialect.sva_file = guard  # type: ignore[attr-defined]
+    return guard
+
+
+def database_file(engine: Engine) -> DatabaseFile | None:
+    """The SQLite file `engine` watches (None: PostgreSQL, memory or a URI filename)."""
+    guard: DatabaseFile | None = getattr(engine.dialect, "sva_file", None)
+    return guard
 
 
 def _owner_only(database: str | None) -> None:

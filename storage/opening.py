@@ -1,6 +1,11 @@
 """Opening the database for `sva`: one line that says what is wrong and how to fix it, for
 an unreachable server, a wrong password, a missing database, or a schema this code does not
-know (newer) or has not reached (older, when migrations are not automatic)."""
+know (newer) or has not reached (older, when migrations are not automatic).
+
+A database is never made up on the way: a SQLite file that is missing, empty (0 bytes) or a
+folder, or a database without sva's tables, is refused; only `sva db init` (`init`) and the
+console demo's first run (`create=True`) make a new one. A read-only file is refused with its
+own message (storage/unusable.py says the same when it happens while sva runs)."""
 
 from __future__ import annotations
 
@@ -14,18 +19,52 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from storage.db import alembic_config, create_engine, migrate, normalise_url
-from storage.errors import StorageError
+from storage.errors import DatabaseMissing, DatabaseProblem, DatabaseUnreachable
+from storage.locating import (
+    FIX_URL,
+    check_file,
+    check_no_tables,
+    describe_database,
+    sqlite_file,
+    uninitialised,
+)
 from storage.sealing import NO_KEYS, Keyring
 
-FIX_URL = "check database.url (or SVA_DATABASE_URL)"
+__all__ = [
+    "DatabaseMissing",
+    "DatabaseProblem",
+    "DatabaseUnreachable",
+    "Init",
+    "Upgrade",
+    "head",
+    "init",
+    "open_database",
+    "problem",
+    "safe",
+    "sqlite_file",
+    "upgrade",
+]
 
 
-class DatabaseProblem(StorageError):
-    """The database cannot be used; the message is one line for the operator."""
+@dataclass(frozen=True, slots=True)
+class Init:
+    """What `sva db init` did: where, at which schema, and whether it made anything."""
 
+    where: str
+    revision: str
+    created: bool
+    file: bool  # SQLite: a file was made; PostgreSQL: tables in an existing database
 
-class DatabaseUnreachable(DatabaseProblem):
-    """The server did not answer: worth trying again later (unlike a refused password)."""
+    def describe(self) -> str:
+        where = f"the database at {self.where}" if self.file else f"the database {self.where}"
+        if not self.created:
+            return (
+                f"{where} already exists (schema {self.revision}); nothing to do "
+                "(`sva db upgrade` migrates an older one)"
+            )
+        if self.file:
+            return f"created a new database at {self.where} (schema {self.revision})"
+        return f"created the sva tables in {where} (schema {self.revision})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +88,24 @@ def safe(url: str) -> str:
 
 
 def open_database(
-    url: str, *, auto_migrate: bool, keyring: Keyring = NO_KEYS, sqlite_synchronous: str = "full"
+    url: str,
+    *,
+    auto_migrate: bool,
+    keyring: Keyring = NO_KEYS,
+    sqlite_synchronous: str = "full",
+    create: bool = False,
 ) -> Engine:
     """An engine that answers, on a schema this code knows (migrated if `auto_migrate`),
-    sealing special-category fields with `keyring`."""
+    sealing special-category fields with `keyring`. `create`: a missing SQLite file is made
+    (the console demo's first run); anything else that is not an sva database is refused."""
+    path = sqlite_file(url)
+    new = check_file(path, create=create) if path is not None else False
     engine = create_engine(url, keyring=keyring, sqlite_synchronous=sqlite_synchronous)
     try:
         current = revision(engine)
         check_known(current)
+        if current is None and not new:
+            raise DatabaseMissing(uninitialised(url))
         if current != head():
             if not auto_migrate:
                 raise DatabaseProblem(
@@ -74,7 +123,11 @@ def open_database(
 
 
 def upgrade(url: str) -> Upgrade:
-    """Migrate to the latest schema and say what changed."""
+    """Migrate to the latest schema and say what changed (a SQLite file must exist: `init`
+    makes one)."""
+    path = sqlite_file(url)
+    if path is not None:
+        check_file(path, create=False)
     engine = create_engine(url)
     try:
         before = revision(engine)
@@ -86,6 +139,32 @@ def upgrade(url: str) -> Upgrade:
     finally:
         engine.dispose()
     return Upgrade(before, after, _distance(before, after))
+
+
+def init(url: str) -> Init:
+    """Make a new database: the SQLite file (a missing or 0-byte one) or the tables in an
+    empty PostgreSQL database. One that is already an sva database is left as it is.
+
+    Raises:
+        DatabaseProblem: a folder, a read-only file, or a database holding other tables.
+    """
+    path = sqlite_file(url)
+    if path is not None:
+        check_file(path, create=True, empty_ok=True)
+    where = str(path.absolute()) if path is not None else describe_database(url)
+    engine = create_engine(url)
+    try:
+        before = revision(engine)
+        check_known(before)
+        if before is None:
+            check_no_tables(engine, where)
+            migrate(engine)
+        after = revision(engine) or head()
+    except SQLAlchemyError as exc:
+        raise problem(exc, url) from exc
+    finally:
+        engine.dispose()
+    return Init(where, after, created=before is None, file=path is not None)
 
 
 def revision(engine: Engine) -> str | None:
@@ -138,7 +217,7 @@ def explain(exc: BaseException, url: str) -> str:
     if "does not exist" in lowered and "database" in lowered:
         return (
             f"the database {parsed.database!r} does not exist on {parsed.host}; create it "
-            f"(createdb -O {parsed.username} {parsed.database}), then run `sva db upgrade`"
+            f"(createdb -O {parsed.username} {parsed.database}), then run `sva db init`"
         )
     return (
         f"cannot reach the database at {where} ({_first_line(cause)}); check that the server "

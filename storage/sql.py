@@ -19,6 +19,7 @@ from storage.audit import AuditEntry, AuditSql
 from storage.case_events import CaseEventsSql
 from storage.chat import ChatSql
 from storage.committer import GroupCommitter
+from storage.db import database_file
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
@@ -53,6 +54,7 @@ from storage.tables import (
     PrepNoteRow,
     WellbeingCheckinRow,
 )
+from storage.unusable import unusable
 
 # PostgreSQL worker threads, each with a connection held open (the pool keeps 10).
 POSTGRES_THREADS = 4
@@ -259,6 +261,7 @@ class SqlStore:
         if threads is None:
             threads = 1 if engine.dialect.name == "sqlite" else POSTGRES_THREADS
         self.committer = GroupCommitter(engine, threads=threads)
+        self._file = database_file(engine)
 
     async def run(self, work: Callable[[Transaction], T]) -> T:
         return await self.run_sql(work)
@@ -266,14 +269,23 @@ class SqlStore:
     async def run_sql(self, work: Callable[[SqlTransaction], T], *, urgent: bool = False) -> T:
         """Like `run`, for work that needs the SQL-only parts (directory, outbox). `urgent`
         work (what a channel must commit before acknowledging) is committed before any
-        other work waiting."""
+        other work waiting.
+
+        Raises:
+            DatabaseUnusable: read-only, full, or (SQLite) its file deleted or replaced,
+                checked again after the commit: a result is only returned for work the
+                database at the configured path holds.
+            StorageError: anything else (busy, unreachable): worth trying again.
+        """
         try:
             job = self.committer.submit(lambda db: work(SqlTransaction(db)), urgent=urgent)
             result: T = await job
         except ConcurrentUpdate:
             raise
         except SQLAlchemyError as exc:
-            raise StorageError(str(exc)) from exc
+            raise unusable(exc) or StorageError(str(exc)) from exc
+        if self._file is not None:
+            self._file.check()
         return result
 
     async def ping(self) -> None:
@@ -281,6 +293,8 @@ class SqlStore:
         await asyncio.to_thread(self._ping)
 
     def _ping(self) -> None:
+        if self._file is not None:
+            self._file.check()
         try:
             connection = self.engine.raw_connection()  # no transaction: takes no write lock
             try:

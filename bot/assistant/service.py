@@ -49,7 +49,7 @@ from bot.assistant.views import (
     shows_shared,
     supervisor_suggestions,
 )
-from bot.errors import TryAgainLater
+from bot.errors import StorageRefused, TryAgainLater
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from dialogs.definitions.decision import EVENTS as DECISION_EVENTS
@@ -69,7 +69,7 @@ from policies.agenda import (
 from policies.agenda_arrangement import items as arranged_items
 from policies.assignment import PackAssignment
 from policies.packs import PolicyPack
-from storage.errors import ConcurrentUpdate, StorageError
+from storage.errors import ConcurrentUpdate, DatabaseUnusable, StorageError
 from storage.records import Case, Person
 from storage.store import Store, Transaction
 
@@ -155,6 +155,9 @@ class Assistant:
                 # back off a little, with jitter, and replay the turn on the winner's state.
                 await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
                 continue
+            except DatabaseUnusable as exc:  # one line: it says what the operator must fix
+                log.error("storage refused the turn of %s: %s", person_id, exc)
+                raise StorageRefused(str(exc)) from exc
             except StorageError as exc:
                 log.exception("storage failed for %s", person_id)
                 raise TryAgainLater(str(exc)) from exc

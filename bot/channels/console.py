@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
 from bot.assistant.service import Assistant
-from bot.errors import TryAgainLater
+from bot.errors import StorageRefused, TryAgainLater
 from dialogs.messages import Expects, Inbound, Outbound
 
 CHANNEL = "console"
@@ -46,7 +46,12 @@ class ConsoleChannel:
         self._as_json = as_json
 
     async def run(self) -> None:
-        """Chat until stdin ends."""
+        """Chat until stdin ends.
+
+        Raises:
+            StorageRefused: the database cannot save anything (read-only, full, deleted or
+                replaced); the person has been told, and the chat ends.
+        """
         if not self._as_json:
             pending = await self._assistant.pending(self._person_id)
             self._send([pending] if pending else [Outbound(WELCOME)])
@@ -85,6 +90,9 @@ class ConsoleChannel:
             return await self._assistant.handle(
                 Inbound(self._person_id, CHANNEL, text, bare_commands=True)
             )
+        except StorageRefused as problem:
+            self._send([refused(problem)])
+            raise
         except TryAgainLater:
             return [TRY_AGAIN]
 
@@ -93,6 +101,11 @@ class ConsoleChannel:
             self._stdout.write(render_json(message) if self._as_json else render_text(message))
             self._stdout.write("\n")
         self._stdout.flush()
+
+
+def refused(problem: StorageRefused) -> Outbound:
+    """What the person is told when the database cannot save anything."""
+    return Outbound(f"Sorry, I couldn't save that: {problem}. Nothing was changed.")
 
 
 def _lines(stdin: BinaryIO) -> Iterator[bytes]:

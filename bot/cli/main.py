@@ -27,9 +27,10 @@ from bot.cli.reminders import database_exit, import_app, leave_app, remind, serv
 from bot.cli.report import app as report_app
 from bot.cli.rota import app as rota_app
 from bot.cli.sessions import app as sessions_app
+from bot.errors import StorageRefused
 from storage.audit import record_admin_action
 from storage.backup import backup
-from storage.opening import DatabaseProblem, head, upgrade
+from storage.opening import DatabaseProblem, head, init, upgrade
 
 app = typer.Typer(
     help="Supervision Assistant: supervision preparation and follow-up in chat.",
@@ -79,6 +80,12 @@ def chat(
         raise typer.Exit(2)
 
     async def run(app_: App) -> None:
+        if app_.created is not None:
+            typer.echo(
+                f"first run: created a new database at {app_.created} (start sva in this "
+                "folder to keep using it; `sva db init` creates one explicitly)",
+                err=True,
+            )
         identity = await console_identity(app_.store, login)
         if identity.person_id is None:
             typer.echo(unknown_console_user(login), err=True)
@@ -94,16 +101,35 @@ def chat(
         )
         await channel.run()
 
+    demo = "url" not in settings.database.model_fields_set  # the embedded default, ./sva.db
     try:
-        with_app(settings, run)
+        with_app(settings, run, create=demo)
+    except StorageRefused as exc:  # the person was told in the chat; the operator here
+        typer.echo(f"database: {exc}", err=True)
+        raise typer.Exit(2) from None
     except KeyboardInterrupt:
         typer.echo("", err=True)  # end the "> " line; every answer given so far is kept
         raise typer.Exit(130) from None
 
 
+@db_app.command("init")
+def db_init(config: ConfigOption = None) -> None:
+    """Create a new database where database.url points (SQLite: the file; PostgreSQL: the
+    tables in an empty database), and say where. An existing sva database is left as it is."""
+    try:
+        done = init(config_or_exit(config).database.url)
+    except DatabaseProblem as exc:
+        typer.echo(f"database: {exc}", err=True)
+        raise typer.Exit(database_exit(exc)) from exc
+    if done.created:
+        _audited(config, "init")
+    typer.echo(done.describe())
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
-    """Create or upgrade the database schema to the latest version, and say what changed."""
+    """Upgrade the database schema to the latest version, and say what changed (`sva db
+    init` creates a new database)."""
     try:
         done = upgrade(config_or_exit(config).database.url)
     except DatabaseProblem as exc:

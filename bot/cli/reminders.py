@@ -47,12 +47,13 @@ import_app = typer.Typer(
 leave_app = typer.Typer(help="Leave periods: people on leave are not chased.", no_args_is_help=True)
 
 
-def with_app(config: Config, work: Callable[[App], Awaitable[T]]) -> T:
-    """Bootstrap, run `work`, close; configuration problems exit with status 2."""
+def with_app(config: Config, work: Callable[[App], Awaitable[T]], *, create: bool = False) -> T:
+    """Bootstrap, run `work`, close; configuration problems exit with status 2. `create`: a
+    missing SQLite database may be made (the console demo's first run)."""
 
     async def run() -> T:
         try:
-            app = await bootstrap(config)
+            app = await bootstrap(config, create=create)
         except (ConfigError, PolicyError) as exc:
             typer.echo(f"configuration error:\n{exc}", err=True)
             raise typer.Exit(2) from exc
