@@ -241,10 +241,10 @@ def test_a_missing_named_configuration_is_an_error(tmp_path: Path) -> None:
     assert "nowhere.toml: no such configuration file" in result.stderr.decode()
 
 
-def test_db_upgrade_creates_the_default_sqlite_file(tmp_path: Path) -> None:
+def test_db_init_creates_the_default_sqlite_file(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SVA_DATABASE_URL"}
     result = subprocess.run(
-        [SVA, "db", "upgrade"], capture_output=True, cwd=tmp_path, env=env, timeout=TIMEOUT
+        [SVA, "db", "init"], capture_output=True, cwd=tmp_path, env=env, timeout=TIMEOUT
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "sva.db").exists()

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from storage.db import create_engine, migrate
 from tests.conftest import POSTGRES_URL
 from tests.fakes.postgres_auth import RefusingPostgres
 from tests.serving import free_port
@@ -74,13 +75,13 @@ def test_a_missing_postgresql_database(tmp_path: Path, postgres_database: str) -
     line = one_line(sva("agenda", "tm1", url=url, cwd=tmp_path))
     assert line == (
         f"database: the database '{name}' does not exist on 127.0.0.1; create it "
-        f"(createdb -O postgres {name}), then run `sva db upgrade`"
+        f"(createdb -O postgres {name}), then run `sva db init`"
     )
 
 
 def test_a_sqlite_file_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'nowhere' / 'sva.db'}"
-    line = one_line(sva("agenda", "tm1", url=url, cwd=tmp_path))
+    line = one_line(sva("db", "init", url=url, cwd=tmp_path))
     assert line.startswith(f"database: cannot open the SQLite database {tmp_path}/nowhere/sva.db")
     assert line.endswith("check that its folder exists and is writable, or check database.url "
                          "(or SVA_DATABASE_URL)")  # fmt: skip
@@ -88,7 +89,7 @@ def test_a_sqlite_file_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
 
 def test_a_schema_newer_than_the_code(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sva.db'}"
-    assert sva("db", "upgrade", url=url, cwd=tmp_path).returncode == 0
+    assert sva("db", "init", url=url, cwd=tmp_path).returncode == 0
     with sqlite3.connect(tmp_path / "sva.db") as db:
         db.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
     for command in (("agenda", "tm1"), ("db", "upgrade")):
@@ -100,18 +101,27 @@ def test_a_schema_newer_than_the_code(tmp_path: Path) -> None:
         assert line.endswith("or restore a backup taken before that upgrade")
 
 
+def older_database(url: str) -> None:
+    """A database an earlier sva made (schema 0014)."""
+    engine = create_engine(url)
+    migrate(engine, "0014")
+    engine.dispose()
+
+
 def test_an_older_schema_without_auto_migration_says_to_upgrade(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sva.db'}"
+    older_database(url)
     line = one_line(sva("agenda", "tm1", url=url, cwd=tmp_path, auto_migrate="false"))
-    assert line.startswith("database: the database schema (empty) is older than this sva")
+    assert line.startswith("database: the database schema (0014) is older than this sva")
     assert line.endswith("run `sva db upgrade`")
 
 
 def test_db_upgrade_says_what_it_did(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sva.db'}"
+    older_database(url)
     first = sva("db", "upgrade", url=url, cwd=tmp_path)
     assert first.returncode == 0
-    assert first.stdout.startswith("upgraded the database schema from an empty database to 00")
+    assert first.stdout.startswith("upgraded the database schema from 0014 to 00")
     again = sva("db", "upgrade", url=url, cwd=tmp_path).stdout
     assert again.startswith("the database schema was already at 00") and "nothing to do" in again
 
@@ -124,6 +134,7 @@ def test_version() -> None:
 def test_backup_copies_sqlite_while_it_is_in_use_and_keeps_it_private(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sva.db'}"
     (tmp_path / "p.csv").write_text(PEOPLE)
+    assert sva("db", "init", url=url, cwd=tmp_path).returncode == 0
     assert sva("import", "people", "p.csv", url=url, cwd=tmp_path).returncode == 0
     holder = sqlite3.connect(tmp_path / "sva.db")
     holder.execute("BEGIN")

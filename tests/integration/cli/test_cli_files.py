@@ -27,6 +27,7 @@ def people(tmp_path: Path, database_url: str) -> None:
 
 def test_the_sqlite_database_and_its_journal_are_owner_only(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sva.db'}"
+    assert sva("db", "init", cwd=tmp_path, database_url=url).returncode == 0
     result = sva(
         "chat", "--user", "alice", "--json", stdin="/checkin\n", cwd=tmp_path, database_url=url
     )
@@ -38,7 +39,7 @@ def test_the_sqlite_database_and_its_journal_are_owner_only(tmp_path: Path) -> N
 
 def test_an_existing_readable_database_is_made_owner_only(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sva.db'}"
-    sva("db", "upgrade", cwd=tmp_path, database_url=url)
+    sva("db", "init", cwd=tmp_path, database_url=url)
     (tmp_path / "sva.db").chmod(0o644)
     sva("chat", "--user", "alice", "--json", stdin="/help\n", cwd=tmp_path, database_url=url)
     assert mode(tmp_path / "sva.db") == 0o600

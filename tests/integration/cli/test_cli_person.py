@@ -49,6 +49,7 @@ def test_a_plain_database_is_sealed_by_rotate_key_and_opens_only_with_the_key(
     database = tmp_path / "sva.db"
     plain = f'[database]\nurl = "sqlite:///{database}"\n'
     (tmp_path / "sva.toml").write_text(plain)
+    assert sva("db", "init", cwd=tmp_path).returncode == 0
     lines = ["/checkin", "ROTATEMARK my week", "skip", "skip", "skip", "skip", "6"]
     sva("chat", "--user", "alice", "--json", stdin="\n".join(lines) + "\n", cwd=tmp_path)
     assert b"ROTATEMARK" in database.read_bytes() + _wal(database)

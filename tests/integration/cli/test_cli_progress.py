@@ -20,6 +20,8 @@ def people(tmp_path: Path) -> Path:
     lines += [f"p{i},Person {i},social_worker,Team A,,tm0,2020-01-01,true," for i in range(ROWS)]
     path.write_text("\n".join(lines) + "\n")
     (tmp_path / "sva.toml").write_text(f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n')
+    subprocess.run([SVA, "db", "init", "--config", str(tmp_path / "sva.toml")],
+                   check=True, capture_output=True)  # fmt: skip
     return path
 
 

@@ -40,6 +40,7 @@ async def test_serve_slack_answers_a_signed_dm_and_stops_cleanly_on_sigterm(tmp_
     cases.write_text(
         "ref,worker_id,case_type,risk,allocated_on\nAB-12,alice,child_in_need,standard,2026-01-05\n"
     )
+    subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
     for kind, path in (("people", people), ("cases", cases)):
         subprocess.run([SVA, "import", kind, str(path), "--config", str(config)], check=True)
     process = subprocess.Popen(
@@ -112,6 +113,7 @@ async def test_remind_delivers_through_slack_when_slack_is_configured(tmp_path: 
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
         f'api_url = "{fake.api_url}"\n[console]\nreminder_log = "{tmp_path / "log"}"\n'
     )
+    subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
     for kind in ("people", "sessions"):
         subprocess.run(
             [SVA, "import", kind, str(tmp_path / f"{kind}.csv"), "--config", str(config)],
@@ -140,6 +142,7 @@ def test_serve_with_a_refused_slack_token_exits_78_with_one_line(tmp_path: Path)
             f'[slack]\nbot_token = "xoxb-revoked"\nsigning_secret = "{slack.SECRET}"\n'
             f'api_url = "{fake.api_url}"\n'
         )
+        subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
         try:
             return await asyncio.to_thread(
                 subprocess.run,
@@ -169,6 +172,7 @@ async def test_json_logs_one_line_per_request(tmp_path: Path) -> None:
         f'[log]\nformat = "json"\n[slack]\nbot_token = "{TOKEN}"\n'
         f'signing_secret = "{slack.SECRET}"\napi_url = "{fake.api_url}"\n'
     )
+    subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
     process = subprocess.Popen(
         [SVA, "serve", "--config", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

@@ -94,8 +94,16 @@ def test_started_in_another_directory_the_configured_database_is_not_made_up(
     (home / "sva.toml").write_text('[database]\nurl = "sqlite:///sva.db"\n')
     init(home)  # ./sva.toml names ./sva.db
     line = refused(
-        sva("chat", "--user", "alice", "--json", "--config", str(home / "sva.toml"),
-            cwd=elsewhere, stdin="/help\n")  # fmt: skip
+        sva(
+            "chat",
+            "--user",
+            "alice",
+            "--json",
+            "--config",
+            str(home / "sva.toml"),
+            cwd=elsewhere,
+            stdin="/help\n",
+        )
     )
     assert line.startswith(f"database: there is no database at {elsewhere / 'sva.db'}; create")
     assert not list(elsewhere.glob("sva.db*"))
@@ -262,5 +270,7 @@ def test_postgresql_without_the_schema_says_to_run_db_init(
         f"database: the database {name!r} on 127.0.0.1 has no sva tables yet; create them with "
         "`sva db init` (or `sva db upgrade`)"
     )
-    assert init(tmp_path, url).startswith(f"created the sva tables in the database {name!r} on 127.0.0.1 (schema 00")
+    assert init(tmp_path, url).startswith(
+        f"created the sva tables in the database {name!r} on 127.0.0.1 (schema 00"
+    )
     assert chat_help(tmp_path, url).returncode == 0

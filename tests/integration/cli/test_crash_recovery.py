@@ -66,6 +66,7 @@ async def deployment(tmp_path: Path) -> AsyncIterator[Deployment]:
     cases.write_text(
         "ref,worker_id,case_type,risk,allocated_on\nAB-12,alice,child_protection,standard,2026-01-01\n"
     )
+    subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
     for kind, path in (("people", people), ("cases", cases)):
         subprocess.run([SVA, "import", kind, str(path), "--config", str(config)], check=True)
     deployed = Deployment(config, database, f"http://127.0.0.1:{port}", fake)
