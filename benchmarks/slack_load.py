@@ -87,6 +87,7 @@ def write_setup(folder: Path, people: int, api_url: str, port: int, database: st
         out.writerow(["ref", "worker_id", "case_type", "risk", "allocated_on"])
         out.writerows([f"AB-{n}", f"p{n}", "child_in_need", "standard", "2026-01-05"]
                       for n in range(people))  # fmt: skip
+    subprocess.run([SVA, "db", "init", "--config", str(config)], check=True, capture_output=True)
     for kind in ("people", "cases"):
         subprocess.run([SVA, "import", kind, str(folder / f"{kind}.csv"), "--config", str(config)],
                        check=True, capture_output=True)  # fmt: skip
