@@ -107,7 +107,7 @@ def open_database(
         if current is None and not new:
             raise DatabaseMissing(uninitialised(url))
         if current != head():
-            if not auto_migrate:
+            if not auto_migrate and not new:  # a file made just now gets the schema
                 raise DatabaseProblem(
                     f"the database schema ({current or 'empty'}) is older than this sva "
                     f"({head()}); run `sva db upgrade`"

@@ -48,7 +48,7 @@ async def test_a_read_only_database_answers_every_write_with_its_own_message(
 ) -> None:
     store = SqlStore(engine=create_engine(read_only(database_url)))
     try:
-        assert await store.run(lambda tx: tx.load_conversation("alice")) is None  # reads work
+        assert await store.run(lambda tx: tx.person("alice")) is None  # reads work
         with pytest.raises(DatabaseUnusable) as problem:
             await store.run(lambda tx: tx.save_conversation(conversation("alice"), NOW))
         assert str(problem.value) == READ_ONLY == READ_ONLY_LINE

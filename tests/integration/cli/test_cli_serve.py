@@ -88,6 +88,7 @@ def test_serving_a_channel_that_is_not_configured_exits_2_and_says_so(tmp_path: 
         f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n'
         "[encryption]\nallow_unencrypted_storage = true\n"
     )
+    subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
     result = subprocess.run(
         [SVA, "serve", "slack", "--config", str(config)], capture_output=True, text=True
     )
