@@ -28,6 +28,7 @@ def render_decision_note(
         templates.get_template("decision_note.txt.j2")
         .render(
             title=_title(decision, pack),
+            advice=_is_advice(decision),
             decision=decision,
             when=f"{decision.created_at:%d %b %Y %H:%M}",
             answers=answers,
@@ -39,6 +40,11 @@ def render_decision_note(
 def _title(decision: Decision, pack: PolicyPack) -> str:
     """The council's note title: its advice case note for advice and guidance (Southwark's
     assessors and practice educators), else its management decision note."""
-    if decision.answers.get("recorded_as") == "advice" and pack.case_advice is not None:
+    if _is_advice(decision) and pack.case_advice is not None:
         return pack.case_advice.title
     return pack.decision_note.title
+
+
+def _is_advice(decision: Decision) -> bool:
+    """Advice and guidance recorded with /decision CASE-REF advice, not a decision."""
+    return decision.answers.get("recorded_as") == "advice"

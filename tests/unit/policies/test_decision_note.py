@@ -72,3 +72,14 @@ def test_advice_is_exported_as_the_councils_advice_case_note() -> None:
     assert note.startswith("Case note: advice and guidance (copied to the manager)")
     decision = render_decision_note(DECISION_RECORD, PACKS["southwark"], DECISION, make_templates())
     assert decision.startswith("Managers Decision")
+
+
+def test_the_advice_note_body_says_it_is_advice_not_a_decision() -> None:
+    # southwark:1948-1962 any management decisions remain with the manager
+    from dataclasses import replace
+
+    advice = replace(DECISION_RECORD, answers={**DECISION_RECORD.answers, "recorded_as": "advice"})
+    note = render_decision_note(advice, PACKS["southwark"], DECISION, make_templates())
+    assert note.splitlines()[1] == "Advice 3, recorded 23 Nov 2026 09:30 by tm1 (corrects 1)"
+    assert "not a management decision" in note
+    assert "Decision 3" not in note
