@@ -3,6 +3,8 @@
 Children and families are identified by case reference only (Manchester 2.1; DESIGN.md). The
 check cannot know a name, so it only warns: a capitalised word in the middle of a sentence
 that is not a common word of the work (days, months, services, roles) is worth a second look.
+A capitalised word after "the" ("the Hub", "the Front Door") is read as a service or place,
+unless it reads as a family ("the Smiths", "the Smith's flat", "the Ahmed household").
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ from dialogs.definition import AnswerKind, DialogSettings, Prompt
 
 WORD = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 SENTENCE_START = re.compile(r"(^|[.!?:;\n]\s*|[\"(]\s*)$")
+AFTER_THE = re.compile(r"\b[Tt]he\s+(?:[A-Z][\w'-]*\s+)*$")
+FAMILY_NEXT = re.compile(
+    r"(?:\s+[A-Z][\w'-]*)*\s+(?i:family|families|household|children|kids|boys|girls|twins"
+    r"|siblings|parents|home|house|flat|case)\b"
+)
 WORDS_FILE = Path(__file__).with_name("common_words.txt")
 
 
@@ -32,11 +39,19 @@ def possible_names(text: str) -> list[str]:
     found = []
     for match in WORD.finditer(text):
         word = match.group(1)
-        if word in common_words() or SENTENCE_START.search(text[: match.start()]):
+        before = text[: match.start()]
+        if word in common_words() or SENTENCE_START.search(before) or _a_place(word, text, match):
             continue
         if word not in found:
             found.append(word)
     return found
+
+
+def _a_place(word: str, text: str, match: re.Match[str]) -> bool:
+    """A word after "the" that names a service or place, not a family."""
+    if word.endswith("s") or not AFTER_THE.search(text[: match.start()]):
+        return False
+    return FAMILY_NEXT.match(text, match.end()) is None
 
 
 def name_warning(answer: Answer, settings: DialogSettings) -> str | None:

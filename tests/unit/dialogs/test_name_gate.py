@@ -87,3 +87,13 @@ def test_a_what_else_answer_is_held_too() -> None:
 def test_without_the_gate_the_name_is_saved_with_a_warning() -> None:
     script = Script(dialog_engine(), "prep", case_ref="CR-1").say(NAMED)
     assert script.state == "working_well" and "Saved. A check" in script.texts[0]
+
+
+def test_an_answer_naming_only_services_is_saved_at_once() -> None:
+    script = prep().say("Referred to the Hub and the Front Door on Monday")
+    assert script.state == "working_well"
+    assert script.conversation is not None
+    assert (
+        script.conversation.answers["worrying"]
+        == "Referred to the Hub and the Front Door on Monday"
+    )
