@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from policies.due import Due, agreement_due, case_due, deadline_due, group_due, individual_due
+from policies.due import (
+    Due,
+    NoRule,
+    agreement_due,
+    case_due,
+    deadline_due,
+    group_due,
+    individual_due,
+)
 from policies.packs import PolicyError, PolicyPack
 from policies.subjects import SubjectFacts, subject_due
 from policies.vocabulary import Risk, Service
@@ -109,6 +117,12 @@ class SubjectQuery(_Query):
     case_type: Word | None = None
 
     def due(self, pack: PolicyPack) -> Due:
+        if pack.subject(self.subject) is None:
+            declared = ", ".join(s.id for s in pack.subjects) or "none"
+            raise NoRule(
+                f"{pack.name} has no subject {self.subject!r}; the subjects: "
+                f"{', '.join(FIXED_SUBJECTS)}; and those {pack.name} declares: {declared}"
+            )
         facts = SubjectFacts(
             start=self.started or self.allocated,
             last=self.last,
@@ -131,6 +145,9 @@ Query = Annotated[
     Field(discriminator="subject"),
 ]
 QUERY: TypeAdapter[Any] = TypeAdapter(Query)
+FIXED_SUBJECTS = tuple(
+    get_args(model.model_fields["subject"].annotation)[0] for model in get_args(get_args(Query)[0])
+)
 SUBJECT: TypeAdapter[SubjectQuery] = TypeAdapter(SubjectQuery)
 
 

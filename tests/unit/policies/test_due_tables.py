@@ -711,3 +711,13 @@ def test_every_rule_of_every_pack_is_exercised() -> None:
             ):
                 missing.append(f"{pack.name}.deadlines.{name}")
     assert missing == []
+
+
+def test_a_misspelt_subject_is_told_every_subject_it_could_be() -> None:
+    # The contract's fixed subjects as well as the ones the pack declares.
+    result = answer(q("bexley", "individul", role="social_worker", started="2026-01-05"), PACKS)
+    assert set(result) == {"error"}
+    assert "'individul'" in result["error"]
+    for subject in ("individual", "case", "group", "record", "signoff", "rebook", "agreement"):
+        assert subject in result["error"]
+    assert "decision-discussion" in result["error"]
