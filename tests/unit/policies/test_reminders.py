@@ -183,6 +183,18 @@ def test_central_bedfordshire_cancelled_case_supervision_is_rebooked_within_5_wo
     assert (rebook.to, rebook.due) == ("tm1", date(2026, 11, 26))
 
 
+def test_central_bedfordshire_cancelled_personal_supervision_is_rebooked_too() -> None:
+    # cb:381-384 cancellation of personal & professional supervision: within 5 working days
+    team = [*a_team()[:2], person("sw1", policy="central-bedfordshire")]
+    cancelled = [session("individual", "2026-11-19", "sw1", status="cancelled")]
+    [rebook] = [r for r in sweep(team, cancellations=cancelled) if r.kind == "rebook"]
+    assert (rebook.to, rebook.due, rebook.case_ref) == ("tm1", date(2026, 11, 26), None)
+    assert "individual supervision with" in rebook.text
+    # Bexley rebooks no session: its pack sets no rebooking deadline for individual sessions.
+    bexley = [*a_team()[:2], person("sw1", policy="bexley")]
+    assert not [r for r in sweep(bexley, cancellations=cancelled) if r.kind == "rebook"]
+
+
 def test_the_team_pack_applies_when_the_person_has_none() -> None:
     teams = {"Team A": TeamSettings(policy="somerset")}
     reminders = sweep(a_team(), last_individual={"sw1": date(2026, 9, 15)}, teams=teams)
