@@ -356,3 +356,34 @@ def test_manchester_case_summaries_reach_the_sweep() -> None:
         "Case summary against Safe, Happy, Healthy and Successful for CR-5 (Sara Worker) "
         "is due by Wed 25 Nov 2026 (Manchester policy)."
     )
+
+
+def test_a_broken_pack_leaves_its_people_out_and_the_other_councils_are_reminded() -> None:
+    # issue 18: one broken pack must not take the others down; the sweep reports it
+    packs = {name: pack for name, pack in PACKS.items() if name != "manchester"}
+    assignment = PackAssignment(
+        packs=packs, default="somerset", teams={}, broken={"manchester": "individual: is missing"}
+    )
+    team = [
+        person("tm1", role="team_manager", supervisor=None, policy="somerset"),
+        person("sw1", policy="somerset"),
+        person("sw2", policy="manchester"),
+    ]
+    case = Case("CR-5", "sw2", "child_in_need", "standard", date(2026, 8, 25))
+    snapshot = Snapshot(
+        people={p.id: p for p in team},
+        cases=[(case, None)],
+        last_individual={"tm1": date(2026, 11, 20), "sw1": date(2026, 9, 1)},
+        last_group={},
+        open_records=[],
+        cancellations=[session("individual", "2026-11-19", "sw2", status="cancelled")],
+        on_leave=set(),
+        rota=[],
+        sent_agendas={},
+        case_events=[CaseEvent("CR-5", "sw2", "closure", date(2026, 11, 16))],
+        subject_cases=[case],
+    )
+    result = compute(snapshot, assignment, MONDAY, ReminderSettings(ahead_days=5))
+    assert ("sw1", "individual") in {(r.to, r.kind) for r in result.reminders}
+    assert not [r for r in result.reminders if "sw2" in (r.to, r.subject) or r.case_ref]
+    assert result.problems["policy pack manchester is broken"] == 1
