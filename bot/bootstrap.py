@@ -98,9 +98,18 @@ def pack_assignment(config: Config) -> PackAssignment:
     teams = {
         name: TeamSettings(policy=t.policy, service=t.service) for name, t in config.team.items()
     }
-    return PackAssignment(
+    assignment = PackAssignment(
         packs=packs, default=config.assistant.default_policy, teams=teams, broken=broken
     )
+    for team in teams:
+        pack = packs.get(assignment.team_pack_name(team))
+        service = assignment.service(team)
+        if pack is not None and service not in pack.services:
+            raise ConfigError(
+                f"team.{team}.service: {pack.name} has no group service {service!r}; "
+                f"its services: {', '.join(pack.services)}"
+            )
+    return assignment
 
 
 def build_assistant(

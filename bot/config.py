@@ -99,7 +99,9 @@ class WellbeingConfig(_Section):
 
 class TeamConfig(_Section):
     policy: str | None = None  # the team's policy pack, when its people have none of their own
-    service: Service = Service.DEFAULT  # which group supervision rule applies
+    # Which group supervision rule applies: a shared service or one the team's pack declares
+    # under [terms] (checked against the pack when the assignment is built).
+    service: str = Field(default=Service.DEFAULT.value, min_length=1, max_length=60)
 
 
 class CaseScope(StrEnum):

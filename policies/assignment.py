@@ -16,7 +16,7 @@ class TeamSettings:
     """A team's configuration: its pack and the service its group supervision follows."""
 
     policy: str | None = None
-    service: Service = Service.DEFAULT
+    service: str = Service.DEFAULT.value  # a shared service, or one the team's pack declares
 
 
 class PackAssignment:
@@ -55,6 +55,6 @@ class PackAssignment:
         settings = self.teams.get(team)
         return (settings.policy if settings else None) or self.default
 
-    def service(self, team: str) -> Service:
+    def service(self, team: str) -> str:
         settings = self.teams.get(team)
-        return settings.service if settings else Service.DEFAULT
+        return settings.service if settings else Service.DEFAULT.value

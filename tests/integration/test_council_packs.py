@@ -3,12 +3,14 @@ never edits the installed package."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.bootstrap import pack_assignment
 from bot.config import Config, ConfigError
+from policies.due import group_due
 from policies.packs import PACKS_DIR, load_pack
 from tests.integration.cli.test_cli_policy import LOCAL
 
@@ -49,3 +51,47 @@ def test_local_overrides_from_a_folder_outside_the_package(tmp_path: Path) -> No
 def test_a_folder_that_does_not_exist_is_refused_with_its_key(tmp_path: Path, key: str) -> None:
     with pytest.raises(ConfigError, match=rf"^assistant\.{key}: {tmp_path}/nope is not a folder$"):
         pack_assignment(settings(**{key: str(tmp_path / "nope")}))
+
+
+def northshire_with_a_service(folder: Path) -> None:
+    """Southwark's pack as a new council's, declaring a group service of its own."""
+    text = (
+        (PACKS_DIR / "southwark.toml")
+        .read_text()
+        .replace('name = "southwark"', 'name = "northshire"')
+    )
+    text = text.replace(
+        "[terms]\nroles = [",
+        '[terms]\nservices = [{ id = "edge_of_care", label = "Edge of care", cite = "Line 1" }]\n'
+        "roles = [",
+    )
+    text += '\n[[group]]\nid = "edge-of-care"\nservices = ["edge_of_care"]\nevery = "2 weeks"\ncite = "Line 1"\n'
+    (folder / "northshire.toml").write_text(text)
+
+
+def test_a_team_follows_a_group_service_its_pack_declares(tmp_path: Path) -> None:
+    northshire_with_a_service(tmp_path)
+    config = Config.model_validate(
+        {
+            "assistant": {"policy_packs": str(tmp_path)},
+            "team": {"Team E": {"policy": "northshire", "service": "edge_of_care"}},
+        }
+    )
+    assignment = pack_assignment(config)
+    assert assignment.service("Team E") == "edge_of_care"
+    due = group_due(assignment.packs["northshire"], assignment.service("Team E"), date(2026, 11, 2))
+    assert (due.due, due.rule) == (date(2026, 11, 16), "northshire.group.edge-of-care")
+
+
+def test_a_team_service_its_pack_does_not_know_is_refused_with_its_key(tmp_path: Path) -> None:
+    northshire_with_a_service(tmp_path)
+    config = Config.model_validate(
+        {
+            "assistant": {"policy_packs": str(tmp_path)},
+            "team": {"Team S": {"policy": "somerset", "service": "edge_of_care"}},
+        }
+    )
+    with pytest.raises(
+        ConfigError, match=r"^team\.Team S\.service: somerset has no group service 'edge_of_care'"
+    ):
+        pack_assignment(config)
