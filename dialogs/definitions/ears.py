@@ -16,7 +16,7 @@ CASE = "Manchester policy, appendix G (EARS guidance for case supervision)"
 PROFESSIONAL = "Manchester policy, appendix G (EARS guidance for professional supervision)"
 SCALE = (
     "Manchester policy, 3.5 the Signs of Safety assessment and planning framework "
-    "(the 0–10 judgement scale)"
+    "(lines 604-606: the 0–10 judgement scale)"
 )
 CUT_OFF = "; the column is cut off in the seed and completed in its spirit"
 

@@ -45,6 +45,7 @@ def test_the_scale_cites_manchester_only() -> None:
 
     cite = EARS_CASE.prompt("safety_scale").cite
     assert cite.startswith("Manchester policy, 3.5")
+    assert "lines 604-606" in cite  # manchester:604-606 the scale's own wording
     assert "Bexley" not in cite and "Central Bedfordshire" not in cite
 
 
