@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from storage.directory import SESSION_COLUMNS
 from storage.records import Session
 from storage.tables import SessionEventRow, SessionRow
 
+# Built once: its compiled form is reused from the engine's cache.
+SESSIONS_ON = (
+    select(*SESSION_COLUMNS)
+    .where(
+        SessionRow.kind.in_(("individual", "case")),
+        SessionRow.status == "held",
+        SessionRow.supervisee_id == bindparam("who"),
+        SessionRow.date == bindparam("day"),
+    )
+    .order_by(SessionRow.key)
+)
 SETS = {"written": "recorded_on", "agreed": "signed_off_on", "closed-as-agreed": "signed_off_on"}
 
 
@@ -20,14 +31,15 @@ class SignoffSql:
         self._db = connection
 
     def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
-        """The person's held individual and case sessions on a day."""
-        query = select(*SESSION_COLUMNS).where(
-            SessionRow.supervisee_id == supervisee_id,
-            SessionRow.date == day,
-            SessionRow.status == "held",
-            SessionRow.kind != "group",
-        )
-        return [Session(*row) for row in self._db.execute(query.order_by(SessionRow.key)).all()]
+        """The person's held individual and case sessions on a day.
+
+        The sweep asks this once per queued record reminder: `kind IN (…)` rather than
+        `kind != 'group'` lets it seek (kind, status, supervisee_id, date) instead of
+        scanning every session (the import accepts no other kinds)."""
+        return [
+            Session(*row)
+            for row in self._db.execute(SESSIONS_ON, {"who": supervisee_id, "day": day})
+        ]
 
     def add_event(
         self, session: Session, kind: str, person_id: str, text: str | None, now: datetime

@@ -1,0 +1,87 @@
+"""Issue 16: the statements a sweep sends per digest seek an index; none scans a big table.
+
+A per-digest statement that scans the sessions table costs a national sweep minutes (2,383
+digests × 200,000 sessions); SQLite's own query plan says whether it seeks or scans. Run on
+SQLite whatever the configured backends (its planner is the one that needs the help).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+from storage.db import create_engine, migrate
+from storage.sql import SqlTransaction
+from tests.factories import a_team, session
+
+BIG_TABLES = ("sessions", "outbox")
+
+
+@contextmanager
+def recorded(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def scans(engine: Engine, work: Callable[[SqlTransaction], object]) -> list[str]:
+    """The full-table scans of the big tables in the plans of what `work` sends."""
+    with engine.begin() as db, recorded(engine) as seen:
+        work(SqlTransaction(db))
+    found = []
+    with engine.connect() as db:
+        raw = db.connection.driver_connection
+        for statement, parameters in seen:
+            if not statement.lstrip().upper().startswith(("SELECT", "UPDATE", "WITH")):
+                continue
+            plan = raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+            found += [
+                row[-1]
+                for row in plan
+                if any(row[-1].startswith(f"SCAN {table}") for table in BIG_TABLES)
+            ]
+    return found
+
+
+def a_database(tmp_path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    migrate(engine)
+    with engine.begin() as db:
+        tx = SqlTransaction(db)
+        tx.directory.upsert_people(a_team())
+        tx.directory.upsert_sessions(
+            [session("individual", f"2026-11-{d:02}", "sw1") for d in range(2, 21)]
+        )
+    return engine
+
+
+def test_checking_whether_a_queued_reminder_was_satisfied_seeks_the_sessions_index(
+    tmp_path: Path,
+) -> None:
+    engine = a_database(tmp_path)
+    assert scans(engine, lambda tx: tx.sessions_on("sw1", date(2026, 11, 19))) == []
+    engine.dispose()
+
+
+def test_marking_a_digest_sent_seeks_the_outbox_by_key(tmp_path: Path) -> None:
+    engine = a_database(tmp_path)
+    now = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+
+    def mark(tx: SqlTransaction) -> None:
+        tx.outbox.claim("t", now, timedelta(minutes=15), 500)
+        tx.outbox.mark_keys_sent("t", ["sw1|individual|x|2026-11-23"], now)
+
+    assert scans(engine, mark) == []
+    engine.dispose()
