@@ -7,7 +7,14 @@ Runs in its own process so that its peak resident memory is the sweep's alone. F
 statements the sweep's load phase sends to the database are recorded (a dry read, which also
 warms the cache the same for both); the floor is those statements replayed through the bare
 driver with every row fetched. Then the sweep, delivering through the console channel to a
-temporary log, and a second sweep of the same day (nothing new to send).
+temporary log, and a second sweep of the same day (nothing new to send) as the daily
+schedule runs it (the day is recorded as swept: only the queue is looked at), then a third
+as `sva remind` runs it (recomputed, to list the day's reminders).
+
+The dispatch floor: each digest must be marked sent in its own commit before the next is
+delivered (a killed sweeper re-sends at most one digest), so the bare driver doing one
+`UPDATE … WHERE key IN (…)` and one commit per digest, with the same `synchronous`, on a
+scratch copy of the outbox's shape, is what dispatch cannot go below.
 """
 
 from __future__ import annotations
@@ -76,6 +83,40 @@ def floor_seconds(url: str, statements: list[Statement]) -> tuple[float, int]:
     return elapsed, rows
 
 
+def dispatch_floor(url: str, synchronous: str, digests: int) -> float:
+    """Seconds for the bare driver to mark `digests` digests sent, one commit each."""
+    if digests == 0:
+        return 0.0
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///") + ".floor.db"
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        db.execute("CREATE TABLE IF NOT EXISTS o (key TEXT PRIMARY KEY, sent_at TEXT)")
+        db.executemany(
+            "INSERT OR IGNORE INTO o VALUES (?, NULL)", [(str(i),) for i in range(digests)]
+        )
+        started = time.perf_counter()
+        for i in range(digests):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("UPDATE o SET sent_at = 'x' WHERE key IN (?) AND sent_at IS NULL", (str(i),))
+            db.execute("COMMIT")
+        elapsed = time.perf_counter() - started
+        db.close()
+        Path(path).unlink()
+        return elapsed
+    plain = url.replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(plain, autocommit=True) as pg:
+        pg.execute("CREATE TEMP TABLE o (key TEXT PRIMARY KEY, sent_at TEXT)")
+        pg.execute("INSERT INTO o SELECT g::text, NULL FROM generate_series(0, %s) g", (digests,))
+        started = time.perf_counter()
+        for i in range(digests):
+            with pg.transaction():
+                pg.execute("UPDATE o SET sent_at = 'x' WHERE key = ANY(%s)", ([str(i)],))
+        elapsed = time.perf_counter() - started
+    return elapsed
+
+
 async def measure(url: str, synchronous: str) -> dict[str, object]:
     keys = parse_keys(new_key_entry("bench"))  # the sealed outbox text, as `sva serve` has it
     engine = create_engine(url, keyring=keys, sqlite_synchronous=synchronous)
@@ -91,9 +132,13 @@ async def measure(url: str, synchronous: str) -> dict[str, object]:
         first = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC))
         first_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        second = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC))
+        second = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC), recompute=False)
         second_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        third = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC), recompute=True)
+        third_seconds = time.perf_counter() - started
     await store.close()
+    floor_dispatch = await asyncio.to_thread(dispatch_floor, url, synchronous, first.digests)
     return {
         "synchronous": synchronous if url.startswith("sqlite") else "on",
         "sweep_seconds": round(first_seconds, 2),
@@ -107,6 +152,12 @@ async def measure(url: str, synchronous: str) -> dict[str, object]:
         "rerun_seconds": round(second_seconds, 2),
         "rerun_phases": second.seconds,
         "rerun_sent": len(second.sent_now),
+        "rerun_recomputed_seconds": round(third_seconds, 2),
+        "rerun_recomputed_phases": third.seconds,
+        "dispatch_floor_seconds": round(floor_dispatch, 2),
+        "dispatch_times_floor": round(first.seconds["dispatch"] / floor_dispatch, 2)
+        if floor_dispatch
+        else None,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

@@ -273,6 +273,17 @@ class CaseEventRow(Base):
     source: Mapped[str] = mapped_column(String(20))  # "decision" or "import"
 
 
+class SweepRow(Base):
+    """A day whose reminders were computed and written to the outbox (committed with them):
+    a later sweep of the same day only sends what is still queued (issue 16)."""
+
+    __tablename__ = "sweeps"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    swept_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reminders: Mapped[int] = mapped_column(Integer)
+
+
 class DecisionRow(Base):
     """A management decision between supervisions. Append-only: never updated or deleted; a
     correction is a new row that names the one it corrects."""

@@ -50,6 +50,7 @@ class SweepReport:
     unreachable: list[str] = field(default_factory=list)
     problems: Counter[str] = field(default_factory=Counter)
     quiet: str | None = None
+    already_swept: datetime | None = None  # the day had been swept then: only the queue sent
     seconds: dict[str, float] = field(default_factory=dict)  # time taken by each phase
 
 
@@ -71,16 +72,28 @@ class Sweeper:
         except PolicyError:
             return False  # a broken pack is reported by the sweep
 
-    async def sweep(self, on: date, now: datetime, *, dry_run: bool = False) -> SweepReport:
-        """Compute the day's reminders and, unless `dry_run`, enqueue and send them."""
-        with paused_gc():
-            return await self._sweep(on, now, dry_run)
+    async def sweep(
+        self, on: date, now: datetime, *, dry_run: bool = False, recompute: bool = True
+    ) -> SweepReport:
+        """Compute the day's reminders and, unless `dry_run`, enqueue and send them.
 
-    async def _sweep(self, on: date, now: datetime, dry_run: bool) -> SweepReport:
+        `recompute=False` (the daily schedule): if the day's reminders were already computed
+        and queued (another process swept first), only send what is still queued."""
+        with paused_gc():
+            return await self._sweep(on, now, dry_run, recompute)
+
+    async def _sweep(self, on: date, now: datetime, dry_run: bool, recompute: bool) -> SweepReport:
         report = SweepReport(on)
         if not is_working_day(on):
             report.quiet = "no reminders on weekends or bank holidays"
             return report
+        if not (dry_run or recompute):
+            with _timed(report, "load"):
+                report.already_swept = await self.store.run_sql(lambda tx: tx.outbox.swept(on))
+            if report.already_swept is not None:
+                with _timed(report, "dispatch"):
+                    await self.dispatch(on, now, report)
+                return report
         horizon = case_horizon(self.assignment.packs.values(), on, self.settings)
         with _timed(report, "load"):
             snapshot = await self.store.run_sql(
@@ -96,7 +109,7 @@ class Sweeper:
             OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in report.reminders
         ]
         with _timed(report, "enqueue"):
-            await self.store.run_sql(lambda tx: tx.outbox.enqueue(items, on, token=None, now=None))
+            await self.store.run_sql(partial(_enqueue, items=items, on=on))
         with _timed(report, "dispatch"):
             failed = await self.dispatch(on, now, report)
         # Today's keys this run neither sent nor failed to send were sent by an earlier run
@@ -166,6 +179,12 @@ class Sweeper:
                 posted.update(i.key for i in items)
         report.sent_now.update(posted)
         return [item for item in batch if item.key not in posted]
+
+
+def _enqueue(tx: SqlTransaction, *, items: list[OutboxItem], on: date) -> None:
+    """Queue the day's reminders and, in the same commit, record that the day was swept."""
+    tx.outbox.enqueue(items, on, token=None, now=None)
+    tx.outbox.mark_swept(on, datetime.now(UTC), len(items))
 
 
 def _release(tx: SqlTransaction, *, token: str, keys: list[str]) -> None:

@@ -30,7 +30,8 @@ async def daily_sweeps(
         log.info("next reminder sweep at %s", f"{wake:%Y-%m-%d %H:%M}")
         await asyncio.sleep((wake - now).total_seconds())
         started = time.perf_counter()
-        done = await sweeper.sweep(wake.date(), datetime.now(UTC))
+        # Another process may have swept the day already: then only what is still queued.
+        done = await sweeper.sweep(wake.date(), datetime.now(UTC), recompute=False)
         timed(time.perf_counter() - started)
         report(done)
         if retention is not None:

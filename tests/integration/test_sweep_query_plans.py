@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, event
 
 from storage.db import create_engine, migrate
+from storage.records import OutboxItem
 from storage.sql import SqlTransaction
 from tests.factories import a_team, session
 
@@ -36,8 +37,14 @@ def recorded(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def scans(engine: Engine, work: Callable[[SqlTransaction], object]) -> list[str]:
-    """The full-table scans of the big tables in the plans of what `work` sends."""
+def scans(
+    engine: Engine,
+    work: Callable[[SqlTransaction], object],
+    before: Callable[[SqlTransaction], object] = lambda tx: None,
+) -> list[str]:
+    """The plan steps of what `work` sends (after `before`) that read far too many rows."""
+    with engine.begin() as db:
+        before(SqlTransaction(db))
     with engine.begin() as db, recorded(engine) as seen:
         work(SqlTransaction(db))
     found = []
@@ -46,13 +53,19 @@ def scans(engine: Engine, work: Callable[[SqlTransaction], object]) -> list[str]
         for statement, parameters in seen:
             if not statement.lstrip().upper().startswith(("SELECT", "UPDATE", "WITH")):
                 continue
+            if isinstance(parameters, list):  # executemany: every row has the same plan
+                parameters = parameters[0]
             plan = raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
-            found += [
-                row[-1]
-                for row in plan
-                if any(row[-1].startswith(f"SCAN {table}") for table in BIG_TABLES)
-            ]
+            found += [row[-1] for row in plan if _reads_many(row[-1])]
     return found
+
+
+def _reads_many(step: str) -> bool:
+    """A plan step that scans a big table, or seeks the outbox by its claim token or by
+    `sent_at IS NULL` (all of a run's rows, or all unsent rows, for each digest)."""
+    return any(step.startswith(f"SCAN {table}") for table in BIG_TABLES) or any(
+        index in step for index in ("ix_outbox_claims", "ix_outbox_unsent")
+    )
 
 
 def a_database(tmp_path: Path) -> Engine:
@@ -75,13 +88,21 @@ def test_checking_whether_a_queued_reminder_was_satisfied_seeks_the_sessions_ind
     engine.dispose()
 
 
-def test_marking_a_digest_sent_seeks_the_outbox_by_key(tmp_path: Path) -> None:
+def test_marking_a_digest_sent_seeks_the_outbox_by_key_not_by_the_runs_claims(
+    tmp_path: Path,
+) -> None:
+    # Every row a dispatcher claims carries its token until the run ends: seeking by token
+    # reads all of the run's rows for every digest (quadratic in the digests of a run).
     engine = a_database(tmp_path)
     now = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 
-    def mark(tx: SqlTransaction) -> None:
-        tx.outbox.claim("t", now, timedelta(minutes=15), 500)
-        tx.outbox.mark_keys_sent("t", ["sw1|individual|x|2026-11-23"], now)
+    keys = [f"sw1|individual|x{n}|2026-11-23" for n in range(12)]  # a long digest
 
-    assert scans(engine, mark) == []
+    def claim(tx: SqlTransaction) -> None:
+        items = [OutboxItem(k, "sw1", "individual", None, now.date(), "t") for k in keys]
+        tx.outbox.enqueue(items, now.date(), token=None, now=None)
+        tx.outbox.claim("t", now, timedelta(minutes=15), 500)
+
+    mark = lambda tx: tx.outbox.mark_keys_sent("t", keys, now)  # noqa: E731
+    assert scans(engine, mark, before=claim) == []
     engine.dispose()

@@ -1,0 +1,64 @@
+"""Issue 16: a second scheduled sweep of the same day (another `sva serve`, a restart) sends
+what is still queued without reading the directory or computing anything again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+from storage.sql import SqlStore
+from tests.integration.test_sweep import MONDAY, NOW, RecordingNotifier, seed, sweeper
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_a_second_scheduled_sweep_of_the_day_only_sends_what_is_still_queued(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    first = await sweeper(sql_store, RecordingNotifier(unreachable={"sw2"})).sweep(MONDAY, NOW)
+    assert first.already_swept is None and "sw2" in first.unreachable
+    back = RecordingNotifier()
+    with statements(sql_store.engine) as sent:
+        second = await sweeper(sql_store, back).sweep(
+            MONDAY, NOW + timedelta(hours=1), recompute=False
+        )
+    assert second.already_swept is not None and second.reminders == []
+    assert [person for person, _ in back.delivered] == ["sw2"]  # released, then sent now
+    assert not any(" sessions" in s or " people" in s for s in sent)  # nothing recomputed
+
+
+async def test_a_dry_run_does_not_count_as_the_days_sweep(sql_store: SqlStore) -> None:
+    await seed(sql_store)
+    await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    notifier = RecordingNotifier()
+    report = await sweeper(sql_store, notifier).sweep(MONDAY, NOW, recompute=False)
+    assert report.already_swept is None and report.reminders
+    assert sorted(p for p, _ in notifier.delivered) == ["hos", "sw1", "sw2", "tm1"]
+
+
+async def test_asked_to_recompute_a_swept_day_it_lists_the_reminders_again(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    first = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW)
+    again = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, recompute=True)
+    assert again.already_swept is None
+    assert {r.key for r in again.reminders} == {r.key for r in first.reminders}
+    assert again.sent_now == set() and again.sent_before == first.sent_now
