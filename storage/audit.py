@@ -29,6 +29,10 @@ DIGESTED: dict[str, type[DecisionRow] | type[DecisionResponseRow]] = {
     "decision-response": DecisionResponseRow,
 }
 AUDIT_LOCK = 0x5356_4102  # pg_advisory_xact_lock key shared by every sva process
+# Built once: every change of a record appends a row, so on every turn that stores one.
+LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+TAIL = select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
+APPEND = insert(AuditRow).returning(AuditRow.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +129,8 @@ class AuditSql:
         ):
             entry = replace(entry, digest=self._digest(entry.record_kind, entry.record_id))
         if self._db.dialect.name == "postgresql":
-            self._db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
-        tail = self._db.scalar(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1))
+            self._db.execute(LOCK, {"key": AUDIT_LOCK})
+        tail = self._db.scalar(TAIL)
         prev = tail or GENESIS
         chained = replace(entry, prev_hash=prev, hash=chain_hash(entry, prev))
         values = {
@@ -142,7 +146,7 @@ class AuditSql:
             "prev_hash": chained.prev_hash,
             "hash": chained.hash,
         }
-        new_id = self._db.execute(insert(AuditRow).values(**values).returning(AuditRow.id))
+        new_id = self._db.execute(APPEND, values)
         return replace(chained, id=int(new_id.scalar_one()))
 
     def entries(

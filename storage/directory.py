@@ -11,7 +11,19 @@ from datetime import date, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -57,6 +69,15 @@ CASE_COLUMNS = (
     CaseRow.key_worker,
 )
 T = TypeVar("T")
+# Built once: asked on every turn (the access checks read the viewer, the case and the
+# supervisor chain), so SQLAlchemy reuses their compiled form instead of rebuilding them.
+PERSON_BY_ID = select(*PERSON_COLUMNS, PersonRow.access).where(
+    PersonRow.id == bindparam("id"), PersonRow.left_on.is_(None)
+)
+IDENTITIES_OF = select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id).where(
+    ChatIdentityRow.person_id == bindparam("id")
+)
+CASE_BY_REF = select(*CASE_COLUMNS).where(CaseRow.ref == bindparam("ref"))
 
 
 class DirectorySql:
@@ -154,23 +175,15 @@ class DirectorySql:
         return [Person(*row) for row in rows]
 
     def person(self, person_id: str) -> Person | None:
-        row = self._db.execute(
-            select(*PERSON_COLUMNS, PersonRow.access).where(
-                PersonRow.id == person_id, PersonRow.left_on.is_(None)
-            )
-        ).one_or_none()
+        row = self._db.execute(PERSON_BY_ID, {"id": person_id}).one_or_none()
         if row is None:
             return None
-        chat = self._db.execute(
-            select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id).where(
-                ChatIdentityRow.person_id == person_id
-            )
-        ).all()
+        chat = self._db.execute(IDENTITIES_OF, {"id": person_id}).all()
         identities = tuple((channel, user) for channel, user in chat)
         return Person(*row[:-1], chat=identities, access=row[-1])
 
     def case(self, ref: str) -> Case | None:
-        row = self._db.execute(select(*CASE_COLUMNS).where(CaseRow.ref == ref)).one_or_none()
+        row = self._db.execute(CASE_BY_REF, {"ref": ref}).one_or_none()
         return Case(*row) if row is not None else None
 
     def count_people(self) -> int:

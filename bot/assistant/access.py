@@ -171,8 +171,31 @@ class Decision:
     admin: bool = False
 
 
+class _Lookups:
+    """The directory as one access check reads it: each person and case once (the owner is
+    read for the chain and again for the team; a supervisor may be the viewer)."""
+
+    __slots__ = ("_cases", "_directory", "_people")
+
+    def __init__(self, directory: Directory) -> None:
+        self._directory = directory
+        self._people: dict[str, Person | None] = {}
+        self._cases: dict[str, Case | None] = {}
+
+    def person(self, person_id: str) -> Person | None:
+        if person_id not in self._people:
+            self._people[person_id] = self._directory.person(person_id)
+        return self._people[person_id]
+
+    def case(self, ref: str) -> Case | None:
+        if ref not in self._cases:
+            self._cases[ref] = self._directory.case(ref)
+        return self._cases[ref]
+
+
 def relations(directory: Directory, viewer_id: str, subject: Subject) -> set[Relation]:
     """Every relation the viewer has to the subject, derived from the directory."""
+    directory = _Lookups(directory)
     viewer = directory.person(viewer_id)
     if viewer is None:
         return _outsider(directory, viewer_id, subject)

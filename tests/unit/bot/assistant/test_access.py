@@ -164,3 +164,27 @@ def test_the_chain_is_followed_upwards_only_and_survives_cycles() -> None:
     looped.people["a"] = person("a", "X", "b")
     looped.people["b"] = person("b", "X", "a")
     assert not below(looped, "c", "a")
+
+
+class CountingDirectory(FakeDirectory):
+    """Counts the lookups, as each is a query on the real store."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def person(self, person_id: str) -> Person | None:
+        self.asked.append(person_id)
+        return super().person(person_id)
+
+    def case(self, ref: str) -> Case | None:
+        self.asked.append(ref)
+        return super().case(ref)
+
+
+def test_one_check_reads_each_person_and_case_once() -> None:
+    # Issue 16: every turn on a case runs this; each lookup is a round trip to the database.
+    directory = CountingDirectory()
+    found = relations(directory, "hos1", Subject(case_ref="CR-1"))
+    assert found == {Relation.LINE_MANAGER}
+    assert sorted(directory.asked) == ["CR-1", "hos1", "sw1", "tm1"]
