@@ -47,11 +47,14 @@ MARK_SENT = (
     .values(sent_at=bindparam("at"))
 )
 SWEPT = select(SweepRow.swept_at).where(SweepRow.day == bindparam("day"))
+_SWEPT_VALUES: dict[str, Any] = {
+    "day": bindparam("day"),
+    "swept_at": bindparam("at"),
+    "reminders": bindparam("n"),
+}
 MARK_SWEPT = {
-    name: insert(SweepRow.__table__)
-    .values(day=bindparam("day"), swept_at=bindparam("at"), reminders=bindparam("n"))
-    .on_conflict_do_nothing()
-    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+    "sqlite": sqlite_insert(SweepRow).values(_SWEPT_VALUES).on_conflict_do_nothing(),
+    "postgresql": pg_insert(SweepRow).values(_SWEPT_VALUES).on_conflict_do_nothing(),
 }
 
 
