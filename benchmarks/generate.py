@@ -168,6 +168,11 @@ def generate(url: str, staff: int, case_count: int, session_count: int) -> dict[
         started = time.perf_counter()
         _load(engine, name, rows)
         timings[name] = round(time.perf_counter() - started, 1)
+    if engine.dialect.name == "postgresql":
+        # As after any large import: without statistics the planner chose a nested scan for
+        # the sweep's unrebooked-cancellations query that ran for minutes (issue 16).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
     engine.dispose()
     return timings
 
