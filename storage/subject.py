@@ -41,6 +41,7 @@ PERSON_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sign_in_uses": ("delete", ("person_id",)),
     "received_messages": ("keep", ()),  # channel message ids only, pruned by age
     "sweeps": ("keep", ()),  # days swept and how many reminders: nobody named
+    "case_events": ("keep", ()),  # case reference, event and day: nobody named
     "cases": ("replace", ("worker_id",)),
     "sessions": ("replace", ("supervisee_id", "supervisor_id")),
     "decisions": ("replace", ("recorded_by", "acknowledge_by")),
