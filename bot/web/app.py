@@ -86,10 +86,23 @@ class Web:
         )
         return web.Response(text=html, content_type="text/html", status=status, headers=HEADERS)
 
-    def grant(self, request: web.Request) -> Grant | None:
-        """The signed-in session of this request, if its cookie is valid and unexpired."""
+    async def grant(self, request: web.Request) -> Grant | None:
+        """The signed-in session of this request: its cookie valid, unexpired and not
+        signed out. Sessions are signed cookies; signing out ends one on the server by
+        storing its nonce with the used sign-in links (`end_session`), so a copy of the
+        cookie kept elsewhere is refused from then on."""
         token = request.cookies.get(COOKIE)
-        return self.links.read("session", token, self.clock()) if token else None
+        grant = self.links.read("session", token, self.clock()) if token else None
+        if grant is None:
+            return None
+        nonce = grant.nonce
+        ended = await self.store.run_sql(lambda tx: tx.sign_in.used(nonce))
+        return None if ended else grant
+
+    async def end_session(self, grant: Grant) -> None:
+        """Sign-out: the session's nonce is used up, its cookie is never accepted again."""
+        now = self.clock()
+        await self.store.run_sql(lambda tx: tx.sign_in.use(grant.nonce, grant.person_id, now))
 
     def csrf_ok(self, request: web.Request, form: Any) -> bool:
         grant: Grant | None = request.get(GRANT)
@@ -112,7 +125,7 @@ def signed_in(web_: Web, handler: Handler) -> Handler:
     """A handler that needs a session: without one, to the sign-in page."""
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        grant = web_.grant(request)
+        grant = await web_.grant(request)
         if grant is None:
             response = web_.render("signin.html", request, status=401, oidc=web_.oidc)
             response.del_cookie(COOKIE, path="/")

@@ -3,7 +3,9 @@
 GET /signin/{token} only shows a "Sign in" button (chat clients fetch links to preview
 them; a GET must never use the link up). POST /signin uses the link: valid signature, not
 expired, never used before (the nonce is stored), its person still in the directory. The
-form is protected by a double-submit cookie, since there is no session yet.
+form is protected by a double-submit cookie, since there is no session yet. POST /signout
+ends the session on the server too (its nonce is stored the same way): a copy of the cookie
+is refused afterwards.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import secrets
 from aiohttp import web
 
 from bot.assistant.dashboard_links import Grant
-from bot.web.app import COOKIE, Web, see_other, signed_in
+from bot.web.app import COOKIE, GRANT, Web, see_other, signed_in
 from storage.sql import SqlTransaction
 
 PRE_COOKIE = "sva_signin"
@@ -95,6 +97,7 @@ class SignIn:
                 status=403,
                 message="This form has expired. Reload the page and try again.",
             )
+        await self.web.end_session(request[GRANT])
         response = see_other("/signin")
         response.del_cookie(COOKIE, path="/")
         return response

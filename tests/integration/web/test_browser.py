@@ -242,3 +242,24 @@ async def test_a_supervisee_is_turned_away_in_the_browser(
         == "This page is not available to you"
     )
     await page.screenshot(path=tmp_path / "refused.png")
+
+
+async def test_after_sign_out_the_old_session_cookie_is_refused(
+    dashboard: Dashboard, browser: Browser, tmp_path: Path
+) -> None:
+    page = await browser.new_page()
+    await sign_in_by_keyboard(page, await link_from_chat(dashboard, "m1"))
+    (old,) = [c for c in await page.context.cookies() if c["name"] == "sva_session"]
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Sign out").click()
+    assert page.url == dashboard.url + "/signin"
+    # Someone who kept a copy of the cookie (a shared computer, a stolen cookie) replays it.
+    replayed = await browser.new_context()
+    await replayed.add_cookies([old])
+    again = await replayed.new_page()
+    response = await again.goto(dashboard.url + "/dashboard/team/North")
+    assert response is not None and response.status == 401
+    heading = await again.get_by_role("heading", level=1).inner_text()
+    assert heading == "Sign in to the supervision dashboard"
+    await again.screenshot(path=tmp_path / "after-sign-out.png")
+    await replayed.close()
