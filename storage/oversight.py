@@ -8,10 +8,23 @@ also what makes the council-wide report fast).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, false, func, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    select,
+    true,
+    type_coerce,
+)
 
 from storage.directory import BATCH, CASE_COLUMNS, PERSON_COLUMNS, SESSION_COLUMNS, _chunks
 from storage.records import Case, Person, Session
@@ -26,6 +39,25 @@ from storage.tables import (
 
 Ids = Sequence[str] | None
 STATUSES = ("held", "cancelled")  # every status an import accepts
+
+
+@dataclass(frozen=True, slots=True)
+class CaseGroup:
+    """One worker's open cases of one type and risk, counted in the database.
+
+    `first`: no case supervision held yet (due counted from allocation); otherwise due from
+    the last one. `since` is each case's last case supervision or, when `first`, its
+    allocation; `earliest` is the earliest `since` in the group and `before[i]` how many
+    cases have `since` before `cutoffs[i]` (the cutoffs the caller asked for).
+    """
+
+    worker_id: str
+    case_type: str
+    risk: str
+    first: bool
+    count: int
+    earliest: date
+    before: tuple[int, ...]
 
 
 class OversightSql:
@@ -130,6 +162,48 @@ class OversightSql:
         )
         rows = self._in((*CASE_COLUMNS, last), CaseRow.worker_id, ids, CaseRow.allocated_on <= on)
         return [(Case(*row[:-1]), row[-1]) for row in rows]
+
+    def case_groups(self, ids: Ids, on: date, cutoffs: Sequence[date]) -> list[CaseGroup]:
+        """The open cases these people hold (allocated by `on`), grouped by worker, type,
+        risk and whether a case supervision was ever held (on or before `on`): how many,
+        the earliest date each is counted from, and how many are counted from before each
+        cutoff. A report turns the cutoffs into due dates; nothing per case leaves the
+        database."""
+        last = (
+            select(func.max(SessionRow.date))
+            .where(
+                SessionRow.kind == "case",
+                SessionRow.status == "held",
+                SessionRow.case_ref == CaseRow.ref,
+                SessionRow.date <= on,
+            )
+            .correlate(CaseRow)
+            .scalar_subquery()
+        )
+        rows: list[Any] = []
+        for chunk in self._filters(CaseRow.worker_id, ids):
+            held = (
+                select(
+                    CaseRow.worker_id,
+                    CaseRow.case_type,
+                    CaseRow.risk,
+                    CaseRow.allocated_on,
+                    type_coerce(last, Date).label("last"),
+                )
+                .where(chunk, CaseRow.allocated_on <= on)
+                .offset(0)  # a fence: unflattened, each case's last supervision is sought once
+                .subquery()
+            )
+            since = type_coerce(func.coalesce(held.c.last, held.c.allocated_on), Date)
+            first = case((held.c.last.is_(None), 1), else_=0)
+            counts = [func.sum(case((since < cutoff, 1), else_=0)) for cutoff in cutoffs]
+            keys = (held.c.worker_id, held.c.case_type, held.c.risk, first)
+            query = select(*keys, func.count(), type_coerce(func.min(since), Date), *counts)
+            rows.extend(self._db.execute(query.group_by(*keys)).all())
+        return [
+            CaseGroup(w, t, r, bool(f), n, earliest, tuple(int(b or 0) for b in before))
+            for w, t, r, f, n, earliest, *before in rows
+        ]
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -94,7 +94,8 @@ def compliance(
     refuse_existing(out, force)
 
     async def run(a: App) -> Report:
-        return compute(await load(a.store, scope, when), pack_assignment(a.config))
+        policies = pack_assignment(a.config)
+        return compute(await load(a.store, scope, when, policies), policies)
 
     try:
         with Progress("computing the compliance report", None, unit="people") as progress:
@@ -169,7 +170,7 @@ def sample(
         raise typer.Exit(2) from exc
 
     async def run(a: App) -> list[Sampled]:
-        data = await load(a.store, scope, when)
+        data = await load(a.store, scope, when, pack_assignment(a.config))
         return draw(
             data.people, data.sessions, period=when, scope=scope.label, size=size,
             per_supervisor=per_supervisor, word=seed,

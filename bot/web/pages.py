@@ -119,11 +119,13 @@ class Pages:
         except ReportError:
             chosen = month(f"{self.web.today():%Y-%m}")
 
+        policies = self.web.policies
+
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
             members = self._span(tx, viewer, team)
             ids = [p.id for p in members]
             reports = [
-                compute(read_for(tx, members, ids, when, f"team {team}"), self.web.policies)
+                compute(read_for(tx, members, ids, when, f"team {team}", policies), policies)
                 for when in history(chosen)
             ]
             self._audit(tx, viewer, members, "report")

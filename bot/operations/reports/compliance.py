@@ -3,7 +3,8 @@
 `compute(data, assignment)` is pure; `bot.operations.reports.load` reads the `ReportData`.
 Measures: individual supervision (due vs held on time), records written within the pack's
 deadline, sign-off within its window, group supervision against the team's cadence, and case
-supervision as it stands on the period's last day, by case type and risk. People are left
+supervision as it stands on the period's last day, by case type and risk (counted in the
+database against each rule's cutoff: `bot.operations.reports.case_figures`). People are left
 out of individual supervision, and counted with the reason, when they were on leave for at
 least half the period, had not started by its end, or their pack has no rule for their role.
 """
@@ -14,6 +15,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from bot.operations.reminders import paused_gc
+from bot.operations.reports.case_figures import CaseFigure, CaseRules
+from bot.operations.reports.case_figures import figure as case_figure
 from bot.operations.reports.measures import Accumulator, Rule, Tally, cadence, deadline
 from bot.operations.reports.model import (
     CaseLine,
@@ -25,18 +28,10 @@ from bot.operations.reports.model import (
     Row,
 )
 from policies.assignment import PackAssignment
-from policies.due import (
-    CaseSchedule,
-    DeadlineName,
-    Due,
-    NoRule,
-    case_schedule,
-    deadline_due,
-    group_due,
-    individual_due,
-)
+from policies.due import DeadlineName, Due, NoRule, deadline_due, group_due, individual_due
 from policies.packs import PolicyPack
-from storage.records import Case, Person, Session
+from storage.oversight import CaseGroup
+from storage.records import Person, Session
 
 
 def compute(data: ReportData, assignment: PackAssignment) -> Report:
@@ -79,6 +74,8 @@ class _Builder:
     def __init__(self, data: ReportData, assignment: PackAssignment) -> None:
         self.data, self.assignment, self.period = data, assignment, data.period
         self.exclusions: list[Exclusion] = []
+        self.people = {p.id: p for p in data.people}
+        self._packs: dict[str, PolicyPack] = {}
         self.sessions_of: dict[str, list[Session]] = defaultdict(list)
         self.groups_led: dict[str, list[date]] = defaultdict(list)
         for s in data.sessions:
@@ -87,25 +84,38 @@ class _Builder:
             elif s.kind != "group" and s.supervisee_id is not None:
                 self.sessions_of[s.supervisee_id].append(s)
         self.leave_days = _leave_days(data.leave, data.period)
-        self.cases_of: dict[str, list[tuple[Case, date | None]]] = defaultdict(list)
-        for case, last in data.cases:
-            self.cases_of[case.worker_id].append((case, last))
-        self._schedules: dict[tuple[str, str, str, bool], CaseSchedule | None] = {}
         self._deadlines: dict[tuple[str, str, date], Due] = {}
-        self._case_dues_of: dict[str, list[Due | None]] = {}
+        self.case_rules = CaseRules(assignment, data.period.end)
+        self.cases_of: dict[str, list[tuple[CaseGroup, CaseFigure]]] = defaultdict(list)
+        for who in data.people:
+            self.cases_of[who.id] = []
+        for group in data.case_groups:
+            if group.worker_id in self.cases_of:
+                self._count(group)
+
+    def _count(self, group: CaseGroup) -> None:
+        pack = self._pack(group.worker_id)
+        found = case_figure(self.case_rules, pack, group, self.data.cutoffs)
+        if found is not None:
+            self.cases_of[group.worker_id].append((group, found))
+
+    def _pack(self, person_id: str) -> PolicyPack:
+        found = self._packs.get(person_id)
+        if found is None:
+            found = self._packs[person_id] = self.assignment.for_person(self.people[person_id])
+        return found
 
     def person(self, person: Person) -> Row:
-        pack = self.assignment.for_person(person)
+        pack = self._pack(person.id)
         tallies: dict[Measure, Tally] = {}
         individual = self._individual(person, pack)
         if individual is not None:
             tallies["individual"] = individual
         tallies["record"], tallies["signoff"] = self._records(person, pack)
         cases = Accumulator()
-        for due in self._case_dues(person, pack):
-            if due is not None:
-                cases.stand(due, self.period.end)
-        tallies["case"] = cases.tally()
+        for _, found in self.cases_of[person.id]:
+            cases.count(found.open, found.overdue, found.longest, found.rule)
+        tallies["case"] = cases.tally(by_id=True)
         return Row(person.team, person.id, person.name, tallies)
 
     def _exclude(self, person: Person, reason: str) -> None:
@@ -155,19 +165,16 @@ class _Builder:
         return written, signed
 
     def case_lines(self, members: dict[str, list[Person]]) -> list[CaseLine]:
-        """Each team's open cases by type and risk: how many, how many overdue, the longest."""
+        """Each team's open cases by type and risk: how many, how many overdue, the longest,
+        and the rule (the first by id when a line's cases were measured by more than one)."""
         lines: dict[tuple[str, str, str], Accumulator] = defaultdict(Accumulator)
         for team, people in members.items():
             for person in people:
-                pack = self.assignment.for_person(person)
-                cases = [c for c, _ in self.cases_of[person.id]]
-                for case, due in zip(cases, self._case_dues(person, pack), strict=True):
-                    if due is not None:
-                        lines[(team, case.case_type, case.risk)].stand(due, self.period.end)
+                for group, found in self.cases_of[person.id]:
+                    line = lines[(team, group.case_type, group.risk)]
+                    line.count(found.open, found.overdue, found.longest, found.rule)
         return [
-            CaseLine(
-                team, kind, risk, a.due, a.missed, a.worst_days, Rule(*next(reversed(a.rules)))
-            )
+            CaseLine(team, kind, risk, a.due, a.missed, a.worst_days, Rule(*min(a.rules)))
             for (team, kind, risk), a in sorted(lines.items())
         ]
 
@@ -176,26 +183,6 @@ class _Builder:
         if key not in self._deadlines:
             self._deadlines[key] = deadline_due(pack, name, event)
         return self._deadlines[key]
-
-    def _schedule(self, pack: PolicyPack, case: Case) -> CaseSchedule | None:
-        key = (pack.name, case.case_type, case.risk, case.key_worker)
-        if key not in self._schedules:
-            try:
-                found = case_schedule(pack, case.case_type, case.risk, key_worker=case.key_worker)
-            except NoRule:
-                found = None
-            self._schedules[key] = found
-        return self._schedules[key]
-
-    def _case_dues(self, person: Person, pack: PolicyPack) -> list[Due | None]:
-        """When each of the person's cases is next due (None: no rule), computed once."""
-        if person.id not in self._case_dues_of:
-            dues: list[Due | None] = []
-            for case, last in self.cases_of[person.id]:
-                schedule = self._schedule(pack, case)
-                dues.append(schedule.due(case.allocated_on, last) if schedule else None)
-            self._case_dues_of[person.id] = dues
-        return self._case_dues_of[person.id]
 
     def group(self, team: str, members: list[Person]) -> Tally | None:
         """The team's group supervision against its pack's cadence (None: no rule)."""

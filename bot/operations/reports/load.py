@@ -7,8 +7,10 @@ from datetime import date
 
 from bot.errors import AssistantError
 from bot.operations.reminders import paused_gc
+from bot.operations.reports.case_figures import CaseRules
 from bot.operations.reports.model import Period, ReportData
 from bot.operations.reports.scope import Scope, span
+from policies.assignment import PackAssignment
 from storage.records import Person
 from storage.sql import SqlStore, SqlTransaction
 
@@ -33,13 +35,13 @@ def period(start: date, end: date) -> Period:
     return Period(start, end)
 
 
-async def load(store: SqlStore, scope: Scope, when: Period) -> ReportData:
-    """Everything `compute` needs for `scope` over `when`."""
+async def load(store: SqlStore, scope: Scope, when: Period, policies: PackAssignment) -> ReportData:
+    """Everything `compute` needs for `scope` over `when` under `policies`."""
     with paused_gc():  # a council's rows are hundreds of thousands of small acyclic objects
-        return await store.run_sql(lambda tx: read(tx, scope, when))
+        return await store.run_sql(lambda tx: read(tx, scope, when, policies))
 
 
-def read(tx: SqlTransaction, scope: Scope, when: Period) -> ReportData:
+def read(tx: SqlTransaction, scope: Scope, when: Period, policies: PackAssignment) -> ReportData:
     """`load`, inside a transaction the caller already holds."""
     data = tx.oversight
     if scope.kind == "council":
@@ -55,14 +57,21 @@ def read(tx: SqlTransaction, scope: Scope, when: Period) -> ReportData:
             raise ReportError(f"no person {scope.manager!r} in the directory")
         people = span(everyone, scope.manager or "")
         ids = [p.id for p in people]
-    return read_for(tx, people, ids, when, scope.label)
+    return read_for(tx, people, ids, when, scope.label, policies)
 
 
 def read_for(
-    tx: SqlTransaction, people: list[Person], ids: list[str] | None, when: Period, label: str
+    tx: SqlTransaction,
+    people: list[Person],
+    ids: list[str] | None,
+    when: Period,
+    label: str,
+    policies: PackAssignment,
 ) -> ReportData:
-    """The report data of these people (`ids` None: everyone, without filtering)."""
+    """The report data of these people (`ids` None: everyone, without filtering); open
+    cases are counted against the cutoffs of `policies`' case rules."""
     data = tx.oversight
+    cutoffs = CaseRules(policies, when.end).every_cutoff()
     return ReportData(
         period=when,
         scope=label,
@@ -71,5 +80,6 @@ def read_for(
         sessions=data.sessions(ids, when.start, when.end, held_only=True),
         last_individual=data.last_individual_before(ids, when.start),
         last_group=data.last_group_before(ids, when.start),
-        cases=data.cases(ids, when.end),
+        case_groups=data.case_groups(ids, when.end, cutoffs),
+        cutoffs=cutoffs,
     )

@@ -141,6 +141,17 @@ class Accumulator:
             self.missed += 1
             self.worst_days = max(self.worst_days, (end - due.due).days)
 
-    def tally(self) -> Tally:
-        rules = tuple(Rule(i, c) for i, c in self.rules)
+    def count(self, due: int, overdue: int, longest: int, rule: Rule) -> None:
+        """`due` things standing on the last day, `overdue` of them overdue, the longest by
+        `longest` days, all measured against `rule` (a group of cases counted at once)."""
+        self.due += due
+        self.on_time += due - overdue
+        self.missed += overdue
+        self.worst_days = max(self.worst_days, longest)
+        self.rules[(rule.id, rule.cite)] = None
+
+    def tally(self, *, by_id: bool = False) -> Tally:
+        """The sums as a tally; its rules in the order first met, or sorted (`by_id`)."""
+        found = sorted(self.rules) if by_id else list(self.rules)
+        rules = tuple(Rule(i, c) for i, c in found)
         return Tally(self.due, self.on_time, self.late, self.missed, self.worst_days, rules)

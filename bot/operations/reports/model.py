@@ -8,7 +8,8 @@ from datetime import date
 from typing import Literal
 
 from bot.operations.reports.measures import Rule, Tally
-from storage.records import Case, Person, Session
+from storage.oversight import CaseGroup
+from storage.records import Person, Session
 
 Measure = Literal["individual", "record", "signoff", "group", "case"]
 MEASURES: dict[Measure, str] = {
@@ -37,7 +38,8 @@ class Period:
 @dataclass(frozen=True, slots=True)
 class ReportData:
     """What the report reads: the scope's people, their leave, the period's sessions, the
-    last held sessions before it and the open cases with their last case supervision."""
+    last held sessions before it and the open cases, counted per worker, type and risk
+    against the case rules' cutoffs (bot.operations.reports.case_figures)."""
 
     period: Period
     scope: str
@@ -46,7 +48,8 @@ class ReportData:
     sessions: list[Session]
     last_individual: dict[str, date]
     last_group: dict[str, date]
-    cases: list[tuple[Case, date | None]]
+    case_groups: list[CaseGroup]  # open cases on the last day, counted against `cutoffs`
+    cutoffs: tuple[date, ...]
 
 
 @dataclass(frozen=True, slots=True)

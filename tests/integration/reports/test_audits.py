@@ -12,6 +12,8 @@ from bot.operations.reports.audits import AuditError, draw, record_finding
 from bot.operations.reports.load import load, month
 from bot.operations.reports.scope import Scope
 from policies.agenda import render_agenda
+from policies.assignment import PackAssignment
+from policies.packs import load_packs
 from storage.sql import SqlStore
 from tests import oversight_fixture as fx
 
@@ -25,7 +27,8 @@ NOVEMBER_RECORDS = {  # held individual and case sessions of team North in Novem
 
 async def sample(store: SqlStore, **options: object) -> list[str]:
     period = month(fx.MONTH)
-    data = await load(store, Scope("team", fx.TEAM, teams=(fx.TEAM,)), period)
+    policies = PackAssignment(packs=load_packs(), default="manchester", teams={})
+    data = await load(store, Scope("team", fx.TEAM, teams=(fx.TEAM,)), period, policies)
     drawn = draw(data.people, data.sessions, period=period, scope="team North", **options)  # type: ignore[arg-type]
     return [item.session.key for item in drawn]
 

@@ -29,7 +29,7 @@ def assignment() -> PackAssignment:
 
 async def report_for(store: SqlStore, scope: Scope) -> Report:
     await fx.seed(store)
-    return compute(await load(store, scope, month(fx.MONTH)), assignment())
+    return compute(await load(store, scope, month(fx.MONTH), assignment()), assignment())
 
 
 def counts(t: Tally) -> tuple[int, int, int, int, int]:
@@ -85,7 +85,7 @@ async def test_a_managers_span_covers_the_teams_below_only(sql_store: SqlStore) 
 
 
 async def compute_for(store: SqlStore, scope: Scope) -> Report:
-    return compute(await load(store, scope, month(fx.MONTH)), assignment())
+    return compute(await load(store, scope, month(fx.MONTH), assignment()), assignment())
 
 
 async def test_council_report_covers_everyone(sql_store: SqlStore) -> None:
