@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.bootstrap import build_assistant
@@ -263,3 +264,50 @@ async def test_after_sign_out_the_old_session_cookie_is_refused(
     assert heading == "Sign in to the supervision dashboard"
     await again.screenshot(path=tmp_path / "after-sign-out.png")
     await replayed.close()
+
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
+
+
+async def axe_violations(page: Page) -> list[str]:
+    """axe-core (the copy shipped in the axe-playwright-python wheel) run in the page against
+    the WCAG 2.0-2.2 A and AA rules: each violation as "rule: selector, ...", none expected."""
+    results = await Axe().run(page, options=AXE_OPTIONS)
+    checked = {
+        r["id"] for kind in ("passes", "violations", "incomplete") for r in results.response[kind]
+    }
+    assert {"color-contrast", "html-has-lang", "document-title"} <= checked, page.url  # it ran
+    return [
+        f"{v['id']}: " + ", ".join(str(n["target"]) for n in v["nodes"])
+        for v in results.response["violations"]
+    ]
+
+
+async def test_every_dashboard_page_passes_axe_wcag_22_aa(
+    dashboard: Dashboard, browser: Browser, tmp_path: Path
+) -> None:
+    """Contrast, names, roles, landmarks, language: axe-core in real Chromium, every page."""
+    page = await browser.new_page(viewport={"width": 1200, "height": 900})
+    found: dict[str, list[str]] = {}
+    await page.goto(dashboard.url + "/signin")
+    found["signin"] = await axe_violations(page)
+    link = await link_from_chat(dashboard, "m1")
+    await page.goto(link)
+    found["confirm"] = await axe_violations(page)
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Sign in").click()
+    for name, path in (
+        ("home", "/dashboard"),
+        ("team", "/dashboard/team/North"),
+        ("cases", "/dashboard/team/North/cases"),
+        ("report", "/dashboard/team/North/report?month=2026-11"),
+        ("person", "/dashboard/person/sw3"),
+        ("forbidden", "/dashboard/team/South"),
+    ):
+        await page.goto(dashboard.url + path)
+        found[name] = await axe_violations(page)
+        await page.screenshot(path=tmp_path / f"axe-{name}.png", full_page=True)
+    await page.goto(link)  # used: the refusal page
+    found["refused"] = await axe_violations(page)
+    assert found == {name: [] for name in found}
