@@ -7,6 +7,8 @@ supervision as it stands on the period's last day, by case type and risk (counte
 database against each rule's cutoff: `bot.operations.reports.case_figures`). People are left
 out of individual supervision, and counted with the reason, when they were on leave for at
 least half the period, had not started by its end, or their pack has no rule for their role.
+Supervision agreements and direct observations are not recorded by the assistant: everyone
+is listed as not measured for them, with the rule (`bot.operations.reports.unrecorded`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.operations.reports.model import (
     ReportData,
     Row,
 )
+from bot.operations.reports.unrecorded import unrecorded
 from policies.assignment import PackAssignment
 from policies.due import DeadlineName, Due, NoRule, deadline_due, group_due, individual_due
 from policies.packs import PolicyPack
@@ -60,13 +63,15 @@ def _compute(data: ReportData, assignment: PackAssignment) -> Report:
         if group is not None:
             tallies["group"] = group
         teams.append(Row(team, None, team, dict(sorted(tallies.items()))))
+    unmeasured, rules = unrecorded(data.people, builder.pack)
     return Report(
         period=data.period,
         scope=data.scope,
         people=people,
         teams=teams,
         cases=builder.case_lines(members),
-        exclusions=builder.exclusions,
+        exclusions=[*builder.exclusions, *unmeasured],
+        unrecorded_rules=rules,
     )
 
 
@@ -94,19 +99,19 @@ class _Builder:
                 self._count(group)
 
     def _count(self, group: CaseGroup) -> None:
-        pack = self._pack(group.worker_id)
+        pack = self.pack(group.worker_id)
         found = case_figure(self.case_rules, pack, group, self.data.cutoffs)
         if found is not None:
             self.cases_of[group.worker_id].append((group, found))
 
-    def _pack(self, person_id: str) -> PolicyPack:
+    def pack(self, person_id: str) -> PolicyPack:
         found = self._packs.get(person_id)
         if found is None:
             found = self._packs[person_id] = self.assignment.for_person(self.people[person_id])
         return found
 
     def person(self, person: Person) -> Row:
-        pack = self._pack(person.id)
+        pack = self.pack(person.id)
         tallies: dict[Measure, Tally] = {}
         individual = self._individual(person, pack)
         if individual is not None:

@@ -53,6 +53,7 @@ def rules(report: Report) -> list[Rule]:
         for tally in row.tallies.values():
             found |= {r.id: r for r in tally.rules}
     found |= {line.rule.id: line.rule for line in report.cases}
+    found |= {rule.id: rule for rule in report.unrecorded_rules}
     return [found[k] for k in sorted(found)]
 
 

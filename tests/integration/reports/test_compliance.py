@@ -15,6 +15,7 @@ from bot.operations.reports.load import ReportError, load, month
 from bot.operations.reports.measures import Tally
 from bot.operations.reports.model import Report
 from bot.operations.reports.scope import Scope
+from bot.operations.reports.unrecorded import unrecorded
 from policies.assignment import PackAssignment
 from policies.packs import load_packs
 from storage.sql import SqlStore
@@ -59,10 +60,46 @@ async def test_team_figures_match_the_hand_worked_answers(sql_store: SqlStore) -
         1,
         34,
     )
-    assert report.excluded_counts() == [
+    assert [c for c in report.excluded_counts() if c[0] == "individual"] == [
         ("individual", "manchester has no individual supervision rule for student", 1),
         ("individual", "on leave for at least half the period", 1),
     ]
+
+
+async def test_agreements_and_observations_are_reported_as_not_measured_with_their_rules(
+    sql_store: SqlStore,
+) -> None:
+    """The assistant holds no record of supervision agreements or direct observations
+    (nothing imports them), so the report says so for everyone the pack's rule covers, names
+    the rule and its citation, and counts those the pack sets no rule for."""
+    report = await report_for(sql_store, Scope("team", fx.TEAM, teams=(fx.TEAM,)))
+    counts = {(m, r): n for m, r, n in report.excluded_counts() if m != "individual"}
+    assert counts == {
+        (
+            "agreement",
+            "manchester has no supervision agreement deadline: The Professional Supervision "
+            "Agreement is completed and signed as part of induction (lines 229-231); no "
+            "number of days is set.",
+        ): 6,
+        (
+            "observation",
+            "not measured: no direct observations are recorded in the assistant "
+            "(rule manchester.subjects.direct-observation)",
+        ): 5,  # m1, sw1, sw2, sw3 and sw4: the rule's roles
+        ("observation", "manchester sets no direct observation frequency for student"): 1,
+    }
+    body = json.loads(to_json(report))
+    assert body["rules"]["manchester.subjects.direct-observation"].startswith("3.1 (lines 443")
+    somerset = load_packs()["somerset"]  # a pack with an agreement deadline (7.2)
+    exclusions, rules = unrecorded([fx.PEOPLE[1]], lambda _: somerset)
+    assert [(e.measure, e.reason) for e in exclusions if e.measure == "agreement"] == [
+        (
+            "agreement",
+            "not measured: no supervision agreements are recorded in the assistant "
+            "(rule somerset.deadlines.agreement)",
+        )
+    ]
+    assert "somerset.deadlines.agreement" in {r.id for r in rules}
 
 
 async def test_every_figure_names_its_rule_and_citation(sql_store: SqlStore) -> None:
