@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from bot.operations.reminders import paused_gc
 from bot.operations.reports.case_figures import CaseFigure, CaseRules
 from bot.operations.reports.case_figures import figure as case_figure
-from bot.operations.reports.measures import Accumulator, Rule, Tally, cadence, deadline
+from bot.operations.reports.measures import Accumulator, Rule, Tally, cadence
 from bot.operations.reports.model import (
     CaseLine,
     Exclusion,
@@ -153,21 +153,20 @@ class _Builder:
         )
 
     def _records(self, person: Person, pack: PolicyPack) -> tuple[Tally, Tally]:
-        written, signed = Tally(), Tally()
+        written, signed = Accumulator(), Accumulator()
         record, signoff = pack.deadlines.record, pack.deadlines.signoff
+        end = self.period.end
         for s in self.sessions_of[person.id]:
             if s.status != "held":
                 continue
             if record.within is not None and s.kind in record.kinds:
-                due = self._deadline(pack, "record", s.date)
-                written = written + deadline(due, s.recorded_on, self.period.end)
+                written.deadline(self._deadline(pack, "record", s.date), s.recorded_on, end)
             sent = s.recorded_on
             if signoff.within is None or s.kind not in signoff.kinds:
                 continue
-            if sent is not None and sent <= self.period.end:
-                due = self._deadline(pack, "signoff", sent)
-                signed = signed + deadline(due, s.signed_off_on, self.period.end)
-        return written, signed
+            if sent is not None and sent <= end:
+                signed.deadline(self._deadline(pack, "signoff", sent), s.signed_off_on, end)
+        return written.tally(), signed.tally()
 
     def case_lines(self, members: dict[str, list[Person]]) -> list[CaseLine]:
         """Each team's open cases by type and risk: how many, how many overdue, the longest,

@@ -69,21 +69,11 @@ def to_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for section, row in rows(report):
+        # Only the text cells can start like a formula (a council's report has 300,000 rows).
+        names = [safe_cell(v) for v in (section, row.team, row.person_id or "", row.name)]
         for measure, t in row.tallies.items():
-            ids = " ".join(r.id for r in t.rules)
-            writer.writerow(
-                safe_cell(v)
-                for v in (
-                    section,
-                    row.team,
-                    row.person_id or "",
-                    row.name,
-                    measure,
-                    *_numbers(t),
-                    ids,
-                    "",
-                )
-            )
+            ids = safe_cell(" ".join(r.id for r in t.rules))
+            writer.writerow((*names, safe_cell(measure), *_numbers(t), ids, ""))
     for line in report.cases:
         kind = f"case:{line.case_type}:{line.risk}"
         values: tuple[object, ...] = (
