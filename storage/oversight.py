@@ -201,7 +201,7 @@ class OversightSql:
             query = select(*keys, func.count(), type_coerce(func.min(since), Date), *counts)
             rows.extend(self._db.execute(query.group_by(*keys)).all())
         return [
-            CaseGroup(w, t, r, bool(f), n, earliest, tuple(int(b or 0) for b in before))
+            CaseGroup(w, t, r, bool(f), n, earliest, tuple(before))  # sums of >= 1 row
             for w, t, r, f, n, earliest, *before in rows
         ]
 
