@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -234,6 +234,10 @@ class SqlTransaction:
 
     def audit(self, entry: AuditEntry) -> AuditEntry:
         return self.audit_log.append(entry)
+
+    def audit_many(self, entries: Sequence[AuditEntry]) -> None:
+        """Append several entries at once (one lock, one tail read, one insert)."""
+        self.audit_log.append_many(entries)
 
     def audit_entries(
         self,

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from bot.assistant.access import Subject, Viewer
 from bot.assistant.audit import record
+from storage.audit import AuditEntry
 from storage.sql import SqlTransaction
 
 VIA = "dashboard"
@@ -37,9 +38,21 @@ class TrailAuditor:
     """Appends one audit row per person shown (record kind `dashboard-<page>`)."""
 
     def viewed(self, tx: SqlTransaction, views: list[View]) -> None:
-        for v in views:
-            viewer = Viewer.person(v.viewer_id, via=VIA)
-            record(tx, viewer, "read", f"dashboard-{v.kind}", Subject(person_id=v.subject_id), v.at)
+        """One row per person shown, chained and written together (one insert a page)."""
+        entries = [
+            AuditEntry(
+                at=v.at,
+                actor=Viewer.person(v.viewer_id, via=VIA).actor,
+                action="read",
+                record_kind=f"dashboard-{v.kind}",
+                record_id=Subject(person_id=v.subject_id).record_id,
+                subject=v.subject_id,
+                via=VIA,
+                allowed=True,
+            )
+            for v in views
+        ]
+        tx.audit_many(entries)
 
     def refused(self, tx: SqlTransaction, viewer_id: str, page: str, at: datetime) -> None:
         viewer = Viewer.person(viewer_id, via=VIA)

@@ -135,3 +135,17 @@ async def test_an_erasure_records_the_new_digests_so_verify_stays_clean(
     [kept] = await sql_store.run(lambda tx: tx.decisions(ids=[1]))
     assert kept.recorded_by.startswith("erased ")
     assert await verify(sql_store) == []
+
+
+async def test_several_entries_appended_at_once_continue_the_chain(sql_store: SqlStore) -> None:
+    await append(sql_store, entry())
+    batch = [entry("tm1", f"sw{n}", n) for n in range(2, 5)]
+    await sql_store.run_sql(lambda tx: tx.audit_many(batch))
+    await append(sql_store, entry("qa1", "sw9", 9))
+    everything = await sql_store.run_sql(lambda tx: tx.audit_entries())
+    assert [e.subject for e in everything] == ["sw1", "sw2", "sw3", "sw4", "sw9"]
+    assert [e.prev_hash for e in everything[1:]] == [e.hash for e in everything[:-1]]
+    assert await verify(sql_store) == []
+    change = AuditEntry(NOW, "tm1", "change", "decision", "1", "sw1", "console", True)
+    with pytest.raises(ValueError, match="one by one"):
+        await sql_store.run_sql(lambda tx: tx.audit_many([change]))

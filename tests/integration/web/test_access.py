@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import aiohttp
+from sqlalchemy import event
 
 from bot.web.app import COOKIE
 from tests.integration.web.conftest import Dashboard
@@ -50,6 +51,28 @@ async def test_a_manager_opens_their_team_and_the_view_is_audited(dashboard: Das
     viewed = {(e.subject, e.record_kind, e.via, e.allowed) for e in entries}
     assert ("sw3", "dashboard-overview", "dashboard", True) in viewed
     assert not any(e.subject == "m1" for e in entries)  # your own row is not another's data
+    assert await dashboard.store.run_sql(lambda tx: tx.audit_log.verify()) == []
+
+
+async def test_a_pages_views_are_chained_in_one_insert(dashboard: Dashboard) -> None:
+    """The audit rows of one page (one per person shown) are chained and written together:
+    one tail read and one insert, not a lock, a read and an insert per person."""
+    cookie = await session_cookie(dashboard, "m1")
+    statements: list[str] = []
+
+    def seen(_c: object, _cur: object, sql: str, *_: object) -> None:
+        if "audit_log" in sql:
+            statements.append(sql.split()[0].upper())
+
+    event.listen(dashboard.store.engine, "before_cursor_execute", seen)
+    try:
+        status, _ = await get(dashboard, "/dashboard/team/North", cookie)
+    finally:
+        event.remove(dashboard.store.engine, "before_cursor_execute", seen)
+    assert status == 200
+    entries = await dashboard.store.run_sql(lambda tx: tx.audit_entries(actor="m1"))
+    assert len([e for e in entries if e.record_kind == "dashboard-overview"]) == 5
+    assert sorted(statements) == ["INSERT", "SELECT"]
     assert await dashboard.store.run_sql(lambda tx: tx.audit_log.verify()) == []
 
 
