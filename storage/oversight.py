@@ -43,7 +43,8 @@ STATUSES = ("held", "cancelled")  # every status an import accepts
 
 @dataclass(frozen=True, slots=True)
 class CaseGroup:
-    """One worker's open cases of one type and risk, counted in the database.
+    """One worker's open cases of one type and risk (as key worker or not), counted in the
+    database.
 
     `first`: no case supervision held yet (due counted from allocation); otherwise due from
     the last one. `since` is each case's last case supervision or, when `first`, its
@@ -54,6 +55,7 @@ class CaseGroup:
     worker_id: str
     case_type: str
     risk: str
+    key_worker: bool
     first: bool
     count: int
     earliest: date
@@ -165,7 +167,8 @@ class OversightSql:
 
     def case_groups(self, ids: Ids, on: date, cutoffs: Sequence[date]) -> list[CaseGroup]:
         """The open cases these people hold (allocated by `on`), grouped by worker, type,
-        risk and whether a case supervision was ever held (on or before `on`): how many,
+        risk, key worker or not, and whether a case supervision was ever held (on or before
+        `on`): how many,
         the earliest date each is counted from, and how many are counted from before each
         cutoff. A report turns the cutoffs into due dates; nothing per case leaves the
         database."""
@@ -187,6 +190,7 @@ class OversightSql:
                     CaseRow.worker_id,
                     CaseRow.case_type,
                     CaseRow.risk,
+                    CaseRow.key_worker,
                     CaseRow.allocated_on,
                     type_coerce(last, Date).label("last"),
                 )
@@ -197,12 +201,12 @@ class OversightSql:
             since = type_coerce(func.coalesce(held.c.last, held.c.allocated_on), Date)
             first = case((held.c.last.is_(None), 1), else_=0)
             counts = [func.sum(case((since < cutoff, 1), else_=0)) for cutoff in cutoffs]
-            keys = (held.c.worker_id, held.c.case_type, held.c.risk, first)
+            keys = (held.c.worker_id, held.c.case_type, held.c.risk, held.c.key_worker, first)
             query = select(*keys, func.count(), type_coerce(func.min(since), Date), *counts)
             rows.extend(self._db.execute(query.group_by(*keys)).all())
         return [
-            CaseGroup(w, t, r, bool(f), n, earliest, tuple(before))  # sums of >= 1 row
-            for w, t, r, f, n, earliest, *before in rows
+            CaseGroup(w, t, r, bool(k), bool(f), n, earliest, tuple(before))  # sums >= 1 row
+            for w, t, r, k, f, n, earliest, *before in rows
         ]
 
     # -- helpers -------------------------------------------------------------------------

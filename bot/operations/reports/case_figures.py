@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import product
 
 from bot.operations.reports.measures import Rule
 from policies.assignment import PackAssignment
 from policies.due import CaseSchedule, Due, NoRule, case_schedule
 from policies.packs import PolicyPack
-from policies.vocabulary import CaseType, Risk
+from policies.vocabulary import Risk
 from storage.oversight import CaseGroup
 
 SEARCH = timedelta(days=4000)  # longer than any rule's interval: due dates before then are late
@@ -52,15 +53,17 @@ class CaseRules:
 
     def __init__(self, assignment: PackAssignment, end: date) -> None:
         self.assignment, self.end = assignment, end
-        self._schedules: dict[tuple[str, str, str], CaseSchedule | None] = {}
+        self._schedules: dict[tuple[str, str, str, bool], CaseSchedule | None] = {}
         self._cutoffs: dict[tuple[str, bool], date] = {}
         self._dues: dict[tuple[CaseSchedule, bool, date], Due] = {}
 
-    def schedule(self, pack: PolicyPack, case_type: str, risk: str) -> CaseSchedule | None:
-        key = (pack.name, case_type, risk)
+    def schedule(
+        self, pack: PolicyPack, case_type: str, risk: str, key_worker: bool
+    ) -> CaseSchedule | None:
+        key = (pack.name, case_type, risk, key_worker)
         if key not in self._schedules:
             try:
-                found = case_schedule(pack, CaseType(case_type), Risk(risk))
+                found = case_schedule(pack, case_type, risk, key_worker=key_worker)
             except NoRule:
                 found = None
             self._schedules[key] = found
@@ -85,9 +88,9 @@ class CaseRules:
         database is asked to count against."""
         found: set[date] = set()
         for pack in self.assignment.packs.values():
-            for case_type in CaseType:
-                for risk in Risk:
-                    schedule = self.schedule(pack, case_type, risk)
+            for case_type in pack.case_types:  # the standard types and the pack's own
+                for risk, key_worker in product(Risk, (True, False)):
+                    schedule = self.schedule(pack, case_type, risk, key_worker)
                     if schedule is not None:
                         found |= {self.cutoff(schedule, first) for first in (False, True)}
         return tuple(sorted(found))
@@ -110,7 +113,7 @@ def figure(
 
     `cutoffs` are those the database counted against (`CaseRules.every_cutoff` of the same
     assignment and period end)."""
-    schedule = rules.schedule(pack, group.case_type, group.risk)
+    schedule = rules.schedule(pack, group.case_type, group.risk, group.key_worker)
     if schedule is None:
         return None
     try:

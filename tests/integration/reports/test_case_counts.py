@@ -22,7 +22,6 @@ from bot.operations.reports.scope import Scope
 from policies.assignment import PackAssignment, TeamSettings
 from policies.due import Due, NoRule, case_schedule
 from policies.packs import load_packs
-from policies.vocabulary import CaseType, Risk
 from storage.db import create_engine
 from storage.directory import DirectorySql
 from storage.records import Case, Person
@@ -70,7 +69,7 @@ async def per_case(
 def _due(person: Person, case: Case, last: date | None, policies: PackAssignment) -> Due | None:
     pack = policies.for_person(person)
     try:
-        schedule = case_schedule(pack, CaseType(case.case_type), Risk(case.risk))
+        schedule = case_schedule(pack, case.case_type, case.risk, key_worker=case.key_worker)
     except NoRule:
         return None
     return schedule.due(case.allocated_on, last)
@@ -103,14 +102,23 @@ def report_figures(
 @pytest.fixture
 async def council(sql_store: SqlStore, database_url: str) -> SqlStore:
     """The generated council, and a case never yet discussed for every worker with cases
-    (the generator supervises every case), allocated on a different day of 2026 each."""
+    (the generator supervises every case), allocated on a different day of 2026 each, of
+    every pack's case types in turn (the standard ones and the packs' own), every third one
+    held by someone who is not its key worker."""
     generate(database_url, STAFF, CASES, SESSIONS)
     engine = create_engine(database_url)
     with engine.begin() as connection:
         workers = sorted({w for (w,) in connection.execute(select(CaseRow.worker_id))})
         DirectorySql(connection).upsert_cases(
             [
-                Case(f"NEW-{n}", w, CASE_TYPES[n % len(CASE_TYPES)], RISKS[n % 2], _day(n))
+                Case(
+                    f"NEW-{n}",
+                    w,
+                    CASE_TYPES[n % len(CASE_TYPES)],
+                    RISKS[n % 2],
+                    _day(n),
+                    key_worker=n % 3 != 0,
+                )
                 for n, w in enumerate(workers)
             ]
         )
@@ -118,7 +126,7 @@ async def council(sql_store: SqlStore, database_url: str) -> SqlStore:
     return sql_store
 
 
-CASE_TYPES = [t.value for t in CaseType]
+CASE_TYPES = sorted({t for pack in load_packs().values() for t in pack.case_types})
 RISKS = ["standard", "high"]
 
 
@@ -142,7 +150,8 @@ async def test_counted_case_figures_equal_the_per_case_computation(
     assert sum(f[3] for f, _ in people.values()) > 0  # some cases are overdue,
     assert sum(f[1] for f, _ in people.values()) > 0  # some are not,
     rules = set().union(*(r for _, r in people.values()))
-    assert any(r.endswith("first_case_discussion") for r in rules)  # both kinds of rule
+    assert any(r.endswith("first_case_discussion") for r in rules)  # every kind of rule
+    assert "manchester.case.not-key-worker" in rules
 
 
 async def test_a_team_is_counted_like_the_council(council: SqlStore) -> None:
