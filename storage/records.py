@@ -73,6 +73,17 @@ class CaseEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class SupervisorChange:
+    """A person's supervisor changed on `on` (from a people import): a new supervision
+    agreement may be due (Somerset 7.2) and the records pass to the new supervisor."""
+
+    person_id: str
+    on: date
+    previous: str | None
+    supervisor_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     """A supervision session. Group sessions have no supervisee; their team is the
     supervisor's team."""

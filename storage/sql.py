@@ -28,6 +28,7 @@ from storage.inbox import InboxSql, RepliesSql
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.oversight import OversightSql
+from storage.person_events import PersonEventsSql
 from storage.records import (
     Action,
     AgendaEdits,
@@ -79,6 +80,7 @@ class SqlTransaction:
         self.outbox = OutboxSql(connection)
         self._decisions = DecisionsSql(connection)
         self.events = CaseEventsSql(connection)
+        self.person_events = PersonEventsSql(connection)
         self.rota = RotaSql(connection)
         self._signoff = SignoffSql(connection)
         self._actions = ActionsSql(connection)

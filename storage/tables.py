@@ -284,6 +284,23 @@ class SweepRow(Base):
     reminders: Mapped[int] = mapped_column(Integer)
 
 
+class PersonEventRow(Base):
+    """Something that happened to a person that a pack follows: a change of supervisor (a
+    people import giving them another supervisor_id), with the previous and new supervisor.
+    Appended once per person, event and day; never updated."""
+
+    __tablename__ = "person_events"
+    __table_args__ = (UniqueConstraint("person_id", "event", "event_on", name="uq_person_events"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(200), index=True)
+    event: Mapped[str] = mapped_column(String(40))  # "supervisor_changed"
+    event_on: Mapped[dt.date] = mapped_column(Date)
+    previous_id: Mapped[str | None] = mapped_column(String(200))
+    supervisor_id: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(20))  # "import"
+
+
 class DecisionRow(Base):
     """A management decision between supervisions. Append-only: never updated or deleted; a
     correction is a new row that names the one it corrects."""

@@ -48,6 +48,10 @@ access (optional column): qa for a quality-assurance reader; empty otherwise.
 last_supervised (optional column): YYYY-MM-DD of their last individual supervision before
 the assistant, so the first sweep counts from it (needs supervisor_id).
 
+supervisor_since (optional column): YYYY-MM-DD the person's supervisor last changed. A
+re-import that gives someone another supervisor_id records a change of supervisor on this
+day, or on the import day when empty (a new supervision agreement may then fall due).
+
 Example:
 
 id,name,role,team,policy,supervisor_id,started_on,case_holding,chat,last_supervised

@@ -33,6 +33,7 @@ Refs = dict[str, dict[str, int]]
 R = TypeVar("R", Person, Case)
 WORKER_CASE_TYPE = "worker case_type"  # references: worker id and case type, checked per pack
 CASE_EVENT = "case event"  # references: worker id, case ref, event and day (checked, then added)
+SUPERVISOR_SINCE = "supervisor since"  # references: person id and the day their supervisor changed
 _PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
 
 
@@ -61,6 +62,12 @@ def case_events(refs: Refs) -> Iterator[tuple[str, str, str, date, int]]:
     for joined, line in sorted(refs.get(CASE_EVENT, {}).items(), key=lambda item: item[1]):
         worker, ref, event, day_ = joined.split(_PAIR)
         yield worker, ref, event, date.fromisoformat(day_), line
+
+
+def supervisor_since(refs: Refs) -> dict[str, date]:
+    """The day each person's supervisor changed, where a people file gives it."""
+    found = (joined.split(_PAIR) for joined in refs.get(SUPERVISOR_SINCE, {}))
+    return {person: date.fromisoformat(day_) for person, day_ in found}
 
 
 def worker_case_types(refs: Refs) -> Iterator[tuple[str, str, int]]:
@@ -104,6 +111,11 @@ def _person(
     last = row.read(day, "last_supervised", required=False)
     if last is not None and not person.supervisor_id:
         row.problem("last_supervised", "needs the person's supervisor_id (who supervised them)")
+    since = row.read(day, "supervisor_since", required=False)
+    if since is not None and not person.supervisor_id:
+        row.problem("supervisor_since", "needs the person's supervisor_id (who supervises them)")
+    elif since is not None and person.id:
+        refer(refs, SUPERVISOR_SINCE, f"{person.id}{_PAIR}{since.isoformat()}", line)
     row.done()
     return Baselined(person, last) if last is not None else person
 
@@ -271,7 +283,7 @@ def people_format(words: PackWords) -> Format[Person | Baselined[Person]]:
             "case_holding",
             "chat",
         ),
-        ("access", "last_supervised"),
+        ("access", "last_supervised", "supervisor_since"),
         partial(_person, words),
     )
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +16,7 @@ from bot.operations.import_formats import (
     case_events,
     cases_format,
     people_format,
+    supervisor_since,
     worker_case_types,
 )
 from bot.operations.imports import SPELLINGS, Format, Parsed, read
@@ -61,7 +62,8 @@ async def import_file(
         return ImportReport(0, problems)
     if stage is not None:
         stage(f"writing {path.name}")
-    left = await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress))
+    since = supervisor_since(parsed.references)
+    left = await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress, since))
     read_as = sorted(parsed.references.get(SPELLINGS, {}).items(), key=lambda item: item[1])
     return ImportReport(parsed.rows, [], left, [f"{path}:{n}: {text}" for text, n in read_as])
 
@@ -78,10 +80,19 @@ def _upsert_all(
     path: Path,
     fmt: Format[Any],
     progress: Callable[[int], None] | None = None,
+    since: Mapping[str, date] | None = None,
 ) -> list[str]:
-    """Upsert every row; for people, mark those of the file's teams it no longer lists as
+    """Upsert every row; for people, record a change of supervisor (on `since`, the file's
+    supervisor_since, or else today), mark those of the file's teams it no longer lists as
     left (today), and return them."""
-    upsert = getattr(tx.directory, UPSERTS[kind])
+    today = datetime.now(UTC).date()
+    directory_upsert = getattr(tx.directory, UPSERTS[kind])
+
+    def upsert(records: list[Any]) -> None:
+        if kind == "people":
+            tx.person_events.note_supervisors(records, since or {}, today, "import")
+        directory_upsert(records)
+
     batch: list[Any] = []
     listed: set[str] = set()
     teams: set[str] = set()
@@ -111,7 +122,7 @@ def _upsert_all(
     tx.events.add(events, "import")
     if kind != "people":
         return []
-    return tx.directory.mark_leavers(listed, teams, datetime.now(UTC).date())
+    return tx.directory.mark_leavers(listed, teams, today)
 
 
 def _record_baselines(tx: SqlTransaction, baselines: list[Baselined[Any]]) -> None:

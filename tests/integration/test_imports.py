@@ -345,3 +345,46 @@ async def test_a_recorded_decision_marks_its_event_on_the_case(
     assert await open_events(sql_store, "bx1") == []
     await sql_store.run(lambda tx: tx.add_outcome(decision))
     assert await open_events(sql_store, "bx1") == [("CR-1", "closure", date(2026, 11, 20))]
+
+
+SM_PEOPLE = PEOPLE + (
+    "tm2,Tia Manager,team_manager,Team A,,,2018-01-01,false,\n"
+    "sm1,Sam Somerset,social_worker,Team A,somerset,tm1,2020-01-01,true,\n"
+)
+
+
+async def supervisor_changes(store: SqlStore, who: str) -> list[tuple[date, str | None, str]]:
+    found = await store.run_sql(lambda tx: tx.person_events.supervisor_changes([who]))
+    return [(c.on, c.previous, c.supervisor_id) for c in found]
+
+
+async def test_a_people_import_that_changes_a_supervisor_records_the_change_once(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    # somerset:162 an agreement within one month of a change in supervisor
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", SM_PEOPLE), PACKS)
+    assert await supervisor_changes(sql_store, "sm1") == []  # a first import is no change
+    dated = (
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat,supervisor_since\n"
+        "tm1,Tom Manager,team_manager,Team A,,,2018-01-01,false,,\n"
+        "tm2,Tia Manager,team_manager,Team A,,,2018-01-01,false,,\n"
+        "sw1,Sara Worker,social_worker,Team A,southwark,tm1,2020-01-01,true,,\n"
+        "sm1,Sam Somerset,social_worker,Team A,somerset,tm2,2020-01-01,true,,2026-11-02\n"
+    )
+    path = write(tmp_path, "people.csv", dated)
+    assert (await import_file(sql_store, "people", path, PACKS)).problems == []
+    assert (await import_file(sql_store, "people", path, PACKS)).problems == []  # again: once
+    assert await supervisor_changes(sql_store, "sm1") == [(date(2026, 11, 2), "tm1", "tm2")]
+    assert await supervisor_changes(sql_store, "sw1") == []
+
+
+async def test_a_change_of_supervisor_without_a_date_is_recorded_on_the_import_day(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", SM_PEOPLE), PACKS)
+    moved = SM_PEOPLE.replace("somerset,tm1,", "somerset,tm2,")
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", moved), PACKS)
+    today = datetime.now(UTC).date()
+    assert await supervisor_changes(sql_store, "sm1") == [(today, "tm1", "tm2")]
