@@ -76,6 +76,9 @@ class Subject(Cited):
     # event subjects: events of a case (a decision recorded on it, or a case import's
     # `event` column) or of the person (a change of supervisor, an absent supervisor)
     event_of: Literal["person", "case"] = "person"
+    # event subjects of an absent supervisor: only an absence longer than this (the leave
+    # recorded with `sva leave add`); without it, one over the supervisee's next supervision
+    longer_than: Every | None = None
     remind: Literal["supervisor", "supervisee", "both"] = "supervisor"
 
     @model_validator(mode="after")
@@ -88,6 +91,8 @@ class Subject(Cited):
             )
         if self.applies_to == "event" and not self.events:
             raise ValueError(f"subject {self.id!r}: an event subject names its events")
+        if self.longer_than is not None and self.applies_to != "event":
+            raise ValueError(f"subject {self.id!r}: 'longer_than' is for an absence (an event)")
         if self.applies_to != "event" and (self.within or self.by_next_session):
             raise ValueError(f"subject {self.id!r}: 'within' and 'by_next_session' need events")
         return self

@@ -12,7 +12,7 @@ from functools import lru_cache
 from policies.assignment import PackAssignment
 from policies.due import Due
 from policies.packs import PolicyPack
-from storage.records import Case, CaseEvent, Person, RotaEntry, Session
+from storage.records import Case, CaseEvent, Person, RotaEntry, Session, SupervisorChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,10 @@ class Snapshot:
     # The open cases of people whose pack declares case subjects (case summaries, plan
     # reviews): those are scheduled from allocation, whenever the case was last supervised.
     subject_cases: Iterable[Case] = ()
+    # Changes of supervisor recorded by people imports, oldest first.
+    supervisor_changes: Iterable[SupervisorChange] = ()
+    # Leave periods (person, first day, last day) running on the day or starting soon.
+    absences: Iterable[tuple[str, date, date]] = ()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from policies.assignment import PackAssignment
 from policies.packs import PolicyPack
+from policies.person_reminders import agreements, supervisor_absences
 from policies.reminder_day import Day, Reminder, ReminderSettings, Snapshot, Sweep, escalations
 from policies.session_reminders import rebooks, records, rota
 from policies.subject_reminders import case_events, case_subjects, person_subjects
@@ -47,6 +48,8 @@ def compute(
         person_subjects(snapshot, day),
         case_subjects(snapshot, day),
         case_events(snapshot, day),
+        agreements(snapshot, day),
+        supervisor_absences(snapshot, day),
         escalations(day),  # last: gathered while the others ran
     ):
         sweep.reminders.extend(r for r in source if r.to not in snapshot.on_leave)

@@ -75,7 +75,9 @@ def case_events(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         for subject in subjects_for(pack, "event"):
             if subject.event_of != "case" or event.event not in subject.events:
                 continue
-            facts = SubjectFacts(event=event.on, next_session=_next_session(snapshot, pack, worker))
+            facts = SubjectFacts(
+                event=event.on, next_session=next_session_due(snapshot, pack, worker)
+            )
             due = day.counted(subject_due(pack, subject.id, facts))
             if not day.soon(due):
                 continue
@@ -93,7 +95,7 @@ def _pack(day: Day, person: Person | None) -> PolicyPack | None:
         return None  # counted once by the sweep as a broken pack
 
 
-def _next_session(snapshot: Snapshot, pack: PolicyPack, person: Person) -> date | None:
+def next_session_due(snapshot: Snapshot, pack: PolicyPack, person: Person) -> date | None:
     """When the person's next individual supervision is due, if the pack says."""
     try:
         last = snapshot.last_individual.get(person.id)

@@ -35,6 +35,7 @@ from storage.sql import SqlStore, SqlTransaction
 CLAIM_ROWS = 500
 TEAM_NUDGE = "rota-team"  # the day-before group supervision nudge, the same for the whole team
 ROTA_LOOKAHEAD = timedelta(days=21)  # covers any presenter notice in working days
+ABSENCE_LOOKAHEAD = timedelta(days=31)  # leave starting this soon may need cover arranged
 Digest = Callable[[date, list[OutboxItem]], str]
 
 
@@ -214,6 +215,8 @@ def load_snapshot(
         rota=tx.rota.sessions(start=on, end=on + ROTA_LOOKAHEAD),
         sent_agendas=tx.agendas.sent(),
         case_events=tx.events.open(),
+        supervisor_changes=tx.person_events.supervisor_changes(),
+        absences=tx.person_events.absences(on, on + ABSENCE_LOOKAHEAD),
         subject_cases=[c for chunk in _chunks(wanted) for c in directory.cases_of(chunk)],
     )
 

@@ -6,10 +6,14 @@ import asyncio
 import contextlib
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bot.bootstrap import build_sweeper
 from bot.config import Config
+from bot.operations.importer import import_file
 from bot.operations.reminders import CLAIM_ROWS, Sweeper, load_snapshot
+from policies.assignment import PackAssignment
+from policies.packs import load_packs
 from policies.reminders import case_horizon, compute
 from storage.db import create_engine
 from storage.records import Case, OutboxItem
@@ -255,3 +259,60 @@ async def test_the_sweep_reads_case_events_and_case_subjects_from_the_database(
     found = {(r.kind, r.case_ref, r.due) for r in report.reminders if r.to == "tm1"}
     assert ("decision-discussion", "CR-B", date(2026, 11, 25)) in found
     assert ("case-summary", "CR-M", date(2026, 11, 25)) in found
+
+
+async def test_a_change_of_supervisor_brings_the_somerset_agreement_due_in_the_sweep(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    # somerset:162 a supervision agreement within one month of a change in supervisor
+    header = (
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat,supervisor_since\n"
+    )
+    people = (
+        "hos,Hana Head,team_manager,Leadership,,,2018-01-01,false,,\n"
+        "tm1,Tom Manager,team_manager,Team A,,hos,2018-01-01,false,,\n"
+        "tm2,Tia Manager,team_manager,Team A,,hos,2018-01-01,false,,\n"
+        "sm1,Sam Somerset,social_worker,Team A,somerset,{boss},2020-01-01,true,,{since}\n"
+    )
+    packs = PackAssignment(packs=load_packs(), default="southwark", teams={})
+    first = tmp_path / "first.csv"
+    first.write_text(header + people.format(boss="tm1", since=""), encoding="utf-8")
+    assert (await import_file(sql_store, "people", first, packs)).problems == []
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    assert not [r for r in report.reminders if r.kind == "agreement"]
+    moved = tmp_path / "moved.csv"
+    moved.write_text(header + people.format(boss="tm2", since="2026-10-27"), encoding="utf-8")
+    assert (await import_file(sql_store, "people", moved, packs)).problems == []
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    found = [(r.to, r.due) for r in report.reminders if r.kind == "agreement"]
+    assert found == [("tm2", date(2026, 11, 27))]
+    text = next(r.text for r in report.reminders if r.kind == "agreement")
+    assert "Sam Somerset" in text and "change of supervisor" in text
+
+
+async def test_a_supervisor_absent_over_the_packs_threshold_brings_cover_to_their_manager(
+    sql_store: SqlStore,
+) -> None:
+    # central-bedfordshire:338-340 a supervisor absent for more than 2 weeks: the
+    # supervisee reports to the supervisor's line manager for cover
+    def load(tx: object) -> None:
+        directory = tx.directory  # type: ignore[attr-defined]
+        directory.upsert_people(
+            [
+                person("hos", role="team_manager", supervisor=None, name="Hana Head"),
+                person("tm1", role="team_manager", supervisor="hos", name="Tom Manager"),
+                person("tm2", role="team_manager", supervisor="hos", name="Tia Manager"),
+                person("cb1", policy="central-bedfordshire", name="Cara Beds"),
+                person("cb2", policy="central-bedfordshire", supervisor="tm2", name="Cole Beds"),
+            ]
+        )
+        directory.add_leave("tm1", date(2026, 11, 12), date(2026, 12, 4))  # 23 days
+        directory.add_leave("tm2", date(2026, 11, 12), date(2026, 11, 25))  # 14 days: not more
+
+    await sql_store.run_sql(load)
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    found = sorted((r.to, r.due) for r in report.reminders if r.kind == "supervisor-absence")
+    assert found == [("cb1", date(2026, 11, 26)), ("hos", date(2026, 11, 26))]
+    cover = {r.to: r.text for r in report.reminders if r.kind == "supervisor-absence"}
+    assert "Cara Beds" in cover["hos"] and "Tom Manager is away" in cover["hos"]
+    assert "ask Hana Head for cover" in cover["cb1"]
