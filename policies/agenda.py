@@ -13,7 +13,7 @@ from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
 from dialogs.messages import Choice
 from dialogs.name_gate import CONFIRMED, confirmed, unconfirmed
-from policies.due import NoRule, case_due, individual_due
+from policies.due import NoRule, agreement_due, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
 from policies.subjects import SubjectFacts, next_step, subject_due, subjects_for
@@ -136,8 +136,10 @@ def key_dates(
     cases: Iterable[Case] = (),
     events: Iterable[CaseEvent] = (),
     next_session: date | None = None,
+    supervisor_changed: date | None = None,
 ) -> list[tuple[date, str]]:
-    """Dates known from the person's start date, their cases' allocation and their pack:
+    """Dates known from the person's start date (or their last change of supervisor, for
+    the agreement where the pack says so), their cases' allocation and their pack:
     probation reviews, the supervision agreement deadline, and the pack's declared subjects
     (direct observations; case summaries and plan reviews), within the next three months;
     and decisions on their cases still to be discussed (`events`), even when past."""
@@ -154,7 +156,7 @@ def key_dates(
     if agreement.within is not None:
         found.append(
             (
-                agreement.within.after(person.started_on),
+                agreement_due(pack, person.started_on, supervisor_changed).due,
                 f"supervision agreement in place ({agreement.cite.split(':')[0]})",
             )
         )

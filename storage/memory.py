@@ -29,6 +29,7 @@ from storage.records import (
     RotaEntry,
     Session,
     SharedWellbeing,
+    SupervisorChange,
 )
 from storage.store import T, Transaction
 
@@ -51,6 +52,7 @@ class _Tables:
     cases: dict[str, Case] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     leave: list[tuple[str, date, date]] = field(default_factory=list)
+    supervisor_changes: list[SupervisorChange] = field(default_factory=list)
 
 
 class MemoryTransaction:
@@ -113,6 +115,16 @@ class MemoryTransaction:
             if case.worker_id == person_id and not discussed:
                 found.append(CaseEvent(case.ref, case.worker_id, event, day))
         return sorted(set(found), key=lambda e: (e.on, e.case_ref, e.event))
+
+    def supervisor_changed(self, person_id: str) -> date | None:
+        """As `storage.sql`: the last recorded change to the person's current supervisor."""
+        person = self.tables.people.get(person_id)
+        mine = [
+            c.on
+            for c in self.tables.supervisor_changes
+            if person and c.person_id == person_id and c.supervisor_id == person.supervisor_id
+        ]
+        return max(mine) if mine else None
 
     def _add_decision(self, outcome: Outcome) -> int:
         corrects = outcome.context.get("corrects")

@@ -133,6 +133,12 @@ class SqlTransaction:
     def case_events(self, person_id: str) -> list[CaseEvent]:
         return self.events.open([person_id])
 
+    def supervisor_changed(self, person_id: str) -> date | None:
+        person = self.directory.person(person_id)
+        changes = self.person_events.supervisor_changes([person_id])
+        mine = [c.on for c in changes if person and c.supervisor_id == person.supervisor_id]
+        return mine[-1] if mine else None
+
     def supervision_history(
         self, person_id: str
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:

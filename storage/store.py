@@ -85,6 +85,11 @@ class Transaction(Protocol):
         CP or legal planning), not yet followed by a case supervision of the case."""
         ...
 
+    def supervisor_changed(self, person_id: str) -> date | None:
+        """When the person's supervisor last changed to the one they have now, if a people
+        import recorded it (a new supervision agreement may be due: Somerset 7.2)."""
+        ...
+
     def supervision_history(
         self, person_id: str
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:

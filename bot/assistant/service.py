@@ -469,7 +469,16 @@ class Assistant:
         ]
         mine = [case for case, _ in cases]
         events = tx.case_events(person.id)
-        found = key_dates(pack, person, today, cases=mine, events=events, next_session=session)
+        changed = tx.supervisor_changed(person.id)
+        found = key_dates(
+            pack,
+            person,
+            today,
+            cases=mine,
+            events=events,
+            next_session=session,
+            supervisor_changed=changed,
+        )
         return sorted(found + presenting[:2])
 
     def _with_pending(

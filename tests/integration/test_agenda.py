@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from bot.cli.agenda import as_json
 from policies.agenda import render_agenda
 from policies.templates import make_templates
 from storage.records import Case
-from storage.sql import SqlStore
+from storage.sql import SqlStore, SqlTransaction
 from tests.factories import assistant_over, chat, person, session
 
 INJECTION = "{{ 7*7 }} <script>alert(1)</script> <!channel> *bold* [link](http://x)"
@@ -116,3 +117,24 @@ async def test_an_overdue_supervision_says_since_when_as_policy_due_does(
     first_line = reply.text.splitlines()[0]
     assert f"(overdue since {due.due:%a %d %b %Y})" in first_line
     assert "due by" not in first_line
+
+
+async def test_the_agenda_dates_the_agreement_from_a_recorded_change_of_supervisor(
+    sql_store: SqlStore,
+) -> None:
+    # somerset:162 an agreement within one month of a change in supervisor
+    managers = [person(m, role="team_manager", supervisor=None) for m in ("tm1", "tm2")]
+
+    def join(supervisor: str, on: date) -> Callable[[SqlTransaction], None]:
+        def load(tx: SqlTransaction) -> None:
+            people = [*managers, person("alice", policy="somerset", supervisor=supervisor)]
+            tx.person_events.note_supervisors(people, {}, on, "import")
+            tx.directory.upsert_people(people)
+
+        return load
+
+    await sql_store.run_sql(join("tm1", date(2026, 1, 5)))  # a first import: no change
+    await sql_store.run_sql(join("tm2", date(2026, 11, 2)))
+    assistant = assistant_over(sql_store)
+    draft = await sql_store.run(lambda tx: assistant.agenda_draft(tx, "alice", date(2026, 11, 30)))
+    assert (date(2026, 12, 2), "supervision agreement in place (7.2 (line 162))") in draft.key_dates

@@ -381,3 +381,18 @@ def test_policy_show_lists_client_names_and_case_advice_with_their_sources() -> 
     assert "source: 2.1 (lines 245-246)" in describe(MANCHESTER)
     assert "[case-advice] asye_assessor, practice_educator" in describe(SOUTHWARK)
     assert "Client names:" not in describe(SOUTHWARK)
+
+
+def test_the_agenda_dates_the_somerset_agreement_from_a_change_of_supervisor() -> None:
+    # somerset:162 within one month of starting in post or a change in supervisor
+    from policies.agenda import key_dates
+    from tests.factories import person
+
+    worker = person("sm1", started="2020-01-05", policy="somerset")
+    on = date(2026, 11, 23)
+    dates = key_dates(SOMERSET, worker, on, supervisor_changed=date(2026, 11, 2))
+    assert (date(2026, 12, 2), "supervision agreement in place (7.2 (line 162))") in dates
+    assert not [d for d in key_dates(SOMERSET, worker, on) if "agreement" in d[1]]
+    # Southwark sets no deadline: a change of supervisor adds no date
+    southwark = key_dates(SOUTHWARK, worker, on, supervisor_changed=date(2026, 11, 2))
+    assert not [d for d in southwark if "agreement" in d[1]]
