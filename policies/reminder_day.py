@@ -65,6 +65,8 @@ class Snapshot:
     supervisor_changes: Iterable[SupervisorChange] = ()
     # Leave periods (person, first day, last day) running on the day or starting soon.
     absences: Iterable[tuple[str, date, date]] = ()
+    # Cancelled sessions (by key) cancelled through sickness, with the return to work if known.
+    sickness: Mapping[str, date | None] = field(default_factory=dict)
 
 
 @dataclass

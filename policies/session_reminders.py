@@ -73,13 +73,19 @@ def rebooks(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         pack = day.policies.for_person(supervisee)
         if session.kind not in pack.deadlines.rebook.kinds:
             continue
+        sick, returned = session.key in snapshot.sickness, snapshot.sickness.get(session.key)
+        from_return = sick and pack.deadlines.rebook.after_sickness_from_return
+        if from_return and returned is None:
+            continue  # rebooked from the return to work, not yet known
         try:
-            due = day.counted(deadline_due(pack, "rebook", session.date))
+            due = day.counted(deadline_due(pack, "rebook", session.date, returned=returned))
         except NoRule as exc:
             day.sweep.problems[str(exc)] += 1
             continue
         if day.soon(due):
             what = f"The {session.kind} supervision with {supervisee.name} cancelled on {day_name(session.date)}"
+            if from_return and returned is not None:
+                what += f" through sickness (return to work on {day_name(returned)})"
             text = f"{what} should be rebooked: it {when(due, day.on)}."
             yield Reminder(
                 session.supervisor_id,

@@ -1,18 +1,19 @@
 """Person events a pack follows: a change of supervisor (Somerset 7.2: a new supervision
 agreement within one month; Bexley, Manchester: the records pass to the new supervisor),
 recorded when a people import gives someone another supervisor; and the leave periods that
-make a supervisor absent (Central Bedfordshire, Southwark: cover for their supervisees)."""
+make a supervisor absent (Central Bedfordshire, Southwark: cover for their supervisees); and
+a session cancelled through sickness (Central Bedfordshire: rebooked from the return to work)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.records import Person, SupervisorChange
-from storage.tables import LeaveRow, PersonEventRow, PersonRow
+from storage.tables import LeaveRow, PersonEventRow, PersonRow, SicknessRow
 
 SUPERVISOR_CHANGED = "supervisor_changed"
 _CHUNK = 1_000
@@ -76,3 +77,25 @@ class PersonEventsSql:
             .order_by(LeaveRow.starts_on, LeaveRow.person_id)
         )
         return [(p, s, e) for p, s, e in self._db.execute(query).all()]
+
+    def note_sickness(self, keys: Sequence[str], sick: Mapping[str, date | None]) -> None:
+        """The sessions a file lists (`keys`): those in `sick` were cancelled through
+        sickness (with the return to work, if known); the others were not (a re-import that
+        drops the reason drops it here too)."""
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            self._db.execute(delete(SicknessRow).where(SicknessRow.session_key.in_(chunk)))
+        rows = [{"session_key": k, "returned_on": on} for k, on in sick.items()]
+        if rows:
+            self._db.execute(SicknessRow.__table__.insert(), rows)
+
+    def sickness(self, keys: Sequence[str]) -> dict[str, date | None]:
+        """Which of these sessions were cancelled through sickness, with the return to work."""
+        found: dict[str, date | None] = {}
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            query = select(SicknessRow.session_key, SicknessRow.returned_on).where(
+                SicknessRow.session_key.in_(chunk)
+            )
+            found.update({key: on for key, on in self._db.execute(query).all()})
+        return found

@@ -301,6 +301,16 @@ class PersonEventRow(Base):
     source: Mapped[str] = mapped_column(String(20))  # "import"
 
 
+class SicknessRow(Base):
+    """A session cancelled through sickness (a sessions import's `reason`), with the return
+    to work when known: Central Bedfordshire rebooks from the return, not the cancellation."""
+
+    __tablename__ = "sickness_cancellations"
+
+    session_key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    returned_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class DecisionRow(Base):
     """A management decision between supervisions. Append-only: never updated or deleted; a
     correction is a new row that names the one it corrects."""

@@ -107,6 +107,10 @@ status: held, cancelled or booked.
 recorded_on, signed_off_on (optional columns): YYYY-MM-DD when the record was written and
 agreed.
 
+reason, returned_on (optional columns): reason sickness for a session cancelled through
+sickness, and returned_on the YYYY-MM-DD the person returned to work. Where the pack says so
+(Central Bedfordshire) the rebooking counts from the return, and waits while it is empty.
+
 Example:
 
 kind,date,supervisee_id,supervisor_id,case_ref,status,recorded_on,signed_off_on

@@ -33,6 +33,7 @@ Refs = dict[str, dict[str, int]]
 R = TypeVar("R", Person, Case)
 WORKER_CASE_TYPE = "worker case_type"  # references: worker id and case type, checked per pack
 CASE_EVENT = "case event"  # references: worker id, case ref, event and day (checked, then added)
+SICKNESS = "sickness"  # references: a cancelled session's key and the return to work, if known
 SUPERVISOR_SINCE = "supervisor since"  # references: person id and the day their supervisor changed
 _PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
 
@@ -68,6 +69,12 @@ def supervisor_since(refs: Refs) -> dict[str, date]:
     """The day each person's supervisor changed, where a people file gives it."""
     found = (joined.split(_PAIR) for joined in refs.get(SUPERVISOR_SINCE, {}))
     return {person: date.fromisoformat(day_) for person, day_ in found}
+
+
+def sickness(refs: Refs) -> dict[str, date | None]:
+    """Each session cancelled through sickness (by key), with the return to work if known."""
+    found = (joined.split(_PAIR) for joined in refs.get(SICKNESS, {}))
+    return {key_: date.fromisoformat(on) if on else None for key_, on in found}
 
 
 def worker_case_types(refs: Refs) -> Iterator[tuple[str, str, int]]:
@@ -177,6 +184,24 @@ def _case_event(row: Row, refs: Refs, line: int, case: Case) -> None:
         refer(refs, CASE_EVENT, joined, line)
 
 
+def _sickness(row: Row, refs: Refs, line: int, session: Session) -> None:
+    """A cancellation through sickness (`reason`), rebooked from the return to work
+    (`returned_on`) where the pack says so (Central Bedfordshire)."""
+    reason = row.values.get("reason", "").strip().lower()
+    returned = row.read(day, "returned_on", required=False)
+    if reason and reason != "sickness":
+        row.problem("reason", f"{row.values['reason']!r} is not sickness (or empty)")
+    elif reason and session.status != "cancelled":
+        row.problem("reason", "is only for a cancelled session")
+    elif returned is not None and not reason:
+        row.problem("returned_on", "is only for a cancellation through sickness (reason)")
+    elif returned is not None and session.date and returned < session.date:
+        row.problem("returned_on", "is before the cancelled session")
+    elif reason and session.date:
+        on = returned.isoformat() if returned else ""
+        refer(refs, SICKNESS, f"{session.key}{_PAIR}{on}", line)
+
+
 def _key_worker(values: dict[str, str], column: str) -> bool:
     """Whether the worker is the case's key worker (or lead professional); empty: they are."""
     value = values.get(column, "").lower()
@@ -216,6 +241,7 @@ def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
         supervisor_id=session.supervisor_id,
         case_ref=case_ref,
     )
+    _sickness(row, refs, line, session)
     row.done()
     return session
 
@@ -298,6 +324,6 @@ def cases_format(words: PackWords) -> Format[Case | Baselined[Case]]:
 
 SESSIONS = Format(
     ("kind", "date", "supervisee_id", "supervisor_id", "case_ref", "status"),
-    ("recorded_on", "signed_off_on"),
+    ("recorded_on", "signed_off_on", "reason", "returned_on"),
     _session,
 )

@@ -16,6 +16,7 @@ from bot.operations.import_formats import (
     case_events,
     cases_format,
     people_format,
+    sickness,
     supervisor_since,
     worker_case_types,
 )
@@ -62,8 +63,8 @@ async def import_file(
         return ImportReport(0, problems)
     if stage is not None:
         stage(f"writing {path.name}")
-    since = supervisor_since(parsed.references)
-    left = await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress, since))
+    since, sick = supervisor_since(parsed.references), sickness(parsed.references)
+    left = await store.run_sql(lambda tx: _upsert_all(tx, kind, path, fmt, progress, since, sick))
     read_as = sorted(parsed.references.get(SPELLINGS, {}).items(), key=lambda item: item[1])
     return ImportReport(parsed.rows, [], left, [f"{path}:{n}: {text}" for text, n in read_as])
 
@@ -81,10 +82,12 @@ def _upsert_all(
     fmt: Format[Any],
     progress: Callable[[int], None] | None = None,
     since: Mapping[str, date] | None = None,
+    sick: Mapping[str, date | None] | None = None,
 ) -> list[str]:
     """Upsert every row; for people, record a change of supervisor (on `since`, the file's
     supervisor_since, or else today), mark those of the file's teams it no longer lists as
-    left (today), and return them."""
+    left (today), and return them; for sessions, the cancellations through sickness (`sick`,
+    by session key, with the return to work)."""
     today = datetime.now(UTC).date()
     directory_upsert = getattr(tx.directory, UPSERTS[kind])
 
@@ -95,6 +98,7 @@ def _upsert_all(
 
     batch: list[Any] = []
     listed: set[str] = set()
+    session_keys: list[str] = []
     teams: set[str] = set()
 
     baselines: list[Baselined[Any]] = []
@@ -106,6 +110,8 @@ def _upsert_all(
         if kind == "people":
             listed.add(record.id)
             teams.add(record.team)
+        elif kind == "sessions":
+            session_keys.append(record.key)
         batch.append(record)
         if len(batch) >= BATCH:
             upsert(batch)
@@ -120,6 +126,8 @@ def _upsert_all(
     _record_baselines(tx, baselines)
     events = [(ref, event, on) for _, ref, event, on, _ in case_events(parsed.references)]
     tx.events.add(events, "import")
+    if kind == "sessions":
+        tx.person_events.note_sickness(session_keys, sick or {})
     if kind != "people":
         return []
     return tx.directory.mark_leavers(listed, teams, today)

@@ -204,13 +204,15 @@ def load_snapshot(
     directory = tx.directory
     people = {p.id: p for p in directory.people()}
     wanted = [p.id for p in people.values() if case_subjects(p)]
+    cancellations = directory.unrebooked_cancellations(on - REBOOK_LOOKBACK)
     return Snapshot(
         people=people,
         cases=directory.cases_with_last_session(held_before=case_horizon),
         last_individual=directory.last_individual(),
         last_group=directory.last_group(),
         open_records=directory.open_records(),
-        cancellations=directory.unrebooked_cancellations(on - REBOOK_LOOKBACK),
+        cancellations=cancellations,
+        sickness=tx.person_events.sickness([c.key for c in cancellations]),
         on_leave=directory.on_leave(on),
         rota=tx.rota.sessions(start=on, end=on + ROTA_LOOKAHEAD),
         sent_agendas=tx.agendas.sent(),

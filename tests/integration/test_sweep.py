@@ -316,3 +316,54 @@ async def test_a_supervisor_absent_over_the_packs_threshold_brings_cover_to_thei
     cover = {r.to: r.text for r in report.reminders if r.kind == "supervisor-absence"}
     assert "Cara Beds" in cover["hos"] and "Tom Manager is away" in cover["hos"]
     assert "ask Hana Head for cover" in cover["cb1"]
+
+
+async def test_a_cancellation_through_sickness_is_rebooked_from_the_return_to_work(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    # central-bedfordshire:334-336 (and 381-384): within 5 working days of the return to work
+    packs = PackAssignment(packs=load_packs(), default="southwark", teams={})
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
+        "tm1,Tom Manager,team_manager,Team A,,,2018-01-01,false,\n"
+        "cb1,Cara Beds,social_worker,Team A,central-bedfordshire,tm1,2020-01-01,true,\n"
+        "cb2,Cole Beds,social_worker,Team A,central-bedfordshire,tm1,2020-01-01,true,\n"
+        "cb3,Cleo Beds,social_worker,Team A,central-bedfordshire,tm1,2020-01-01,true,\n",
+        encoding="utf-8",
+    )
+    assert (await import_file(sql_store, "people", people, packs)).problems == []
+    sessions = tmp_path / "sessions.csv"
+    sessions.write_text(
+        "kind,date,supervisee_id,supervisor_id,case_ref,status,reason,returned_on\n"
+        "individual,2026-11-02,cb1,tm1,,cancelled,sickness,2026-11-20\n"
+        "individual,2026-11-02,cb2,tm1,,cancelled,,\n"
+        "individual,2026-11-02,cb3,tm1,,cancelled,sickness,\n",  # not back yet: waits
+        encoding="utf-8",
+    )
+    assert (await import_file(sql_store, "sessions", sessions, packs)).problems == []
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    found = {(r.due, r.overdue): r.text for r in report.reminders if r.kind == "rebook"}
+    assert sorted(found) == [(date(2026, 11, 9), True), (date(2026, 11, 27), False)]
+    assert "Cara Beds" in found[(date(2026, 11, 27), False)]
+    assert "return to work on Fri 20 Nov 2026" in found[(date(2026, 11, 27), False)]
+
+
+async def test_a_sickness_reason_is_checked_on_import(sql_store: SqlStore, tmp_path: Path) -> None:
+    packs = PackAssignment(packs=load_packs(), default="southwark", teams={})
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_people(a_team()))
+    path = tmp_path / "sessions.csv"
+    path.write_text(
+        "kind,date,supervisee_id,supervisor_id,case_ref,status,reason,returned_on\n"
+        "individual,2026-11-02,sw1,tm1,,held,sickness,2026-11-20\n"
+        "individual,2026-11-02,sw2,tm1,,cancelled,flu,\n"
+        "individual,2026-11-03,sw2,tm1,,cancelled,,2026-11-20\n"
+        "individual,2026-11-04,sw2,tm1,,cancelled,sickness,2026-11-01\n",
+        encoding="utf-8",
+    )
+    assert (await import_file(sql_store, "sessions", path, packs)).problems == [
+        f"{path}:2: reason: is only for a cancelled session",
+        f"{path}:3: reason: 'flu' is not sickness (or empty)",
+        f"{path}:4: returned_on: is only for a cancellation through sickness (reason)",
+        f"{path}:5: returned_on: is before the cancelled session",
+    ]

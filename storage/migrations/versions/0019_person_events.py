@@ -1,7 +1,8 @@
 """person_events: a change of supervisor, recorded by the people import (fidelity3)
 
 Somerset 7.2: a supervision agreement within one month of a change in supervisor; Bexley and
-Manchester: the records pass to the new supervisor.
+Manchester: the records pass to the new supervisor. sickness_cancellations: a session
+cancelled through sickness, rebooked from the return to work (Central Bedfordshire).
 
 Revision ID: 0019_person_events
 Revises: 0018_perf
@@ -32,8 +33,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("person_id", "event", "event_on", name="uq_person_events"),
     )
     op.create_index("ix_person_events_person_id", "person_events", ["person_id"])
+    op.create_table(
+        "sickness_cancellations",
+        sa.Column("session_key", sa.String(500), primary_key=True),
+        sa.Column("returned_on", sa.Date(), nullable=True),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sickness_cancellations")
     op.drop_index("ix_person_events_person_id", table_name="person_events")
     op.drop_table("person_events")
