@@ -1,8 +1,8 @@
 """Reminders that follow something happening to a person rather than a case: a change of
-supervisor (Somerset 7.2: a supervision agreement within one month) and a supervisor's
-absence (Central Bedfordshire over two weeks, Southwark long-term: cover for their
-supervisees). The assistant records neither agreements nor cover, so both are reminded
-before they fall due and never reported overdue."""
+supervisor (Somerset 7.2: a supervision agreement within one month; Bexley, Manchester: the
+records pass to the new supervisor) and a supervisor's absence (Central Bedfordshire over
+two weeks, Southwark long-term: cover for their supervisees). The assistant records neither
+agreements, handovers nor cover, so each is reminded before it falls due, never overdue."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from policies.subjects import SubjectFacts, subject_due, subjects_for
 from storage.records import Person, SupervisorChange
 
 SUPERVISOR_ABSENT = "supervisor_absent"
+SUPERVISOR_CHANGE = "supervisor_change"
 
 
-def agreements(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
-    """The supervision agreement after a person's latest change of supervisor, to the new
-    supervisor, where the person's pack dates it from the change."""
+def _current(snapshot: Snapshot, day: Day) -> Iterator[tuple[SupervisorChange, Person, PolicyPack]]:
+    """Each person's latest change of supervisor, while it still names their supervisor."""
     latest: dict[str, SupervisorChange] = {}
     for change in snapshot.supervisor_changes:
         latest[change.person_id] = change  # oldest first: the last one stands
@@ -31,8 +31,15 @@ def agreements(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         pack = _pack(day, person)
         if person is None or pack is None or not person.supervisor_id:
             continue
-        if person.supervisor_id != change.supervisor_id:
-            continue  # changed again since, without a date the import could record
+        if person.supervisor_id == change.supervisor_id:
+            yield change, person, pack
+
+
+def agreements(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
+    """The supervision agreement after a person's latest change of supervisor, to the new
+    supervisor, where the person's pack dates it from the change."""
+    for change, person, pack in _current(snapshot, day):
+        assert person.supervisor_id is not None
         try:
             due = agreement_due(pack, person.started_on, change.on)
         except NoRule:
@@ -47,6 +54,33 @@ def agreements(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         )
         key = f"{person.id}/agreement/{change.on.isoformat()}"
         yield Reminder(person.supervisor_id, "agreement", key, None, due.due, False, text)
+
+
+def records_handovers(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
+    """Supervision records passed on after a change of supervisor where the pack says so
+    (Bexley: to the new supervisor; Manchester: to the new manager or archived): to the
+    previous supervisor, who passes them, and the new one, who receives them."""
+    for change, person, pack in _current(snapshot, day):
+        for subject in subjects_for(pack, "event"):
+            if subject.event_of != "person" or SUPERVISOR_CHANGE not in subject.events:
+                continue
+            facts = SubjectFacts(
+                event=change.on, next_session=next_session_due(snapshot, pack, person)
+            )
+            due = subject_due(pack, subject.id, facts)
+            if not day.on <= due.due or not day.soon(due):
+                continue  # not recorded by the assistant: reminded before, never overdue
+            by = f"by {day_name(due.due)} ({pack.council} policy)"
+            key = f"{person.id}/{subject.id}/{change.on.isoformat()}"
+            new, old = person.supervisor_id, change.previous
+            records = f"{person.name}'s supervision records"
+            if old and old in snapshot.people:
+                text = f"{subject.label}: pass {records} to {day.name(new)} {by}."
+                yield Reminder(old, subject.id, key, None, due.due, False, text)
+            if new:
+                since = f" from {day.name(old)}" if old else ""
+                text = f"{subject.label}: {records}{since} should reach you {by}."
+                yield Reminder(new, subject.id, key, None, due.due, False, text)
 
 
 def supervisor_absences(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:

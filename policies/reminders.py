@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from policies.assignment import PackAssignment
 from policies.packs import PolicyPack
-from policies.person_reminders import agreements, supervisor_absences
+from policies.person_reminders import agreements, records_handovers, supervisor_absences
 from policies.reminder_day import Day, Reminder, ReminderSettings, Snapshot, Sweep, escalations
 from policies.session_reminders import rebooks, records, rota
 from policies.subject_reminders import case_events, case_subjects, person_subjects
@@ -49,6 +49,7 @@ def compute(
         case_subjects(snapshot, day),
         case_events(snapshot, day),
         agreements(snapshot, day),
+        records_handovers(snapshot, day),
         supervisor_absences(snapshot, day),
         escalations(day),  # last: gathered while the others ran
     ):

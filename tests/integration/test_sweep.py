@@ -367,3 +367,35 @@ async def test_a_sickness_reason_is_checked_on_import(sql_store: SqlStore, tmp_p
         f"{path}:4: returned_on: is only for a cancellation through sickness (reason)",
         f"{path}:5: returned_on: is before the cancelled session",
     ]
+
+
+async def test_a_change_of_supervisor_brings_the_records_handover_to_both_supervisors(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    # bexley:212-213 records passed to the new supervisor when supervision is transferred
+    header = (
+        "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat,supervisor_since\n"
+    )
+    people = (
+        "hos,Hana Head,team_manager,Leadership,,,2018-01-01,false,,\n"
+        "tm1,Tom Manager,team_manager,Team A,,hos,2018-01-01,false,,\n"
+        "tm2,Tia Manager,team_manager,Team A,,hos,2018-01-01,false,,\n"
+        "bx1,Bea Bexley,social_worker,Team A,bexley,{boss},2020-01-01,true,,{since}\n"
+        "sw1,Sara Worker,social_worker,Team A,southwark,{boss},2020-01-01,true,,{since}\n"
+    )
+    packs = PackAssignment(packs=load_packs(), default="southwark", teams={})
+    for boss, since in (("tm1", ""), ("tm2", "2026-11-16")):
+        path = tmp_path / f"{boss}.csv"
+        path.write_text(header + people.format(boss=boss, since=since), encoding="utf-8")
+        assert (await import_file(sql_store, "people", path, packs)).problems == []
+    await sql_store.run_sql(
+        lambda tx: tx.directory.upsert_sessions([session("individual", "2026-10-28", "bx1")])
+    )
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    found = {r.to: r for r in report.reminders if r.kind == "records-to-new-supervisor"}
+    assert sorted((to, r.due) for to, r in found.items()) == [
+        ("tm1", date(2026, 11, 25)),  # Bexley 4-weekly from 28 Oct: the next supervision
+        ("tm2", date(2026, 11, 25)),
+    ]
+    assert "pass Bea Bexley's supervision records to Tia Manager" in found["tm1"].text
+    assert "Bea Bexley's supervision records from Tom Manager" in found["tm2"].text
