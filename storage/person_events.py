@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.records import Person, SupervisorChange
@@ -87,7 +87,7 @@ class PersonEventsSql:
             self._db.execute(delete(SicknessRow).where(SicknessRow.session_key.in_(chunk)))
         rows = [{"session_key": k, "returned_on": on} for k, on in sick.items()]
         if rows:
-            self._db.execute(SicknessRow.__table__.insert(), rows)
+            self._db.execute(insert(SicknessRow), rows)
 
     def sickness(self, keys: Sequence[str]) -> dict[str, date | None]:
         """Which of these sessions were cancelled through sickness, with the return to work."""
