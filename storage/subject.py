@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, literal, or_, select, update
+from sqlalchemy import Connection, Table, delete, false, func, literal, or_, select, update
 
 from storage.tables import Base
 
@@ -42,6 +42,10 @@ PERSON_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "received_messages": ("keep", ()),  # channel message ids only, pruned by age
     "sweeps": ("keep", ()),  # days swept and how many reminders: nobody named
     "case_events": ("keep", ()),  # case reference, event and day: nobody named
+    # A change of supervisor is the supervisee's history and names both supervisors.
+    "person_events": ("replace", ("person_id", "previous_id", "supervisor_id")),
+    # A cancellation through sickness names the supervisee in its session key only.
+    "sickness_cancellations": ("replace", ()),
     "cases": ("replace", ("worker_id",)),
     "sessions": ("replace", ("supervisee_id", "supervisor_id")),
     "decisions": ("replace", ("recorded_by", "acknowledge_by")),
@@ -52,7 +56,11 @@ PERSON_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "rota_sessions": ("replace", ()),  # person ids inside `roles`, handled below
     "audit_log": ("keep", ("actor", "subject")),
 }
-KEY_COLUMNS = {"sessions": "key", "session_events": "session_key"}  # "kind|date|who|case"
+KEY_COLUMNS = {  # "kind|date|who|case"
+    "sessions": "key",
+    "session_events": "session_key",
+    "sickness_cancellations": "session_key",
+}
 
 
 def _table(name: str) -> Table:
@@ -66,7 +74,7 @@ def _naming(table: Table, columns: tuple[str, ...], person_id: str) -> Any:
             identities.c.person_id == person_id
         )
         return table.c.conversation.in_(mine.scalar_subquery())
-    return or_(*(table.c[c] == person_id for c in columns))
+    return or_(false(), *(table.c[c] == person_id for c in columns))
 
 
 def _plain(value: Any) -> Any:
@@ -90,6 +98,9 @@ def held_about(db: Connection, person_id: str) -> dict[str, list[dict[str, Any]]
             rows = list(
                 db.execute(select(table).where(_naming(table, columns, person_id))).mappings()
             )
+        elif name in KEY_COLUMNS:
+            key = table.c[KEY_COLUMNS[name]]
+            rows = list(db.execute(select(table).where(key.like(f"%|{person_id}|%"))).mappings())
         else:
             continue
         if name == "decisions":

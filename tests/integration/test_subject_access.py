@@ -13,7 +13,7 @@ from bot.assistant.access import Viewer
 from bot.operations.private_files import FileExists
 from bot.operations.subject_access import UnknownPerson, erase_person, export_person
 from storage.db import create_engine
-from storage.sql import SqlStore
+from storage.sql import SqlStore, SqlTransaction
 from storage.subject import PERSON_COLUMNS
 from storage.tables import Base
 from tests.factories import assistant_over, chat
@@ -134,3 +134,33 @@ def tables_as_text(database_url: str) -> dict[str, str]:
         }
     engine.dispose()
     return found
+
+
+async def test_a_change_of_supervisor_and_a_sickness_cancellation_are_exported_and_erased(
+    sql_store: SqlStore, database_url: str, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from tests.factories import person, session
+
+    await people(sql_store)
+    sick = session("individual", "2026-11-02", "alice", status="cancelled")
+
+    def load(tx: SqlTransaction) -> None:
+        moved = [person("alice", supervisor="sw1")]
+        tx.person_events.note_supervisors(moved, {}, date(2026, 11, 2), "import")
+        tx.directory.upsert_sessions([sick])
+        tx.person_events.note_sickness([sick.key], {sick.key: date(2026, 11, 20)})
+
+    await sql_store.run_sql(load)
+    out = tmp_path / "sar"
+    written = await export_person(sql_store, "alice", out, ADMIN, NOW, force=False)
+    data = json.loads(written[0].read_text())
+    assert [r["supervisor_id"] for r in data["person_events"]] == ["sw1"]
+    assert [r["returned_on"] for r in data["sickness_cancellations"]] == ["2026-11-20"]
+    done = await erase_person(sql_store, "alice", ADMIN, NOW, reminder_log=tmp_path / "none.log")
+    assert done.changes["person_events: replaced"] == 1
+    assert done.changes["sickness_cancellations: replaced"] == 1
+    await sql_store.close()
+    naming = {t: rows for t, rows in tables_as_text(database_url).items() if "alice" in rows}
+    assert list(naming) == ["audit_log"]
