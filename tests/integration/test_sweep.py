@@ -399,3 +399,26 @@ async def test_a_change_of_supervisor_brings_the_records_handover_to_both_superv
     ]
     assert "pass Bea Bexley's supervision records to Tia Manager" in found["tm1"].text
     assert "Bea Bexley's supervision records from Tom Manager" in found["tm2"].text
+
+
+async def test_a_southwark_supervisor_absent_over_a_supervision_brings_cover(
+    sql_store: SqlStore,
+) -> None:
+    # southwark:398-402 long-term absence: senior management arranges other supervision.
+    # 'Long-term' has no number: read as an absence over the supervisee's next supervision.
+    def load(tx: object) -> None:
+        directory = tx.directory  # type: ignore[attr-defined]
+        directory.upsert_people(a_team())
+        directory.upsert_sessions(
+            [
+                session("individual", "2026-11-02", "sw1"),  # next due 2 Dec: while away
+                session("individual", "2026-11-20", "sw2"),  # next due 20 Dec: back by then
+            ]
+        )
+        directory.add_leave("tm1", date(2026, 11, 16), date(2026, 12, 11))
+
+    await sql_store.run_sql(load)
+    on = date(2026, 11, 30)
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(on, NOW, dry_run=True)
+    found = sorted((r.to, r.due) for r in report.reminders if r.kind == "supervisor-absence")
+    assert found == [("hos", date(2026, 12, 2)), ("sw1", date(2026, 12, 2))]
