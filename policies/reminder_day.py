@@ -67,6 +67,8 @@ class Snapshot:
     absences: Iterable[tuple[str, date, date]] = ()
     # Cancelled sessions (by key) cancelled through sickness, with the return to work if known.
     sickness: Mapping[str, date | None] = field(default_factory=dict)
+    # Each person's last recorded direct observation: their observations count from it.
+    last_observation: Mapping[str, date] = field(default_factory=dict)
 
 
 @dataclass

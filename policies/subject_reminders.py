@@ -1,7 +1,7 @@
 """Reminders for the due subjects packs declare (`[[subjects]]`) and for the supervisee's own
-escalation route. The assistant does not record observations, so a person subject is
-scheduled from the start date in steps of its interval and reminded before each step; it is
-never reported overdue."""
+escalation route. A person subject is scheduled in steps of its interval from the start date,
+or for direct observations from the last one recorded (an imported `observation` session),
+and reminded before each step; it is never reported overdue."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from policies.reminder_day import Day, Reminder, Snapshot, day_name, when
 from policies.subjects import SubjectFacts, next_step, subject_due, subjects_for
 from storage.records import Person
 
+OBSERVATION = "direct-observation"  # the subject an imported `observation` session records
+
 
 def person_subjects(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
     """Direct observations and other person subjects, to whoever the pack says."""
@@ -27,7 +29,7 @@ def person_subjects(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
         for subject in subjects_for(pack, "person"):
             if subject.roles and person.role not in subject.roles:
                 continue
-            due = next_step(subject, person.started_on, day.on)
+            due = next_step(subject, _counted_from(snapshot, person, subject), day.on)
             if due is None or due.toordinal() > horizon:
                 continue
             key = f"{person.id}/{subject.id}"
@@ -38,6 +40,13 @@ def person_subjects(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
             if subject.remind in ("supervisee", "both"):
                 text = f"{subject.label} {when} ({pack.council} policy)."
                 yield Reminder(person.id, subject.id, key, None, due, False, text)
+
+
+def _counted_from(snapshot: Snapshot, person: Person, subject: Subject) -> date:
+    """Where a person subject's schedule starts: the last recorded direct observation (an
+    imported `observation` session) when there is one since the start, else the start."""
+    last = snapshot.last_observation.get(person.id) if subject.id == OBSERVATION else None
+    return last if last is not None and last >= person.started_on else person.started_on
 
 
 def supervisee_route(route: str, limit: int) -> str:

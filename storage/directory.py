@@ -285,10 +285,15 @@ class DirectorySql:
 
     def last_individual(self) -> dict[str, date]:
         """The last held individual session per supervisee."""
+        return self.last_held("individual")
+
+    def last_held(self, kind: str) -> dict[str, date]:
+        """The last held session of a kind per supervisee (individual; agreement: the last
+        supervision agreement signed; observation: the last direct observation)."""
         return _pairs(
             self._db.execute(
                 select(SessionRow.supervisee_id, func.max(SessionRow.date))
-                .where(SessionRow.kind == "individual", SessionRow.status == "held")
+                .where(SessionRow.kind == kind, SessionRow.status == "held")
                 .group_by(SessionRow.supervisee_id)
             )
         )
@@ -307,7 +312,9 @@ class DirectorySql:
     def open_records(self) -> list[Session]:
         """Held sessions whose record is not written up, or not yet signed off."""
         query = select(*SESSION_COLUMNS).where(
-            SessionRow.status == "held", SessionRow.kind != "group", text(f"({OPEN_RECORD})")
+            SessionRow.status == "held",
+            SessionRow.kind.in_(("individual", "case")),
+            text(f"({OPEN_RECORD})"),
         )
         return [Session(*row) for row in self._db.execute(query).all()]
 

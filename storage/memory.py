@@ -178,7 +178,7 @@ class MemoryTransaction:
             if s.supervisee_id == supervisee_id
             and s.date == day
             and s.status == "held"
-            and s.kind != "group"
+            and s.kind in ("individual", "case")
         ]
 
     def reflections(self, person_id: str, limit: int) -> list[Reflection]:

@@ -92,7 +92,8 @@ CR-1234,sw1,CIN,standard,2026-03-01,2026-11-02
 
 SESSIONS = """Import past and booked supervision sessions.
 
-kind: individual, case or group.
+kind: individual, case, group, agreement (a supervision agreement signed on the date) or
+observation (a direct observation of the supervisee's practice held on the date).
 
 date: YYYY-MM-DD.
 
@@ -102,7 +103,7 @@ supervisor_id: who supervised (for group sessions: who ran it; their team is the
 
 case_ref: the case, for case sessions only.
 
-status: held, cancelled or booked.
+status: held, cancelled or booked (agreement and observation: held).
 
 recorded_on, signed_off_on (optional columns): YYYY-MM-DD when the record was written and
 agreed.
@@ -116,4 +117,6 @@ Example:
 kind,date,supervisee_id,supervisor_id,case_ref,status,recorded_on,signed_off_on
 individual,2026-11-16,sw1,tm1,,held,2026-11-17,2026-11-18
 case,2026-11-02,sw1,tm1,CR-1234,held,,
+agreement,2026-01-12,sw1,tm1,,held,,
+observation,2026-10-20,sw1,tm1,,held,,
 """

@@ -210,15 +210,24 @@ def _key_worker(values: dict[str, str], column: str) -> bool:
     return value in TRUE or value == ""
 
 
+# A signed supervision agreement and a direct observation of practice are recorded as held
+# sessions of their own kind (the date signed, the date observed); they have no record to
+# write up, and only ever count as agreements and observations.
+ONCE_HELD = frozenset({"agreement", "observation"})
+SESSION_KINDS = frozenset({"individual", "case", "group"}) | ONCE_HELD
+
+
 def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
     row = Row(values)
     kind, status = values.get("kind", ""), values.get("status", "")
-    if kind not in {"individual", "case", "group"}:
-        row.problem("kind", f"{kind!r} is not individual, case or group")
+    if kind not in SESSION_KINDS:
+        row.problem("kind", f"{kind!r} is not individual, case, group, agreement or observation")
     if status not in {"held", "cancelled", "booked"}:
         row.problem("status", f"{status!r} is not held, cancelled or booked")
+    elif kind in ONCE_HELD and status != "held":
+        row.problem("status", f"an {kind} is recorded once held (status held)")
     case_ref = row.read(_case_ref, "case_ref", required=False)
-    if kind in {"individual", "case", "group"} and (kind == "case") != (case_ref is not None):
+    if kind in SESSION_KINDS and (kind == "case") != (case_ref is not None):
         row.problem("case_ref", "is required for case sessions and must be empty otherwise")
     recorded = row.read(day, "recorded_on", required=False)
     signed = row.read(day, "signed_off_on", required=False)

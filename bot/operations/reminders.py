@@ -220,6 +220,7 @@ def load_snapshot(
         supervisor_changes=tx.person_events.supervisor_changes(),
         absences=tx.person_events.absences(on, on + ABSENCE_LOOKAHEAD),
         subject_cases=[c for chunk in _chunks(wanted) for c in directory.cases_of(chunk)],
+        last_observation=directory.last_held("observation"),
     )
 
 

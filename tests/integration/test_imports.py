@@ -150,7 +150,7 @@ async def test_session_rows_are_checked_against_their_kind(
     problems = (await import_file(sql_store, "sessions", path, PACKS)).problems
     assert problems[:3] == [
         f"{path}:2: case_ref: is required for case sessions and must be empty otherwise",
-        f"{path}:3: kind: 'party' is not individual, case or group",
+        f"{path}:3: kind: 'party' is not individual, case, group, agreement or observation",
         f"{path}:4: status: 'maybe' is not held, cancelled or booked",
     ]
 
@@ -388,3 +388,47 @@ async def test_a_change_of_supervisor_without_a_date_is_recorded_on_the_import_d
     await import_file(sql_store, "people", write(tmp_path, "people.csv", moved), PACKS)
     today = datetime.now(UTC).date()
     assert await supervisor_changes(sql_store, "sm1") == [(today, "tm1", "tm2")]
+
+
+async def test_agreements_and_observations_are_imported_as_held_sessions(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """A signed supervision agreement and a direct observation (issue 17 item 1, issue 18):
+    stored as sessions of their own kind, never chased as unwritten records."""
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
+    sessions = write(
+        tmp_path,
+        "sessions.csv",
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\n"
+        "agreement,2026-02-01,sw1,tm1,,held\n"
+        "observation,2026-03-10,sw1,tm1,,held\n"
+        "observation,2026-06-12,sw1,tm1,,held\n",
+    )
+    assert (await import_file(sql_store, "sessions", sessions, PACKS)).problems == []
+    assert await sql_store.run_sql(lambda tx: tx.directory.open_records()) == []
+    assert await sql_store.run_sql(lambda tx: tx.directory.last_held("observation")) == {
+        "sw1": date(2026, 6, 12)
+    }
+    assert await sql_store.run_sql(lambda tx: tx.directory.last_held("agreement")) == {
+        "sw1": date(2026, 2, 1)
+    }
+    assert await sql_store.run_sql(lambda tx: tx.directory.last_individual()) == {}
+
+
+async def test_agreements_and_observations_are_held_and_personal(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "sessions.csv",
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\n"
+        "observation,2026-11-02,sw1,tm1,,booked\n"
+        "agreement,2026-11-02,,tm1,,held\n"
+        "observation,2026-11-02,sw1,tm1,CR-1,held\n",
+    )
+    problems = (await import_file(sql_store, "sessions", path, PACKS)).problems
+    assert problems[:3] == [
+        f"{path}:2: status: an observation is recorded once held (status held)",
+        f"{path}:3: supervisee_id: is empty",
+        f"{path}:4: case_ref: is required for case sessions and must be empty otherwise",
+    ]

@@ -34,6 +34,7 @@ def sweep(
     sent_agendas: dict[str, str] | None = None,
     case_events: list[CaseEvent] | None = None,
     subject_cases: list[Case] | None = None,
+    last_observation: dict[str, date] | None = None,
 ) -> list[Reminder]:
     snapshot = Snapshot(
         people={p.id: p for p in people},
@@ -49,6 +50,7 @@ def sweep(
         sent_agendas=sent_agendas or {},
         case_events=case_events or [],
         subject_cases=subject_cases or [],
+        last_observation=last_observation or {},
     )
     assignment = PackAssignment(packs=PACKS, default=default, teams=teams or {})
     return compute(
@@ -229,6 +231,19 @@ def test_direct_observations_are_reminded_to_the_line_manager() -> None:
         seen.text
         == "Direct observation of practice and feedback for Sara Worker is due by Wed 25 Nov 2026 (Somerset policy)."
     )
+
+
+def test_direct_observations_count_from_the_last_one_recorded() -> None:
+    # somerset:225 once per quarter: started 25 Aug (due 25 Nov), observed 10 Nov, so next 10 Feb
+    teams = {"Team A": TeamSettings(policy="somerset")}
+    people = [p if p.id != "sw1" else replace(p, started_on=date(2026, 8, 25)) for p in a_team()]
+    observed = {"sw1": date(2026, 11, 10)}
+    reminders = sweep(people, teams=teams, last_observation=observed)
+    assert [r for r in reminders if r.subject == "sw1/direct-observation"] == []
+    wide = ReminderSettings(ahead_days=90)
+    later = sweep(people, teams=teams, last_observation=observed, settings=wide)
+    [seen] = [r for r in later if r.subject == "sw1/direct-observation"]
+    assert (seen.to, seen.due) == ("tm1", date(2027, 2, 10))
 
 
 def test_keys_are_unique_per_person_subject_and_due_date() -> None:
