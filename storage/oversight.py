@@ -137,6 +137,16 @@ class OversightSql:
         )
         return dict(self._grouped(query, SessionRow.supervisee_id, ids))
 
+    def held_dates(self, ids: Ids, kind: str, end: date) -> dict[str, list[date]]:
+        """Each supervisee's held sessions of a kind dated on or before `end`, oldest first
+        (agreement: the agreements signed; observation: the direct observations)."""
+        where = and_(SessionRow.kind == kind, SessionRow.status == "held", SessionRow.date <= end)
+        found: dict[str, list[date]] = {}
+        columns = (SessionRow.supervisee_id, SessionRow.date)
+        for who, day in sorted(self._in(columns, SessionRow.supervisee_id, ids, where)):
+            found.setdefault(who, []).append(day)
+        return found
+
     def last_group_before(self, ids: Ids, before: date) -> dict[str, date]:
         """The last held group session before `before` run by each of these people."""
         query = (

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.assistant.access import QA_ACCESS
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.load import ReportError, month, read_for
-from bot.operations.reports.model import MEASURES, UNRECORDED, Period, Report
+from bot.operations.reports.model import MEASURES, Period, Report
 from bot.operations.reports.overview import below, person_page, team_overview
 from bot.web.app import GRANT, Web, signed_in
 from bot.web.audit import View
@@ -187,7 +187,7 @@ def report_context(team: str, chosen: Period, reports: list[Report]) -> dict[str
         "period": chosen,
         "report": current,
         "total": current.total(),
-        "measures": {**MEASURES, **UNRECORDED},
+        "measures": MEASURES,
         "individual_chart": monthly_chart(
             "individual-chart",
             "Individual supervision held on time, by month",

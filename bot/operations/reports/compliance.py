@@ -7,8 +7,9 @@ supervision as it stands on the period's last day, by case type and risk (counte
 database against each rule's cutoff: `bot.operations.reports.case_figures`). People are left
 out of individual supervision, and counted with the reason, when they were on leave for at
 least half the period, had not started by its end, or their pack has no rule for their role.
-Supervision agreements and direct observations are not recorded by the assistant: everyone
-is listed as not measured for them, with the rule (`bot.operations.reports.unrecorded`).
+Supervision agreements in place and direct observations against the pack's frequency are
+judged from the imported `agreement` and `observation` sessions, where the pack has a rule
+(`bot.operations.reports.unrecorded`); people whose pack has none are counted with its words.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from bot.operations.reports.model import (
     ReportData,
     Row,
 )
-from bot.operations.reports.unrecorded import unrecorded
+from bot.operations.reports.unrecorded import measured, unrecorded
 from policies.assignment import PackAssignment
 from policies.due import DeadlineName, Due, NoRule, deadline_due, group_due, individual_due
 from policies.packs import PolicyPack
@@ -63,7 +64,9 @@ def _compute(data: ReportData, assignment: PackAssignment) -> Report:
         if group is not None:
             tallies["group"] = group
         teams.append(Row(team, None, team, dict(sorted(tallies.items()))))
-    unmeasured, rules = unrecorded(data.people, builder.pack)
+    unmeasured, rules = unrecorded(
+        data.people, builder.pack, data.period, data.agreements, data.observations
+    )
     return Report(
         period=data.period,
         scope=data.scope,
@@ -86,7 +89,7 @@ class _Builder:
         for s in data.sessions:
             if s.kind == "group" and s.status == "held":
                 self.groups_led[s.supervisor_id].append(s.date)
-            elif s.kind != "group" and s.supervisee_id is not None:
+            elif s.kind in ("individual", "case") and s.supervisee_id is not None:
                 self.sessions_of[s.supervisee_id].append(s)
         self.leave_days = _leave_days(data.leave, data.period)
         self._deadlines: dict[tuple[str, str, date], Due] = {}
@@ -121,6 +124,8 @@ class _Builder:
         for _, found in self.cases_of[person.id]:
             cases.count(found.open, found.overdue, found.longest, found.rule)
         tallies["case"] = cases.tally(by_id=True)
+        data = self.data
+        tallies |= measured(person, pack, self.period, data.agreements, data.observations)
         return Row(person.team, person.id, person.name, tallies)
 
     def _exclude(self, person: Person, reason: str) -> None:

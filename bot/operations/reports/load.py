@@ -82,4 +82,6 @@ def read_for(
         last_group=data.last_group_before(ids, when.start),
         case_groups=data.case_groups(ids, when.end, cutoffs),
         cutoffs=cutoffs,
+        agreements=data.held_dates(ids, "agreement", when.end),
+        observations=data.held_dates(ids, "observation", when.end),
     )

@@ -18,9 +18,6 @@ MEASURES: dict[Measure, str] = {
     "signoff": "Records signed off within the window",
     "group": "Group supervision held on cadence",
     "case": "Cases not overdue for case supervision at the period's end",
-}
-# Asked for by the issue, but nothing records them yet: listed with the people not measured.
-UNRECORDED: dict[Measure, str] = {
     "agreement": "Supervision agreements in place",
     "observation": "Direct observations against the pack's frequency",
 }
@@ -55,6 +52,9 @@ class ReportData:
     last_group: dict[str, date]
     case_groups: list[CaseGroup]  # open cases on the last day, counted against `cutoffs`
     cutoffs: tuple[date, ...]
+    # Imported `agreement` and `observation` sessions per person, up to the period's end.
+    agreements: dict[str, list[date]] = field(default_factory=dict)
+    observations: dict[str, list[date]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ class Report:
     teams: list[Row]
     cases: list[CaseLine]
     exclusions: list[Exclusion] = field(default_factory=list)
-    unrecorded_rules: list[Rule] = field(default_factory=list)  # agreements, observations
+    unrecorded_rules: list[Rule] = field(default_factory=list)  # agreement, observation rules
 
     def excluded_counts(self) -> list[tuple[Measure, str, int]]:
         """How many people each measure left out, and why."""

@@ -1,63 +1,119 @@
 """Supervision agreements in place and direct observations against the pack's frequency.
 
-The issue asks the report to measure both, but the assistant holds no record of either:
-nothing imports a signed agreement or an observation (`policies.subject_reminders` only
-reminds from the start date). Rather than leave them out silently, the report counts, per
-person, what would be measured and against which rule (pack, citation), and says why it is
-not: "not measured" where the pack has a rule, the pack's own words where it has none. When
-agreements or observations are imported, this is where they are judged instead.
+Both are imported as sessions of their own kind (`agreement`: signed on the date;
+`observation`: held on the date). An agreement is judged as a deadline: the pack's time after
+the start date (`policies.due.agreement_due`), met by the first agreement signed on or after
+the start. Observations are judged as a cadence, like individual supervision: each step of the
+pack's frequency counted from the last observation (or the start date). Where the pack sets
+no rule, or none for the person's role, the person is counted as left out with the pack's own
+words; the rules measured are listed with their citations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 
-from bot.operations.reports.measures import Rule
-from bot.operations.reports.model import Exclusion
-from policies.due import NoRule, agreement_due
+from bot.operations.reports.measures import Rule, Tally, cadence, deadline
+from bot.operations.reports.model import Exclusion, Measure, Period
+from policies.due import Due, NoRule, agreement_due
 from policies.packs import PolicyPack
+from policies.subject_reminders import OBSERVATION
+from policies.subjects import SubjectFacts, subject_due
 from storage.records import Person
 
-OBSERVATION = "direct-observation"
+Dates = Mapping[str, list[date]]
 
 
 def unrecorded(
-    people: Iterable[Person], pack_of: Callable[[str], PolicyPack]
+    people: Iterable[Person],
+    pack_of: Callable[[str], PolicyPack],
+    period: Period | None = None,
+    agreements: Dates | None = None,
+    observations: Dates | None = None,
 ) -> tuple[list[Exclusion], list[Rule]]:
-    """Each person's agreement and observation, as exclusions with the reason; the rules."""
+    """Each person left out of the agreement and observation measures, with the reason; the
+    rules of those measured (`period`: judged in it, else the rules alone)."""
     exclusions: list[Exclusion] = []
     rules: dict[str, Rule] = {}
     for person in people:
         pack = pack_of(person.id)
-        rule, reason = _agreement(pack, person)
-        exclusions.append(Exclusion(person.id, person.team, "agreement", reason))
-        if rule is not None:
-            rules[rule.id] = rule
-        rule, reason = _observation(pack, person)
-        exclusions.append(Exclusion(person.id, person.team, "observation", reason))
-        if rule is not None:
-            rules[rule.id] = rule
+        for measure, judged in (
+            ("agreement", _agreement(pack, person, period, agreements or {})),
+            ("observation", _observation(pack, person, period, observations or {})),
+        ):
+            found, reason = judged
+            if isinstance(found, Tally):
+                rules.update((r.id, r) for r in found.rules)
+            elif found is not None:
+                rules[found.id] = found
+            if reason is not None:
+                exclusions.append(Exclusion(person.id, person.team, measure, reason))
     return exclusions, [rules[k] for k in sorted(rules)]
 
 
-def _agreement(pack: PolicyPack, person: Person) -> tuple[Rule | None, str]:
+def measured(
+    person: Person,
+    pack: PolicyPack,
+    period: Period,
+    agreements: Dates,
+    observations: Dates,
+) -> dict[Measure, Tally]:
+    """The person's agreement and observation tallies in the period, where the pack rules."""
+    found: dict[Measure, Tally] = {}
+    agreement, _ = _agreement(pack, person, period, agreements)
+    if isinstance(agreement, Tally):
+        found["agreement"] = agreement
+    observation, _ = _observation(pack, person, period, observations)
+    if isinstance(observation, Tally):
+        found["observation"] = observation
+    return found
+
+
+Judged = tuple[Tally | Rule | None, str | None]
+
+
+def _agreement(pack: PolicyPack, person: Person, period: Period | None, dates: Dates) -> Judged:
     try:
         due = agreement_due(pack, person.started_on, None)
     except NoRule:
         none = pack.deadlines.agreement.none
         return None, f"{pack.name} has no supervision agreement deadline: {none}"
-    rule = due.rule
-    reason = f"not measured: no supervision agreements are recorded in the assistant (rule {rule})"
-    return Rule(rule, due.cite), reason
+    if period is None:
+        return Rule(due.rule, due.cite), None
+    if person.started_on > period.end:
+        return Rule(due.rule, due.cite), "started after the period"
+    signed = [d for d in dates.get(person.id, []) if d >= person.started_on]
+    tally = deadline(due, min(signed, default=None), period.end)
+    return _named(tally, Rule(due.rule, due.cite)), None
 
 
-def _observation(pack: PolicyPack, person: Person) -> tuple[Rule | None, str]:
+def _observation(pack: PolicyPack, person: Person, period: Period | None, dates: Dates) -> Judged:
     subject = pack.subject(OBSERVATION)
     if subject is None or subject.none is not None:
         why = f": {subject.none}" if subject is not None and subject.none else ""
         return None, f"{pack.name} sets no direct observation frequency{why}"
     if subject.roles and person.role not in subject.roles:
         return None, f"{pack.name} sets no direct observation frequency for {person.role}"
-    rule = f"{pack.name}.subjects.{OBSERVATION}"
-    reason = f"not measured: no direct observations are recorded in the assistant (rule {rule})"
-    return Rule(rule, subject.cite), reason
+    rule = Rule(f"{pack.name}.subjects.{OBSERVATION}", subject.cite)
+    if period is None:
+        return rule, None
+    if person.started_on > period.end:
+        return rule, "started after the period"
+    held = [d for d in dates.get(person.id, []) if d >= person.started_on]
+    before = [d for d in held if d < period.start]
+
+    def next_due(last: date | None) -> Due:
+        facts = SubjectFacts(start=person.started_on, last=last, role=person.role)
+        return subject_due(pack, OBSERVATION, facts)
+
+    tally = cadence(next_due, max(before, default=None), held, period.start, period.end)
+    return _named(tally, rule), None
+
+
+def _named(tally: Tally, rule: Rule) -> Tally:
+    """The tally naming its rule even when nothing fell due in the period."""
+    if rule in tally.rules:
+        return tally
+    figures = (tally.due, tally.on_time, tally.late, tally.missed, tally.worst_days)
+    return Tally(*figures, (*tally.rules, rule))

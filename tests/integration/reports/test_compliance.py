@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -18,6 +20,7 @@ from bot.operations.reports.scope import Scope
 from bot.operations.reports.unrecorded import unrecorded
 from policies.assignment import PackAssignment
 from policies.packs import load_packs
+from storage.records import Session
 from storage.sql import SqlStore
 from tests import oversight_fixture as fx
 
@@ -66,12 +69,12 @@ async def test_team_figures_match_the_hand_worked_answers(sql_store: SqlStore) -
     ]
 
 
-async def test_agreements_and_observations_are_reported_as_not_measured_with_their_rules(
+async def test_agreements_and_observations_without_a_rule_are_left_out_with_the_packs_words(
     sql_store: SqlStore,
 ) -> None:
-    """The assistant holds no record of supervision agreements or direct observations
-    (nothing imports them), so the report says so for everyone the pack's rule covers, names
-    the rule and its citation, and counts those the pack sets no rule for."""
+    """Where the pack sets no agreement deadline, or no observation frequency for the role,
+    the report counts the people left out with the pack's words; the rules it does measure
+    are named with their citations."""
     report = await report_for(sql_store, Scope("team", fx.TEAM, teams=(fx.TEAM,)))
     counts = {(m, r): n for m, r, n in report.excluded_counts() if m != "individual"}
     assert counts == {
@@ -81,25 +84,72 @@ async def test_agreements_and_observations_are_reported_as_not_measured_with_the
             "Agreement is completed and signed as part of induction (lines 229-231); no "
             "number of days is set.",
         ): 6,
-        (
-            "observation",
-            "not measured: no direct observations are recorded in the assistant "
-            "(rule manchester.subjects.direct-observation)",
-        ): 5,  # m1, sw1, sw2, sw3 and sw4: the rule's roles
         ("observation", "manchester sets no direct observation frequency for student"): 1,
     }
     body = json.loads(to_json(report))
     assert body["rules"]["manchester.subjects.direct-observation"].startswith("3.1 (lines 443")
     somerset = load_packs()["somerset"]  # a pack with an agreement deadline (7.2)
     exclusions, rules = unrecorded([fx.PEOPLE[1]], lambda _: somerset)
-    assert [(e.measure, e.reason) for e in exclusions if e.measure == "agreement"] == [
-        (
-            "agreement",
-            "not measured: no supervision agreements are recorded in the assistant "
-            "(rule somerset.deadlines.agreement)",
-        )
-    ]
+    assert [e for e in exclusions if e.measure == "agreement"] == []
     assert "somerset.deadlines.agreement" in {r.id for r in rules}
+
+
+async def test_recorded_observations_are_counted_against_the_packs_frequency(
+    sql_store: SqlStore,
+) -> None:
+    """Manchester 3.1/3.6: a practice observation every 6 months. sw1 was observed in May and
+    again on 20 Nov: due Fri 6 Nov (7 Nov is a Saturday), late by 14 days; sw2 observed in June is not due yet; sw3
+    (started 1 Sep) is not due until March; m1, never observed since starting in 2018, missed."""
+    await fx.seed(sql_store)
+    observed = [
+        Session("observation", date(2026, 5, 7), "sw1", "m1", None, "held"),
+        Session("observation", date(2026, 11, 20), "sw1", "m1", None, "held"),
+        Session("observation", date(2026, 6, 1), "sw2", "m1", None, "held"),
+    ]
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_sessions(observed))
+    when = month(fx.MONTH)
+    report = compute(
+        await load(sql_store, Scope("team", fx.TEAM, teams=(fx.TEAM,)), when, assignment()),
+        assignment(),
+    )
+    people = {row.person_id: row for row in report.people}
+    assert counts(people["sw1"].tallies["observation"]) == (1, 0, 1, 0, 14)
+    assert counts(people["sw2"].tallies["observation"]) == (0, 0, 0, 0, 0)
+    assert counts(people["sw3"].tallies["observation"]) == (0, 0, 0, 0, 0)
+    assert people["m1"].tallies["observation"].missed == 1
+    assert "observation" not in people["st1"].tallies
+    assert people["sw1"].tallies["individual"] == Tally(
+        1, 1, 0, 0, 0, people["sw1"].tallies["individual"].rules
+    )
+    assert [r.id for r in people["sw1"].tallies["observation"].rules] == [
+        "manchester.subjects.direct-observation"
+    ]
+    reasons = {(m, r) for m, r, _ in report.excluded_counts() if m == "observation"}
+    assert reasons == {
+        ("observation", "manchester sets no direct observation frequency for student")
+    }
+
+
+async def test_agreements_in_place_are_judged_against_the_packs_deadline(
+    sql_store: SqlStore,
+) -> None:
+    """Somerset 7.2: the supervision agreement within the pack's time of starting. sw3
+    started 1 Sep 2026; signed on time it is in place, unsigned it is missed."""
+    somerset = PackAssignment(packs=load_packs(), default="somerset", teams={})
+    await fx.seed(sql_store)
+    moved = [replace(p, policy="somerset") for p in fx.PEOPLE if p.team == fx.TEAM]
+    signed = [Session("agreement", date(2026, 9, 8), "sw3", "m1", None, "held")]
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_people(moved))
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_sessions(signed))
+    scope = Scope("team", fx.TEAM, teams=(fx.TEAM,))
+    report = compute(await load(sql_store, scope, month(fx.MONTH), somerset), somerset)
+    people = {row.person_id: row for row in report.people}
+    assert counts(people["sw3"].tallies["agreement"]) == (1, 1, 0, 0, 0)
+    assert people["sw1"].tallies["agreement"].missed == 1  # started 2020, none recorded
+    assert [r.id for r in people["sw3"].tallies["agreement"].rules] == [
+        "somerset.deadlines.agreement"
+    ]
+    assert [c for c in report.excluded_counts() if c[0] == "agreement"] == []
 
 
 async def test_every_figure_names_its_rule_and_citation(sql_store: SqlStore) -> None:
