@@ -16,7 +16,7 @@ from dialogs.name_gate import CONFIRMED, confirmed, unconfirmed
 from policies.due import NoRule, agreement_due, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
-from policies.subjects import SubjectFacts, next_step, subject_due, subjects_for
+from policies.subjects import OBSERVATION, SubjectFacts, next_step, subject_due, subjects_for
 from storage.records import (
     Action,
     Case,
@@ -137,13 +137,17 @@ def key_dates(
     events: Iterable[CaseEvent] = (),
     next_session: date | None = None,
     supervisor_changed: date | None = None,
+    agreed_on: date | None = None,
+    observed_on: date | None = None,
 ) -> list[tuple[date, str]]:
     """Dates known from the person's start date (or their last change of supervisor, for
     the agreement where the pack says so), their cases' allocation and their pack:
     probation reviews, the supervision agreement deadline, and the pack's declared subjects
     (direct observations; case summaries and plan reviews), within the next three months;
-    and decisions on their cases still to be discussed (`events`), even when past."""
-    found = subject_dates(pack, person, today, cases)
+    and decisions on their cases still to be discussed (`events`), even when past. The
+    agreement date is left out once an agreement is recorded on or after the start
+    (`agreed_on`); direct observations count from the last one recorded (`observed_on`)."""
+    found = subject_dates(pack, person, today, cases, observed_on)
     for month in pack.probation_reviews.months:
         day = add_months(person.started_on, month)
         found.append(
@@ -153,7 +157,7 @@ def key_dates(
             )
         )
     agreement = pack.deadlines.agreement
-    if agreement.within is not None:
+    if agreement.within is not None and not (agreed_on and agreed_on >= person.started_on):
         found.append(
             (
                 agreement_due(pack, person.started_on, supervisor_changed).due,
@@ -261,13 +265,20 @@ def _chosen(choices: tuple[Choice, ...], value: str) -> str:
 
 
 def subject_dates(
-    pack: PolicyPack, person: Person, today: date, cases: Iterable[Case]
+    pack: PolicyPack,
+    person: Person,
+    today: date,
+    cases: Iterable[Case],
+    observed_on: date | None = None,
 ) -> list[tuple[date, str]]:
-    """The next date of each of the pack's person and case subjects for this person."""
+    """The next date of each of the pack's person and case subjects for this person (direct
+    observations from the last one recorded, `observed_on`, else the start date)."""
     found: list[tuple[date, str]] = []
+    since = observed_on if observed_on and observed_on >= person.started_on else None
     for subject in subjects_for(pack, "person"):
         if not subject.roles or person.role in subject.roles:
-            step = next_step(subject, person.started_on, today)
+            start = since if since and subject.id == OBSERVATION else person.started_on
+            step = next_step(subject, start, today)
             if step is not None:
                 found.append((step, f"{subject.label.lower()} ({_source(subject.cite)})"))
     for subject in subjects_for(pack, "case"):

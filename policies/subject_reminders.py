@@ -12,10 +12,8 @@ from policies.due import NoRule, individual_due
 from policies.pack_terms import Subject
 from policies.packs import PolicyError, PolicyPack
 from policies.reminder_day import Day, Reminder, Snapshot, day_name, when
-from policies.subjects import SubjectFacts, next_step, subject_due, subjects_for
+from policies.subjects import OBSERVATION, SubjectFacts, next_step, subject_due, subjects_for
 from storage.records import Person
-
-OBSERVATION = "direct-observation"  # the subject an imported `observation` session records
 
 
 def person_subjects(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:

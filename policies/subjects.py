@@ -16,6 +16,9 @@ from policies.intervals import Interval
 from policies.pack_terms import Subject
 from policies.packs import PolicyPack
 
+# The person subject an imported `observation` session records (a direct observation).
+OBSERVATION = "direct-observation"
+
 
 @dataclass(frozen=True, slots=True)
 class SubjectFacts:

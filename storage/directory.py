@@ -287,13 +287,17 @@ class DirectorySql:
         """The last held individual session per supervisee."""
         return self.last_held("individual")
 
-    def last_held(self, kind: str) -> dict[str, date]:
+    def last_held(self, kind: str, person_id: str | None = None) -> dict[str, date]:
         """The last held session of a kind per supervisee (individual; agreement: the last
-        supervision agreement signed; observation: the last direct observation)."""
+        supervision agreement signed; observation: the last direct observation), of everyone
+        or of one person."""
+        where = [SessionRow.kind == kind, SessionRow.status == "held"]
+        if person_id is not None:
+            where.append(SessionRow.supervisee_id == person_id)
         return _pairs(
             self._db.execute(
                 select(SessionRow.supervisee_id, func.max(SessionRow.date))
-                .where(SessionRow.kind == kind, SessionRow.status == "held")
+                .where(*where)
                 .group_by(SessionRow.supervisee_id)
             )
         )

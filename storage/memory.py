@@ -171,6 +171,14 @@ class MemoryTransaction:
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:
         return None, []  # the memory store keeps no sessions or cases
 
+    def last_held(self, person_id: str, kind: str) -> date | None:
+        held = (
+            s.date
+            for s in self.tables.sessions
+            if s.supervisee_id == person_id and s.kind == kind and s.status == "held"
+        )
+        return max(held, default=None)
+
     def sessions_on(self, supervisee_id: str, day: date) -> list[Session]:
         return [
             s

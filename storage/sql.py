@@ -139,6 +139,9 @@ class SqlTransaction:
         mine = [c.on for c in changes if person and c.supervisor_id == person.supervisor_id]
         return mine[-1] if mine else None
 
+    def last_held(self, person_id: str, kind: str) -> date | None:
+        return self.directory.last_held(kind, person_id).get(person_id)
+
     def supervision_history(
         self, person_id: str
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:

@@ -90,6 +90,11 @@ class Transaction(Protocol):
         import recorded it (a new supervision agreement may be due: Somerset 7.2)."""
         ...
 
+    def last_held(self, person_id: str, kind: str) -> date | None:
+        """The day of the person's last held session of a kind (agreement: the last
+        supervision agreement signed; observation: the last direct observation)."""
+        ...
+
     def supervision_history(
         self, person_id: str
     ) -> tuple[date | None, list[tuple[Case, date | None]]]:

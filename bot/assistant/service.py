@@ -478,6 +478,8 @@ class Assistant:
             events=events,
             next_session=session,
             supervisor_changed=changed,
+            agreed_on=tx.last_held(person.id, "agreement"),
+            observed_on=tx.last_held(person.id, "observation"),
         )
         return sorted(found + presenting[:2])
 

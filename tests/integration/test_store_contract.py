@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from dialogs.conversation import Conversation
 from dialogs.definition import Outcome
 from storage.errors import ConcurrentUpdate
+from storage.memory import MemoryStore
+from storage.records import Session
+from storage.sql import SqlStore
 from storage.store import Store, Transaction
-from tests.factories import NOW
+from tests.factories import NOW, person
 
 
 def conversation(person: str = "alice", **answers: str | int | list[str] | None) -> Conversation:
@@ -189,3 +192,28 @@ async def test_saved_ears_reflections_read_back_newest_first(any_store: Store) -
     )
     assert (oldest.variant, oldest.case_ref) == ("case", "CR-1")
     assert await any_store.run(lambda tx: tx.reflections("bob", 5)) == []
+
+
+async def test_last_held_reads_the_last_agreement_and_observation(any_store: Store) -> None:
+    """The agenda's agreement and observation dates read the person's recorded ones."""
+    held = [
+        Session("agreement", date(2026, 1, 5), "alice", "bob", None, "held"),
+        Session("observation", date(2026, 3, 1), "alice", "bob", None, "held"),
+        Session("observation", date(2026, 6, 1), "alice", "bob", None, "held"),
+        Session("individual", date(2026, 7, 1), "alice", "bob", None, "held"),
+    ]
+    if isinstance(any_store, MemoryStore):
+        any_store.tables.sessions = held
+    else:
+        assert isinstance(any_store, SqlStore)
+        people = [person("alice"), person("bob")]
+        await any_store.run_sql(lambda tx: tx.directory.upsert_people(people))
+        await any_store.run_sql(lambda tx: tx.directory.upsert_sessions(held))
+    found = await any_store.run(
+        lambda tx: (
+            tx.last_held("alice", "agreement"),
+            tx.last_held("alice", "observation"),
+            tx.last_held("bob", "observation"),
+        )
+    )
+    assert found == (date(2026, 1, 5), date(2026, 6, 1), None)

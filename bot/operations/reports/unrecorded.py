@@ -18,8 +18,7 @@ from bot.operations.reports.measures import Rule, Tally, cadence, deadline
 from bot.operations.reports.model import Exclusion, Measure, Period
 from policies.due import Due, NoRule, agreement_due
 from policies.packs import PolicyPack
-from policies.subject_reminders import OBSERVATION
-from policies.subjects import SubjectFacts, subject_due
+from policies.subjects import OBSERVATION, SubjectFacts, subject_due
 from storage.records import Person
 
 Dates = Mapping[str, list[date]]

@@ -87,6 +87,23 @@ def test_key_dates_from_the_start_date_and_the_pack() -> None:
         ("2027-01-19", "direct observation of practice and feedback"),  # somerset:225 quarterly
         ("2027-01-19", "probation review at the end of month 3"),
     ]  # month 1 (19 Nov) and the agreement (19 Nov) have passed; month 5 is beyond three months
+    # Recorded: the agreement signed on 2 Nov and an observation on 16 Nov (somerset 7.2, 9.1).
+    early = key_dates(PACKS["somerset"], newcomer, date(2026, 11, 1))
+    assert "supervision agreement in place" in [w.split(" (")[0] for _, w in early]
+    recorded = key_dates(
+        PACKS["somerset"],
+        newcomer,
+        date(2026, 11, 1),
+        agreed_on=date(2026, 11, 2),
+        observed_on=date(2026, 11, 16),
+    )
+    assert [(d.isoformat(), what.split(" (")[0]) for d, what in recorded] == [
+        ("2026-11-19", "probation review at the end of month 1"),
+        ("2027-01-19", "probation review at the end of month 3"),
+    ]  # no agreement date; the observation counts from 16 Nov (due 16 Feb, beyond 3 months)
+    assert ("2027-01-19", "direct observation of practice and feedback") in [
+        (d.isoformat(), w.split(" (")[0]) for d, w in early
+    ]
     southwark = key_dates(PACKS["southwark"], newcomer, date(2026, 11, 1))
     assert [d.isoformat() for d, _ in southwark] == ["2027-01-19"]
     # Bexley sets no probation or agreement dates; four observations a year (lines 137-138).
