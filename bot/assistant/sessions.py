@@ -32,6 +32,11 @@ class SessionChange:
     day: date
     case_ref: str | None = None
     new_day: date | None = None
+    kind: str | None = None  # agreement or observation; None: individual or case supervision
+
+
+# Recorded once held, with no record to write up (`sva session held --kind`).
+ONCE_HELD = {"agreement": "supervision agreement", "observation": "direct observation of practice"}
 
 
 def record_session(tx: Transaction, actor: str | None, change: SessionChange, now: datetime) -> str:
@@ -43,7 +48,9 @@ def record_session(tx: Transaction, actor: str | None, change: SessionChange, no
     """
     person = _supervisee(tx, actor, change.supervisee)
     supervisor = person.supervisor_id or actor or ""
-    kind = "case" if change.case_ref else "individual"
+    kind = change.kind or ("case" if change.case_ref else "individual")
+    if kind in ONCE_HELD:
+        return _once_held(tx, person, supervisor, change, now)
     today = now.date()
     if change.verb == "held" and change.day > today:
         raise SessionError(f"{_when(change.day)} is in the future; a session can be held by today.")
@@ -71,6 +78,23 @@ def record_session(tx: Transaction, actor: str | None, change: SessionChange, no
         f"Your {what}{by} is recorded as {done}.",
         now,
     )
+    return f"Recorded: {person.name}'s {what} {done}. {person.name} has been told."
+
+
+def _once_held(
+    tx: Transaction, person: Person, supervisor: str, change: SessionChange, now: datetime
+) -> str:
+    """A supervision agreement signed, or a direct observation held, on the day."""
+    kind = change.kind or ""
+    if kind not in ONCE_HELD or change.verb != "held" or change.case_ref:
+        raise SessionError(f"An {kind} is recorded once held: session held --kind {kind}.")
+    if change.day > now.date():
+        raise SessionError(f"{_when(change.day)} is in the future; it can be recorded by today.")
+    tx.save_session(Session(kind, change.day, person.id, supervisor, None, "held"))
+    done = f"{'signed' if kind == 'agreement' else 'held'} on {_when(change.day)}"
+    what = ONCE_HELD[kind]
+    key = f"{kind}|{change.day.isoformat()}|"
+    tx.notify(person.id, "session-held", key, f"Your {what} is recorded as {done}.", now)
     return f"Recorded: {person.name}'s {what} {done}. {person.name} has been told."
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -22,18 +24,39 @@ DayOption = Annotated[str, typer.Option("--date", help="The session's date: 2026
 CaseOption = Annotated[
     str | None, typer.Option("--case", help="A case supervision: the case reference.")
 ]
+
+
+class Kind(StrEnum):
+    agreement = "agreement"
+    observation = "observation"
+
+
 AsOption = Annotated[
     str | None,
     typer.Option("--as", help="Who records it (their supervisor or line manager); default: admin."),
 ]
 
 
-def _run(words: list[str], actor: str | None, config_path: object) -> None:
+KindOption = Annotated[
+    Kind | None,
+    typer.Option(
+        "--kind",
+        help="agreement: a supervision agreement signed; observation: a direct observation "
+        "of practice held (default: individual, or case with --case).",
+    ),
+]
+
+
+def _run(
+    words: list[str], actor: str | None, config_path: object, kind: Kind | None = None
+) -> None:
     now = datetime.now(UTC)
     config = config_or_exit(config_path)  # type: ignore[arg-type]
 
     async def run(a: App) -> str:
         change = read_session_change(words, now)
+        if kind is not None:
+            change = replace(change, kind=kind.value)
         return await a.store.run(lambda tx: record_session(tx, actor, change, now))
 
     try:
@@ -50,9 +73,11 @@ def held(
     case: CaseOption = None,
     by: AsOption = None,
     config: ConfigOption = None,
+    kind: KindOption = None,
 ) -> None:
-    """The session took place: the reminder clock restarts from this date."""
-    _run(["held", person, *day.split(), *([case] if case else [])], by, config)
+    """The session took place: the reminder clock restarts from this date (--kind: a
+    supervision agreement signed or a direct observation held on it)."""
+    _run(["held", person, *day.split(), *([case] if case else [])], by, config, kind)
 
 
 @app.command("cancel")

@@ -54,6 +54,19 @@ def test_a_session_is_held_cancelled_and_rebooked_from_the_command_line(
         database_url=database_url,
     )
     assert cancelled.returncode == 0 and "moved to" in cancelled.stdout
+    observed = sva(
+        "session",
+        "held",
+        "sw1",
+        "--date",
+        held_on,
+        "--kind",
+        "observation",
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert observed.returncode == 0, observed.stderr
+    assert observed.stdout.startswith("Recorded: Sam Worker's direct observation of practice held")
 
 
 def test_every_failing_command_exits_non_zero(tmp_path: Path, database_url: str) -> None:

@@ -3,8 +3,9 @@ rebooked; by the supervisor or line management only; the supervisee is told."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+from bot.assistant.sessions import SessionChange, SessionError, record_session
 from storage.memory import MemoryStore
 from tests.factories import a_team, assistant_over, chat
 
@@ -65,3 +66,33 @@ async def test_impossible_sessions_are_refused_with_the_way_to_write_them() -> N
     [nobody] = await chat(assistant, ["/session held zz9 2026-11-20"], person="tm1")
     assert "nobody with the id 'zz9'" in nobody.text
     assert store.tables.sessions == []
+
+
+async def test_an_agreement_or_observation_is_recorded_as_its_own_kind() -> None:
+    """Issue 17 item 1, issue 18: a supervision agreement signed and a direct observation
+    held are recorded (`sva session held --kind`), not counted as supervision."""
+    store = team_store()
+    now = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    signed = SessionChange("held", "sw1", date(2026, 11, 2), kind="agreement")
+    observed = SessionChange("held", "sw1", date(2026, 11, 20), kind="observation")
+    replies = [
+        await store.run(lambda tx, c=change: record_session(tx, "tm1", c, now))
+        for change in (signed, observed)
+    ]
+    assert replies == [
+        "Recorded: Sara Worker's supervision agreement signed on Mon 2 Nov 2026. Sara Worker has been told.",
+        "Recorded: Sara Worker's direct observation of practice held on Fri 20 Nov 2026. Sara Worker has been told.",
+    ]
+    assert [(s.kind, s.date, s.status) for s in store.tables.sessions] == [
+        ("agreement", date(2026, 11, 2), "held"),
+        ("observation", date(2026, 11, 20), "held"),
+    ]
+    cancelled = SessionChange("cancelled", "sw1", date(2026, 11, 20), kind="observation")
+    try:
+        await store.run(lambda tx: record_session(tx, "tm1", cancelled, now))
+    except SessionError as problem:
+        assert (
+            str(problem) == "An observation is recorded once held: session held --kind observation."
+        )
+    else:
+        raise AssertionError("a cancelled observation was recorded")
