@@ -22,6 +22,7 @@ from policies.subjects import OBSERVATION, SubjectFacts, subject_due
 from storage.records import Person
 
 Dates = Mapping[str, list[date]]
+Judged = tuple[Tally | Rule | None, str | None]  # measured (or its rule), why left out
 
 
 def unrecorded(
@@ -37,10 +38,11 @@ def unrecorded(
     rules: dict[str, Rule] = {}
     for person in people:
         pack = pack_of(person.id)
-        for measure, judged in (
+        judged_by: list[tuple[Measure, Judged]] = [
             ("agreement", _agreement(pack, person, period, agreements or {})),
             ("observation", _observation(pack, person, period, observations or {})),
-        ):
+        ]
+        for measure, judged in judged_by:
             found, reason = judged
             if isinstance(found, Tally):
                 rules.update((r.id, r) for r in found.rules)
@@ -67,9 +69,6 @@ def measured(
     if isinstance(observation, Tally):
         found["observation"] = observation
     return found
-
-
-Judged = tuple[Tally | Rule | None, str | None]
 
 
 def _agreement(pack: PolicyPack, person: Person, period: Period | None, dates: Dates) -> Judged:
