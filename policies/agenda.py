@@ -13,7 +13,7 @@ from dialogs.conversation import Answer
 from dialogs.definition import DialogDefinition
 from dialogs.messages import Choice
 from dialogs.name_gate import CONFIRMED, confirmed, unconfirmed
-from policies.due import NoRule, agreement_due, case_due, individual_due
+from policies.due import NoRule, agreement_due, agreement_since, case_due, individual_due
 from policies.intervals import add_months
 from policies.packs import AgendaItem, PolicyPack
 from policies.subjects import OBSERVATION, SubjectFacts, next_step, subject_due, subjects_for
@@ -145,8 +145,8 @@ def key_dates(
     probation reviews, the supervision agreement deadline, and the pack's declared subjects
     (direct observations; case summaries and plan reviews), within the next three months;
     and decisions on their cases still to be discussed (`events`), even when past. The
-    agreement date is left out once an agreement is recorded on or after the start
-    (`agreed_on`); direct observations count from the last one recorded (`observed_on`)."""
+    agreement date is left out once an agreement is recorded on or after the start, or the
+    change of supervisor it is dated from (`agreed_on`); direct observations count from the last one recorded (`observed_on`)."""
     found = subject_dates(pack, person, today, cases, observed_on)
     for month in pack.probation_reviews.months:
         day = add_months(person.started_on, month)
@@ -157,7 +157,8 @@ def key_dates(
             )
         )
     agreement = pack.deadlines.agreement
-    if agreement.within is not None and not (agreed_on and agreed_on >= person.started_on):
+    since = agreement_since(pack, person.started_on, supervisor_changed)
+    if agreement.within is not None and not (agreed_on and agreed_on >= since):
         found.append(
             (
                 agreement_due(pack, person.started_on, supervisor_changed).due,

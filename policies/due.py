@@ -171,6 +171,16 @@ def agreement_due(pack: PolicyPack, started: date, supervisor_changed: date | No
     return Due(deadline.within.after(started), rule, deadline.source)
 
 
+def agreement_since(pack: PolicyPack, started: date, supervisor_changed: date | None) -> date:
+    """The day an agreement must be signed on or after to count: the start, or the change of
+    supervisor where the pack dates the agreement from it (Somerset 7.2)."""
+    changed = supervisor_changed
+    deadline = pack.deadlines.agreement
+    if changed is not None and deadline.on_supervisor_change and changed > started:
+        return changed
+    return started
+
+
 def _find(pack: PolicyPack, lookup: Callable[[str], R], word: str, what: str) -> R:
     try:
         return lookup(word)

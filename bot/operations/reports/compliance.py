@@ -65,7 +65,12 @@ def _compute(data: ReportData, assignment: PackAssignment) -> Report:
             tallies["group"] = group
         teams.append(Row(team, None, team, dict(sorted(tallies.items()))))
     unmeasured, rules = unrecorded(
-        data.people, builder.pack, data.period, data.agreements, data.observations
+        data.people,
+        builder.pack,
+        data.period,
+        data.agreements,
+        data.observations,
+        data.supervisor_changed,
     )
     return Report(
         period=data.period,
@@ -125,7 +130,8 @@ class _Builder:
             cases.count(found.open, found.overdue, found.longest, found.rule)
         tallies["case"] = cases.tally(by_id=True)
         data = self.data
-        tallies |= measured(person, pack, self.period, data.agreements, data.observations)
+        changed = data.supervisor_changed.get(person.id)
+        tallies |= measured(person, pack, self.period, data.agreements, data.observations, changed)
         return Row(person.team, person.id, person.name, tallies)
 
     def _exclude(self, person: Person, reason: str) -> None:

@@ -84,4 +84,18 @@ def read_for(
         cutoffs=cutoffs,
         agreements=data.held_dates(ids, "agreement", when.end),
         observations=data.held_dates(ids, "observation", when.end),
+        supervisor_changed=_supervisor_changed(tx, people, ids, when.end),
     )
+
+
+def _supervisor_changed(
+    tx: SqlTransaction, people: list[Person], ids: list[str] | None, end: date
+) -> dict[str, date]:
+    """The last recorded change of each person's supervisor to the one they have now, by
+    `end` (a new supervision agreement may be due: Somerset 7.2)."""
+    now = {p.id: p.supervisor_id for p in people}
+    return {
+        c.person_id: c.on
+        for c in tx.person_events.supervisor_changes(ids)  # oldest first: the last one wins
+        if c.on <= end and c.person_id in now and c.supervisor_id == now[c.person_id]
+    }

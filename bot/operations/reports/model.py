@@ -55,6 +55,8 @@ class ReportData:
     # Imported `agreement` and `observation` sessions per person, up to the period's end.
     agreements: dict[str, list[date]] = field(default_factory=dict)
     observations: dict[str, list[date]] = field(default_factory=dict)
+    # The day each person's supervisor changed to the one they have, by the period's end.
+    supervisor_changed: dict[str, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 Both are imported as sessions of their own kind (`agreement`: signed on the date;
 `observation`: held on the date). An agreement is judged as a deadline: the pack's time after
-the start date (`policies.due.agreement_due`), met by the first agreement signed on or after
-the start. Observations are judged as a cadence, like individual supervision: each step of the
+the start date, or after the change to the current supervisor where the pack says so
+(`policies.due.agreement_due`), met by the first agreement signed on or after that day.
+Observations are judged as a cadence, like individual supervision: each step of the
 pack's frequency counted from the last observation (or the start date). Where the pack sets
 no rule, or none for the person's role, the person is counted as left out with the pack's own
 words; the rules measured are listed with their citations.
@@ -16,7 +17,7 @@ from datetime import date
 
 from bot.operations.reports.measures import Rule, Tally, cadence, deadline
 from bot.operations.reports.model import Exclusion, Measure, Period
-from policies.due import Due, NoRule, agreement_due
+from policies.due import Due, NoRule, agreement_due, agreement_since
 from policies.packs import PolicyPack
 from policies.subjects import OBSERVATION, SubjectFacts, subject_due
 from storage.records import Person
@@ -31,6 +32,7 @@ def unrecorded(
     period: Period | None = None,
     agreements: Dates | None = None,
     observations: Dates | None = None,
+    supervisor_changed: Mapping[str, date] | None = None,
 ) -> tuple[list[Exclusion], list[Rule]]:
     """Each person left out of the agreement and observation measures, with the reason; the
     rules of those measured (`period`: judged in it, else the rules alone)."""
@@ -38,8 +40,9 @@ def unrecorded(
     rules: dict[str, Rule] = {}
     for person in people:
         pack = pack_of(person.id)
+        changed = (supervisor_changed or {}).get(person.id)
         judged_by: list[tuple[Measure, Judged]] = [
-            ("agreement", _agreement(pack, person, period, agreements or {})),
+            ("agreement", _agreement(pack, person, period, agreements or {}, changed)),
             ("observation", _observation(pack, person, period, observations or {})),
         ]
         for measure, judged in judged_by:
@@ -59,10 +62,11 @@ def measured(
     period: Period,
     agreements: Dates,
     observations: Dates,
+    supervisor_changed: date | None = None,
 ) -> dict[Measure, Tally]:
     """The person's agreement and observation tallies in the period, where the pack rules."""
     found: dict[Measure, Tally] = {}
-    agreement, _ = _agreement(pack, person, period, agreements)
+    agreement, _ = _agreement(pack, person, period, agreements, supervisor_changed)
     if isinstance(agreement, Tally):
         found["agreement"] = agreement
     observation, _ = _observation(pack, person, period, observations)
@@ -71,9 +75,15 @@ def measured(
     return found
 
 
-def _agreement(pack: PolicyPack, person: Person, period: Period | None, dates: Dates) -> Judged:
+def _agreement(
+    pack: PolicyPack,
+    person: Person,
+    period: Period | None,
+    dates: Dates,
+    changed: date | None = None,
+) -> Judged:
     try:
-        due = agreement_due(pack, person.started_on, None)
+        due = agreement_due(pack, person.started_on, changed)
     except NoRule:
         none = pack.deadlines.agreement.none
         return None, f"{pack.name} has no supervision agreement deadline: {none}"
@@ -81,7 +91,8 @@ def _agreement(pack: PolicyPack, person: Person, period: Period | None, dates: D
         return Rule(due.rule, due.cite), None
     if person.started_on > period.end:
         return Rule(due.rule, due.cite), "started after the period"
-    signed = [d for d in dates.get(person.id, []) if d >= person.started_on]
+    since = agreement_since(pack, person.started_on, changed)
+    signed = [d for d in dates.get(person.id, []) if d >= since]
     tally = deadline(due, min(signed, default=None), period.end)
     return _named(tally, Rule(due.rule, due.cite)), None
 

@@ -21,7 +21,7 @@ from bot.operations.reports.unrecorded import unrecorded
 from policies.assignment import PackAssignment
 from policies.packs import load_packs
 from storage.records import Session
-from storage.sql import SqlStore
+from storage.sql import SqlStore, SqlTransaction
 from tests import oversight_fixture as fx
 
 pytestmark = pytest.mark.asyncio
@@ -150,6 +150,30 @@ async def test_agreements_in_place_are_judged_against_the_packs_deadline(
         "somerset.deadlines.agreement"
     ]
     assert [c for c in report.excluded_counts() if c[0] == "agreement"] == []
+    # sw2 moves to a new supervisor on 1 Oct (7.2: a new agreement within a month of the
+    # change: due Fri 30 Oct, 1 Nov being a Sunday); the agreement of 2020 does not meet it,
+    # one signed on 5 Nov is late by 6 days.
+    moved_sw2 = [replace(p, supervisor_id="h1") for p in moved if p.id == "sw2"]
+    old = [Session("agreement", date(2020, 1, 10), "sw2", "m1", None, "held")]
+
+    def move(tx: SqlTransaction) -> None:
+        tx.person_events.note_supervisors(moved_sw2, {"sw2": date(2026, 10, 1)}, date.today(), "t")
+        tx.directory.upsert_people(moved_sw2)
+        tx.directory.upsert_sessions(old)
+
+    await sql_store.run_sql(move)
+    rerun = compute(await load(sql_store, scope, month(fx.MONTH), somerset), somerset)
+    sw2 = next(row for row in rerun.people if row.person_id == "sw2").tallies["agreement"]
+    assert (sw2.due, sw2.missed, [r.id for r in sw2.rules]) == (
+        1,
+        1,
+        ["somerset.deadlines.agreement.supervisor-change"],
+    )
+    signed_since = [Session("agreement", date(2026, 11, 5), "sw2", "h1", None, "held")]
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_sessions(signed_since))
+    rerun = compute(await load(sql_store, scope, month(fx.MONTH), somerset), somerset)
+    sw2 = next(row for row in rerun.people if row.person_id == "sw2").tallies["agreement"]
+    assert counts(sw2) == (1, 0, 1, 0, 6)
 
 
 async def test_every_figure_names_its_rule_and_citation(sql_store: SqlStore) -> None:

@@ -393,6 +393,12 @@ def test_the_agenda_dates_the_somerset_agreement_from_a_change_of_supervisor() -
     dates = key_dates(SOMERSET, worker, on, supervisor_changed=date(2026, 11, 2))
     assert (date(2026, 12, 2), "supervision agreement in place (7.2 (line 162))") in dates
     assert not [d for d in key_dates(SOMERSET, worker, on) if "agreement" in d[1]]
+    # An agreement recorded before the change does not meet it; one signed since does.
+    changed = date(2026, 11, 2)
+    old = key_dates(SOMERSET, worker, on, supervisor_changed=changed, agreed_on=date(2020, 1, 9))
+    assert (date(2026, 12, 2), "supervision agreement in place (7.2 (line 162))") in old
+    new = key_dates(SOMERSET, worker, on, supervisor_changed=changed, agreed_on=date(2026, 11, 9))
+    assert not [d for d in new if "agreement" in d[1]]
     # Southwark sets no deadline: a change of supervisor adds no date
     southwark = key_dates(SOUTHWARK, worker, on, supervisor_changed=date(2026, 11, 2))
     assert not [d for d in southwark if "agreement" in d[1]]
