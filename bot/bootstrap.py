@@ -21,7 +21,7 @@ from dialogs.definition import DialogSettings
 from dialogs.definitions import ALL_DIALOGS
 from dialogs.engine import DialogEngine
 from policies.assignment import PackAssignment, TeamSettings
-from policies.packs import LOCAL_DIR, PACKS_DIR, PolicyPack, load_packs_reporting
+from policies.packs import LOCAL_DIR, PACKS_DIR, PolicyError, PolicyPack, load_pack
 from policies.reminders import ReminderSettings
 from policies.templates import make_templates
 from storage.opening import open_database as open_checked
@@ -59,25 +59,47 @@ def build_engine(config: Config, pack: PolicyPack) -> DialogEngine:
     return DialogEngine(definitions=ALL_DIALOGS, settings=settings)
 
 
-def council_packs(config: Config) -> tuple[dict[str, PolicyPack], dict[str, str]]:
-    """The shipped packs, then the council's own (`assistant.policy_packs`), each with the
-    overrides in `assistant.local_policies`; a folder that is named but missing is refused."""
+def pack_files(config: Config, packs: Path | None = None) -> dict[str, Path]:
+    """Each pack's file by name: the shipped packs, then the council's own
+    (`assistant.policy_packs`), a council's copy replacing the shipped pack of its name; only
+    `packs` when given (`sva policy --packs DIR`). A configured folder that is missing is
+    refused."""
     settings = config.assistant
     for key, folder in (("local_policies", settings.local_policies),
                         ("policy_packs", settings.policy_packs)):  # fmt: skip
         if folder is not None and not folder.is_dir():
             raise ConfigError(f"assistant.{key}: {folder} is not a folder")
-    local = settings.local_policies or LOCAL_DIR
-    packs, broken = load_packs_reporting(PACKS_DIR, local)
-    if settings.policy_packs is not None:
-        own, own_broken = load_packs_reporting(settings.policy_packs, local)
-        for name in own.keys() & packs.keys():
-            log.info("policy pack %s: the council's copy in %s", name, settings.policy_packs)
-        for name in own_broken:
-            packs.pop(name, None)
-        packs |= own
-        broken = {k: v for k, v in broken.items() if k not in own} | own_broken
-    return packs, broken
+    folders = [packs] if packs is not None else [PACKS_DIR, settings.policy_packs]
+    files: dict[str, Path] = {}
+    for folder in filter(None, folders):
+        for path in sorted(folder.glob("*.toml")):
+            if path.stem in files:
+                log.info("policy pack %s: the council's copy in %s", path.stem, folder)
+            files[path.stem] = path
+    return files
+
+
+def local_folder(config: Config, local: Path | None = None) -> Path:
+    """The local overrides: `local` (`sva policy --local DIR`), else
+    `assistant.local_policies`, else the package's policies/local/."""
+    return local or config.assistant.local_policies or LOCAL_DIR
+
+
+def council_packs(
+    config: Config, *, packs: Path | None = None, local: Path | None = None
+) -> tuple[dict[str, PolicyPack], dict[str, str]]:
+    """The one loader of policy packs (the assistant, the sweep, reports, `sva policy`): the
+    valid packs by name with the local overrides applied, and the broken ones with their
+    problems (one broken pack does not take the others down)."""
+    overrides = local_folder(config, local)
+    loaded: dict[str, PolicyPack] = {}
+    broken: dict[str, str] = {}
+    for name, path in pack_files(config, packs).items():
+        try:
+            loaded[name] = load_pack(path, overrides)
+        except PolicyError as exc:
+            broken[name] = str(exc)
+    return loaded, broken
 
 
 def pack_assignment(config: Config) -> PackAssignment:
