@@ -142,7 +142,7 @@ class Sweeper:
         token: str,
     ) -> None:
         batch = await self._to_team_channels(batch, report, token)
-        stale = await self.store.run_sql(lambda tx: satisfied(tx, batch))
+        stale = await self.store.run_sql(lambda tx: satisfied(tx, batch, self.assignment))
         if stale:  # satisfied since they were queued: marked done, never sent
             await self._sent(token, sorted(stale))
             batch = [item for item in batch if item.key not in stale]
