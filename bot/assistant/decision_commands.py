@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.assistant import audit
 from bot.assistant.access import Action, RecordKind, Subject, Viewer
 from bot.assistant.commands import Command
+from bot.assistant.names import name_of
 from dialogs.answers import InvalidAnswer, clean_text
 from dialogs.messages import Outbound
 from storage.records import Decision
@@ -41,7 +42,7 @@ def respond(tx: Transaction, viewer: Viewer, command: Command, now: datetime) ->
         decision.recorded_by,
         f"decision-{kind}",
         str(decision.id),
-        _told(decision, _name(tx, person_id), kind, text),
+        _told(decision, name_of(tx, person_id), kind, text),
         now,
     )
     return Outbound(
@@ -85,8 +86,3 @@ def _told(decision: Decision, person_id: str, kind: str, text: str | None) -> st
     return f"{person_id} {kind} decision {decision.id} on {decision.case_ref}." + (
         f" Their reason: {text}" if text else ""
     )
-
-
-def _name(tx: Transaction, person_id: str) -> str:
-    person = tx.person(person_id)
-    return person.name if person is not None else person_id

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from bot.assistant.access import below as access_below
 from bot.assistant.dates import DateError, read_day, spoken
+from bot.assistant.names import name_of
 from bot.assistant.sessions import VERBS, SessionChange, SessionError, record_session
 from bot.operations.reports.overview import MemberStatus, below, team_overview
 from dialogs.messages import Outbound
@@ -72,16 +73,16 @@ def team_command(
         return Outbound(f"{root[:40]} is not someone you supervise or manage.")
     members = below(tx, root)
     if not members:
-        whose = "You supervise" if root == viewer else f"{_name(tx, root)} supervises"
+        whose = "You supervise" if root == viewer else f"{name_of(tx, root)} supervises"
         return Outbound(f"{whose} nobody in the directory, so there is no team to show.")
-    lines = [f"{_name(tx, root)}'s team on {spoken(on)} ({len(members)} people):"]
+    lines = [f"{name_of(tx, root)}'s team on {spoken(on)} ({len(members)} people):"]
     teams = sorted({m.team for m in members})
     for team in teams:
         overview = team_overview(tx, [m for m in members if m.team == team], team, on, policies)
         lines.append(f"\n{team}")
         lines += [f"- {member_line(m, on)}" for m in overview.members]
         for number, case_ref, asked, recorded in overview.awaiting:
-            name = overview.names.get(asked, _name(tx, asked))
+            name = overview.names.get(asked, name_of(tx, asked))
             lines.append(
                 f"- Decision {number} on {case_ref} awaits acknowledgement by {name} "
                 f"(recorded {spoken(recorded)})"
@@ -111,8 +112,3 @@ def member_line(member: MemberStatus, on: date) -> str:
         listed = ", ".join(f"{c.ref} (since {spoken(c.due)})" for c in late_cases if c.due)
         parts.append(f"case supervision overdue: {listed}")
     return f"{member.person.name}: " + "; ".join(parts)
-
-
-def _name(tx: Transaction, person_id: str) -> str:
-    person = tx.person(person_id)
-    return person.name if person is not None else person_id

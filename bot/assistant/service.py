@@ -39,6 +39,7 @@ from bot.assistant.guard import (
     viewer_of,
 )
 from bot.assistant.manager_commands import session_command, team_command
+from bot.assistant.names import name_of
 from bot.assistant.reflections import reflections_reply
 from bot.assistant.signoff import respond as record_response
 from bot.assistant.typed_commands import as_command
@@ -345,10 +346,10 @@ class Assistant:
             other,
             "decision",
             str(decision_id),
-            request(decision_id, _name(tx, outcome.person_id), case_ref),
+            request(decision_id, name_of(tx, outcome.person_id), case_ref),
             now,
         )
-        who = _name(tx, other)
+        who = name_of(tx, other)
         return Outbound(f"It is decision {decision_id}. {who} has been asked to acknowledge it.")
 
     def _rota(self, tx: Transaction, person_id: str) -> Outbound:
@@ -493,8 +494,3 @@ class Assistant:
 def with_article(noun: str) -> str:
     """ "an EARS case reflection", "a case preparation": the article the word's sound takes."""
     return f"{'an' if noun[:1].casefold() in 'aeio' or noun[:4] == 'EARS' else 'a'} {noun}"
-
-
-def _name(tx: Transaction, person_id: str) -> str:
-    person = tx.person(person_id)
-    return person.name if person is not None else person_id

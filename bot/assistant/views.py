@@ -9,6 +9,7 @@ from datetime import date
 from jinja2 import Environment
 
 from bot.assistant.access import Action, RecordKind, Subject, Viewer, may
+from bot.assistant.names import name_of, named_actions
 from dialogs.definitions import PREP, WELLBEING
 from dialogs.messages import Outbound
 from policies.assignment import PackAssignment
@@ -59,15 +60,16 @@ def record_drafts(
 ) -> list[RecordDraft]:
     """The case records (one per prepared case) and, if `personal`, the personal record."""
     pack = packs.for_person(tx.person(subject))
+    name = name_of(tx, subject)  # a record is read by people: the supervisee by name
     drafts = case_records(
         pack,
-        subject,
+        name,
         held,
         tx.latest_prep_notes(subject),
         PREP,
-        tx.open_actions(subject),
+        named_actions(tx, tx.open_actions(subject)),
         tx.decisions(person_id=subject),
     )
     if personal:
-        drafts.append(personal_record(pack, subject, held, tx.shared_wellbeing(subject), WELLBEING))
+        drafts.append(personal_record(pack, name, held, tx.shared_wellbeing(subject), WELLBEING))
     return drafts

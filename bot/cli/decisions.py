@@ -11,6 +11,7 @@ import typer
 from bot.assistant import audit
 from bot.assistant.access import Action, RecordKind, Subject, may
 from bot.assistant.decision_commands import summary
+from bot.assistant.names import named_decision
 from bot.bootstrap import App
 from bot.cli.common import AsOption, ConfigOption, authorise, config_or_exit, gated, viewer_for
 from bot.cli.reminders import with_app
@@ -93,7 +94,8 @@ def export(decision_id: int, as_person: AsOption = None, config: ConfigOption = 
         await authorise(a, viewer, Action.READ, kind, subject, audit_as="export")
         recorder = await a.store.run(lambda tx: tx.person(found[0].recorded_by))
         pack = a.sweeper.assignment.for_person(recorder)
-        return render_decision_note(found[0], pack, DECISION, make_templates())
+        named = await a.store.run(lambda tx: named_decision(tx, found[0]))  # read by people
+        return render_decision_note(named, pack, DECISION, make_templates())
 
     note = with_app(config_or_exit(config), run)
     if note is None:

@@ -11,7 +11,7 @@ import typer
 
 from bot.assistant.access import Action, RecordKind, Subject, Viewer
 from bot.assistant.signoff import NO_DEADLINE, NOTHING_DONE, close_lapsed, mark_written
-from bot.assistant.views import shows_shared
+from bot.assistant.views import record_drafts, shows_shared
 from bot.bootstrap import App
 from bot.cli.common import (
     AsOption,
@@ -26,9 +26,8 @@ from bot.cli.common import (
     viewer_for,
 )
 from bot.cli.reminders import with_app
-from dialogs.definitions import PREP, WELLBEING
 from policies.docx_export import records_docx
-from policies.records import RecordDraft, case_records, personal_record, render_record
+from policies.records import RecordDraft, render_record
 from policies.templates import make_templates
 from storage.store import Transaction
 
@@ -86,18 +85,10 @@ async def _drafts(a: App, viewer: Viewer, person_id: str, day: date) -> list[Rec
     await authorise(a, viewer, Action.READ, RecordKind.CASE_RECORD, subject, audit_as="export")
 
     def read(tx: Transaction) -> list[RecordDraft]:
-        personal = viewer.is_admin or shows_shared(tx, viewer, person_id)
-        person = tx.person(person_id)
-        if person is None:
+        if tx.person(person_id) is None:
             raise UnknownPerson(person_id)
-        pack = a.sweeper.assignment.for_person(person)
-        notes = tx.latest_prep_notes(person_id)
-        shared = tx.shared_wellbeing(person_id)
-        actions, decisions = tx.open_actions(person_id), tx.decisions(person_id=person_id)
-        drafts = case_records(pack, person_id, day, notes, PREP, actions, decisions)
-        if personal:
-            drafts.append(personal_record(pack, person_id, day, shared, WELLBEING))
-        return drafts
+        personal = viewer.is_admin or shows_shared(tx, viewer, person_id)
+        return record_drafts(tx, a.sweeper.assignment, person_id, day, personal)
 
     return await a.store.run(read)
 

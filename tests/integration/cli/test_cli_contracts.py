@@ -264,8 +264,9 @@ def test_a_decision_recorded_in_chat_is_listed_and_exported(
     tmp_path: Path, database_url: str
 ) -> None:
     (tmp_path / "people.csv").write_text(
-        PEOPLE_HEADER + "tm1,Tom,team_manager,Team D,somerset,,2018-01-01,false,console:tm1\n"
-        "sw1,Sara,social_worker,Team D,somerset,tm1,2020-01-01,true,console:sw1\n"
+        PEOPLE_HEADER
+        + "tm1,Tom Manager,team_manager,Team D,somerset,,2018-01-01,false,console:tm1\n"
+        "sw1,Sara Worker,social_worker,Team D,somerset,tm1,2020-01-01,true,console:sw1\n"
     )
     (tmp_path / "cases.csv").write_text(CASES_HEADER + "CR-5,sw1,child_in_need,high,2026-01-01\n")
     sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
@@ -298,7 +299,7 @@ def test_a_decision_recorded_in_chat_is_listed_and_exported(
     )
     assert (
         json.loads(chat.stdout.splitlines()[-1])["text"]
-        == "It is decision 1. Sara has been asked to acknowledge it."
+        == "It is decision 1. Sara Worker has been asked to acknowledge it."
     )
     sva(
         "chat",
@@ -321,7 +322,8 @@ def test_a_decision_recorded_in_chat_is_listed_and_exported(
     ]
     note = sva("decisions", "export", "1", cwd=tmp_path, database_url=database_url).stdout
     assert note.startswith("Managers Decisions and Actions: CR-5")  # Somerset 8.12's wording
-    assert "sw1 disputed: Not needed tonight" in note
+    assert "Sara Worker disputed: Not needed tonight" in note  # people read it: names, not ids
+    assert "by Tom Manager" in note and "sw1" not in note and "tm1" not in note
     assert sva("decisions", "export", "9", cwd=tmp_path, database_url=database_url).returncode == 1
 
 
@@ -429,7 +431,8 @@ def test_a_saved_rota_swaps_nudges_and_gives_a_record_template(
 
 def test_record_drafts_in_text_and_word(tmp_path: Path, database_url: str) -> None:
     (tmp_path / "people.csv").write_text(
-        PEOPLE_HEADER + "sw1,Sara,social_worker,Team D,southwark,,2020-01-01,true,console:sw1\n"
+        PEOPLE_HEADER
+        + "sw1,Sara Worker,social_worker,Team D,southwark,,2020-01-01,true,console:sw1\n"
     )
     (tmp_path / "cases.csv").write_text(CASES_HEADER + "CR-8,sw1,child_in_need,high,2026-01-01\n")
     sva("import", "people", "people.csv", cwd=tmp_path, database_url=database_url)
@@ -459,7 +462,7 @@ def test_record_drafts_in_text_and_word(tmp_path: Path, database_url: str) -> No
         "record", "draft", "sw1", "--date", "2026-11-23", cwd=tmp_path, database_url=database_url
     ).stdout
     assert text.startswith(
-        "Case supervision record: CR-8\n\nSupervisee: sw1. Session: 23 Nov 2026. Southwark supervision policy."
+        "Case supervision record: CR-8\n\nSupervisee: Sara Worker. Session: 23 Nov 2026. Southwark supervision policy."
     )
     assert (
         "Update on progress, including the voice of the child\nWhat the child thinks: Home is calm"

@@ -3,8 +3,11 @@ else, and never another person's personal record."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.assistant.service import Assistant
 from storage.memory import MemoryStore
+from storage.records import Action
 from tests.factories import assistant_over, case, chat, person
 
 CHECKIN = [
@@ -78,3 +81,17 @@ async def test_records_hold_no_private_wellbeing_and_are_for_the_pair_only() -> 
             and "Personal supervision record" in reply.text
         )
         assert "divorce" not in reply.text  # not shared, so not in the personal record
+
+
+async def test_record_drafts_name_people_not_their_ids() -> None:
+    store, assistant = await team()
+    store.tables.people["alice"] = person("alice", supervisor="tm1", name="Alice Walker")
+    store.tables.people["tm1"] = person(
+        "tm1", role="team_manager", supervisor=None, name="Tom Manager"
+    )
+    action = Action(0, "alice", "CR-1", "tm1", "book the strategy meeting", "risk", None)
+    await store.run(lambda tx: tx.add_action(action, datetime(2026, 11, 23, tzinfo=UTC)))
+    [record] = await chat(assistant, ["/record alice 2026-11-23"], person="tm1")
+    assert "Supervisee: Alice Walker." in record.text
+    assert "Tom Manager to book the strategy meeting, because risk" in record.text
+    assert "alice" not in record.text and "tm1" not in record.text
