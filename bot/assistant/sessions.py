@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.assistant.access import below
+from bot.assistant.dates import spoken
+from policies.intervals import bank_holidays
 from storage.records import Person, Session
 from storage.store import Transaction
 
@@ -47,6 +49,7 @@ def record_session(tx: Transaction, actor: str | None, change: SessionChange, no
             cannot be (a session held in the future, a rebooking into the past).
     """
     person = _supervisee(tx, actor, change.supervisee)
+    warnings: list[str] = []
     supervisor = person.supervisor_id or actor or ""
     kind = change.kind or ("case" if change.case_ref else "individual")
     if kind in ONCE_HELD:
@@ -68,6 +71,8 @@ def record_session(tx: Transaction, actor: str | None, change: SessionChange, no
         tx.save_session(session)
         tx.save_session(Session(kind, new_day, person.id, supervisor, change.case_ref, "booked"))
         done = f"on {_when(change.day)} moved to {_when(new_day)}"
+        present = [p for p in (person, tx.person(supervisor)) if p is not None]
+        warnings = booking_warnings(tx, present, new_day)
     what = f"case supervision for {change.case_ref}" if change.case_ref else "supervision"
     boss = tx.person(supervisor)
     by = f" with {boss.name}" if boss is not None else ""
@@ -78,7 +83,22 @@ def record_session(tx: Transaction, actor: str | None, change: SessionChange, no
         f"Your {what}{by} is recorded as {done}.",
         now,
     )
-    return f"Recorded: {person.name}'s {what} {done}. {person.name} has been told."
+    told = f"Recorded: {person.name}'s {what} {done}. {person.name} has been told."
+    return " ".join([told, *(f"Warning: {w}; rebook if it cannot go ahead." for w in warnings)])
+
+
+def booking_warnings(tx: Transaction, people: list[Person], day: date) -> list[str]:
+    """Why a session on `day` may not happen: a weekend, a bank holiday, someone's leave."""
+    warnings = []
+    holiday = bank_holidays().get(day)
+    if holiday:
+        warnings.append(f"{spoken(day)} is a bank holiday ({holiday})")
+    elif day.weekday() >= 5:
+        warnings.append(f"{spoken(day)} is a {day:%A}")
+    for who in people:
+        if tx.on_leave(who.id, day):
+            warnings.append(f"{who.name} is on leave on {spoken(day)}")
+    return warnings
 
 
 def _once_held(

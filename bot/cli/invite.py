@@ -15,6 +15,7 @@ import typer
 
 from bot.assistant.access import Action, RecordKind, Subject
 from bot.assistant.dates import DateError, read_moment, spoken
+from bot.assistant.sessions import booking_warnings
 from bot.bootstrap import App
 from bot.cli.common import (
     AsOption,
@@ -29,7 +30,6 @@ from bot.cli.common import (
     viewer_for,
 )
 from bot.cli.reminders import with_app
-from policies.intervals import bank_holidays
 from policies.invitation import Attendee, invitation
 from storage.records import Person
 from storage.store import Transaction
@@ -114,17 +114,3 @@ def _attendee(person: Person) -> Attendee:
     """A person's name, and an e-mail address if one of their chat ids is one."""
     email = next((who for _, who in person.chat if "@" in who), None)
     return Attendee(person.name, email)
-
-
-def booking_warnings(tx: Transaction, people: list[Person], day: date) -> list[str]:
-    """Why a session on `day` may not happen: a weekend, a bank holiday, someone's leave."""
-    warnings = []
-    holiday = bank_holidays().get(day)
-    if holiday:
-        warnings.append(f"{spoken(day)} is a bank holiday ({holiday})")
-    elif day.weekday() >= 5:
-        warnings.append(f"{spoken(day)} is a {day:%A}")
-    for who in people:
-        if tx.on_leave(who.id, day):
-            warnings.append(f"{who.name} is on leave on {spoken(day)}")
-    return warnings

@@ -222,3 +222,25 @@ def test_imports_are_documented_and_read_common_spellings(
     bad = sva("import", "cases", "bad.csv", cwd=tmp_path, database_url=database_url)
     assert bad.returncode == 1
     assert "bad.csv:2: risk: 'medium' is not one of standard, high" in bad.stderr
+
+
+def test_a_rebooking_onto_a_bank_holiday_is_warned_about(tmp_path: Path, database_url: str) -> None:
+    imported(tmp_path, database_url)
+    today = date.today()
+    christmas = date(today.year if today < date(today.year, 12, 25) else today.year + 1, 12, 25)
+    moved = sva(
+        "session",
+        "rebook",
+        "sw1",
+        "--date",
+        today.isoformat(),
+        "--to",
+        christmas.isoformat(),
+        cwd=tmp_path,
+        database_url=database_url,
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.rstrip().endswith(
+        f"Warning: {christmas:%a} 25 Dec {christmas.year} is a bank holiday (Christmas Day); "
+        "rebook if it cannot go ahead."
+    )

@@ -96,3 +96,20 @@ async def test_an_agreement_or_observation_is_recorded_as_its_own_kind() -> None
         )
     else:
         raise AssertionError("a cancelled observation was recorded")
+
+
+async def test_a_rebooking_onto_a_bank_holiday_or_into_leave_is_warned_about() -> None:
+    store = team_store()
+    store.tables.leave.append(("sw2", date(2026, 12, 7), date(2026, 12, 11)))
+    assistant = assistant_over(store)
+    [holiday] = await chat(assistant, ["/session rebook sw1 20 Nov 2026 25 Dec"], person="tm1")
+    assert holiday.text.startswith("Recorded: Sara Worker's supervision on Fri 20 Nov 2026 moved")
+    assert holiday.text.endswith(
+        "Warning: Fri 25 Dec 2026 is a bank holiday (Christmas Day); rebook if it cannot go ahead."
+    )
+    [leave] = await chat(assistant, ["/session rebook sw2 20 Nov 2026 8 Dec"], person="tm1")
+    assert leave.text.endswith(
+        "Warning: Sam Worker is on leave on Tue 8 Dec 2026; rebook if it cannot go ahead."
+    )
+    [clear] = await chat(assistant, ["/session rebook sw1 25 Dec 2026 29 Dec"], person="tm1")
+    assert "Warning" not in clear.text
