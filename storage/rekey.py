@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import Column, Engine, Table, Text, and_, literal, select, type_coerce, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    Table,
+    Text,
+    and_,
+    func,
+    literal,
+    select,
+    type_coerce,
+    update,
+)
 
 from storage.sealing import SEALED, Keyring, SealedJson, SealedText
 from storage.tables import Base
@@ -46,6 +57,18 @@ def rekey(
             done[name] += count
             progress(name, done[name])
     return done
+
+
+def pending(engine: Engine, keyring: Keyring) -> int:
+    """How many stored values are not yet sealed with the current key (what `rekey` has left)."""
+    current = f"{SEALED}{keyring.current}:%"
+    total = 0
+    with engine.connect() as db:
+        for _table, column in sealed_columns():
+            raw = type_coerce(column, Text)
+            query = select(func.count()).where(column.is_not(None), raw.not_like(current))
+            total += db.scalar(query) or 0
+    return total
 
 
 def _one_batch(

@@ -12,12 +12,12 @@ from bot.cli.common import ConfigOption, config_or_exit
 from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.config import ConfigError
+from bot.operations.rekeying import rotate_key as rotate
 from bot.operations.retention import Retention
-from storage.db import fold_journal
 from storage.errors import StorageError
 from storage.opening import DatabaseProblem
-from storage.rekey import rekey
 from storage.sealing import new_key_entry
+from storage.sql import SqlStore
 
 
 def new_key(
@@ -58,9 +58,7 @@ def rotate_key(
         with Progress(
             "re-sealing with the current key", None, name="key rotation", unit="values"
         ) as progress:
-            done = rekey(engine, keyring, batch=batch)
-            fold_journal(engine)
-            progress.advance(sum(done.values()))
+            done = rotate(SqlStore(engine=engine), keyring, batch=batch, progress=progress)
     except StorageError as exc:
         typer.echo(f"stopped: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -80,12 +78,11 @@ def purge(
 
     async def run(a: App) -> dict[str, int]:
         retention = Retention(store=a.store, periods=a.config.retention)
-        return await retention.run(datetime.now(UTC), dry_run=dry_run)
+        return await retention.run(datetime.now(UTC), dry_run=dry_run, progress=progress)
 
     settings = config_or_exit(config)
     with Progress("purging what [retention] no longer allows", None, name="purge") as progress:
         done = with_app(settings, run)
-        progress.advance(sum(done.values()))
     verb = "would remove" if dry_run else "removed"
     for kind, count in done.items():
         label = kind if kind.endswith(("warned", "erased")) else f"{verb} {kind}"

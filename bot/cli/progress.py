@@ -1,5 +1,8 @@
 """Progress for long work: a rich progress bar on a terminal (where it is, rows per second,
-time left), and one summary line when stderr is not a terminal (a pipe, a log, cron)."""
+time left), and one summary line when stderr is not a terminal (a pipe, a log, cron).
+
+`Progress` is the `ProgressSink` (bot/operations/progress.py) the sweep, purge, key rotation
+and reports are given: each stage they begin redraws the bar with its own size."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from types import TracebackType
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -69,12 +73,13 @@ class Progress:
         if self.interactive:
             self._bar = RichProgress(*self._columns(), console=Console(file=self._stream))
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total)
+            self._task = self._bar.add_task(escape(self.label), total=self.total)
         return self
 
     def _columns(self) -> list[ProgressColumn]:
         if self.total is None:
-            return [SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
+            count = TextColumn(f"{{task.completed:,.0f}} {self.unit}")
+            return [SpinnerColumn(), TextColumn("{task.description}"), count, TimeElapsedColumn()]
         return [
             TextColumn("{task.description}"),
             BarColumn(),
@@ -95,11 +100,15 @@ class Progress:
     def stage(self, label: str) -> None:
         """A new stage over the same total (e.g. checking, then writing): the count starts
         again; the summary's time covers every stage."""
+        self.begin(label, self.total)
+
+    def begin(self, label: str, total: int | None) -> None:
+        """A new stage of `total` steps (None: not known), as the work reports it."""
         with self._lock:
-            self.label = label
-            self.done = 0
+            self.label, self.total, self.done = label, total, 0
             if self._bar is not None:
-                self._bar.reset(self._task, total=self.total, description=label)
+                self._bar.columns = tuple(self._columns())
+                self._bar.reset(self._task, total=total, description=escape(label))
 
     def failed(self) -> None:
         """The work did not complete (e.g. an import with problems): no summary line."""

@@ -174,10 +174,12 @@ def remind(
         await admin_only(app, viewer_for(None, "remind"), "reminders", label)
         server = make_server(app, None, socket_mode=False)  # every configured chat channel
         if dry_run or not server.channels:
-            return await app.sweeper.sweep(day, datetime.now(UTC), dry_run=dry_run)
+            return await app.sweeper.sweep(
+                day, datetime.now(UTC), dry_run=dry_run, progress=progress
+            )
         await server.start_channels()  # deliver through chat, as `sva serve` would
         try:
-            return await server.sweeper.sweep(day, datetime.now(UTC))
+            return await server.sweeper.sweep(day, datetime.now(UTC), progress=progress)
         finally:
             await server.stop()
 
@@ -188,7 +190,6 @@ def remind(
 
     with Progress(f"reminder sweep for {day}", None, unit="reminders") as progress:
         report, people = with_app(config_or_exit(config), dry if dry_run else _no_people(sweep))
-        progress.advance(len(report.reminders))
     print_report(report, as_json)
     if dry_run and not as_json and report.reminders:
         typer.echo("\nBy team (dry run: nothing was written or sent):")

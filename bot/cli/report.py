@@ -95,12 +95,16 @@ def compliance(
 
     async def run(a: App) -> Report:
         policies = pack_assignment(a.config)
-        return compute(await load(a.store, scope, when, policies), policies)
+        return compute(await load(a.store, scope, when, policies), policies, progress)
 
     try:
-        with Progress("computing the compliance report", None, unit="people") as progress:
+        with Progress(
+            "reading the directory and sessions",
+            None,
+            name="computing the compliance report",
+            unit="people",
+        ) as progress:
             report = with_app(settings, run)
-            progress.advance(len(report.people))
     except ReportError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 from bot.operations.notify import Notifier
+from bot.operations.progress import UNWATCHED, ProgressSink
 from bot.operations.stale import satisfied
 from policies.assignment import PackAssignment
 from policies.intervals import is_working_day
@@ -74,16 +75,25 @@ class Sweeper:
             return False  # a broken pack is reported by the sweep
 
     async def sweep(
-        self, on: date, now: datetime, *, dry_run: bool = False, recompute: bool = True
+        self,
+        on: date,
+        now: datetime,
+        *,
+        dry_run: bool = False,
+        recompute: bool = True,
+        progress: ProgressSink = UNWATCHED,
     ) -> SweepReport:
-        """Compute the day's reminders and, unless `dry_run`, enqueue and send them.
+        """Compute the day's reminders and, unless `dry_run`, enqueue and send them; `progress`
+        is told each stage and each reminder sent (or found undeliverable or satisfied).
 
         `recompute=False` (the daily schedule): if the day's reminders were already computed
         and queued (another process swept first), only send what is still queued."""
         with paused_gc():
-            return await self._sweep(on, now, dry_run, recompute)
+            return await self._sweep(on, now, dry_run, recompute, progress)
 
-    async def _sweep(self, on: date, now: datetime, dry_run: bool, recompute: bool) -> SweepReport:
+    async def _sweep(
+        self, on: date, now: datetime, dry_run: bool, recompute: bool, progress: ProgressSink
+    ) -> SweepReport:
         report = SweepReport(on)
         if not is_working_day(on):
             report.quiet = "no reminders on weekends or bank holidays"
@@ -93,8 +103,9 @@ class Sweeper:
                 report.already_swept = await self.store.run_sql(lambda tx: tx.outbox.swept(on))
             if report.already_swept is not None:
                 with _timed(report, "dispatch"):
-                    await self.dispatch(on, now, report)
+                    await self.dispatch(on, now, report, progress)
                 return report
+        progress.begin("reading the directory and sessions", None)
         horizon = case_horizon(self.assignment.packs.values(), on, self.settings)
         with _timed(report, "load"):
             snapshot = await self.store.run_sql(
@@ -105,6 +116,8 @@ class Sweeper:
             del snapshot
         report.reminders, report.problems = computed.reminders, computed.problems
         if dry_run:
+            progress.begin("reminders computed", len(report.reminders))
+            progress.advance(len(report.reminders))
             return report
         items = [
             OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in report.reminders
@@ -112,13 +125,16 @@ class Sweeper:
         with _timed(report, "enqueue"):
             await self.store.run_sql(partial(_enqueue, items=items, on=on))
         with _timed(report, "dispatch"):
-            failed = await self.dispatch(on, now, report)
+            progress.begin("sending reminders", len(items))
+            failed = await self.dispatch(on, now, report, progress)
         # Today's keys this run neither sent nor failed to send were sent by an earlier run
         # (or are being sent right now by a concurrent one): `sent` is false for them.
         report.sent_before = {i.key for i in items} - report.sent_now - failed
         return report
 
-    async def dispatch(self, on: date, now: datetime, report: SweepReport) -> set[str]:
+    async def dispatch(
+        self, on: date, now: datetime, report: SweepReport, progress: ProgressSink = UNWATCHED
+    ) -> set[str]:
         """Send unsent reminders as one digest per person, claiming a small batch at a time.
 
         Rows that could not be delivered stay claimed until the run ends, so one run tries
@@ -130,6 +146,7 @@ class Sweeper:
             lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS)
         ):
             await self._deliver(on, batch, report, failed, token)
+            progress.advance(len(batch))
         await self.store.run_sql(partial(_release, token=token, keys=failed))
         return set(failed)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import RetentionConfig
+from bot.operations.progress import UNWATCHED, ProgressSink
 from storage.db import fold_journal
 from storage.records import OutboxItem
 from storage.sql import SqlStore, SqlTransaction
@@ -42,25 +43,46 @@ class Retention:
         }
         return {kind: now - timedelta(days=d) for kind, d in period.items()}
 
-    async def run(self, now: datetime, *, dry_run: bool = False) -> dict[str, int]:
-        """Remove (or, dry, count) everything past its period; returns counts by kind."""
+    async def run(
+        self, now: datetime, *, dry_run: bool = False, progress: ProgressSink = UNWATCHED
+    ) -> dict[str, int]:
+        """Remove (or, dry, count) everything past its period; returns counts by kind.
+        `progress` is told what was found, then each batch removed."""
+        progress.begin("counting what [retention] no longer allows", None)
+        found = await self._count(now, progress if dry_run else UNWATCHED)
+        if dry_run:
+            return found
+        progress.begin("purging what [retention] no longer allows", sum(found.values()))
         done = {"abandoned dialogs warned": await self._warn(now, dry_run)}
+        progress.advance(done["abandoned dialogs warned"])
         for kind, cutoff in self.cutoffs(now).items():
-            done[kind] = await self._purge(kind, cutoff, dry_run)
+            done[kind] = await self._purge(kind, cutoff, progress)
         done["leavers erased"] = await self._leavers(now, dry_run)
-        if not dry_run:
-            await asyncio.to_thread(fold_journal, self.store.engine)
+        progress.advance(done["leavers erased"])
+        await asyncio.to_thread(fold_journal, self.store.engine)
         return done
 
-    async def _purge(self, kind: str, cutoff: datetime, dry_run: bool) -> int:
-        if dry_run:
-            return await self.store.run_sql(lambda tx: tx.retention.count_expired(kind, cutoff))
+    async def _count(self, now: datetime, progress: ProgressSink) -> dict[str, int]:
+        """What a purge would remove now, kind by kind (what a dry run reports)."""
+        found = {"abandoned dialogs warned": await self._warn(now, dry_run=True)}
+        progress.advance(found["abandoned dialogs warned"])
+        for kind, cutoff in self.cutoffs(now).items():
+            found[kind] = await self.store.run_sql(
+                lambda tx: tx.retention.count_expired(kind, cutoff)  # noqa: B023 (awaited here)
+            )
+            progress.advance(found[kind])
+        found["leavers erased"] = await self._leavers(now, dry_run=True)
+        progress.advance(found["leavers erased"])
+        return found
+
+    async def _purge(self, kind: str, cutoff: datetime, progress: ProgressSink) -> int:
         total, limit = 0, self.periods.batch
         while True:  # one committed transaction per batch
             gone = await self.store.run_sql(
                 lambda tx: tx.retention.delete_expired(kind, cutoff, limit)
             )
             total += gone
+            progress.advance(gone)
             if gone < limit:
                 return total
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from bot.operations.progress import UNWATCHED, ProgressSink
 from bot.operations.reminders import paused_gc
 from bot.operations.reports.case_figures import CaseFigure, CaseRules
 from bot.operations.reports.case_figures import figure as case_figure
@@ -37,19 +38,29 @@ from policies.packs import PolicyPack
 from storage.oversight import CaseGroup
 from storage.records import Person, Session
 
+PROGRESS_EVERY = 1_000  # people measured between progress updates
 
-def compute(data: ReportData, assignment: PackAssignment) -> Report:
-    """The report for `data`'s scope and period."""
+
+def compute(
+    data: ReportData, assignment: PackAssignment, progress: ProgressSink = UNWATCHED
+) -> Report:
+    """The report for `data`'s scope and period; `progress` counts the people measured."""
     with paused_gc():  # hundreds of thousands of small acyclic objects at national scale
-        return _compute(data, assignment)
+        return _compute(data, assignment, progress)
 
 
-def _compute(data: ReportData, assignment: PackAssignment) -> Report:
+def _compute(data: ReportData, assignment: PackAssignment, progress: ProgressSink) -> Report:
     builder = _Builder(data, assignment)
     members: dict[str, list[Person]] = defaultdict(list)
     for person in data.people:
         members[person.team].append(person)
-    people = [builder.person(p) for p in sorted(data.people, key=lambda p: (p.team, p.id))]
+    progress.begin("computing the compliance report", len(data.people))
+    people = []
+    for person in sorted(data.people, key=lambda p: (p.team, p.id)):
+        people.append(builder.person(person))
+        if len(people) % PROGRESS_EVERY == 0:
+            progress.advance(PROGRESS_EVERY)
+    progress.advance(len(people) % PROGRESS_EVERY)
     rows_of: dict[str, list[Row]] = defaultdict(list)
     for row in people:
         rows_of[row.team].append(row)
