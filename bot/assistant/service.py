@@ -398,7 +398,7 @@ class Assistant:
             )
             if word:
                 drafts = record_drafts(tx, self._policies, subject, held, shared)
-                return [records_document(drafts, subject, held)]
+                return [records_document(drafts, subject, name_of(tx, subject), held)]
             return [records_text(tx, self._policies, self.templates, subject, held, shared)]
         draft = self.agenda_draft(tx, subject, with_shared=shared)
         if (
@@ -406,7 +406,8 @@ class Assistant:
         ):  # a supervisor or manager: nothing addressed to the supervisee
             draft = replace(draft, for_supervisee=False)
         if word:
-            return [agenda_document(render_agenda(draft, self.templates, "txt"), subject)]
+            text = render_agenda(draft, self.templates, "txt")
+            return [agenda_document(text, subject, name_of(tx, subject))]
         agenda = Outbound(render_agenda(draft, self.templates))
         if verdict.relation in (Relation.SUPERVISOR, Relation.LINE_MANAGER):
             return [agenda, Outbound(supervisor_suggestions(tx, subject))]

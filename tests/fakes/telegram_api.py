@@ -3,6 +3,8 @@
 It checks what Telegram checks and the tests rely on: the token in the URL, message text of
 1–4,096 characters after HTML entities are parsed, HTML that parses (an unescaped "<" that does
 not start a supported tag is refused, as Telegram does), and callback data of at most 64 bytes.
+`sendDocument` takes the file as a multipart/form-data upload, with a caption of at most 1,024
+characters, as Telegram does.
 """
 
 from __future__ import annotations
@@ -68,6 +70,14 @@ class FakeTelegramApi(RecordingServer):
             return {"message_id": next(self._message_ids), "date": int(time.time()),
                     "chat": {"id": int(body["chat_id"]), "type": "private"},
                     "from": BOT, "text": html.unescape(body["text"])}  # fmt: skip
+        if method == "sendDocument":
+            file = body["document"]
+            return {"message_id": next(self._message_ids), "date": int(time.time()),
+                    "chat": {"id": int(body["chat_id"]), "type": "private"}, "from": BOT,
+                    "caption": body.get("caption", ""),
+                    "document": {"file_id": f"doc{len(self.calls)}", "file_unique_id": "u1",
+                                 "file_name": file["filename"], "file_size": len(file["content"])},
+                    }  # fmt: skip
         return True  # setMyCommands, setWebhook, answerCallbackQuery, ...
 
     def sent(self, chat_id: str) -> list[dict[str, Any]]:
@@ -78,12 +88,28 @@ class FakeTelegramApi(RecordingServer):
             if str(c.body.get("chat_id")) == chat_id and not _problem("sendMessage", c.body)
         ]
 
+    def documents(self, chat_id: str) -> list[dict[str, Any]]:
+        """Files Telegram accepted for `chat_id`: filename, content (bytes) and caption."""
+        return [
+            {**c.body["document"], "caption": c.body.get("caption", "")}
+            for c in self.named("sendDocument")
+            if str(c.body.get("chat_id")) == chat_id and not _problem("sendDocument", c.body)
+        ]
+
     def shown(self, chat_id: str) -> str:
         """The text a person saw (entities parsed), message after message."""
         return "\n".join(html.unescape(m["text"]) for m in self.sent(chat_id))
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "multipart/form-data":  # an upload: files and form fields
+        form = await request.post()
+        return {
+            k: {"filename": v.filename, "content": v.file.read()}
+            if isinstance(v, web.FileField)
+            else _maybe_json(str(v))
+            for k, v in form.items()
+        }
     raw = await request.text()
     if request.content_type == "application/json":
         return dict(json.loads(raw)) if raw else {}
@@ -97,6 +123,12 @@ def _maybe_json(value: str) -> Any:
 
 
 def _problem(method: str, body: dict[str, Any]) -> str | None:
+    if method == "sendDocument":
+        if not isinstance(body.get("document"), dict):
+            return "Bad Request: there is no document in the request"
+        if len(str(body.get("caption", ""))) > 1024:
+            return "Bad Request: message caption is too long"
+        return None
     if method != "sendMessage":
         return None
     text = str(body.get("text", ""))

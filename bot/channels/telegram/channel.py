@@ -13,6 +13,8 @@ import asyncio
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 FLOOD_RETRIES = 10
+MAX_CAPTION = 1024  # characters of a file's caption
 NOT_TEXT = Outbound(
     "I can only read typed text, so I haven't kept that. Please type your message instead."
 )
@@ -150,17 +153,29 @@ class TelegramChannel:
     # -- delivery ----------------------------------------------------------------------
 
     async def _post(self, chat_id: str, replies: list[Outbound]) -> None:
-        for message in render(replies):
-            for attempt in range(FLOOD_RETRIES + 1):
-                try:
-                    await self.application.bot.send_message(
-                        chat_id, message.html, parse_mode="HTML", reply_markup=message.keyboard
+        bot = self.application.bot
+        for message in render([r for r in replies if r.document is None]):
+            await _patiently(
+                partial(
+                    bot.send_message,
+                    chat_id,
+                    message.html,
+                    parse_mode="HTML",
+                    reply_markup=message.keyboard,
+                )
+            )
+        for reply in replies:
+            if reply.document is not None:  # a Word file, its text as the caption
+                file = reply.document
+                await _patiently(
+                    partial(
+                        bot.send_document,
+                        chat_id,
+                        file.content,
+                        filename=file.filename,
+                        caption=reply.text[:MAX_CAPTION],
                     )
-                    break
-                except RetryAfter as flood:  # wait it out, never drop the message
-                    if attempt == FLOOD_RETRIES:
-                        raise
-                    await asyncio.sleep(_seconds(flood.retry_after))
+                )
 
     async def reply(self, address: dict[str, Any], messages: list[Outbound]) -> bool:
         """Deliver queued replies to a private chat; False if Telegram did not take them."""
@@ -177,6 +192,18 @@ class TelegramChannel:
             log.warning("Telegram refused a message to %s: %s", person_id, error)
             return False
         return True
+
+
+async def _patiently(send: Callable[[], Awaitable[object]]) -> None:
+    """Send, waiting out Telegram's flood control: a message is never dropped for it."""
+    for attempt in range(FLOOD_RETRIES + 1):
+        try:
+            await send()
+            return
+        except RetryAfter as flood:
+            if attempt == FLOOD_RETRIES:
+                raise
+            await asyncio.sleep(_seconds(flood.retry_after))
 
 
 def _seconds(retry_after: object) -> float:

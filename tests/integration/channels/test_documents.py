@@ -15,10 +15,14 @@ from docx import Document
 
 from bot.channels.slack.channel import SlackChannel
 from bot.channels.teams.channel import TeamsChannel
+from bot.channels.telegram.channel import TelegramChannel
 from tests.factories import person
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.fakes.teams_connector import APP_ID, FakeConnector, FixedTokenConnections
+from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
+from tests.fakes.telegram_api import FakeTelegramApi
 from tests.integration.channels import slack_requests as slack
+from tests.integration.channels import test_telegram as telegram
 from tests.integration.channels.conftest import Served, Serving, running
 from tests.integration.channels.test_teams import ALICE
 from tests.integration.channels.test_teams import activity as teams_activity
@@ -58,8 +62,8 @@ async def test_a_supervisor_gets_the_agenda_as_a_word_file_in_slack(
     await say(http, served, "U2", "agenda alice word")
     await fake.wait_for(lambda calls: bool(fake.uploaded("DU2")))
     [file] = fake.uploaded("DU2")
-    assert file["filename"] == "agenda-alice.docx" and file["title"] == "Agenda draft: alice"
-    assert file["comment"] == "The agenda draft for alice as a Word file."
+    assert file["filename"] == "agenda-alice.docx" and file["title"] == "Agenda draft: Alice"
+    assert file["comment"] == "The agenda draft for Alice as a Word file."  # by name
     assert "Agenda" in word_text(file["content"])
     assert [c.method for c in fake.calls][-4:] == [
         "conversations.open", "files.getUploadURLExternal", "upload",
@@ -131,7 +135,7 @@ async def test_a_supervisor_gets_the_agenda_through_a_teams_file_consent_card(
     [card] = [a for m in connector.sent() for a in m.get("attachments") or []
               if a["contentType"] == CONSENT]  # fmt: skip
     assert card["name"] == "agenda-alice.docx"
-    assert card["content"]["description"] == "Agenda draft: alice"
+    assert card["content"]["description"] == "Agenda draft: Alice"
     assert connector.uploads == {}  # nothing leaves before the person consents
     accept = teams_activity(
         connector, TM1, type="invoke", name="fileConsent/invoke",
@@ -182,11 +186,56 @@ async def test_a_declined_file_is_not_sent(
     assert connector.uploads == {} and "haven't sent the file" in connector.texts()
 
 
-async def test_console_and_telegram_say_where_word_files_are_sent(
+async def test_the_console_says_where_word_files_are_sent(
     in_teams: Served,
 ) -> None:
     from dialogs.messages import Inbound
 
     replies = await in_teams.app.assistant.handle(Inbound("tm1", "console", "/agenda alice word"))
     assert [r.document for r in replies] == [None]
-    assert replies[0].text.startswith("I can send Word files in Slack and Teams.")
+    assert replies[0].text.startswith("I can send Word files in Slack, Teams and Telegram.")
+
+
+TOM = {"id": 2002, "is_bot": False, "first_name": "Tom"}
+
+
+@pytest.fixture
+async def telegram_api() -> AsyncIterator[FakeTelegramApi]:
+    async with running(FakeTelegramApi()) as api:
+        yield api
+
+
+@pytest.fixture
+async def in_telegram(telegram_api: FakeTelegramApi, serving: Serving) -> Served:
+    s = await serving(
+        {"telegram": {"token": TELEGRAM_TOKEN, "webhook_secret": telegram.SECRET,
+                      "api_url": telegram_api.api_url}},
+        lambda c, gateway: {"telegram": TelegramChannel(c.telegram, gateway)},
+    )  # fmt: skip
+    manager = dataclasses.replace(
+        person("tm1", role="team_manager", supervisor=None), chat=(("telegram", "2002"),)
+    )
+    await s.read(lambda tx: tx.directory.upsert_people([manager]))
+    return s
+
+
+async def test_a_supervisor_gets_the_record_drafts_as_a_word_file_in_telegram(
+    in_telegram: Served, telegram_api: FakeTelegramApi, http: aiohttp.ClientSession
+) -> None:
+    update = telegram.text_update("/record alice 2026-11-23 word", user=TOM)
+    assert await telegram.deliver(http, in_telegram, update) == 200
+    await telegram_api.wait_for(lambda calls: bool(telegram_api.documents("2002")))
+    [file] = telegram_api.documents("2002")
+    assert file["filename"] == "records-alice-2026-11-23.docx"
+    assert file["caption"].startswith("The record drafts for Alice's session on Mon 23 Nov 2026")
+    assert "Personal supervision record" in word_text(file["content"])
+
+
+async def test_no_word_file_in_telegram_for_someone_who_may_not_see_it(
+    in_telegram: Served, telegram_api: FakeTelegramApi, http: aiohttp.ClientSession
+) -> None:
+    answer = await telegram.say(
+        http, in_telegram, telegram_api, telegram.text_update("/agenda tm1 word")
+    )
+    assert "not tm1's" in answer["text"]
+    assert telegram_api.named("sendDocument") == []
