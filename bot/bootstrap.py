@@ -147,6 +147,7 @@ def build_assistant(
         clock=clock,
         links=links,
         access=access_settings(config),
+        go_live=config.reminders.go_live,
     )
 
 

@@ -61,11 +61,18 @@ def _leading_day(words: list[str], now: datetime) -> tuple[date, int]:
 
 
 def team_command(
-    tx: Transaction, viewer: str, who: str | None, on: date, policies: PackAssignment
+    tx: Transaction,
+    viewer: str,
+    who: str | None,
+    on: date,
+    policies: PackAssignment,
+    *,
+    go_live: date | None = None,
 ) -> Outbound:
     """/team [PERSON]: the viewer's span (or a supervisor's below them), by team: who is
     overdue (since when), due soon, on leave, records late, and decisions awaiting
-    acknowledgement. The span is the supervisor chain (access: SUPERVISOR, LINE_MANAGER)."""
+    acknowledgement. The span is the supervisor chain (access: SUPERVISOR, LINE_MANAGER).
+    Before `go_live` nothing is overdue, as the sweep chases nothing due before it."""
     if not isinstance(tx, SqlTransaction):
         return Outbound("The team view needs the assistant's database.")
     root = who or viewer
@@ -80,7 +87,7 @@ def team_command(
     for team in teams:
         overview = team_overview(tx, [m for m in members if m.team == team], team, on, policies)
         lines.append(f"\n{team}")
-        lines += [f"- {member_line(m, on)}" for m in overview.members]
+        lines += [f"- {member_line(m, on, go_live)}" for m in overview.members]
         for number, case_ref, asked, recorded in overview.awaiting:
             name = overview.names.get(asked, name_of(tx, asked))
             lines.append(
@@ -90,7 +97,7 @@ def team_command(
     return Outbound("\n".join(lines))
 
 
-def member_line(member: MemberStatus, on: date) -> str:
+def member_line(member: MemberStatus, on: date, go_live: date | None = None) -> str:
     """One person on /team: the things a manager acts on first."""
     parts = []
     if member.on_leave_until is not None:
@@ -98,6 +105,11 @@ def member_line(member: MemberStatus, on: date) -> str:
     due = member.next_due
     if due is None:
         parts.append("no supervision rule for their role")
+    elif go_live is not None and due.due < go_live:  # as the sweep counts it
+        state = f"overdue since {spoken(go_live)}" if on > go_live else f"due by {spoken(go_live)}"
+        parts.append(
+            f"individual supervision {state} (go-live; due by the policy since {spoken(due.due)})"
+        )
     elif member.overdue_days > 0:
         days = "day" if member.overdue_days == 1 else "days"
         parts.append(
@@ -107,7 +119,11 @@ def member_line(member: MemberStatus, on: date) -> str:
         parts.append(f"individual supervision due by {spoken(due.due)}")
     if member.records_late:
         parts.append(f"{member.records_late} record(s) late")
-    late_cases = [c for c in member.cases if c.overdue_days > 0 and c.due is not None]
+    late_cases = [
+        c
+        for c in member.cases
+        if c.overdue_days > 0 and c.due is not None and (go_live is None or on > go_live)
+    ]
     if late_cases:
         listed = ", ".join(f"{c.ref} (since {spoken(c.due)})" for c in late_cases if c.due)
         parts.append(f"case supervision overdue: {listed}")

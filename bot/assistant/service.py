@@ -108,8 +108,10 @@ class Assistant:
         attempts: int = 8,
         links: DashboardLinks | None = None,
         access: AccessSettings | None = None,
+        go_live: date | None = None,
     ) -> None:
         self._store = store
+        self._go_live = go_live  # the first day reminders chase (`[reminders] go_live`)
         self._engine = engine
         self._policies = policies
         self.templates = templates
@@ -267,7 +269,9 @@ class Assistant:
             return self._with_pending(conversation, [reply])
         if command.name == "team":
             who = command.context.get("person")
-            answer = team_command(tx, inbound.person_id, who, now.date(), self._policies)
+            answer = team_command(
+                tx, inbound.person_id, who, now.date(), self._policies, go_live=self._go_live
+            )
             return self._with_pending(conversation, [answer])
         if command.name == "session":
             args = command.context["args"].split()

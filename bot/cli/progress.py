@@ -29,6 +29,11 @@ from rich.progress import Progress as RichProgress
 from rich.text import Text
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """ "1 row", "2 rows", "1,000 people": a count with its noun, for people to read."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
 class _Rate(ProgressColumn):
     def __init__(self, unit: str) -> None:
         super().__init__()
@@ -122,7 +127,8 @@ class Progress:
         rate = self.done / self.seconds if self.seconds > 0 else 0.0
         if self.total is None and not self._counted:
             return f"{self.name}: {self.seconds:.1f} s"
-        return f"{self.name}: {self.done:,} {self.unit} in {self.seconds:.1f} s ({rate:,.0f} {self.unit}/s)"
+        done = counted(self.done, self.unit.removesuffix("s"), self.unit)
+        return f"{self.name}: {done} in {self.seconds:.1f} s ({rate:,.0f} {self.unit}/s)"
 
     def __exit__(
         self,

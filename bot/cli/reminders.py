@@ -24,7 +24,7 @@ from bot.cli.common import (
     exit_unknown,
     viewer_for,
 )
-from bot.cli.progress import Progress
+from bot.cli.progress import Progress, counted
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
@@ -101,9 +101,9 @@ def _import(kind: Kind, path: Path, config: Config) -> None:
     for problem in report.problems:
         typer.echo(problem, err=True)
     if report.problems:
-        typer.echo(f"{len(report.problems)} problem(s): nothing was imported", err=True)
+        typer.echo(f"{counted(len(report.problems), 'problem')}: nothing was imported", err=True)
         raise typer.Exit(1)
-    typer.echo(f"imported {report.rows} {kind} row(s) from {path}")
+    typer.echo(f"imported {counted(report.rows, 'row')} of {kind} from {path}")
     for spelling in report.spellings:
         typer.echo(f"note: {spelling} (the first row written so)")
     if report.left:
@@ -190,7 +190,7 @@ def remind(
 
     with Progress(f"reminder sweep for {day}", None, unit="reminders") as progress:
         report, people = with_app(config_or_exit(config), dry if dry_run else _no_people(sweep))
-    print_report(report, as_json)
+    print_report(report, as_json, dry_run=dry_run)
     if dry_run and not as_json and report.reminders:
         typer.echo("\nBy team (dry run: nothing was written or sent):")
         for line in by_team(report.reminders, people):
@@ -291,7 +291,7 @@ def warnings_for(config: Config, channels: dict[str, Channel]) -> list[str]:
     return []
 
 
-def print_report(report: SweepReport, as_json: bool) -> None:
+def print_report(report: SweepReport, as_json: bool, *, dry_run: bool = False) -> None:
     """The sweep's output: JSON lines per reminder, or a summary for people."""
     if as_json:
         for r in sorted(report.reminders, key=lambda r: (r.to, r.kind, r.subject, r.due)):
@@ -305,18 +305,22 @@ def print_report(report: SweepReport, as_json: bool) -> None:
             }
             typer.echo(json.dumps(line, ensure_ascii=False))
     else:
-        typer.echo(_summary(report))
+        typer.echo(_summary(report, dry_run))
     for person in report.unreachable:
         typer.echo(f"unreachable: {person} (their reminders stay in the outbox)", err=True)
     for problem, count in report.problems.most_common():
         typer.echo(f"not computed ({count}): {problem}", err=True)
 
 
-def _summary(report: SweepReport) -> str:
+def _summary(report: SweepReport, dry_run: bool = False) -> str:
     if report.quiet:
         return f"{report.on}: {report.quiet}"
     overdue = sum(r.overdue for r in report.reminders)
+    found = f"{counted(len(report.reminders), 'reminder')}, {overdue} overdue"
+    if dry_run:
+        people = len({r.to for r in report.reminders})
+        return f"{report.on} (dry run): {found}, to {counted(people, 'person', 'people')}"
     return (
-        f"{report.on}: {len(report.reminders)} reminder(s), {overdue} overdue; "
-        f"{len(report.sent_now)} sent now in {report.digests} digest(s); {len(report.sent_before)} sent before"
+        f"{report.on}: {found}; {len(report.sent_now)} sent now in "
+        f"{counted(report.digests, 'digest')}; {len(report.sent_before)} sent before"
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.bootstrap import build_sweeper
+from bot.config import Config
 from dialogs.definition import Outcome
 from storage.records import Case
 from storage.sql import SqlStore
@@ -74,3 +76,20 @@ async def test_line_management_sees_the_span_and_others_see_nothing(sql_store: S
     assert worker.text == "You supervise nobody in the directory, so there is no team to show."
     [nosy] = await chat(assistant, ["/team tm1"], person="sw1")
     assert nosy.text == "tm1 is not someone you supervise or manage."
+
+
+async def test_after_a_go_live_the_team_view_agrees_with_the_first_sweep(
+    sql_store: SqlStore,
+) -> None:
+    """A new deployment (issue 19 point 1): nobody is shown years overdue for the time before
+    the assistant, as the sweep chases nothing due before go-live; the policy's date is kept."""
+    await seeded(sql_store)
+    config = Config.model_validate({"reminders": {"go_live": "2026-11-30"}})
+    [reply] = await chat(assistant_over(sql_store, config), ["/team"], person="tm1")
+    assert (
+        "- Sara Worker: individual supervision due by Mon 30 Nov 2026 (go-live; due by the "
+        "policy since Fri 30 Oct 2026); 1 record(s) late" in reply.text.splitlines()
+    )
+    dry = await build_sweeper(config, sql_store).sweep(date(2026, 11, 30), NOW, dry_run=True)
+    assert any(r.to == "sw1" and r.kind == "individual" and r.due == date(2026, 11, 30)
+               for r in dry.reminders)  # fmt: skip

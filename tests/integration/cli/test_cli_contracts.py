@@ -141,7 +141,7 @@ def test_import_then_remind_json_marks_only_what_this_run_sent(
         == 0
     )
     imported = sva("import", "sessions", "sessions.csv", cwd=tmp_path, database_url=database_url)
-    assert imported.stdout.strip() == "imported 3 sessions row(s) from sessions.csv"
+    assert imported.stdout.strip() == "imported 3 rows of sessions from sessions.csv"
     dry = sva(
         "remind",
         "--on",
@@ -191,7 +191,7 @@ def test_import_problems_go_to_stderr_and_exit_1(tmp_path: Path, database_url: s
         "cases.csv:2: risk: 'extreme' is not one of standard, high",
         "cases.csv:2: allocated_on: '2026-13-01' is not a date (YYYY-MM-DD)",
         "cases.csv:2: worker_id: no person (import people first) with id 'nobody'",
-        "3 problem(s): nothing was imported",
+        "3 problems: nothing was imported",
     ]
 
 
