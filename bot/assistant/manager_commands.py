@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from bot.assistant.access import below as access_below
 from bot.assistant.dates import DateError, read_day, spoken
-from bot.assistant.names import name_of
+from bot.assistant.names import counted, name_of
 from bot.assistant.sessions import VERBS, SessionChange, SessionError, record_session
 from bot.operations.reports.overview import MemberStatus, below, team_overview
 from dialogs.messages import Outbound
@@ -118,7 +118,7 @@ def member_line(member: MemberStatus, on: date, go_live: date | None = None) -> 
     else:
         parts.append(f"individual supervision due by {spoken(due.due)}")
     if member.records_late:
-        parts.append(f"{member.records_late} record(s) late")
+        parts.append(f"{counted(member.records_late, 'record')} late")
     late_cases = [
         c
         for c in member.cases

@@ -1,5 +1,5 @@
-"""People by name wherever a person reads about them; ids stay for machines (keys, JSON, the
-id column of a CSV)."""
+"""People by name wherever a person reads about them (ids stay for machines: keys, JSON, the
+id column of a CSV), and counts in words."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from storage.records import Action, Decision
 from storage.store import Transaction
 
 ACKNOWLEDGE_BY = "acknowledge_by"  # the decision dialog's answer naming who acknowledges
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """ "1 row", "2 rows", "1,000 people": a count with its noun, for people to read."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def name_of(tx: Transaction, person_id: str) -> str:

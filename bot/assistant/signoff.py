@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.assistant.names import counted
 from dialogs.answers import InvalidAnswer, clean_text
 from policies.due import NoRule, deadline_due
 from policies.packs import PolicyPack
@@ -35,7 +36,8 @@ def mark_written(
     tx.notify(supervisee, "record-written", day.isoformat(), ask, now)
     person = tx.person(supervisee)
     who = person.name if person is not None else supervisee
-    return f"Marked {len(pending)} record(s) of {day:%d %b %Y} written; {who} has been asked to agree them."
+    records = counted(len(pending), "record")
+    return f"Marked {records} of {day:%d %b %Y} written; {who} has been asked to agree them."
 
 
 def respond(tx: Transaction, supervisee: str, day: date, reason: str | None, now: datetime) -> str:

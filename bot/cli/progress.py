@@ -28,10 +28,7 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
-
-def counted(count: int, one: str, many: str | None = None) -> str:
-    """ "1 row", "2 rows", "1,000 people": a count with its noun, for people to read."""
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+from bot.assistant.names import counted
 
 
 class _Rate(ProgressColumn):

@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from bot.assistant.gateway import Gateway
+from bot.assistant.names import counted
 from bot.bootstrap import App, bootstrap, load_keyring
 from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
@@ -24,7 +25,7 @@ from bot.cli.common import (
     exit_unknown,
     viewer_for,
 )
-from bot.cli.progress import Progress, counted
+from bot.cli.progress import Progress
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging

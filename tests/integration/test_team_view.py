@@ -51,7 +51,7 @@ async def test_a_supervisor_sees_due_overdue_leave_late_records_and_waiting_deci
     # Sara's 1 Oct session record is not written (Southwark: by the next working day).
     assert (
         "- Sara Worker: individual supervision overdue since Fri 30 Oct 2026 (24 days); "
-        "1 record(s) late" in lines
+        "1 record late" in lines
     )
     assert (
         "- Sam Worker: on leave until Fri 4 Dec 2026; individual supervision due by Wed 16 Dec 2026"
@@ -88,7 +88,7 @@ async def test_after_a_go_live_the_team_view_agrees_with_the_first_sweep(
     [reply] = await chat(assistant_over(sql_store, config), ["/team"], person="tm1")
     assert (
         "- Sara Worker: individual supervision due by Mon 30 Nov 2026 (go-live; due by the "
-        "policy since Fri 30 Oct 2026); 1 record(s) late" in reply.text.splitlines()
+        "policy since Fri 30 Oct 2026); 1 record late" in reply.text.splitlines()
     )
     dry = await build_sweeper(config, sql_store).sweep(date(2026, 11, 30), NOW, dry_run=True)
     assert any(r.to == "sw1" and r.kind == "individual" and r.due == date(2026, 11, 30)

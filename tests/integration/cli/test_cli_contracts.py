@@ -522,7 +522,7 @@ def test_sign_off_from_written_to_agreed_drives_the_reminders(
     written = sva(
         "record", "written", "sw1", "--date", "2026-11-16", cwd=tmp_path, database_url=database_url
     )
-    assert "Marked 2 record(s) of 16 Nov 2026 written" in written.stdout
+    assert "Marked 2 records of 16 Nov 2026 written" in written.stdout
     due = add_working_days(date.today(), 5)  # Central Bedfordshire: 5 working days to sign off
     ask_day = next_working_day(due - timedelta(days=5)).isoformat()  # inside the reminder window
     assert ("sw1", "signoff") in kinds(ask_day)

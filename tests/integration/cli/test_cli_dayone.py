@@ -41,7 +41,7 @@ def test_a_session_is_held_cancelled_and_rebooked_from_the_command_line(
     written = sva(
         "record", "written", "sw1", "--date", held_on, cwd=tmp_path, database_url=database_url
     )
-    assert written.returncode == 0 and written.stdout.startswith("Marked 1 record(s)")
+    assert written.returncode == 0 and written.stdout.startswith("Marked 1 record of ")
     cancelled = sva(
         "session",
         "rebook",

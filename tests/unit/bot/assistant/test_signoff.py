@@ -30,7 +30,7 @@ async def test_written_records_ask_the_supervisee_to_agree_within_the_window() -
             tx, PACKS["central-bedfordshire"], "alice", NOW.date() - timedelta(days=7), NOW
         )
     )
-    assert reply == "Marked 2 record(s) of 16 Nov 2026 written; Alice has been asked to agree them."
+    assert reply == "Marked 2 records of 16 Nov 2026 written; Alice has been asked to agree them."
     [(to, kind, _, text)] = store.tables.notices
     assert (to, kind) == ("alice", "record-written")
     assert text.endswith(
