@@ -126,26 +126,35 @@ class Sweeper:
             await self.store.run_sql(partial(_enqueue, items=items, on=on))
         with _timed(report, "dispatch"):
             progress.begin("sending reminders", len(items))
-            failed = await self.dispatch(on, now, report, progress)
+            fresh = frozenset(i.key for i in items)  # computed just now: not yet satisfied
+            failed = await self.dispatch(on, now, report, progress, fresh=fresh)
         # Today's keys this run neither sent nor failed to send were sent by an earlier run
         # (or are being sent right now by a concurrent one): `sent` is false for them.
         report.sent_before = {i.key for i in items} - report.sent_now - failed
         return report
 
     async def dispatch(
-        self, on: date, now: datetime, report: SweepReport, progress: ProgressSink = UNWATCHED
+        self,
+        on: date,
+        now: datetime,
+        report: SweepReport,
+        progress: ProgressSink = UNWATCHED,
+        *,
+        fresh: frozenset[str] = frozenset(),
     ) -> set[str]:
         """Send unsent reminders as one digest per person, claiming a small batch at a time.
 
         Rows that could not be delivered stay claimed until the run ends, so one run tries
-        each person once; then they are released for a later run.
+        each person once; then they are released for a later run. Rows queued earlier are
+        checked first for what has satisfied them since (`fresh` keys, computed by this very
+        sweep, are not: that read costs a few queries a row).
         """
         token = uuid.uuid4().hex
         failed: list[str] = []
         while batch := await self.store.run_sql(
             lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS)
         ):
-            await self._deliver(on, batch, report, failed, token)
+            await self._deliver(on, batch, report, failed, token, fresh)
             progress.advance(len(batch))
         await self.store.run_sql(partial(_release, token=token, keys=failed))
         return set(failed)
@@ -157,9 +166,11 @@ class Sweeper:
         report: SweepReport,
         failed: list[str],
         token: str,
+        fresh: frozenset[str],
     ) -> None:
         batch = await self._to_team_channels(batch, report, token)
-        stale = await self.store.run_sql(lambda tx: satisfied(tx, batch, self.assignment))
+        queued = [item for item in batch if item.key not in fresh]
+        stale = await self.store.run_sql(lambda tx: satisfied(tx, queued, self.assignment))
         if stale:  # satisfied since they were queued: marked done, never sent
             await self._sent(token, sorted(stale))
             batch = [item for item in batch if item.key not in stale]
