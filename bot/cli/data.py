@@ -73,7 +73,7 @@ def purge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, remove nothing.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Remove what has been kept longer than [retention] allows (the daily sweep does this
+    """Remove what has been kept longer than \\[retention] allows (the daily sweep does this
     too), in committed batches; abandoned dialogs are warned about first."""
 
     async def run(a: App) -> dict[str, int]:

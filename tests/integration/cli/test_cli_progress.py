@@ -118,6 +118,7 @@ def test_the_sweep_purge_key_rotation_and_report_draw_a_bar_with_counts_on_a_ter
         f'[encryption]\nkey_file = "{tmp_path / "keys"}"\n'
     )
     config = ["--config", str(tmp_path / "sva.toml")]
+    subprocess.run([SVA, "db", "init", *config], check=True, capture_output=True)
     subprocess.run([SVA, "import", "people", str(path), *config], check=True, capture_output=True)
     status, drawn = on_a_terminal("remind", "--on", "2026-11-23", *config)  # a Monday
     assert status == 0

@@ -49,8 +49,17 @@ def moved(text: str, weeks: int) -> str:
     return re.sub(r"\b(\d{1,2}) (Nov|Dec)\b", spoken, text)
 
 
+def environment(database_url: str) -> dict[str, str]:
+    """SQLite: nothing set, as a new manager has it (./sva.db, made by `sva db init`);
+    PostgreSQL: the test's database."""
+    env = {k: v for k, v in os.environ.items() if k != "SVA_DATABASE_URL"}
+    if not database_url.startswith("sqlite"):
+        env["SVA_DATABASE_URL"] = database_url
+    return env
+
+
 def run(script: str, cwd: Path, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}", "SVA_DATABASE_URL": database_url}
+    env = {**environment(database_url), "PATH": f"{BIN}:{os.environ['PATH']}"}
     return subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         capture_output=True, text=True, cwd=cwd, env=env, timeout=300,
@@ -61,6 +70,8 @@ def test_the_quick_start_walks_a_manager_from_import_to_team_and_a_recorded_sess
     tmp_path: Path, database_url: str
 ) -> None:
     section = quick_start()
+    tmp_path = tmp_path / "walk"  # an empty folder (the SQLite fixture's file is beside it)
+    tmp_path.mkdir()
     weeks = (go_live() - README_GO_LIVE).days // 7
     shell = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
     [chat_block] = re.findall(r"```\n(>.*?)```", section, re.DOTALL)
@@ -89,7 +100,7 @@ def test_the_quick_start_walks_a_manager_from_import_to_team_and_a_recorded_sess
         [f"{BIN}/sva", "chat", "--user", "tm1", "--json"],
         input="".join(moved(line, weeks) + "\n" for line in said),
         capture_output=True, text=True, cwd=tmp_path, timeout=300,
-        env={**os.environ, "SVA_DATABASE_URL": database_url},
+        env=environment(database_url),
     )  # fmt: skip
     assert chat.returncode == 0, chat.stderr
     answers = [json.loads(line)["text"] for line in chat.stdout.splitlines()]
