@@ -86,8 +86,8 @@ async def test_key_rotation_counts_values_against_those_left_to_reseal(
 async def test_the_compliance_report_counts_people(sql_store: SqlStore) -> None:
     await seed(sql_store)
     tally = RecordingTally()
-    data = await load(
-        sql_store, Scope("council", "council"), Period(date(2026, 10, 1), date(2026, 10, 31))
-    )
-    report = compute(data, PackAssignment(packs=load_packs(), default="southwark", teams={}), tally)
+    policies = PackAssignment(packs=load_packs(), default="southwark", teams={})
+    october = Period(date(2026, 10, 1), date(2026, 10, 31))
+    data = await load(sql_store, Scope("council", "council"), october, policies)
+    report = compute(data, policies, tally)
     assert tally.stages[-1] == ("computing the compliance report", len(report.people), 4)
