@@ -111,7 +111,7 @@ def test_the_quick_start_walks_a_manager_from_import_to_team_and_a_recorded_sess
     assert "cancelled; it needs rebooking. Sal Worker has been told." in cancelled
     assert " moved to " in rebooked and "Sal Worker has been told." in rebooked
 
-    [command] = re.findall(r"`(sva session held [^`]+)`", section)
+    command = re.findall(r"`(sva session held [^`]+)`", section)[0]
     recorded = run(command, tmp_path, database_url)
     assert recorded.returncode == 0, recorded.stderr
     assert recorded.stdout.startswith("Recorded: Sam Worker's supervision held on ")
