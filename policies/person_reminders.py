@@ -40,6 +40,9 @@ def agreements(snapshot: Snapshot, day: Day) -> Iterator[Reminder]:
     supervisor, where the person's pack dates it from the change."""
     for change, person, pack in _current(snapshot, day):
         assert person.supervisor_id is not None
+        signed = snapshot.last_agreement.get(person.id)
+        if signed is not None and signed >= change.on:
+            continue  # the new supervisor's agreement is in place
         try:
             due = agreement_due(pack, person.started_on, change.on)
         except NoRule:

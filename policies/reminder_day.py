@@ -69,6 +69,8 @@ class Snapshot:
     sickness: Mapping[str, date | None] = field(default_factory=dict)
     # Each person's last recorded direct observation: their observations count from it.
     last_observation: Mapping[str, date] = field(default_factory=dict)
+    # Each person's last recorded supervision agreement: an agreement due since is in place.
+    last_agreement: Mapping[str, date] = field(default_factory=dict)
 
 
 @dataclass

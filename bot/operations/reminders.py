@@ -249,6 +249,7 @@ def load_snapshot(
         absences=tx.person_events.absences(on, on + ABSENCE_LOOKAHEAD),
         subject_cases=[c for chunk in _chunks(wanted) for c in directory.cases_of(chunk)],
         last_observation=directory.last_held("observation"),
+        last_agreement=directory.last_held("agreement"),
     )
 
 

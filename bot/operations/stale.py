@@ -5,8 +5,9 @@ never sent.
 
 Each reminder kind says what satisfies it, read again from the store when its digest is about
 to go: a session's record or sign-off date (record, sign-off), the due date the pack gives now
-moving past the queued one (individual, the supervisee's escalation route, case, group), and
-the sweep's own test for an unrebooked cancellation (rebook). Kinds with nothing to satisfy
+moving past the queued one (individual, the supervisee's escalation route, case, group),
+the sweep's own test for an unrebooked cancellation (rebook), and an agreement signed since
+the change of supervisor (agreement). Kinds with nothing to satisfy
 them (agendas, rota notices, the pack's declared subjects, escalations gathered over many
 people) are always sent.
 """
@@ -118,6 +119,13 @@ def _rebooked(tx: SqlTransaction, _policies: PackAssignment, queued: Queued) -> 
     return all(s.key != queued.subject for s in waiting)
 
 
+def _agreed(tx: SqlTransaction, _policies: PackAssignment, queued: Queued) -> bool:
+    """An agreement after a change of supervisor (`person/agreement/day`): signed since."""
+    person_id, _agreement, changed = queued.subject.split("/")
+    signed = tx.last_held(person_id, "agreement")
+    return signed is not None and signed >= date.fromisoformat(changed)
+
+
 CHECKS: dict[str, Check] = {
     "record": _session_done("recorded_on"),
     "signoff": _session_done("signed_off_on"),
@@ -126,4 +134,5 @@ CHECKS: dict[str, Check] = {
     "case": _moved_on(_case),
     "group": _moved_on(_group),
     "rebook": _rebooked,
+    "agreement": _agreed,
 }

@@ -83,3 +83,27 @@ async def test_supervision_held_after_its_reminders_were_queued_is_not_chased(
     assert "with Cara Worker cancelled" not in sent
     assert [text for to, text in back.delivered if to == "sw2"] == []
     assert "Your individual supervision" in dict(back.delivered)["sw1"]  # still owed: sent
+
+
+async def test_an_agreement_signed_after_its_reminder_was_queued_is_not_sent(
+    sql_store: SqlStore,
+) -> None:
+    # somerset:162 the agreement after a change of supervisor, signed while the digest waited
+    def load(tx: object) -> None:
+        directory = tx.directory  # type: ignore[attr-defined]
+        sam = person("sm1", name="Sam Somerset", policy="somerset", supervisor="tm2")
+        directory.upsert_people([*a_team(), sam])
+        moved = [replace(sam, supervisor_id="tm1")]
+        events = tx.person_events  # type: ignore[attr-defined]
+        events.note_supervisors(moved, {"sm1": date(2026, 10, 27)}, date(2026, 10, 27), "test")
+        directory.upsert_people(moved)
+
+    await sql_store.run_sql(load)
+    away = RecordingNotifier(unreachable={"tm1"})
+    first = await sweeper(sql_store, away).sweep(NOW.date(), NOW)
+    assert [r.to for r in first.reminders if r.kind == "agreement"] == ["tm1"]
+    signed = [session("agreement", "2026-11-20", "sm1")]
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_sessions(signed))  # type: ignore[attr-defined]
+    back = RecordingNotifier()
+    await sweeper(sql_store, back).dispatch(NOW.date(), NOW + timedelta(hours=2), first)
+    assert all("Supervision agreement" not in text for _, text in back.delivered)

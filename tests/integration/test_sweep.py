@@ -288,6 +288,10 @@ async def test_a_change_of_supervisor_brings_the_somerset_agreement_due_in_the_s
     assert found == [("tm2", date(2026, 11, 27))]
     text = next(r.text for r in report.reminders if r.kind == "agreement")
     assert "Sam Somerset" in text and "change of supervisor" in text
+    signed = [session("agreement", "2026-11-20", "sm1")]
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_sessions(signed))  # type: ignore[attr-defined]
+    report = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    assert not [r for r in report.reminders if r.kind == "agreement"]  # signed: not chased
 
 
 async def test_a_supervisor_absent_over_the_packs_threshold_brings_cover_to_their_manager(
