@@ -39,10 +39,7 @@ STORAGE_ATTEMPTS = 3  # failed turns of one event before telling the person to s
 TRY_AGAIN = Outbound(
     "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
 )
-SLOW_DOWN = Outbound(
-    "You are sending messages faster than I can answer, so I have not kept this one. "
-    "Please wait for my answer, then send it again."
-)
+QUOTED = 60  # characters of a refused message quoted back, so the person knows which one
 Clock = Callable[[], datetime]
 # The person id for a channel user (None: not imported), given the channel's matcher.
 Resolve = Callable[[str, str], Awaitable[str | None]]
@@ -86,6 +83,19 @@ class Event:
             "button": self.button,
             "address": self.address,
         }
+
+
+def slow_down(text: str) -> Outbound:
+    """The answer to a message over the bounds; it names the message (several may be refused
+    in a row, and the person has to know which ones to send again)."""
+    words = " ".join(text.split())
+    if len(words) > QUOTED:
+        words = words[: QUOTED - 1].rstrip() + "…"
+    which = f"this one: “{words}”." if words else "this one."
+    return Outbound(
+        f"You are sending messages faster than I can answer, so I have not kept {which} "
+        "Please wait for my answer, then send it again."
+    )
 
 
 def to_data(message: Outbound) -> dict[str, Any]:
@@ -169,7 +179,8 @@ class Inbox:
                 event.channel, event.event_id, key, event.payload(), now, processed=busy
             )
             if added and busy:
-                tx.replies.add(event.channel, key, event.address, [to_data(SLOW_DOWN)], now)
+                refusal = [to_data(slow_down(event.text))]
+                tx.replies.add(event.channel, key, event.address, refusal, now)
             return added
 
         try:

@@ -433,3 +433,27 @@ async def test_one_person_flooding_gets_slow_down_and_nothing_is_silently_droppe
     helped = [t for t in shown if "faster than I can answer" not in t]
     assert len(shown) == 10 and len(slowed) >= 6 and len(helped) >= 1  # each one answered
     assert await served.read(lambda tx: tx.inbox.waiting(datetime.now(UTC))) == []
+
+
+async def test_each_slow_down_names_the_message_it_did_not_keep(
+    fake: FakeSlackApi, serving: Serving, http: aiohttp.ClientSession
+) -> None:
+    def build(c: Config, gateway: Gateway) -> dict[str, Channel]:
+        gateway.inbox.limits = (3, 1000)
+        return {"slack": SlackChannel(c.slack, gateway)}
+
+    served = await serving(
+        {"slack": {"bot_token": TOKEN, "signing_secret": slack.SECRET, "api_url": fake.api_url}},
+        build,
+    )
+    fake.rate_limit("chat.postMessage", times=1, retry_after=2)
+    sent = [f"/nothing{n}" for n in range(10)]
+    assert [(await post(http, served, slack.dm_event(text)))[0] for text in sent] == [200] * 10
+    await fake.wait_for(lambda calls: len(fake.posted("U1")) >= 11, timeout=20)
+    await fake.settle(0.3)
+    shown = [m["text"] for m in fake.posted("U1")][1:]
+    slowed = [t for t in shown if "faster than I can answer" in t]
+    assert len(slowed) >= 6
+    # Every message is named by exactly one reply: its answer, or the slow-down refusing it.
+    assert [sum(f"{text}." in t or f"“{text}”" in t for t in shown) for text in sent] == [1] * 10
+    assert all(any(f"“{text}”" in t for text in sent) for t in slowed)
