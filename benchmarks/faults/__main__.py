@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks.databases import POSTGRES_URL, scratch_database
-from benchmarks.faults.serve import Outcome, Zygote, serve_under_kills
+from benchmarks.faults.serve import WINDOW, Outcome, Zygote, serve_under_kills
 from benchmarks.faults.services import SERVICES
 from benchmarks.faults.sweep import sweep_under_kills
 
@@ -29,6 +29,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--people", type=int, default=8, help="people sending at once")
     parser.add_argument("--sweep-people", type=int, default=100, help="digests per sweep run")
+    parser.add_argument("--window", type=int, default=WINDOW,
+                        help="a person's unanswered messages before they wait (0: flood; "
+                        "over the inbox's bounds messages are answered 'slow down')")  # fmt: skip
     parser.add_argument("--no-two-servers", action="store_true",
                         help="skip two servers behind one PostgreSQL")  # fmt: skip
     parser.add_argument("--no-sweep", action="store_true", help="skip the sweep scenarios")
@@ -95,7 +98,7 @@ async def one(
             )  # fmt: skip
         return await serve_under_kills(
             service=service, zygote=zygote, config=config, kills=args.kills,
-            servers=servers, people=people, scenario=channel,
+            servers=servers, people=people, scenario=channel, window=args.window,
         )  # fmt: skip
     finally:
         await service.fake.stop()
@@ -106,7 +109,7 @@ def line(o: Outcome) -> str:
     return (
         f"{o.scenario:<28} kills {o.kills:>5}  sent {o.sent:>6}  acknowledged {o.acknowledged:>6}"
         f"  lost {o.lost}  duplicated {o.duplicated}  out of order {o.out_of_order}"
-        f"  re-sent {o.resent}"
+        f"  re-sent {o.resent}  slowed {o.slowed}"
         f"  ({o.seconds:.0f} s){extra}"
     )
 
@@ -128,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             "duplicated",
             "out_of_order",
             "resent",
+            "slowed",
         ):
             setattr(total, key, getattr(total, key) + getattr(o, key))
         total.seconds += o.seconds

@@ -1,7 +1,11 @@
 """`sva serve` under SIGKILL: people send events as fast as they are acknowledged, a server is
 killed at a random moment (100–400 ms into its life), restarted, and so on; events that got no
 acknowledgement are sent again with the same id, as the services do. At the end every person's
-replies are compared with what was acknowledged."""
+replies are compared with what was acknowledged.
+
+Like a person told to wait for answers, each sends only while fewer than `window` of their
+acknowledged messages are unanswered (0: no limit, a flood). A message the server refused as
+over its bounds is answered with a slow-down naming it: counted as `slowed`, not as lost."""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from tests.serving import free_port
 
 ACCEPTED = {200, 202}
 SETTLE_SECONDS = 60.0
+WINDOW = 10  # a person's unanswered messages before they wait (the inbox slows down at 20)
 
 
 @dataclass
@@ -41,6 +46,7 @@ class Outcome:
     duplicated: int = 0  # an acknowledged event answered (processed) more than once
     resent: int = 0  # a reply delivered again: the kill fell between acceptance and commit
     out_of_order: int = 0  # a reply that came before the reply to an earlier event
+    slowed: int = 0  # acknowledged, then answered "slow down, send it again" (the bounds)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -103,12 +109,20 @@ async def healthy(http: aiohttp.ClientSession, url: str, pid: int, timeout: floa
 
 
 class People:
-    """Each person sends /kPxS in order; the next only once the previous was acknowledged."""
+    """Each person sends /kPxS in order; the next only once the previous was acknowledged and
+    fewer than `window` of theirs are unanswered."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, window: int = WINDOW) -> None:
         self.next = dict.fromkeys(range(count), 0)
         self.acked: dict[int, set[int]] = {p: set() for p in range(count)}
         self.sent = 0
+        self.window = window
+
+    def waiting(self, service: Service, p: int) -> bool:
+        """Too many of this person's messages unanswered to send another."""
+        if not self.window:
+            return False
+        return self.next[p] - len(service.replies().answered.get(p, ())) >= self.window
 
     async def run(
         self, http: aiohttp.ClientSession, urls: list[str], service: Service, until: float
@@ -119,6 +133,9 @@ class People:
         self, http: aiohttp.ClientSession, urls: list[str], service: Service, p: int, until: float
     ) -> None:
         while time.monotonic() < until:
+            if self.waiting(service, p):
+                await asyncio.sleep(0.02)
+                continue
             seq = self.next[p]
             url = urls[(p + seq) % len(urls)]  # load-balanced round robin
             self.sent += 1
@@ -135,20 +152,26 @@ class People:
 
 
 def count(
-    outcome: Outcome, people: People, replies: dict[int, list[int]], stored: dict[int, list[int]]
+    outcome: Outcome,
+    people: People,
+    shown: dict[int, list[tuple[int, bool]]],
+    stored: dict[int, list[int]],
 ) -> None:
-    """`replies`: what each person was shown; `stored`: the replies the turns wrote."""
+    """`shown`: what each person was shown (event, whether a slow-down), in delivery order;
+    `stored`: the events named by the replies the server wrote (one per answered event)."""
     outcome.acknowledged = sum(len(a) for a in people.acked.values())
     outcome.sent = people.sent
     for p, acked in people.acked.items():
-        seen = replies.get(p, [])
+        seen = [s for s, _ in shown.get(p, [])]
+        answers = [s for s, slowed in shown.get(p, []) if not slowed]
         outcome.lost += len(acked - set(seen))
+        outcome.slowed += len(acked & (set(seen) - set(answers)))
         written = stored.get(p, [])
         outcome.duplicated += sum(written.count(s) - 1 for s in set(written))
         outcome.resent += sum(seen.count(s) - 1 for s in set(seen)) - sum(
             written.count(s) - 1 for s in set(written)
         )
-        firsts = list(dict.fromkeys(seen))
+        firsts = list(dict.fromkeys(answers))  # a slow-down goes ahead of earlier answers
         outcome.out_of_order += sum(1 for a, b in itertools.pairwise(firsts) if b < a)
 
 
@@ -161,6 +184,7 @@ async def serve_under_kills(
     servers: int,
     people: int,
     scenario: str,
+    window: int = WINDOW,
 ) -> Outcome:
     """Run `servers` × `sva serve <service>` on one database, killing one at random `kills`
     times, then let the last ones finish and count."""
@@ -168,7 +192,7 @@ async def serve_under_kills(
     started = time.monotonic()
     ports = [free_port() for _ in range(servers)]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
-    crowd = People(people)
+    crowd = People(people, window)
     timeout = aiohttp.ClientTimeout(total=5)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         pids = [zygote.run("serve", service.name, "--config", str(config), "--port", str(port))
@@ -192,7 +216,7 @@ async def serve_under_kills(
         await settle(crowd, service)
         for pid in pids:
             kill(pid, signal.SIGTERM)
-    count(outcome, crowd, service.replies(), stored_replies(config))
+    count(outcome, crowd, service.replies().shown, stored_replies(config))
     outcome.seconds = round(time.monotonic() - started, 1)
     return outcome
 
@@ -218,8 +242,8 @@ async def settle(crowd: People, service: Service) -> None:
     """Wait until every acknowledged event has an answer (or SETTLE_SECONDS pass)."""
     deadline = time.monotonic() + SETTLE_SECONDS
     while time.monotonic() < deadline:
-        seen = service.replies()
-        if all(acked <= set(seen.get(p, [])) for p, acked in crowd.acked.items()):
+        seen = service.replies().answered
+        if all(acked <= seen.get(p, set()) for p, acked in crowd.acked.items()):
             await asyncio.sleep(0.5)  # let any duplicate show itself
             return
         await asyncio.sleep(0.1)

@@ -3,7 +3,8 @@ an event for person p is sent to `sva serve`, and which tokens came back to whom
 
 Every message person p sends is `/kPxS` (S counting from 0): an unknown command, which the
 assistant answers by naming it ("I don't know the command /kPxS"), so each reply says which
-event it answers, in which order, and how often.
+event it answers, in which order, and how often. A message over the inbox's bounds is answered
+with a slow-down that quotes it: answered, not lost, and counted apart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.fakes.http_fake import RecordingServer
+from tests.fakes.http_fake import Call, RecordingServer
 from tests.fakes.slack_api import TOKEN as SLACK_TOKEN
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.teams_connector import APP_ID, FakeConnector
@@ -25,8 +26,37 @@ from tests.fakes.telegram_api import FakeTelegramApi
 from tests.integration.channels import slack_requests
 
 TOKEN_IN_REPLY = re.compile(r"/k(\d+)x(\d+)\b")
+SLOWED = "faster than I can answer"  # bot.assistant.inbox.slow_down
 TELEGRAM_SECRET = "fault-suite-secret"
 Send = Callable[[aiohttp.ClientSession, str, int, int], Awaitable[int]]
+# A recorded call of the fake → (person, text shown), or None for calls that are not replies.
+Parse = Callable[[Call], tuple[int, str] | None]
+
+
+class Shown:
+    """Per person, the events named by the replies the fake received, in delivery order, each
+    with whether it was a slow-down; read incrementally (the fake's calls only grow)."""
+
+    def __init__(self, fake: RecordingServer, parse: Parse) -> None:
+        self._fake = fake
+        self._parse = parse
+        self._read = 0
+        self.shown: dict[int, list[tuple[int, bool]]] = {}
+        self.answered: dict[int, set[int]] = {}
+
+    def __call__(self) -> Shown:
+        calls = self._fake.calls
+        for call in calls[self._read :]:
+            found = self._parse(call)
+            if found is None:
+                continue
+            person, text = found
+            for p, s in TOKEN_IN_REPLY.findall(text):
+                if int(p) == person:
+                    self.shown.setdefault(person, []).append((int(s), SLOWED in text))
+                    self.answered.setdefault(person, set()).add(int(s))
+        self._read = len(calls)
+        return self
 
 
 @dataclass
@@ -38,17 +68,7 @@ class Service:
     config: Callable[[], str]
     chat_id: Callable[[int], str]
     send: Send
-    replies: Callable[[], dict[int, list[int]]]
-
-
-def _tokens(texts: list[tuple[int, str]]) -> dict[int, list[int]]:
-    """Per person, the sequence numbers named in the replies, in delivery order."""
-    seen: dict[int, list[int]] = {}
-    for person, text in texts:
-        for p, s in TOKEN_IN_REPLY.findall(text):
-            if int(p) == person:
-                seen.setdefault(person, []).append(int(s))
-    return seen
+    replies: Shown
 
 
 def slack() -> Service:
@@ -66,14 +86,12 @@ def slack() -> Service:
         status, _ = await slack_requests.post(http, url, body)
         return status
 
-    def replies() -> dict[int, list[int]]:
-        texts = [
-            (int(str(c.body.get("channel", "U-1"))[1:]), str(c.body.get("text", "")))
-            for c in fake.named("chat.postMessage")
-        ]
-        return _tokens(texts)
+    def parse(call: Call) -> tuple[int, str] | None:
+        if call.method != "chat.postMessage":
+            return None
+        return int(str(call.body.get("channel", "U-1"))[1:]), str(call.body.get("text", ""))
 
-    return Service("slack", fake, config, lambda p: f"slack:U{p}", send, replies)
+    return Service("slack", fake, config, lambda p: f"slack:U{p}", send, Shown(fake, parse))
 
 
 def telegram() -> Service:
@@ -97,14 +115,14 @@ def telegram() -> Service:
         async with http.post(f"{url}/telegram/webhook", json=update, headers=headers) as r:
             return r.status
 
-    def replies() -> dict[int, list[int]]:
-        texts = [
-            (int(c.body.get("chat_id", 999)) - 1000, str(c.body.get("text", "")))
-            for c in fake.named("sendMessage")
-        ]
-        return _tokens(texts)
+    def parse(call: Call) -> tuple[int, str] | None:
+        if call.method != "sendMessage":
+            return None
+        return int(call.body.get("chat_id", 999)) - 1000, str(call.body.get("text", ""))
 
-    return Service("telegram", fake, config, lambda p: f"telegram:{1000 + p}", send, replies)
+    return Service(
+        "telegram", fake, config, lambda p: f"telegram:{1000 + p}", send, Shown(fake, parse)
+    )
 
 
 def teams() -> Service:
@@ -127,15 +145,13 @@ def teams() -> Service:
                              headers={"Content-Type": "application/json"}) as r:  # fmt: skip
             return r.status
 
-    def replies() -> dict[int, list[int]]:
-        texts = []
-        for call in fake.named("activity"):
-            match = re.search(r"/conversations/a:conv-(\d+)/", call.path)
-            if match:
-                texts.append((int(match.group(1)), str(call.body.get("text", ""))))
-        return _tokens(texts)
+    def parse(call: Call) -> tuple[int, str] | None:
+        match = re.search(r"/conversations/a:conv-(\d+)/", call.path)
+        if call.method != "activity" or match is None:
+            return None
+        return int(match.group(1)), str(call.body.get("text", ""))
 
-    return Service("teams", fake, config, lambda p: f"teams:aad-{p}", send, replies)
+    return Service("teams", fake, config, lambda p: f"teams:aad-{p}", send, Shown(fake, parse))
 
 
 SERVICES = {"slack": slack, "telegram": telegram, "teams": teams}
