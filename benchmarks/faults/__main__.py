@@ -90,7 +90,7 @@ async def one(
     await service.fake.start()
     try:
         people = args.sweep_people if kind == "sweep" else args.people
-        config = await prepare(scratch, url, service, people, sweep=kind == "sweep")
+        config = await prepare(scratch, url, service, people, sweep=kind == "sweep", zygote=zygote)
         if kind == "sweep":
             return await sweep_under_kills(
                 service=service, zygote=zygote, config=config,

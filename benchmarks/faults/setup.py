@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from benchmarks.faults.serve import Zygote
 from benchmarks.faults.services import Service
 
 SVA = str(Path(sys.executable).with_name("sva"))
@@ -14,9 +16,18 @@ SWEEP_DAY = "2026-11-23"  # a Monday; everyone's individual supervision is overd
 LEASE_MINUTES = 0.04  # a killed sweeper's rows are taken over after 2.4 s
 
 
-async def prepare(scratch: Path, url: str, service: Service, people: int, *, sweep: bool) -> Path:
-    """Write the configuration, create the database and import the people; returns the
-    configuration file."""
+async def prepare(
+    scratch: Path,
+    url: str,
+    service: Service,
+    people: int,
+    *,
+    sweep: bool,
+    zygote: Zygote | None = None,
+) -> Path:
+    """Write the configuration, create the database and import the people (with `zygote`,
+    forked warm); returns the configuration file."""
+    sva = _sva if zygote is None else _forked(zygote, scratch / "import.status")
     config = scratch / f"{service.name}.toml"
     config.write_text(
         f'[database]\nurl = "{url}"\n[console]\nreminder_log = "{scratch / "reminders.log"}"\n'
@@ -30,14 +41,22 @@ async def prepare(scratch: Path, url: str, service: Service, people: int, *, swe
         for p in range(people)
     ]
     (scratch / "people.csv").write_text(header + "".join(rows))
-    await _sva("import", "people", str(scratch / "people.csv"), "--config", str(config))
+    await sva("import", "people", str(scratch / "people.csv"), "--config", str(config))
     if sweep:
         sessions = "kind,date,supervisee_id,supervisor_id,case_ref,status\n" + "".join(
             f"individual,2026-09-01,p{p},boss,,held\n" for p in range(people)
         )
         (scratch / "sessions.csv").write_text(sessions)
-        await _sva("import", "sessions", str(scratch / "sessions.csv"), "--config", str(config))
+        await sva("import", "sessions", str(scratch / "sessions.csv"), "--config", str(config))
     return config
+
+
+def _forked(zygote: Zygote, status: Path) -> Callable[..., Awaitable[None]]:
+    async def sva(*args: str) -> None:
+        if code := await zygote.complete(*args, status=status):
+            raise RuntimeError(f"sva {' '.join(args[:2])} failed ({code}); see the run's log")
+
+    return sva
 
 
 async def _sva(*args: str) -> None:

@@ -6,7 +6,9 @@ child runs the real command line (`bot.cli.main.app`) with its own event loop, e
 connections, exactly as `sva serve …` would, and is killed with SIGKILL like any process.
 The zygote itself never opens the database, starts a thread or runs an event loop.
 
-Protocol (stdin/stdout, one line each): `ARGS…` (shell-split) → the child's pid.
+Protocol (stdin/stdout, one line each): `ARGS…` (shell-split) → the child's pid. With
+`--status FILE` first, the child writes its exit code to FILE as it exits (the zygote reaps its
+children automatically, so nobody can wait for a status).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import signal
 import sys
 
 
-def _child(args: list[str], log: str) -> None:
+def _child(args: list[str], log: str, status: str | None) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDONLY)
     out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -36,6 +38,9 @@ def _child(args: list[str], log: str) -> None:
 
         traceback.print_exc()
         code = 1
+    if status is not None:
+        with open(status, "w") as done:
+            done.write(str(code))
     os._exit(code)
 
 
@@ -55,9 +60,12 @@ def main() -> None:
         args = shlex.split(line)
         if not args:
             continue
+        status = None
+        if args[0] == "--status":
+            status, args = args[1], args[2:]
         pid = os.fork()
         if pid == 0:
-            _child(args, log)
+            _child(args, log, status)
         print(pid, flush=True)
 
 
