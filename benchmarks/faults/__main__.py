@@ -35,6 +35,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-two-servers", action="store_true",
                         help="skip two servers behind one PostgreSQL")  # fmt: skip
     parser.add_argument("--no-sweep", action="store_true", help="skip the sweep scenarios")
+    parser.add_argument("--no-serve", action="store_true", help="only the sweep scenarios")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="the JSON results (the processes' log goes beside it)")  # fmt: skip
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     return parser.parse_args(argv)
 
@@ -46,8 +49,9 @@ def scenarios(args: argparse.Namespace) -> list[tuple[str, str, str, int]]:
         ("serve", channel, backend, 1)
         for channel in args.channels.split(",")
         for backend in backends
+        if not args.no_serve
     ]
-    if "postgresql" in backends and not args.no_two_servers:
+    if "postgresql" in backends and not args.no_two_servers and not args.no_serve:
         found += [("serve", channel, "postgresql", 2) for channel in args.channels.split(",")]
     if not args.no_sweep:
         found += [("sweep", "slack", backend, 3 if backend == "postgresql" else 1)
@@ -58,8 +62,8 @@ def scenarios(args: argparse.Namespace) -> list[tuple[str, str, str, int]]:
 async def run(args: argparse.Namespace) -> list[Outcome]:
     outcomes = []
     with tempfile.TemporaryDirectory() as scratch:
-        log = RESULTS.with_name("faults.log")  # what the killed processes wrote
-        RESULTS.parent.mkdir(exist_ok=True)
+        log = args.results.with_suffix(".log")  # what the killed processes wrote
+        args.results.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("")
         zygote = Zygote(log)
         try:
@@ -136,8 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             setattr(total, key, getattr(total, key) + getattr(o, key))
         total.seconds += o.seconds
     print(line(total))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps([asdict(o) for o in [*outcomes, total]], indent=2) + "\n")
+    args.results.write_text(json.dumps([asdict(o) for o in [*outcomes, total]], indent=2) + "\n")
     return 1 if failed(outcomes) else 0
 
 
