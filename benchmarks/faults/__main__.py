@@ -35,6 +35,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-two-servers", action="store_true",
                         help="skip two servers behind one PostgreSQL")  # fmt: skip
     parser.add_argument("--no-sweep", action="store_true", help="skip the sweep scenarios")
+    parser.add_argument("--no-single", action="store_true",
+                        help="skip the one-server scenarios")  # fmt: skip
     parser.add_argument("--no-serve", action="store_true", help="only the sweep scenarios")
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="the JSON results (the processes' log goes beside it)")  # fmt: skip
@@ -49,7 +51,7 @@ def scenarios(args: argparse.Namespace) -> list[tuple[str, str, str, int]]:
         ("serve", channel, backend, 1)
         for channel in args.channels.split(",")
         for backend in backends
-        if not args.no_serve
+        if not args.no_serve and not args.no_single
     ]
     if "postgresql" in backends and not args.no_two_servers and not args.no_serve:
         found += [("serve", channel, "postgresql", 2) for channel in args.channels.split(",")]
