@@ -196,9 +196,10 @@ async def serve_under_kills(
     people: int,
     scenario: str,
     window: int = WINDOW,
+    last: float = 0.5,
 ) -> Outcome:
     """Run `servers` × `sva serve <service>` on one database, killing one at random `kills`
-    times, then let the last ones finish and count."""
+    times, then send for `last` seconds more without killing, let the answers come, count."""
     outcome = Outcome(scenario)
     started = time.monotonic()
     ports = [free_port() for _ in range(servers)]
@@ -223,7 +224,7 @@ async def serve_under_kills(
             )
             await healthy(http, urls[victim], pids[victim])
         # Last round: nothing killed; retried heads go through, answers are delivered.
-        await crowd.run(http, urls, service, time.monotonic() + 0.5)
+        await crowd.run(http, urls, service, time.monotonic() + last)
         await settle(crowd, service)
         for pid in pids:
             kill(pid, signal.SIGTERM)

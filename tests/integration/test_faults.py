@@ -20,7 +20,7 @@ SHORT = [("slack", "sqlite", 1, 15), ("telegram", "postgresql", 1, 15), ("teams"
 
 
 async def run(tmp_path: Path, zygote: Zygote, channel: str, backend: str, servers: int,
-              kills: int) -> Outcome:  # fmt: skip
+              kills: int, last: float = 0.5) -> Outcome:  # fmt: skip
     service = SERVICES[channel]()
     await service.fake.start()
     try:
@@ -28,7 +28,7 @@ async def run(tmp_path: Path, zygote: Zygote, channel: str, backend: str, server
             config = await prepare(tmp_path, url, service, 4, sweep=False, zygote=zygote)
             return await serve_under_kills(service=service, zygote=zygote, config=config,
                                            kills=kills, servers=servers, people=4,
-                                           scenario=channel)  # fmt: skip
+                                           scenario=channel, last=last)  # fmt: skip
     finally:
         await service.fake.stop()
 
@@ -45,3 +45,16 @@ async def test_fifty_kills_lose_nothing_acknowledged(tmp_path: Path) -> None:
     assert [(o.lost, o.duplicated, o.out_of_order, o.slowed) for o in outcomes] == [
         (0, 0, 0, 0)
     ] * len(SHORT)
+
+
+async def test_two_servers_behind_one_postgresql_answer_each_person_in_order(
+    tmp_path: Path,
+) -> None:
+    """Round robin: each person's next message goes to the other server than the last one."""
+    zygote = Zygote(tmp_path / "sva.log")
+    try:
+        outcome = await run(tmp_path, zygote, "slack", "postgresql", 2, kills=0, last=4.0)
+    finally:
+        zygote.close()
+    assert outcome.acknowledged >= 4 * 8  # several messages per person, on both servers
+    assert (outcome.lost, outcome.duplicated, outcome.out_of_order, outcome.slowed) == (0, 0, 0, 0)

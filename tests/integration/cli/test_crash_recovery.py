@@ -145,3 +145,27 @@ async def test_a_reply_stored_but_not_yet_delivered_goes_out_after_a_restart(
     shown = d.fake.posted_text("U1")
     assert shown.count(QUESTION) == 1
     assert shown.index(QUESTION) < shown.index("2. ")  # the answer followed the question
+
+
+async def test_a_backlog_acknowledged_behind_a_hung_delivery_is_answered_once_in_order(
+    tmp_path: Path,
+) -> None:
+    async with deployment(tmp_path) as d, aiohttp.ClientSession() as http:
+        process = await d.start()
+        d.fake.held.add("chat.postMessage")  # the first answer hangs in delivery...
+        sent = [f"/nothing{n}" for n in range(5)]
+        for text in sent:  # ...while the rest are acknowledged behind it
+            assert (await slack.post(http, d.url, slack.dm_event(text)))[0] == 200
+        await until_stored(d.database, "SELECT count(*) FROM replies")
+        await asyncio.sleep(0.3)
+        with contextlib.closing(sqlite3.connect(d.database)) as db:
+            waiting = "SELECT count(*) FROM inbox WHERE processed_at IS NULL"
+            assert db.execute(waiting).fetchone()[0] == 4  # answered the first; its reply hangs
+        kill(process)
+        d.fake.held.clear()
+        process = await d.start()
+        await d.fake.wait_for(lambda calls: sent[-1] in d.fake.posted_text("U1"), timeout=60)
+        await d.fake.settle(0.5)
+        stop(process)
+    shown = [m["text"] for m in d.fake.posted("U1")]
+    assert [[text in t for text in sent].index(True) for t in shown] == [0, 1, 2, 3, 4]
