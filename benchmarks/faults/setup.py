@@ -41,6 +41,7 @@ async def prepare(
         for p in range(people)
     ]
     (scratch / "people.csv").write_text(header + "".join(rows))
+    await sva("db", "init", "--config", str(config))  # a new database is created explicitly
     await sva("import", "people", str(scratch / "people.csv"), "--config", str(config))
     if sweep:
         sessions = "kind,date,supervisee_id,supervisor_id,case_ref,status\n" + "".join(
