@@ -110,6 +110,13 @@ class InboxSql:
             update(InboxRow).where(InboxRow.id == event_id).values(processed_at=now, payload={})
         )
 
+    def unprocessed(self, conversation: str) -> int:
+        """How many of the conversation's events wait to be answered, by any process."""
+        query = select(func.count()).where(
+            InboxRow.conversation == conversation, InboxRow.processed_at.is_(None)
+        )
+        return int(self._db.scalar(query) or 0)
+
     def waiting(self, received_before: datetime) -> list[str]:
         """Conversations with events unprocessed since before `received_before`."""
         query = (

@@ -171,20 +171,23 @@ class Inbox:
             TryAgainLater: it could not be stored; the service should be told to retry.
         """
         key = event.conversation
-        busy = self._waiting[key] >= self.limits[0] or self._waiting.total() >= self.limits[1]
+        crowded = self._waiting.total() >= self.limits[1]
         now = self._clock()
 
-        def store(tx: SqlTransaction) -> bool:
+        def store(tx: SqlTransaction) -> tuple[bool, bool]:
+            # The person's waiting events are counted in the database: several processes
+            # (and a restarted one) answer the same person, so no one process can count them.
+            busy = crowded or tx.inbox.unprocessed(key) >= self.limits[0]
             added = tx.inbox.add(
                 event.channel, event.event_id, key, event.payload(), now, processed=busy
             )
             if added and busy:
                 refusal = [to_data(slow_down(event.text))]
                 tx.replies.add(event.channel, key, event.address, refusal, now)
-            return added
+            return added, busy
 
         try:
-            added = await self._store.run_sql(store, urgent=True)  # before any turn waiting
+            added, busy = await self._store.run_sql(store, urgent=True)  # before any turn
         except StorageError as problem:
             raise TryAgainLater(str(problem)) from problem
         if added and not busy:

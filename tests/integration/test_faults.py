@@ -41,11 +41,10 @@ async def test_fifty_kills_lose_nothing_acknowledged(tmp_path: Path) -> None:
         zygote.close()
     assert sum(o.kills for o in outcomes) >= 50
     assert all(o.acknowledged > 0 for o in outcomes)
-    assert [(o.lost, o.duplicated, o.out_of_order) for o in outcomes] == [(0, 0, 0)] * len(SHORT)
-    # One server: each person keeps fewer messages unanswered than the inbox's bound, so none
-    # is slowed down. Two servers: each process counts a person's waiting messages on its
-    # own, and a person was once slowed down with fewer than 20 waiting (notes: faults.md).
-    assert [o.slowed for o, s in zip(outcomes, SHORT, strict=True) if s[2] == 1] == [0] * 3
+    # Each person keeps fewer messages unanswered than the inbox's bound: none is slowed down.
+    assert [(o.lost, o.duplicated, o.out_of_order, o.slowed) for o in outcomes] == [
+        (0, 0, 0, 0)
+    ] * len(SHORT)
 
 
 async def test_two_servers_behind_one_postgresql_answer_each_person_in_order(
@@ -58,5 +57,5 @@ async def test_two_servers_behind_one_postgresql_answer_each_person_in_order(
     finally:
         zygote.close()
     assert outcome.acknowledged >= 4 * 8  # several messages per person, on both servers
-    # Answered (with a slow-down at worst: see the test above), once, in order.
-    assert (outcome.lost, outcome.duplicated, outcome.out_of_order) == (0, 0, 0)
+    # Fewer than 20 unanswered: nobody is slowed down, whichever server took the message.
+    assert (outcome.lost, outcome.duplicated, outcome.out_of_order, outcome.slowed) == (0, 0, 0, 0)
