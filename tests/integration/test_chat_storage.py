@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-from storage.sql import SqlStore
+from storage.sql import SqlStore, SqlTransaction
 from tests.factories import person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -34,3 +34,21 @@ async def test_the_latest_conversation_reference_is_kept(sql_store: SqlStore) ->
     )
     assert await sql_store.run_sql(lambda tx: tx.chat.reference("teams", "alice")) == moved
     assert await sql_store.run_sql(lambda tx: tx.chat.reference("teams", "bob")) is None
+
+
+async def test_the_inbox_counts_a_persons_waiting_events_whoever_received_them(
+    sql_store: SqlStore,
+) -> None:
+    now = datetime.now(UTC)
+
+    def receive(tx: SqlTransaction) -> None:
+        for n in range(3):
+            tx.inbox.add("slack", f"Ev{n}", "slack:U1", {"n": n}, now)
+        tx.inbox.add("slack", "Ev-other", "slack:U2", {}, now)
+
+    await sql_store.run_sql(receive)
+    first = await sql_store.run_sql(lambda tx: tx.inbox.next("slack:U1"))
+    assert first is not None
+    await sql_store.run_sql(lambda tx: tx.inbox.done(first.id, now))
+    assert await sql_store.run_sql(lambda tx: tx.inbox.unprocessed("slack:U1")) == 2
+    assert await sql_store.run_sql(lambda tx: tx.inbox.unprocessed("slack:U9")) == 0
