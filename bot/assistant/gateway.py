@@ -14,14 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.assistant.home import Home, home_of
-from bot.assistant.inbox import PER_PERSON, TOTAL, TRY_AGAIN, Event, Inbox, Replier
+from bot.assistant.inbox import PER_PERSON, TOTAL, TRY_AGAIN, Event, Inbox, Replier, unsaved
 from bot.assistant.service import Assistant
 from bot.errors import TryAgainLater
 from dialogs.messages import Inbound, Outbound
 from storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
-__all__ = ["TRY_AGAIN", "ChannelMessage", "Event", "Gateway", "unknown_person"]
+__all__ = ["TRY_AGAIN", "ChannelMessage", "Event", "Gateway", "unknown_person", "unsaved"]
 # A channel's second way to find someone (Slack: their e-mail); returns our person id.
 Matcher = Callable[[str], Awaitable[str | None]]
 
@@ -134,8 +134,8 @@ class Gateway:
         )
         try:
             replies = await self.assistant.handle(inbound)
-        except TryAgainLater:
-            return [TRY_AGAIN]
+        except TryAgainLater as problem:
+            return [unsaved(problem)]
         self.on_turn(message.channel)
         return replies
 

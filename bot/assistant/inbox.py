@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
-from bot.errors import TryAgainLater
+from bot.errors import StorageRefused, TryAgainLater
 from dialogs.messages import Choice, Document, Expects, Inbound, Outbound
 from storage.errors import StorageError
 from storage.inbox import InboxEvent
@@ -47,6 +47,15 @@ Resolve = Callable[[str, str], Awaitable[str | None]]
 Handle = Callable[
     [Inbound, Callable[[Transaction, Callable[[], list[Outbound]]], bool]], Awaitable[bool]
 ]
+
+
+def unsaved(problem: TryAgainLater) -> Outbound:
+    """What a person is told when their message was not saved: to send it again, or, when
+    the database cannot save anything until someone acts, what is wrong (read-only, full,
+    its file gone), since sending it again would not help."""
+    if isinstance(problem, StorageRefused):
+        return Outbound(f"Sorry, I couldn't save that: {problem}. Nothing was changed.")
+    return TRY_AGAIN
 
 
 class Replier(Protocol):

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
+from bot.assistant.inbox import unsaved
 from bot.assistant.service import Assistant
 from bot.errors import StorageRefused, TryAgainLater
 from dialogs.messages import Expects, Inbound, Outbound
@@ -21,9 +22,6 @@ CHANNEL = "console"
 WELCOME = "Supervision Assistant. Type /help to see what I can do; Ctrl-D or Ctrl-C to leave."
 NOT_UTF8 = Outbound(
     "That message isn't valid UTF-8 text, so I couldn't read it. Please type it again."
-)
-TRY_AGAIN = Outbound(
-    "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
 )
 
 
@@ -91,21 +89,16 @@ class ConsoleChannel:
                 Inbound(self._person_id, CHANNEL, text, bare_commands=True)
             )
         except StorageRefused as problem:
-            self._send([refused(problem)])
+            self._send([unsaved(problem)])
             raise
-        except TryAgainLater:
-            return [TRY_AGAIN]
+        except TryAgainLater as problem:
+            return [unsaved(problem)]
 
     def _send(self, messages: list[Outbound]) -> None:
         for message in messages:
             self._stdout.write(render_json(message) if self._as_json else render_text(message))
             self._stdout.write("\n")
         self._stdout.flush()
-
-
-def refused(problem: StorageRefused) -> Outbound:
-    """What the person is told when the database cannot save anything."""
-    return Outbound(f"Sorry, I couldn't save that: {problem}. Nothing was changed.")
 
 
 def _lines(stdin: BinaryIO) -> Iterator[bytes]:

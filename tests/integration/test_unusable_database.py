@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from bot.assistant.gateway import ChannelMessage, Gateway
 from bot.channels.console import ConsoleChannel
 from bot.errors import StorageRefused
 from dialogs.conversation import Conversation
@@ -56,6 +57,20 @@ async def test_a_read_only_database_answers_every_write_with_its_own_message(
             await assistant_over(store).handle(inbound("/checkin"))
     finally:
         await store.close()
+
+
+async def test_an_answer_outside_the_inbox_says_the_database_is_read_only(
+    database_url: str,
+) -> None:
+    """A Teams file consent or a Slack form (Gateway.handle_as): the person is told what is
+    wrong, not to send it again."""
+    store = SqlStore(engine=create_engine(read_only(database_url)))
+    gateway = Gateway(assistant=assistant_over(store), store=store)
+    try:
+        [reply] = await gateway.handle_as("alice", ChannelMessage("teams", "u1", "/checkin"))
+    finally:
+        await store.close()
+    assert reply.text == f"Sorry, I couldn't save that: {READ_ONLY_LINE}. Nothing was changed."
 
 
 async def test_the_console_tells_the_person_and_stops_on_a_read_only_database(

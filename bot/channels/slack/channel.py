@@ -29,7 +29,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.assistant.forms import FormRejected, FormSubmission, form_fields, submit_form
-from bot.assistant.gateway import TRY_AGAIN, Event, Gateway, unknown_person
+from bot.assistant.gateway import Event, Gateway, unknown_person, unsaved
 from bot.assistant.typed_commands import wants_form, without_form
 from bot.channels.slack import commands
 from bot.channels.slack.render import render
@@ -219,8 +219,8 @@ class SlackChannel:
             return None, await submit_form(self._gateway.assistant, form)
         except FormRejected as rejected:
             return form_errors(rejected.problems, fields), []
-        except TryAgainLater:
-            return {fields[0].key: TRY_AGAIN.text}, []
+        except TryAgainLater as problem:
+            return {fields[0].key: unsaved(problem).text}, []
 
     async def _on_home(self, event: dict[str, Any]) -> None:
         if event.get("tab") == "home":

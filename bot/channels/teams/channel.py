@@ -16,7 +16,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import ActivityHandler, TurnContext
 
 from bot.assistant.forms import FormRejected, FormSubmission, form_fields, submit_form
-from bot.assistant.gateway import TRY_AGAIN, Event, Gateway
+from bot.assistant.gateway import Event, Gateway, unsaved
 from bot.assistant.typed_commands import wants_form, without_form
 from bot.channels.teams.auth import ConnectionsFactory, TeamsAuthenticator
 from bot.channels.teams.cards import ANSWER, FORM, form_card, render
@@ -167,8 +167,8 @@ class TeamsChannel:
                     + " Please correct the form and save it again."
                 )
             ]
-        except TryAgainLater:
-            return [TRY_AGAIN]
+        except TryAgainLater as problem:
+            return [unsaved(problem)]
 
     async def on_installed(self, members: list[Any], context: TurnContext) -> None:
         """When the app is added, keep the reference so reminders can reach the person (or,
