@@ -94,13 +94,19 @@ class Event:
         }
 
 
-def slow_down(text: str) -> Outbound:
+def slow_down(text: str, *, everyone: bool = False) -> Outbound:
     """The answer to a message over the bounds; it names the message (several may be refused
-    in a row, and the person has to know which ones to send again)."""
+    in a row, and the person has to know which ones to send again). `everyone`: the process
+    is over its bound for all people, so this person may have sent only this one."""
     words = " ".join(text.split())
     if len(words) > QUOTED:
         words = words[: QUOTED - 1].rstrip() + "…"
     which = f"this one: “{words}”." if words else "this one."
+    if everyone:
+        return Outbound(
+            "So many people are writing to me just now that messages come faster than I can "
+            f"answer, so I have not kept {which} Please send it again in a few minutes."
+        )
     return Outbound(
         f"You are sending messages faster than I can answer, so I have not kept {which} "
         "Please wait for my answer, then send it again."
@@ -191,7 +197,7 @@ class Inbox:
                 event.channel, event.event_id, key, event.payload(), now, processed=busy
             )
             if added and busy:
-                refusal = [to_data(slow_down(event.text))]
+                refusal = [to_data(slow_down(event.text, everyone=crowded))]
                 tx.replies.add(event.channel, key, event.address, refusal, now)
             return added, busy
 

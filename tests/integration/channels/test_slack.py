@@ -435,6 +435,24 @@ async def test_one_person_flooding_gets_slow_down_and_nothing_is_silently_droppe
     assert await served.read(lambda tx: tx.inbox.waiting(datetime.now(UTC))) == []
 
 
+async def test_over_the_bound_for_everyone_the_slow_down_does_not_blame_the_person(
+    fake: FakeSlackApi, serving: Serving, http: aiohttp.ClientSession
+) -> None:
+    def build(c: Config, gateway: Gateway) -> dict[str, Channel]:
+        gateway.inbox.limits = (1000, 0)  # the process is full: no one's message is kept
+        return {"slack": SlackChannel(c.slack, gateway)}
+
+    served = await serving(
+        {"slack": {"bot_token": TOKEN, "signing_secret": slack.SECRET, "api_url": fake.api_url}},
+        build,
+    )
+    assert (await post(http, served, slack.dm_event("/help")))[0] == 200
+    await fake.wait_for(lambda calls: len(fake.posted("U1")) >= 1, timeout=20)
+    [shown] = [m["text"] for m in fake.posted("U1")]
+    assert "So many people are writing to me just now" in shown and "“/help”" in shown
+    assert "You are sending" not in shown  # they sent one message
+
+
 async def test_each_slow_down_names_the_message_it_did_not_keep(
     fake: FakeSlackApi, serving: Serving, http: aiohttp.ClientSession
 ) -> None:
