@@ -161,17 +161,7 @@ class OversightSql:
     def cases(self, ids: Ids, on: date) -> list[tuple[Case, date | None]]:
         """The open cases these people hold (allocated by `on`), each with its last held
         case supervision on or before `on` (one seek of the (kind, status, case) index each)."""
-        last = (
-            select(func.max(SessionRow.date))
-            .where(
-                SessionRow.kind == "case",
-                SessionRow.status == "held",
-                SessionRow.case_ref == CaseRow.ref,
-                SessionRow.date <= on,
-            )
-            .correlate(CaseRow)
-            .scalar_subquery()
-        )
+        last = _last_case_supervision(on)
         rows = self._in((*CASE_COLUMNS, last), CaseRow.worker_id, ids, CaseRow.allocated_on <= on)
         return [(Case(*row[:-1]), row[-1]) for row in rows]
 
@@ -182,17 +172,7 @@ class OversightSql:
         the earliest date each is counted from, and how many are counted from before each
         cutoff. A report turns the cutoffs into due dates; nothing per case leaves the
         database."""
-        last = (
-            select(func.max(SessionRow.date))
-            .where(
-                SessionRow.kind == "case",
-                SessionRow.status == "held",
-                SessionRow.case_ref == CaseRow.ref,
-                SessionRow.date <= on,
-            )
-            .correlate(CaseRow)
-            .scalar_subquery()
-        )
+        last = _last_case_supervision(on)
         rows: list[Any] = []
         for chunk in self._filters(CaseRow.worker_id, ids):
             held = (
@@ -240,3 +220,19 @@ class OversightSql:
         if ids is None:
             return [true()]
         return [column.in_(list(chunk)) for chunk in _chunks(list(ids), BATCH)] or [false()]
+
+
+def _last_case_supervision(on: date) -> Any:
+    """Each case's last held case supervision on or before `on`, correlated to `CaseRow`
+    (one seek of the (kind, status, case) index per case)."""
+    return (
+        select(func.max(SessionRow.date))
+        .where(
+            SessionRow.kind == "case",
+            SessionRow.status == "held",
+            SessionRow.case_ref == CaseRow.ref,
+            SessionRow.date <= on,
+        )
+        .correlate(CaseRow)
+        .scalar_subquery()
+    )
