@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks.databases import POSTGRES_URL, scratch_database
+from benchmarks.faults.console import ConsoleChannel, console_under_kills
 from benchmarks.faults.serve import WINDOW, Outcome, Zygote, serve_under_kills
 from benchmarks.faults.services import SERVICES
 from benchmarks.faults.sweep import sweep_under_kills
@@ -25,7 +26,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--kills", type=int, default=1000, help="SIGKILLs per scenario")
     parser.add_argument("--sweep-kills", type=int, default=None,
                         help="SIGKILLs per sweep scenario (default: --kills)")  # fmt: skip
-    parser.add_argument("--channels", default="slack,telegram,teams")
+    parser.add_argument("--channels", default="console,slack,telegram,teams")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--people", type=int, default=8, help="people sending at once")
     parser.add_argument("--sweep-people", type=int, default=100, help="digests per sweep run")
@@ -47,14 +48,16 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def scenarios(args: argparse.Namespace) -> list[tuple[str, str, str, int]]:
     """(kind, channel, backend, servers) for each scenario asked for."""
     backends = args.backends.split(",")
+    channels = args.channels.split(",")
+    services = [channel for channel in channels if channel != "console"]
     found = [
-        ("serve", channel, backend, 1)
-        for channel in args.channels.split(",")
+        ("console" if channel == "console" else "serve", channel, backend, 1)
+        for channel in channels
         for backend in backends
         if not args.no_serve and not args.no_single
     ]
     if "postgresql" in backends and not args.no_two_servers and not args.no_serve:
-        found += [("serve", channel, "postgresql", 2) for channel in args.channels.split(",")]
+        found += [("serve", channel, "postgresql", 2) for channel in services]
     if not args.no_sweep:
         found += [("sweep", "slack", backend, 3 if backend == "postgresql" else 1)
                   for backend in backends]  # fmt: skip
@@ -70,7 +73,8 @@ async def run(args: argparse.Namespace) -> list[Outcome]:
         zygote = Zygote(log)
         try:
             for kind, channel, backend, servers in scenarios(args):
-                name = f"{kind} {channel} {backend}" + (f" ×{servers}" if servers > 1 else "")
+                name = " ".join(dict.fromkeys((kind, channel, backend)))  # "console sqlite"
+                name += f" ×{servers}" if servers > 1 else ""
                 async with scratch_database(backend, args.postgres_url) as url:
                     outcome = await one(args, kind, channel, url, servers, Path(scratch), zygote)
                 outcome.scenario = name
@@ -92,6 +96,12 @@ async def one(
 ) -> Outcome:
     from benchmarks.faults.setup import prepare
 
+    if kind == "console":
+        config = await prepare(scratch, url, ConsoleChannel(), args.people, sweep=False,
+                               zygote=zygote)  # fmt: skip
+        return await console_under_kills(
+            zygote=zygote, config=config, scratch=scratch, kills=args.kills, people=args.people
+        )
     service = SERVICES[channel]()
     await service.fake.start()
     try:
@@ -121,7 +131,9 @@ def line(o: Outcome) -> str:
 
 
 def failed(outcomes: list[Outcome]) -> bool:
-    return any(o.lost or o.duplicated or o.out_of_order for o in outcomes)
+    """Anything lost, duplicated or out of order, or a scenario that acknowledged nothing (it
+    proved nothing)."""
+    return any(o.lost or o.duplicated or o.out_of_order or not o.acknowledged for o in outcomes)
 
 
 def main(argv: list[str] | None = None) -> int:

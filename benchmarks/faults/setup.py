@@ -7,19 +7,29 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Protocol
 
 from benchmarks.faults.serve import Zygote
-from benchmarks.faults.services import Service
 
 SVA = str(Path(sys.executable).with_name("sva"))
 SWEEP_DAY = "2026-11-23"  # a Monday; everyone's individual supervision is overdue by then
 LEASE_MINUTES = 0.04  # a killed sweeper's rows are taken over after 2.4 s
 
 
+class Channel(Protocol):
+    """What the setup needs of a channel (a chat service, or the console)."""
+
+    name: str
+
+    def config(self) -> str: ...  # its configuration section
+
+    def chat_id(self, person: int) -> str: ...  # person p's identity on it
+
+
 async def prepare(
     scratch: Path,
     url: str,
-    service: Service,
+    service: Channel,
     people: int,
     *,
     sweep: bool,

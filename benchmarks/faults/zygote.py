@@ -8,7 +8,9 @@ The zygote itself never opens the database, starts a thread or runs an event loo
 
 Protocol (stdin/stdout, one line each): `ARGS…` (shell-split) → the child's pid. With
 `--status FILE` first, the child writes its exit code to FILE as it exits (the zygote reaps its
-children automatically, so nobody can wait for a status).
+children automatically, so nobody can wait for a status). With `--stdio IN OUT` first (two
+FIFOs), the child reads its standard input from IN and writes its standard output to OUT, as
+`sva chat` at a terminal would (each open waits for the other end).
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ import signal
 import sys
 
 
-def _child(args: list[str], log: str, status: str | None) -> None:
+def _child(args: list[str], log: str, status: str | None, stdio: list[str] | None) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    null = os.open(os.devnull, os.O_RDONLY)
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(null, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
+    logged = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    stdin = os.open(stdio[0] if stdio else os.devnull, os.O_RDONLY)
+    os.dup2(stdin, 0)
+    os.dup2(os.open(stdio[1], os.O_WRONLY) if stdio else logged, 1)
+    os.dup2(logged, 2)
     code = 0
     try:
         from bot.cli.main import app
@@ -39,8 +41,8 @@ def _child(args: list[str], log: str, status: str | None) -> None:
         traceback.print_exc()
         code = 1
     if status is not None:
-        with open(status, "w") as done:
-            done.write(str(code))
+        with open(status, "w") as written:
+            written.write(str(code))
     os._exit(code)
 
 
@@ -60,12 +62,14 @@ def main() -> None:
         args = shlex.split(line)
         if not args:
             continue
-        status = None
+        status = stdio = None
         if args[0] == "--status":
             status, args = args[1], args[2:]
+        if args[0] == "--stdio":
+            stdio, args = args[1:3], args[3:]
         pid = os.fork()
         if pid == 0:
-            _child(args, log, status)
+            _child(args, log, status, stdio)
         print(pid, flush=True)
 
 

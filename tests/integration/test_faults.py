@@ -1,6 +1,7 @@
 """The fault suite's short version (the full one: `python -m benchmarks.faults`): 50 SIGKILLs of
 real `sva serve` processes on Slack, Telegram and Teams fakes, SQLite and PostgreSQL, with two
-servers behind one PostgreSQL; nothing acknowledged may be lost, answered twice or out of order.
+servers behind one PostgreSQL, and 20 of `sva chat` consoles; nothing acknowledged may be lost,
+answered twice or out of order.
 About a minute: restarts are forked warm from a zygote (benchmarks/faults/zygote.py)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.databases import scratch_database
+from benchmarks.faults.console import ConsoleChannel, console_under_kills
 from benchmarks.faults.serve import Outcome, Zygote, serve_under_kills
 from benchmarks.faults.services import SERVICES
 from benchmarks.faults.setup import prepare
@@ -59,3 +61,20 @@ async def test_two_servers_behind_one_postgresql_answer_each_person_in_order(
     assert outcome.acknowledged >= 4 * 8  # several messages per person, on both servers
     # Fewer than 20 unanswered: nobody is slowed down, whichever server took the message.
     assert (outcome.lost, outcome.duplicated, outcome.out_of_order, outcome.slowed) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_ten_kills_of_consoles_lose_nothing_acknowledged(
+    tmp_path: Path, backend: str
+) -> None:
+    zygote = Zygote(tmp_path / "sva.log")
+    try:
+        async with scratch_database(backend) as url:
+            config = await prepare(tmp_path, url, ConsoleChannel(), 4, sweep=False, zygote=zygote)
+            outcome = await console_under_kills(
+                zygote=zygote, config=config, scratch=tmp_path, kills=10, people=4
+            )
+    finally:
+        zygote.close()
+    assert outcome.kills == 10 and outcome.acknowledged >= 4 * 10
+    assert (outcome.lost, outcome.duplicated, outcome.out_of_order) == (0, 0, 0)
