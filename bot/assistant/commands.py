@@ -38,7 +38,7 @@ HELP = """I help you prepare for supervision. Commands:
 /rota: your team's next group supervision sessions and roles
 /reflections: read back your saved EARS reflections
 /team: for supervisors and managers: who is due, overdue, on leave, records late, decisions waiting
-/session held PERSON DATE [CASE-REF], /session cancel PERSON DATE, /session rebook PERSON DATE NEW-DATE: record what happened to a supervision (they are told)
+/session held PERSON DATE [CASE-REF], /session cancel PERSON DATE, /session rebook PERSON DATE NEW-DATE: record what happened to a supervision (they are told); /session agreement PERSON DATE, /session observation PERSON DATE: a supervision agreement signed, a direct observation held
 /agree DATE, /disagree DATE REASON: respond to the written record of your supervision on DATE
 /actions: your open actions from supervision; /done N when action N is done
 /dashboard: a one-time link (valid a few minutes) that signs you in to the manager dashboard

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from bot.assistant.access import below as access_below
 from bot.assistant.dates import DateError, read_day, spoken
 from bot.assistant.names import counted, name_of
-from bot.assistant.sessions import VERBS, SessionChange, SessionError, record_session
+from bot.assistant.sessions import ONCE_HELD, VERBS, SessionChange, SessionError, record_session
 from bot.operations.reports.overview import MemberStatus, below, team_overview
 from dialogs.messages import Outbound
 from policies.assignment import PackAssignment
@@ -16,8 +16,10 @@ from storage.sql import SqlTransaction
 from storage.store import Transaction
 
 SESSION_USAGE = (
-    "Write /session held PERSON DATE [CASE-REF], /session cancel PERSON DATE [CASE-REF], or "
-    "/session rebook PERSON DATE NEW-DATE [CASE-REF]; dates as 2026-11-23 or 23 Nov."
+    "Write /session held PERSON DATE [CASE-REF], /session cancel PERSON DATE [CASE-REF], "
+    "/session rebook PERSON DATE NEW-DATE [CASE-REF], or /session agreement PERSON DATE "
+    "(a supervision agreement signed) or /session observation PERSON DATE (a direct "
+    "observation held); dates as 2026-11-23 or 23 Nov."
 )
 
 
@@ -31,7 +33,14 @@ def session_command(tx: Transaction, actor: str, args: list[str], now: datetime)
 
 
 def read_session_change(args: list[str], now: datetime) -> SessionChange:
-    """The change a `/session` (or `sva session`) asks for; SessionError if it is malformed."""
+    """The change a `/session` (or `sva session`) asks for; SessionError if it is malformed.
+    `/session agreement|observation PERSON DATE` records one held (what the packs'
+    agreement and direct-observation rules count)."""
+    if len(args) >= 3 and args[0].casefold() in ONCE_HELD:
+        day, used = _leading_day(args[2:], now)
+        if args[2 + used :]:
+            raise SessionError(SESSION_USAGE)
+        return SessionChange("held", args[1], day, kind=args[0].casefold())
     if len(args) < 3 or args[0].casefold() not in VERBS:
         raise SessionError(SESSION_USAGE)
     verb, person, rest = VERBS[args[0].casefold()], args[1], args[2:]

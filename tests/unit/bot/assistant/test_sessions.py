@@ -98,6 +98,23 @@ async def test_an_agreement_or_observation_is_recorded_as_its_own_kind() -> None
         raise AssertionError("a cancelled observation was recorded")
 
 
+async def test_a_manager_records_an_agreement_and_an_observation_in_chat() -> None:
+    store = team_store()
+    assistant = assistant_over(store)
+    [signed] = await chat(assistant, ["/session agreement sw1 2 Nov"], person="tm1")
+    [observed] = await chat(assistant, ["/session Observation sw1 2026-11-20"], person="tm1")
+    assert signed.text.startswith("Recorded: Sara Worker's supervision agreement signed on Mon 2")
+    assert observed.text.startswith("Recorded: Sara Worker's direct observation of practice held")
+    [extra] = await chat(assistant, ["/session agreement sw1 2 Nov CR-7"], person="tm1")
+    assert extra.text.startswith("Write /session held PERSON DATE")  # no case for an agreement
+    [refused] = await chat(assistant, ["/session observation sw1 2026-11-20"], person="sw2")
+    assert refused.text.startswith("Only Sara Worker's supervisor or their line management")
+    assert [(s.kind, s.date, s.status) for s in store.tables.sessions] == [
+        ("agreement", date(2026, 11, 2), "held"),
+        ("observation", date(2026, 11, 20), "held"),
+    ]
+
+
 async def test_a_rebooking_onto_a_bank_holiday_or_into_leave_is_warned_about() -> None:
     store = team_store()
     store.tables.leave.append(("sw2", date(2026, 12, 7), date(2026, 12, 11)))
