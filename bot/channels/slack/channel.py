@@ -98,6 +98,11 @@ class SlackChannel:
     async def start(self) -> None:
         """Check the bot token with auth.test; in Socket Mode, then connect (no public
         endpoint needed). ChannelUnavailable says what is wrong in one line."""
+        if self.client.session is None:
+            # One connection pool for every call: slack_sdk otherwise opens a new connection
+            # per call (issue 16: `_sock_connect` was a fifth of the server's time under load).
+            timeout = aiohttp.ClientTimeout(total=self.client.timeout)
+            self.client.session = aiohttp.ClientSession(timeout=timeout)
         await self._check_token()
         if not self._socket_mode:
             return
@@ -135,6 +140,9 @@ class SlackChannel:
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self.client.session is not None:
+            await self.client.session.close()
+            self.client.session = None
 
     # -- listeners ---------------------------------------------------------------------
 
