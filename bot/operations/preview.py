@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
+from bot.assistant.names import counted
 from policies.reminders import Reminder
 from storage.records import Person
 
@@ -22,7 +23,8 @@ def by_team(reminders: list[Reminder], people: Mapping[str, Person]) -> list[str
         counts[1] += reminder.overdue
         counts[2] += reminder.kind == "escalation"
     return [
-        f"{team}: {total} reminder(s), {overdue} overdue, {escalations} escalation(s)"
+        f"{team}: {counted(total, 'reminder')}, {overdue:,} overdue, "
+        f"{counted(escalations, 'escalation')}"
         for team, (total, overdue, escalations) in sorted(tally.items())
     ]
 
