@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+if TYPE_CHECKING:  # icalendar is imported on first use (a server that sends none keeps ~5 MiB)
+    from icalendar import vCalAddress
 
 LONDON = ZoneInfo("Europe/London")
 TITLE = "Supervision"
@@ -27,6 +29,8 @@ class Attendee:
 
     def address(self, role: str) -> vCalAddress:
         """The ORGANIZER or ATTENDEE value: mailto when an e-mail is known, with the name."""
+        from icalendar import vCalAddress, vText
+
         address = vCalAddress(f"mailto:{self.email}" if self.email else "invalid:nomail")
         address.params["CN"] = vText(self.name)
         if role == "attendee":
@@ -46,6 +50,8 @@ def invitation(
     """One event in Europe/London time with its VTIMEZONE; the supervisor organises, both
     attend. The UID is fixed per `key` (a person id) and start time, so importing a re-sent
     invitation updates the event; it is a digest, so it does not show the id."""
+    from icalendar import Calendar, Event
+
     local = start if start.tzinfo else start.replace(tzinfo=LONDON)
     digest = hashlib.sha256(f"{key}|{local:%Y%m%dT%H%M}".encode()).hexdigest()[:24]
     event = Event()

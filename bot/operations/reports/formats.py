@@ -14,8 +14,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from docx import Document
-
 from bot.operations.reports.measures import Rule, Tally
 from bot.operations.reports.model import MEASURES, Report, Row
 
@@ -209,6 +207,8 @@ def to_markdown(report: Report) -> str:
 
 def to_docx(report: Report) -> bytes:
     """The report as a Word document: the same tables as the Markdown, as plain text runs."""
+    from docx import Document  # on first use: a server that never makes one keeps ~10 MiB
+
     document = Document()
     document.add_heading(f"Supervision compliance: {report.scope}", level=1)
     document.add_paragraph(report.period.label)
