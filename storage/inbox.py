@@ -16,9 +16,9 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -39,7 +39,7 @@ def _typed(name: str, column: Any) -> Any:
 # under a burst of Slack events (issue 16's profile: `_get_orm_crud_kv_pairs`). Without
 # preserve_rowcount psycopg reports -1 for an INSERT: every repeat would be "new".
 _ADD = {
-    postgresql: (pg_insert if postgresql else sqlite_insert)(InboxRow.__table__)
+    postgresql: (pg_insert if postgresql else sqlite_insert)(cast(Table, InboxRow.__table__))
     .on_conflict_do_nothing()
     .execution_options(preserve_rowcount=True)
     for postgresql in (False, True)
