@@ -28,8 +28,8 @@ CONVERSATION_LOCKS = 0x5356_4102  # advisory-lock class for per-conversation ord
 
 
 def _typed(name: str, column: Any) -> Any:
-    """A parameter with its column's type: in `.values()` an untyped one skips the type's
-    processing (SQLite would store another datetime format; PostgreSQL gets no cast)."""
+    """A parameter with its column's type, spelled out (SQLAlchemy 2 infers the same in
+    `.values()`). Its name must not be a column's: that name is reserved there."""
     return bindparam(name, type_=column.type)
 
 

@@ -119,6 +119,7 @@ class Tally:
     sent: int = 0
     acknowledged: int = 0
     slowed: int = 0
+    ambiguous: int = 0  # resets in doubt settled by an empty agenda (or every item lost)
 
     def next_line(self) -> str:
         if self.doubt is not None:
@@ -150,6 +151,8 @@ class Tally:
         if doubt is None:
             return
         if doubt == "/agenda reset":
+            # Empty: the reset was saved, or every item was lost; counted, and reported.
+            self.ambiguous += not shown
             self._apply(doubt, stored=not shown)
         else:
             self._apply(doubt, stored=doubt.split()[-1] in shown)
@@ -162,6 +165,21 @@ class Tally:
         else:
             self.items.append(line.split()[-1])
             self.seq += 1
+
+
+async def last_look(console: Console, tally: Tally, faults: Faults, tries: int = 20) -> None:
+    """Settle any doubt, then check the agenda once more; a console that never shows it
+    again fails the run (nothing may end unchecked)."""
+    looked = 0
+    while looked < 2:
+        reply = await console.ask("/agenda")
+        if reply is None:
+            await console.start()  # killed just before the end: start it again
+        tally.answered("/agenda", reply, faults)
+        looked += reply is not None and reply.startswith(VIEW)
+        tries -= 1
+        if tries == 0:
+            raise RuntimeError(f"console p{console.person} never showed its agenda again")
 
 
 @dataclass
@@ -215,12 +233,17 @@ async def console_under_kills(
         await asyncio.sleep(last)
     finally:
         stop.set()
-        await asyncio.gather(*running, return_exceptions=True)
+        ended = await asyncio.gather(*running, return_exceptions=True)
+    for problem in ended:
+        if isinstance(problem, Exception):
+            raise problem  # a console that hung or wrote something that is not JSON
     for console, tally in zip(consoles, tallies, strict=True):
-        for _ in range(2):  # settle any doubt, then one last look
-            tally.answered("/agenda", await console.ask("/agenda"), faults)
+        await last_look(console, tally, faults)
         kill(console.pid, signal.SIGTERM)
         console.close()
+    outcome.notes.append(
+        f"{sum(t.ambiguous for t in tallies)} reset(s) in doubt settled by an empty agenda"
+    )
     outcome.sent = sum(t.sent for t in tallies)
     outcome.acknowledged = sum(t.acknowledged for t in tallies)
     outcome.slowed = sum(t.slowed for t in tallies)

@@ -178,8 +178,8 @@ def remind(
             return await app.sweeper.sweep(
                 day, datetime.now(UTC), dry_run=dry_run, progress=progress
             )
-        await server.start_channels()  # deliver through chat, as `sva serve` would
         try:
+            await server.start_channels()  # deliver through chat, as `sva serve` would
             return await server.sweeper.sweep(day, datetime.now(UTC), progress=progress)
         finally:
             await server.stop()

@@ -103,11 +103,15 @@ class SlackChannel:
             # per call (issue 16: `_sock_connect` was a fifth of the server's time under load).
             timeout = aiohttp.ClientTimeout(total=self.client.timeout)
             self.client.session = aiohttp.ClientSession(timeout=timeout)
-        await self._check_token()
-        if not self._socket_mode:
-            return
-        self._socket = AsyncSocketModeHandler(self.app, self._config.app_token)
-        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            await self._check_token()
+            if not self._socket_mode:
+                return
+            self._socket = AsyncSocketModeHandler(self.app, self._config.app_token)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        except BaseException:
+            await self.stop()  # nothing left open; a retry starts afresh
+            raise
 
     def _share_auth(self, answer: Any) -> None:
         """Give Bolt the auth.test answer we got at start. Bolt asks Slack until it has one,
@@ -140,6 +144,8 @@ class SlackChannel:
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self._background:  # late form replies still posting
+            await asyncio.gather(*self._background, return_exceptions=True)
         if self.client.session is not None:
             await self.client.session.close()
             self.client.session = None

@@ -165,4 +165,5 @@ def person_page(
     overview = team_overview(tx, [person], person.team, on, policies)
     sessions = tx.oversight.sessions([person.id], on - TIMELINE, on)
     mine = [s for s in sessions if s.supervisee_id == person.id]
-    return PersonPage(person, overview.members[0], sorted(mine, key=lambda s: s.date, reverse=True))
+    newest = sorted(mine, key=lambda s: (s.date, s.kind, s.case_ref or ""), reverse=True)
+    return PersonPage(person, overview.members[0], newest)
