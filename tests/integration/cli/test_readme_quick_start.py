@@ -95,7 +95,7 @@ def test_the_quick_start_walks_a_manager_from_import_to_team_and_a_recorded_sess
     said = [
         re.split(r"\s{2,}", line[2:])[0] for line in chat_block.splitlines() if line[:2] == "> "
     ]
-    assert said[0] == "/team" and len(said) == 4
+    assert said[0] == "/team" and len(said) == 6
     chat = subprocess.run(
         [f"{BIN}/sva", "chat", "--user", "tm1", "--json"],
         input="".join(moved(line, weeks) + "\n" for line in said),
@@ -104,12 +104,14 @@ def test_the_quick_start_walks_a_manager_from_import_to_team_and_a_recorded_sess
     )  # fmt: skip
     assert chat.returncode == 0, chat.stderr
     answers = [json.loads(line)["text"] for line in chat.stdout.splitlines()]
-    team, held, cancelled, rebooked = answers
+    team, held, cancelled, rebooked, observed, signed = answers
     assert team.startswith("Tom Manager's team on ") and "- Sal Worker: " in team
     assert "overdue since" not in team  # go-live: nothing from before the assistant is chased
     assert held.startswith("Recorded: Sam Worker's supervision held on ")
     assert "cancelled; it needs rebooking. Sal Worker has been told." in cancelled
     assert " moved to " in rebooked and "Sal Worker has been told." in rebooked
+    assert observed.startswith("Recorded: Sam Worker's direct observation of practice held on ")
+    assert signed.startswith("Recorded: Sam Worker's supervision agreement signed on ")
 
     command = re.findall(r"`(sva session held [^`]+)`", section)[0]
     recorded = run(command, tmp_path, database_url)
