@@ -78,6 +78,19 @@ IDENTITIES_OF = select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id)
     ChatIdentityRow.person_id == bindparam("id")
 )
 CASE_BY_REF = select(*CASE_COLUMNS).where(CaseRow.ref == bindparam("ref"))
+_REFRESH_LAST = (
+    update(CaseRow)
+    .where(CaseRow.ref.in_(bindparam("refs", expanding=True)))
+    .values(
+        last_case_supervision=select(func.max(SessionRow.date))
+        .where(
+            SessionRow.kind == "case",
+            SessionRow.status == "held",
+            SessionRow.case_ref == CaseRow.ref,
+        )
+        .scalar_subquery()
+    )
+)
 
 
 class DirectorySql:
@@ -128,8 +141,10 @@ class DirectorySql:
             for c in cases
         ]
         self._upsert(CaseRow.__table__, rows, ["ref"])
+        self._refresh_last_case_supervision(c.ref for c in cases)
 
     def upsert_sessions(self, sessions: Iterable[Session]) -> None:
+        sessions = list(sessions)
         rows = [
             {
                 "key": s.key,
@@ -145,6 +160,13 @@ class DirectorySql:
             for s in sessions
         ]
         self._upsert(SessionRow.__table__, rows, ["key"])
+        self._refresh_last_case_supervision(s.case_ref for s in sessions if s.case_ref)
+
+    def _refresh_last_case_supervision(self, refs: Iterable[str]) -> None:
+        """Work out again `cases.last_case_supervision` of these cases from their sessions
+        (a re-import may have cancelled or moved a session, so not just the newest date)."""
+        for chunk in _chunks(sorted(set(refs)), BATCH):
+            self._db.execute(_REFRESH_LAST, {"refs": list(chunk)})
 
     def add_leave(self, person_id: str, starts_on: date, ends_on: date) -> None:
         self._db.execute(

@@ -8,10 +8,9 @@ also what makes the council-wide report fast).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -22,6 +21,7 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    or_,
     select,
     true,
     type_coerce,
@@ -41,10 +41,16 @@ from storage.tables import (
 Ids = Sequence[str] | None
 _SESSION_ORDER = itemgetter(1, 0)  # SESSION_COLUMNS' date, then kind
 STATUSES = ("held", "cancelled")  # every status an import accepts
+_CASE_KEYS = (
+    CaseRow.worker_id,
+    CaseRow.case_type,
+    CaseRow.risk,
+    CaseRow.key_worker,
+    CaseRow.allocated_on,
+)
 
 
-@dataclass(frozen=True, slots=True)
-class CaseGroup:
+class CaseGroup(NamedTuple):  # a tuple: a council report makes 400,000 of them
     """One worker's open cases of one type and risk (as key worker or not), counted in the
     database.
 
@@ -59,9 +65,15 @@ class CaseGroup:
     risk: str
     key_worker: bool
     first: bool
-    count: int
+    cases: int
     earliest: date
     before: tuple[int, ...]
+
+    def merged(self, other: CaseGroup) -> CaseGroup:
+        """This group and another of the same key counted together."""
+        before = tuple(a + b for a, b in zip(self.before, other.before, strict=True))
+        earliest = min(self.earliest, other.earliest)
+        return self._replace(cases=self.cases + other.cases, earliest=earliest, before=before)
 
 
 class OversightSql:
@@ -162,44 +174,61 @@ class OversightSql:
 
     def cases(self, ids: Ids, on: date) -> list[tuple[Case, date | None]]:
         """The open cases these people hold (allocated by `on`), each with its last held
-        case supervision on or before `on` (one seek of the (kind, status, case) index each)."""
-        last = _last_case_supervision(on)
+        case supervision on or before `on` (the kept date, or for a case supervised after
+        `on` one seek of the (kind, status, case) index)."""
+        kept = CaseRow.last_case_supervision
+        last = case((or_(kept.is_(None), kept <= on), kept), else_=_last_case_supervision(on))
         rows = self._in((*CASE_COLUMNS, last), CaseRow.worker_id, ids, CaseRow.allocated_on <= on)
         return [(Case(*row[:-1]), row[-1]) for row in rows]
 
     def case_groups(self, ids: Ids, on: date, cutoffs: Sequence[date]) -> list[CaseGroup]:
         """The open cases these people hold (allocated by `on`), grouped by worker, type,
         risk, key worker or not, and whether a case supervision was ever held (on or before
-        `on`): how many,
-        the earliest date each is counted from, and how many are counted from before each
-        cutoff. A report turns the cutoffs into due dates; nothing per case leaves the
-        database."""
-        last = _last_case_supervision(on)
-        rows: list[Any] = []
+        `on`): how many, the earliest date each is counted from, and how many are counted
+        from before each cutoff. A report turns the cutoffs into due dates; nothing per case
+        leaves the database."""
+        kept = CaseRow.last_case_supervision
+        settled: list[Any] = []
+        later: list[Any] = []
         for chunk in self._filters(CaseRow.worker_id, ids):
-            held = (
-                select(
-                    CaseRow.worker_id,
-                    CaseRow.case_type,
-                    CaseRow.risk,
-                    CaseRow.key_worker,
-                    CaseRow.allocated_on,
-                    type_coerce(last, Date).label("last"),
-                )
-                .where(chunk, CaseRow.allocated_on <= on)
-                .offset(0)  # a fence: unflattened, each case's last supervision is sought once
+            allocated = and_(chunk, CaseRow.allocated_on <= on)
+            # Cases whose last case supervision is on or before `on` (all of them for the
+            # current month): the kept date, grouped in the order of ix_cases_groups.
+            current = and_(allocated, or_(kept.is_(None), kept <= on))
+            settled += self._count(_CASE_KEYS, kept, current, cutoffs)
+            # Cases supervised after `on` (a past period): seek the last one before it.
+            before = (
+                select(*_CASE_KEYS, type_coerce(_last_case_supervision(on), Date).label("last"))
+                .where(allocated, kept > on)
                 .subquery()
             )
-            since = type_coerce(func.coalesce(held.c.last, held.c.allocated_on), Date)
-            first = case((held.c.last.is_(None), 1), else_=0)
-            counts = [func.sum(case((since < cutoff, 1), else_=0)) for cutoff in cutoffs]
-            keys = (held.c.worker_id, held.c.case_type, held.c.risk, held.c.key_worker, first)
-            query = select(*keys, func.count(), type_coerce(func.min(since), Date), *counts)
-            rows.extend(self._db.execute(query.group_by(*keys)).all())
-        return [
-            CaseGroup(w, t, r, bool(k), bool(f), n, earliest, tuple(before))  # sums >= 1 row
-            for w, t, r, k, f, n, earliest, *before in rows
-        ]
+            later += self._count(tuple(before.c)[:-1], before.c.last, true(), cutoffs)
+        groups = [_case_group(row) for row in settled]
+        if not later:
+            return groups
+        merged = {g[:5]: g for g in groups}
+        for group in map(_case_group, later):
+            found = merged.get(key := group[:5])
+            merged[key] = group if found is None else found.merged(group)
+        return list(merged.values())
+
+    def _count(
+        self,
+        keys: Sequence[Any],
+        last: Any,
+        where: ColumnElement[bool],
+        cutoffs: Sequence[date],
+    ) -> list[Any]:
+        """`keys` (worker, type, risk, key worker, allocated on) grouped with "never
+        supervised" (`last` is null): count, earliest date counted from, counts before each
+        cutoff."""
+        worker, case_type, risk, key_worker, allocated_on = keys
+        since = type_coerce(func.coalesce(last, allocated_on), Date)
+        counts = [func.sum(case((since < cutoff, 1), else_=0)) for cutoff in cutoffs]
+        group = (worker, case_type, risk, key_worker, last.is_(None))
+        earliest = type_coerce(func.min(since), Date)
+        query = select(*group, func.count(), earliest, *counts).where(where).group_by(*group)
+        return list(self._db.execute(query).all())
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -222,6 +251,13 @@ class OversightSql:
         if ids is None:
             return [true()]
         return [column.in_(list(chunk)) for chunk in _chunks(list(ids), BATCH)] or [false()]
+
+
+def _case_group(row: Any) -> CaseGroup:
+    worker, case_type, risk, key_worker, first, count, earliest, *before = row
+    return CaseGroup(
+        worker, case_type, risk, bool(key_worker), bool(first), count, earliest, tuple(before)
+    )
 
 
 def _last_case_supervision(on: date) -> Any:

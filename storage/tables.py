@@ -172,6 +172,20 @@ class CaseRow(Base):
     """An open case, by reference only: no child's name is ever stored."""
 
     __tablename__ = "cases"
+    __table_args__ = (
+        # Covers the compliance report's count of open cases per worker, type, risk and
+        # "ever supervised", in index order (migration 0020).
+        Index(
+            "ix_cases_groups",
+            "worker_id",
+            "case_type",
+            "risk",
+            "key_worker",
+            text("(last_case_supervision IS NULL)"),
+            "last_case_supervision",
+            "allocated_on",
+        ),
+    )
 
     ref: Mapped[str] = mapped_column(String(40), primary_key=True)
     worker_id: Mapped[str] = mapped_column(String(200), index=True)
@@ -179,6 +193,9 @@ class CaseRow(Base):
     risk: Mapped[str] = mapped_column(String(10))
     allocated_on: Mapped[date] = mapped_column(Date)
     key_worker: Mapped[bool] = mapped_column(server_default=true())
+    # The last held case supervision of this case, kept by storage.directory on every
+    # import or recording of cases and sessions (so reports need not seek it per case).
+    last_case_supervision: Mapped[date | None] = mapped_column(Date)
 
 
 # The predicate of the open-records partial index; queries must repeat it word for word.

@@ -55,7 +55,7 @@ class CaseRules:
         self.assignment, self.end = assignment, end
         self._schedules: dict[tuple[str, str, str, bool], CaseSchedule | None] = {}
         self._cutoffs: dict[tuple[str, bool], date] = {}
-        self._dues: dict[tuple[CaseSchedule, bool, date], Due] = {}
+        self._measured: dict[tuple[str, str, str, bool, bool], Measured | None] = {}
 
     def schedule(
         self, pack: PolicyPack, case_type: str, risk: str, key_worker: bool
@@ -75,12 +75,24 @@ class CaseRules:
             self._cutoffs[key] = cutoff(schedule, first, self.end)
         return self._cutoffs[key]
 
-    def due(self, schedule: CaseSchedule, first: bool, since: date) -> Due:
-        """`due_from`, remembered (a council's cases start from a few hundred dates)."""
-        key = (schedule, first, since)
-        found = self._dues.get(key)
-        if found is None:
-            found = self._dues[key] = due_from(schedule, first, since)
+    def measured(
+        self, pack: PolicyPack, group: CaseGroup, cutoffs: tuple[date, ...]
+    ) -> Measured | None:
+        """What a group of cases is measured against under `pack` (None: no rule),
+        remembered per pack, type, risk, key worker or not, and first or not."""
+        key = (pack.name, group.case_type, group.risk, group.key_worker, group.first)
+        if key in self._measured:
+            return self._measured[key]
+        schedule = self.schedule(pack, group.case_type, group.risk, group.key_worker)
+        found = None
+        if schedule is not None:
+            try:
+                index = cutoffs.index(self.cutoff(schedule, group.first))
+            except ValueError:
+                message = "the case counts were made for other packs or another period"
+                raise ValueError(message) from None
+            found = Measured(schedule, group.first, index, self.end)
+        self._measured[key] = found
         return found
 
     def every_cutoff(self) -> tuple[date, ...]:
@@ -94,6 +106,22 @@ class CaseRules:
                     if schedule is not None:
                         found |= {self.cutoff(schedule, first) for first in (False, True)}
         return tuple(sorted(found))
+
+
+class Measured:
+    """One rule as it measures groups of cases: its cutoff's index among the counted
+    cutoffs, and the due date (with its rule) of a case counted from a given date."""
+
+    def __init__(self, schedule: CaseSchedule, first: bool, index: int, end: date) -> None:
+        self.schedule, self.first, self.index, self.end = schedule, first, index, end
+        self._dues: dict[date, tuple[Due, Rule]] = {}
+
+    def due(self, since: date) -> tuple[Due, Rule]:
+        found = self._dues.get(since)
+        if found is None:
+            due = due_from(self.schedule, self.first, since)
+            found = self._dues[since] = due, Rule(due.rule, due.cite)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +141,10 @@ def figure(
 
     `cutoffs` are those the database counted against (`CaseRules.every_cutoff` of the same
     assignment and period end)."""
-    schedule = rules.schedule(pack, group.case_type, group.risk, group.key_worker)
-    if schedule is None:
+    measured = rules.measured(pack, group, cutoffs)
+    if measured is None:
         return None
-    try:
-        index = cutoffs.index(rules.cutoff(schedule, group.first))
-    except ValueError:
-        raise ValueError("the case counts were made for other packs or another period") from None
-    overdue = group.before[index]
-    earliest = rules.due(schedule, group.first, group.earliest)
+    overdue = group.before[measured.index]
+    earliest, rule = measured.due(group.earliest)
     longest = (rules.end - earliest.due).days if overdue else 0
-    return CaseFigure(group.count, overdue, longest, Rule(earliest.rule, earliest.cite))
+    return CaseFigure(group.cases, overdue, longest, rule)

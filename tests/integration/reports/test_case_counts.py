@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, func, select
 
 from benchmarks.generate import PACKS, generate
 from bot.operations.reports.compliance import compute
@@ -23,10 +23,10 @@ from policies.assignment import PackAssignment, TeamSettings
 from policies.due import Due, NoRule, case_schedule
 from policies.packs import load_packs
 from storage.db import create_engine
-from storage.directory import DirectorySql
+from storage.directory import CASE_COLUMNS, DirectorySql
 from storage.records import Case, Person
 from storage.sql import SqlStore
-from storage.tables import CaseRow
+from storage.tables import CaseRow, SessionRow
 
 pytestmark = pytest.mark.asyncio
 ENDS = [date(2026, 11, 30), date(2026, 10, 31), date(2026, 8, 31), date(2026, 6, 13)]
@@ -46,7 +46,7 @@ async def per_case(
 ]:
     """The figures as the report computed them before: every case's due date, one by one."""
     people, cases = await store.run_sql(
-        lambda tx: (tx.oversight.people(), tx.oversight.cases(None, end))
+        lambda tx: (tx.oversight.people(), _cases_sought(tx._db, end))
     )
     cases_of: dict[str, list[tuple[Case, date | None]]] = defaultdict(list)
     for case, last in cases:
@@ -64,6 +64,23 @@ async def per_case(
         {who: _figures(a) for who, a in persons.items()},
         {key: _figures(a) for key, a in lines.items()},
     )
+
+
+def _cases_sought(db: Connection, end: date) -> list[tuple[Case, date | None]]:
+    """Open cases with their last held case supervision by `end`, sought in the sessions
+    themselves (not the date kept on the case row, which the report reads)."""
+    last = (
+        select(func.max(SessionRow.date))
+        .where(
+            SessionRow.kind == "case",
+            SessionRow.status == "held",
+            SessionRow.case_ref == CaseRow.ref,
+            SessionRow.date <= end,
+        )
+        .scalar_subquery()
+    )
+    rows = db.execute(select(*CASE_COLUMNS, last).where(CaseRow.allocated_on <= end)).all()
+    return [(Case(*row[:-1]), row[-1]) for row in rows]
 
 
 def _due(person: Person, case: Case, last: date | None, policies: PackAssignment) -> Due | None:
