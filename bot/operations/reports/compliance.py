@@ -31,7 +31,7 @@ from bot.operations.reports.model import (
     ReportData,
     Row,
 )
-from bot.operations.reports.unrecorded import measured, unrecorded
+from bot.operations.reports.unrecorded import judge
 from policies.assignment import PackAssignment
 from policies.due import DeadlineName, Due, NoRule, deadline_due, group_due, individual_due
 from policies.packs import PolicyPack
@@ -75,22 +75,14 @@ def _compute(data: ReportData, assignment: PackAssignment, progress: ProgressSin
         if group is not None:
             tallies["group"] = group
         teams.append(Row(team, None, team, dict(sorted(tallies.items()))))
-    unmeasured, rules = unrecorded(
-        data.people,
-        builder.pack,
-        data.period,
-        data.agreements,
-        data.observations,
-        data.supervisor_changed,
-    )
     return Report(
         period=data.period,
         scope=data.scope,
         people=people,
         teams=teams,
         cases=builder.case_lines(members),
-        exclusions=[*builder.exclusions, *unmeasured],
-        unrecorded_rules=rules,
+        exclusions=builder.exclusions,
+        unrecorded_rules=[builder.unrecorded_rules[k] for k in sorted(builder.unrecorded_rules)],
     )
 
 
@@ -98,6 +90,7 @@ class _Builder:
     def __init__(self, data: ReportData, assignment: PackAssignment) -> None:
         self.data, self.assignment, self.period = data, assignment, data.period
         self.exclusions: list[Exclusion] = []
+        self.unrecorded_rules: dict[str, Rule] = {}  # agreement and observation rules, by id
         self.people = {p.id: p for p in data.people}
         self._packs: dict[str, PolicyPack] = {}
         self.sessions_of: dict[str, list[Session]] = defaultdict(list)
@@ -109,6 +102,7 @@ class _Builder:
                 self.sessions_of[s.supervisee_id].append(s)
         self.leave_days = _leave_days(data.leave, data.period)
         self._deadlines: dict[tuple[str, str, date], Due] = {}
+        self._individual_dues: dict[tuple[str, str, date, date | None], Due] = {}
         self.case_rules = CaseRules(assignment, data.period.end)
         self.cases_of: dict[str, list[tuple[CaseGroup, CaseFigure]]] = defaultdict(list)
         for who in data.people:
@@ -142,7 +136,10 @@ class _Builder:
         tallies["case"] = cases.tally(by_id=True)
         data = self.data
         changed = data.supervisor_changed.get(person.id)
-        tallies |= measured(person, pack, self.period, data.agreements, data.observations, changed)
+        judged = judge(person, pack, self.period, data.agreements, data.observations, changed)
+        tallies |= judged.tallies
+        self.exclusions += judged.exclusions
+        self.unrecorded_rules |= judged.rules
         return Row(person.team, person.id, person.name, tallies)
 
     def _exclude(self, person: Person, reason: str) -> None:
@@ -157,7 +154,7 @@ class _Builder:
             return None
         role = person.role
         try:
-            individual_due(pack, role, person.started_on, None)
+            self._individual_due(pack, role, person.started_on, None)
         except NoRule:
             self._exclude(person, f"{pack.name} has no individual supervision rule for {role}")
             return None
@@ -167,7 +164,7 @@ class _Builder:
             if s.kind == "individual" and s.status == "held"
         ]
         return cadence(
-            lambda last: individual_due(pack, role, person.started_on, last),
+            lambda last: self._individual_due(pack, role, person.started_on, last),
             self.data.last_individual.get(person.id),
             held,
             self.period.start,
@@ -203,6 +200,14 @@ class _Builder:
             CaseLine(team, kind, risk, a.due, a.missed, a.worst_days, Rule(*min(a.rules)))
             for (team, kind, risk), a in sorted(lines.items())
         ]
+
+    def _individual_due(self, pack: PolicyPack, role: str, started: date, last: date | None) -> Due:
+        """`individual_due`, remembered: a council's people share start and session dates."""
+        key = (pack.name, role, started, last)
+        found = self._individual_dues.get(key)
+        if found is None:
+            found = self._individual_dues[key] = individual_due(pack, role, started, last)
+        return found
 
     def _deadline(self, pack: PolicyPack, name: DeadlineName, event: date) -> Due:
         key = (pack.name, name, event)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from bot.operations.reports.measures import Rule, Tally
+from bot.operations.reports.measures import Accumulator, Rule, Tally
 from storage.oversight import CaseGroup
 from storage.records import Person, Session
 
@@ -107,8 +107,9 @@ class Report:
 
     def total(self) -> Row:
         """The whole scope's figures."""
-        tallies: dict[Measure, Tally] = {}
+        sums: dict[Measure, Accumulator] = {}
         for row in self.teams:
             for measure, tally in row.tallies.items():
-                tallies[measure] = tallies.get(measure, Tally()) + tally
+                sums.setdefault(measure, Accumulator()).add(tally)
+        tallies = {measure: total.tally() for measure, total in sums.items()}
         return Row(team="", person_id=None, name="All teams", tallies=tallies)

@@ -13,6 +13,7 @@ words; the rules measured are listed with their citations.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.operations.reports.measures import Rule, Tally, cadence, deadline
@@ -39,39 +40,47 @@ def unrecorded(
     exclusions: list[Exclusion] = []
     rules: dict[str, Rule] = {}
     for person in people:
-        pack = pack_of(person.id)
         changed = (supervisor_changed or {}).get(person.id)
-        judged_by: list[tuple[Measure, Judged]] = [
-            ("agreement", _agreement(pack, person, period, agreements or {}, changed)),
-            ("observation", _observation(pack, person, period, observations or {})),
-        ]
-        for measure, judged in judged_by:
-            found, reason = judged
-            if isinstance(found, Tally):
-                rules.update((r.id, r) for r in found.rules)
-            elif found is not None:
-                rules[found.id] = found
-            if reason is not None:
-                exclusions.append(Exclusion(person.id, person.team, measure, reason))
+        found = judge(
+            person, pack_of(person.id), period, agreements or {}, observations or {}, changed
+        )
+        exclusions += found.exclusions
+        rules |= found.rules
     return exclusions, [rules[k] for k in sorted(rules)]
 
 
-def measured(
+@dataclass(slots=True)
+class Judgement:
+    """One person's agreement and observation tallies (where measured), the reasons they
+    were left out (where not), and the rules met, by id."""
+
+    tallies: dict[Measure, Tally] = field(default_factory=dict)
+    exclusions: list[Exclusion] = field(default_factory=list)
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+
+def judge(
     person: Person,
     pack: PolicyPack,
-    period: Period,
+    period: Period | None,
     agreements: Dates,
     observations: Dates,
     supervisor_changed: date | None = None,
-) -> dict[Measure, Tally]:
-    """The person's agreement and observation tallies in the period, where the pack rules."""
-    found: dict[Measure, Tally] = {}
-    agreement, _ = _agreement(pack, person, period, agreements, supervisor_changed)
-    if isinstance(agreement, Tally):
-        found["agreement"] = agreement
-    observation, _ = _observation(pack, person, period, observations)
-    if isinstance(observation, Tally):
-        found["observation"] = observation
+) -> Judgement:
+    """The person's agreement and observation measures in `period` (None: the rules alone)."""
+    found = Judgement()
+    judged_by: list[tuple[Measure, Judged]] = [
+        ("agreement", _agreement(pack, person, period, agreements, supervisor_changed)),
+        ("observation", _observation(pack, person, period, observations)),
+    ]
+    for measure, (figure, reason) in judged_by:
+        if isinstance(figure, Tally):
+            found.tallies[measure] = figure
+            found.rules.update((r.id, r) for r in figure.rules)
+        elif figure is not None:
+            found.rules[figure.id] = figure
+        if reason is not None:
+            found.exclusions.append(Exclusion(person.id, person.team, measure, reason))
     return found
 
 
