@@ -21,7 +21,7 @@ from bot.cli.reminders import with_app
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
-from bot.operations.reports.load import ReportError, load, month, period
+from bot.operations.reports.load import ReportError, load, load_sessions, month, period
 from bot.operations.reports.model import MEASURES, Period, Report
 from bot.operations.reports.scope import Scope
 
@@ -174,9 +174,9 @@ def sample(
         raise typer.Exit(2) from exc
 
     async def run(a: App) -> list[Sampled]:
-        data = await load(a.store, scope, when, pack_assignment(a.config))
+        people, sessions = await load_sessions(a.store, scope, when)
         return draw(
-            data.people, data.sessions, period=when, scope=scope.label, size=size,
+            people, sessions, period=when, scope=scope.label, size=size,
             per_supervisor=per_supervisor, word=seed,
         )  # fmt: skip
 

@@ -35,8 +35,8 @@ from bot.operations.reports.unrecorded import judge
 from policies.assignment import PackAssignment
 from policies.due import DeadlineName, Due, NoRule, deadline_due, group_due, individual_due
 from policies.packs import PolicyPack
-from storage.oversight import CaseGroup
-from storage.records import Person, Session
+from storage.oversight import CaseGroup, HeldSession
+from storage.records import Person
 
 PROGRESS_EVERY = 1_000  # people measured between progress updates
 
@@ -93,10 +93,10 @@ class _Builder:
         self.unrecorded_rules: dict[str, Rule] = {}  # agreement and observation rules, by id
         self.people = {p.id: p for p in data.people}
         self._packs: dict[str, PolicyPack] = {}
-        self.sessions_of: dict[str, list[Session]] = defaultdict(list)
+        self.sessions_of: dict[str, list[HeldSession]] = defaultdict(list)
         self.groups_led: dict[str, list[date]] = defaultdict(list)
         for s in data.sessions:
-            if s.kind == "group" and s.status == "held":
+            if s.kind == "group":
                 self.groups_led[s.supervisor_id].append(s.date)
             elif s.kind in ("individual", "case") and s.supervisee_id is not None:
                 self.sessions_of[s.supervisee_id].append(s)
@@ -158,11 +158,7 @@ class _Builder:
         except NoRule:
             self._exclude(person, f"{pack.name} has no individual supervision rule for {role}")
             return None
-        held = [
-            s.date
-            for s in self.sessions_of[person.id]
-            if s.kind == "individual" and s.status == "held"
-        ]
+        held = [s.date for s in self.sessions_of[person.id] if s.kind == "individual"]
         return cadence(
             lambda last: self._individual_due(pack, role, person.started_on, last),
             self.data.last_individual.get(person.id),
@@ -176,8 +172,6 @@ class _Builder:
         record, signoff = pack.deadlines.record, pack.deadlines.signoff
         end = self.period.end
         for s in self.sessions_of[person.id]:
-            if s.status != "held":
-                continue
             if record.within is not None and s.kind in record.kinds:
                 written.deadline(self._deadline(pack, "record", s.date), s.recorded_on, end)
             sent = s.recorded_on

@@ -11,7 +11,7 @@ from bot.operations.reports.case_figures import CaseRules
 from bot.operations.reports.model import Period, ReportData
 from bot.operations.reports.scope import Scope, span
 from policies.assignment import PackAssignment
-from storage.records import Person
+from storage.records import Person, Session
 from storage.sql import SqlStore, SqlTransaction
 
 
@@ -43,21 +43,37 @@ async def load(store: SqlStore, scope: Scope, when: Period, policies: PackAssign
 
 def read(tx: SqlTransaction, scope: Scope, when: Period, policies: PackAssignment) -> ReportData:
     """`load`, inside a transaction the caller already holds."""
+    people, ids = members(tx, scope)
+    return read_for(tx, people, ids, when, scope.label, policies)
+
+
+async def load_sessions(
+    store: SqlStore, scope: Scope, when: Period
+) -> tuple[list[Person], list[Session]]:
+    """The scope's people and the held sessions of the period (for an audit sample)."""
+
+    def read_sessions(tx: SqlTransaction) -> tuple[list[Person], list[Session]]:
+        people, ids = members(tx, scope)
+        return people, tx.oversight.sessions(ids, when.start, when.end, held_only=True)
+
+    return await store.run_sql(read_sessions)
+
+
+def members(tx: SqlTransaction, scope: Scope) -> tuple[list[Person], list[str] | None]:
+    """The scope's people, and their ids (None for the whole council: no filter)."""
     data = tx.oversight
     if scope.kind == "council":
-        people, ids = data.people(), None
-    elif scope.kind == "team":
+        return data.people(), None
+    if scope.kind == "team":
         people = data.people(teams=scope.teams or (scope.name,))
         if not people:
             raise ReportError(f"no team {scope.name!r} in the directory")
-        ids = [p.id for p in people]
-    else:
-        everyone = data.people()
-        if not any(p.id == scope.manager for p in everyone):
-            raise ReportError(f"no person {scope.manager!r} in the directory")
-        people = span(everyone, scope.manager or "")
-        ids = [p.id for p in people]
-    return read_for(tx, people, ids, when, scope.label, policies)
+        return people, [p.id for p in people]
+    everyone = data.people()
+    if not any(p.id == scope.manager for p in everyone):
+        raise ReportError(f"no person {scope.manager!r} in the directory")
+    people = span(everyone, scope.manager or "")
+    return people, [p.id for p in people]
 
 
 def read_for(
@@ -77,7 +93,7 @@ def read_for(
         scope=label,
         people=people,
         leave=data.leave(ids, when.start, when.end),
-        sessions=data.sessions(ids, when.start, when.end, held_only=True),
+        sessions=data.held(ids, when.start, when.end),
         last_individual=data.last_individual_before(ids, when.start),
         last_group=data.last_group_before(ids, when.start),
         case_groups=data.case_groups(ids, when.end, cutoffs),

@@ -8,8 +8,8 @@ from datetime import date
 from typing import Literal
 
 from bot.operations.reports.measures import Accumulator, Rule, Tally
-from storage.oversight import CaseGroup
-from storage.records import Person, Session
+from storage.oversight import CaseGroup, HeldSession
+from storage.records import Person
 
 Measure = Literal["individual", "record", "signoff", "group", "case", "agreement", "observation"]
 MEASURES: dict[Measure, str] = {
@@ -47,7 +47,7 @@ class ReportData:
     scope: str
     people: list[Person]
     leave: list[tuple[str, date, date]]
-    sessions: list[Session]
+    sessions: list[HeldSession]  # held in the period
     last_individual: dict[str, date]
     last_group: dict[str, date]
     case_groups: list[CaseGroup]  # open cases on the last day, counted against `cutoffs`

@@ -9,11 +9,9 @@ import pytest
 from bot.bootstrap import build_assistant
 from bot.config import Config
 from bot.operations.reports.audits import AuditError, draw, record_finding
-from bot.operations.reports.load import load, month
+from bot.operations.reports.load import load_sessions, month
 from bot.operations.reports.scope import Scope
 from policies.agenda import render_agenda
-from policies.assignment import PackAssignment
-from policies.packs import load_packs
 from storage.sql import SqlStore
 from tests import oversight_fixture as fx
 
@@ -27,9 +25,8 @@ NOVEMBER_RECORDS = {  # held individual and case sessions of team North in Novem
 
 async def sample(store: SqlStore, **options: object) -> list[str]:
     period = month(fx.MONTH)
-    policies = PackAssignment(packs=load_packs(), default="manchester", teams={})
-    data = await load(store, Scope("team", fx.TEAM, teams=(fx.TEAM,)), period, policies)
-    drawn = draw(data.people, data.sessions, period=period, scope="team North", **options)  # type: ignore[arg-type]
+    people, sessions = await load_sessions(store, Scope("team", fx.TEAM, teams=(fx.TEAM,)), period)
+    drawn = draw(people, sessions, period=period, scope="team North", **options)  # type: ignore[arg-type]
     return [item.session.key for item in drawn]
 
 
