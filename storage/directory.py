@@ -91,6 +91,17 @@ _REFRESH_LAST = (
         .scalar_subquery()
     )
 )
+# A case imported now can only lack the date if its sessions came first.
+_REFRESH_NEW = _REFRESH_LAST.where(CaseRow.last_case_supervision.is_(None))
+# PostgreSQL: lock the cases before writing their sessions. A refresh waiting for a case
+# another transaction holds would, once it got the row, still read sessions as they were
+# when it began; locking first makes the refresh a fresh statement that sees them.
+_LOCK_CASES = (
+    select(CaseRow.ref)
+    .where(CaseRow.ref.in_(bindparam("refs", expanding=True)))
+    .order_by(CaseRow.ref)
+    .with_for_update()
+)
 
 
 class DirectorySql:
@@ -141,10 +152,17 @@ class DirectorySql:
             for c in cases
         ]
         self._upsert(CaseRow.__table__, rows, ["ref"])
-        self._refresh_last_case_supervision(c.ref for c in cases)
+        for chunk in _chunks(sorted({c.ref for c in cases}), BATCH):
+            self._db.execute(_REFRESH_NEW, {"refs": list(chunk)})
 
     def upsert_sessions(self, sessions: Iterable[Session]) -> None:
+        """Insert or update sessions by key, and keep each case's last held case
+        supervision (`cases.last_case_supervision`) true to them."""
         sessions = list(sessions)
+        refs = sorted({s.case_ref for s in sessions if s.kind == "case" and s.case_ref})
+        if self._db.dialect.name == "postgresql":
+            for chunk in _chunks(refs, BATCH):
+                self._db.execute(_LOCK_CASES, {"refs": list(chunk)})
         rows = [
             {
                 "key": s.key,
@@ -160,12 +178,8 @@ class DirectorySql:
             for s in sessions
         ]
         self._upsert(SessionRow.__table__, rows, ["key"])
-        self._refresh_last_case_supervision(s.case_ref for s in sessions if s.case_ref)
-
-    def _refresh_last_case_supervision(self, refs: Iterable[str]) -> None:
-        """Work out again `cases.last_case_supervision` of these cases from their sessions
-        (a re-import may have cancelled or moved a session, so not just the newest date)."""
-        for chunk in _chunks(sorted(set(refs)), BATCH):
+        # Worked out again, not just the newest date: a re-import may cancel a session.
+        for chunk in _chunks(refs, BATCH):
             self._db.execute(_REFRESH_LAST, {"refs": list(chunk)})
 
     def add_leave(self, person_id: str, starts_on: date, ends_on: date) -> None:

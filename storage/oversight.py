@@ -233,9 +233,11 @@ class OversightSql:
             before = (
                 select(*_CASE_KEYS, type_coerce(_last_case_supervision(on), Date).label("last"))
                 .where(allocated, kept > on)
+                .offset(0)  # a fence: unflattened, each case's last supervision is sought once
                 .subquery()
             )
-            later += self._count(tuple(before.c)[:-1], before.c.last, true(), cutoffs)
+            keys = [before.c[column.key] for column in _CASE_KEYS]
+            later += self._count(keys, before.c.last, true(), cutoffs)
         groups = [_case_group(row) for row in settled]
         if not later:
             return groups

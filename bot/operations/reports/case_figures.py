@@ -79,7 +79,8 @@ class CaseRules:
         self, pack: PolicyPack, group: CaseGroup, cutoffs: tuple[date, ...]
     ) -> Measured | None:
         """What a group of cases is measured against under `pack` (None: no rule),
-        remembered per pack, type, risk, key worker or not, and first or not."""
+        remembered per pack, type, risk, key worker or not, and first or not (so one
+        `CaseRules` serves one report: always the same `cutoffs`)."""
         key = (pack.name, group.case_type, group.risk, group.key_worker, group.first)
         if key in self._measured:
             return self._measured[key]
@@ -91,7 +92,7 @@ class CaseRules:
             except ValueError:
                 message = "the case counts were made for other packs or another period"
                 raise ValueError(message) from None
-            found = Measured(schedule, group.first, index, self.end)
+            found = Measured(schedule, group.first, index)
         self._measured[key] = found
         return found
 
@@ -112,8 +113,8 @@ class Measured:
     """One rule as it measures groups of cases: its cutoff's index among the counted
     cutoffs, and the due date (with its rule) of a case counted from a given date."""
 
-    def __init__(self, schedule: CaseSchedule, first: bool, index: int, end: date) -> None:
-        self.schedule, self.first, self.index, self.end = schedule, first, index, end
+    def __init__(self, schedule: CaseSchedule, first: bool, index: int) -> None:
+        self.schedule, self.first, self.index = schedule, first, index
         self._dues: dict[date, tuple[Due, Rule]] = {}
 
     def due(self, since: date) -> tuple[Due, Rule]:

@@ -6,6 +6,7 @@ migration fills the column for a database that already holds cases and sessions.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from tests.conftest import BACKENDS, POSTGRES_URL
 
 NOV = date(2026, 11, 2)
 OCT = date(2026, 10, 5)
+JAN = date(2026, 1, 5)
 ENDS = [date(2026, 11, 30), date(2026, 10, 31), date(2026, 9, 30)]  # report periods' ends
 
 
@@ -46,7 +48,7 @@ def with_directory(url: str, work: Callable[[DirectorySql, Connection], Any]) ->
 
 
 def test_the_kept_date_follows_every_import(database_url: str) -> None:
-    case = Case("AB-1", "w1", "child_in_need", "standard", date(2026, 1, 5))
+    case = Case("AB-1", "w1", "child_in_need", "standard", JAN)
 
     def sessions_first(directory: DirectorySql, db: Connection) -> date | None:
         directory.upsert_sessions([case_supervision(OCT)])  # before the case is known
@@ -79,20 +81,18 @@ def test_a_report_for_an_earlier_period_sees_the_last_supervision_before_its_end
 ) -> None:
     def cases_on(directory: DirectorySql, db: Connection) -> list[Any]:
         directory.upsert_cases(
-            [
-                Case("AB-1", "w1", "child_in_need", "standard", date(2026, 1, 5)),
-                Case("AB-2", "w1", "child_in_need", "standard", date(2026, 1, 5)),
-            ]
+            [Case(ref, "w1", "child_in_need", "standard", JAN) for ref in ("AB-1", "AB-2", "AB-3")]
         )
         directory.upsert_sessions([case_supervision(OCT), case_supervision(NOV)])
         directory.upsert_sessions([case_supervision(NOV, ref="AB-2")])  # none before
+        directory.upsert_sessions([case_supervision(OCT, ref="AB-3")])  # none after
         oversight = OversightSql(db)
         return [sorted((c.ref, last) for c, last in oversight.cases(None, on)) for on in ENDS]
 
     assert with_directory(database_url, cases_on) == [
-        [("AB-1", NOV), ("AB-2", NOV)],
-        [("AB-1", OCT), ("AB-2", None)],
-        [("AB-1", None), ("AB-2", None)],
+        [("AB-1", NOV), ("AB-2", NOV), ("AB-3", OCT)],
+        [("AB-1", OCT), ("AB-2", None), ("AB-3", OCT)],
+        [("AB-1", None), ("AB-2", None), ("AB-3", None)],
     ]
 
     def groups_on(directory: DirectorySql, db: Connection) -> list[Any]:
@@ -103,11 +103,11 @@ def test_a_report_for_an_earlier_period_sees_the_last_supervision_before_its_end
             found.append(sorted((g.first, g.cases, g.earliest, g.before) for g in groups))
         return found
 
-    jan = date(2026, 1, 5)
     assert with_directory(database_url, groups_on) == [
-        [(False, 2, NOV, (0, 0))],  # both last supervised on 2 November
-        [(False, 1, OCT, (0, 1)), (True, 1, jan, (1, 1))],  # AB-2 not yet supervised
-        [(True, 2, jan, (2, 2))],  # neither supervised by the end of September
+        [(False, 3, OCT, (0, 1))],  # AB-3 last supervised in October, the others in November
+        # AB-1 sought back to October, counted with AB-3 (kept); AB-2 not yet supervised
+        [(False, 2, OCT, (0, 2)), (True, 1, JAN, (1, 1))],
+        [(True, 3, JAN, (3, 3))],  # none supervised by the end of September
     ]
 
 
@@ -151,3 +151,36 @@ def _old_rows(db: Connection) -> None:
         for s in sessions
     ]
     db.execute(insert(SessionRow), rows)
+
+
+def test_two_transactions_writing_one_cases_sessions_leave_the_latest_date(
+    database_url: str,
+) -> None:
+    """An import holding a case while a `/session` for it waits: once the import commits,
+    the waiting write must see its sessions (on PostgreSQL a refresh that waited for the
+    row would otherwise still read the sessions as they were before the import)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as db:
+            DirectorySql(db).upsert_cases([Case("AB-1", "w1", "child_in_need", "standard", JAN)])
+        importing = engine.connect()
+        importing.begin()
+        DirectorySql(importing).upsert_sessions([case_supervision(NOV)])
+        recorded = threading.Event()
+
+        def record_october() -> None:
+            with engine.begin() as db:  # waits for the import (the case, or the file)
+                DirectorySql(db).upsert_sessions([case_supervision(OCT)])
+            recorded.set()
+
+        waiting = threading.Thread(target=record_october)
+        waiting.start()
+        assert not recorded.wait(0.5)  # still waiting for the import
+        importing.commit()
+        importing.close()
+        waiting.join(30)
+        assert recorded.is_set()
+        with engine.connect() as db:
+            assert kept(db) == NOV
+    finally:
+        engine.dispose()
