@@ -12,7 +12,7 @@ words; the rules measured are listed with their citations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,28 +25,6 @@ from storage.records import Person
 
 Dates = Mapping[str, list[date]]
 Judged = tuple[Tally | Rule | None, str | None]  # measured (or its rule), why left out
-
-
-def unrecorded(
-    people: Iterable[Person],
-    pack_of: Callable[[str], PolicyPack],
-    period: Period | None = None,
-    agreements: Dates | None = None,
-    observations: Dates | None = None,
-    supervisor_changed: Mapping[str, date] | None = None,
-) -> tuple[list[Exclusion], list[Rule]]:
-    """Each person left out of the agreement and observation measures, with the reason; the
-    rules of those measured (`period`: judged in it, else the rules alone)."""
-    exclusions: list[Exclusion] = []
-    rules: dict[str, Rule] = {}
-    for person in people:
-        changed = (supervisor_changed or {}).get(person.id)
-        found = judge(
-            person, pack_of(person.id), period, agreements or {}, observations or {}, changed
-        )
-        exclusions += found.exclusions
-        rules |= found.rules
-    return exclusions, [rules[k] for k in sorted(rules)]
 
 
 @dataclass(slots=True)

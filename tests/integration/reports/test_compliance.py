@@ -17,7 +17,7 @@ from bot.operations.reports.load import ReportError, load, month
 from bot.operations.reports.measures import Tally
 from bot.operations.reports.model import Report
 from bot.operations.reports.scope import Scope
-from bot.operations.reports.unrecorded import unrecorded
+from bot.operations.reports.unrecorded import judge
 from policies.assignment import PackAssignment
 from policies.packs import load_packs
 from storage.records import Session
@@ -89,9 +89,9 @@ async def test_agreements_and_observations_without_a_rule_are_left_out_with_the_
     body = json.loads(to_json(report))
     assert body["rules"]["manchester.subjects.direct-observation"].startswith("3.1 (lines 443")
     somerset = load_packs()["somerset"]  # a pack with an agreement deadline (7.2)
-    exclusions, rules = unrecorded([fx.PEOPLE[1]], lambda _: somerset)
-    assert [e for e in exclusions if e.measure == "agreement"] == []
-    assert "somerset.deadlines.agreement" in {r.id for r in rules}
+    judged = judge(fx.PEOPLE[1], somerset, None, {}, {})
+    assert [e for e in judged.exclusions if e.measure == "agreement"] == []
+    assert "somerset.deadlines.agreement" in judged.rules
 
 
 async def test_recorded_observations_are_counted_against_the_packs_frequency(
