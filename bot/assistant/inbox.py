@@ -23,7 +23,7 @@ from typing import Any, Protocol, cast
 from bot.errors import StorageRefused, TryAgainLater
 from dialogs.messages import Choice, Document, Expects, Inbound, Outbound
 from storage.errors import StorageError
-from storage.inbox import InboxEvent
+from storage.inbox import InboxEvent, PendingReply
 from storage.sql import SqlStore, SqlTransaction
 from storage.store import Transaction
 
@@ -243,9 +243,12 @@ class Inbox:
             async with self._slots:
                 while True:
                     self._again.discard(key)
+                    answered = False
                     while await self._process_next(key):
+                        answered = True
                         await self._deliver(key)
-                    await self._deliver(key)
+                    if not answered:  # woken for replies alone (a restart, a retry)
+                        await self._deliver(key)
                     if key not in self._again:
                         break
         except (StorageError, TryAgainLater) as problem:  # left in the database: retried
@@ -318,17 +321,18 @@ class Inbox:
         replier = self._repliers.get(key.split(":", 1)[0])
         if replier is None:
             return  # not served by this process
-        while await self._deliver_one(key, replier):
-            pass
+        reply = await self._store.run_sql(lambda tx: self._claim(tx, key))
+        while reply is not None:
+            reply = await self._deliver_one(key, replier, reply)
 
-    async def _deliver_one(self, key: str, replier: Replier) -> bool:
-        """Claim and deliver the oldest due reply; False when there is none (or it failed)."""
-        now = self._clock()
-        reply = await self._store.run_sql(
-            lambda tx: tx.replies.claim(key, self.instance, now, LEASE)
-        )
-        if reply is None:
-            return False
+    def _claim(self, tx: SqlTransaction, key: str) -> PendingReply | None:
+        return tx.replies.claim(key, self.instance, self._clock(), LEASE)
+
+    async def _deliver_one(
+        self, key: str, replier: Replier, reply: PendingReply
+    ) -> PendingReply | None:
+        """Deliver a claimed reply; the next one, claimed in the transaction that marks
+        this one sent (None: no other is due, or this one is to be tried again later)."""
         try:
             accepted = await replier.reply(reply.address, [from_data(reply.message)])
         except Exception as problem:  # an SDK's own error: retried like a refusal
@@ -336,16 +340,21 @@ class Inbox:
             accepted = False
         done = self._clock()
         if accepted:
-            await self._store.run_sql(lambda tx: tx.replies.sent(reply.id, done))
-            return True
+
+            def sent_then_next(tx: SqlTransaction) -> PendingReply | None:
+                tx.replies.sent(reply.id, done)
+                return self._claim(tx, key)
+
+            return await self._store.run_sql(sent_then_next)
         give_up = reply.attempts + 1 >= MAX_ATTEMPTS
         at = done + timedelta(seconds=min(2**reply.attempts, 600))
         await self._store.run_sql(
             lambda tx: tx.replies.retry_later(reply.id, at, give_up=give_up, now=done)
         )
-        if give_up:
-            log.warning("gave up delivering a reply after %d attempts", MAX_ATTEMPTS)
-        return give_up
+        if not give_up:
+            return None
+        log.warning("gave up delivering a reply after %d attempts", MAX_ATTEMPTS)
+        return await self._store.run_sql(lambda tx: self._claim(tx, key))  # moves on
 
     # -- lifecycle ---------------------------------------------------------------------
 
