@@ -44,9 +44,8 @@ Clock = Callable[[], datetime]
 # The person id for a channel user (None: not imported), given the channel's matcher.
 Resolve = Callable[[str, str], Awaitable[str | None]]
 # The turn, run inside the inbox's transaction (see Assistant.handle_within).
-Handle = Callable[
-    [Inbound, Callable[[Transaction, Callable[[], list[Outbound]]], bool]], Awaitable[bool]
-]
+Finish = Callable[[Transaction, Callable[[], list[Outbound]]], InboxEvent | None]
+Handle = Callable[[Inbound, Finish], Awaitable[InboxEvent | None]]
 
 
 def unsaved(problem: TryAgainLater) -> Outbound:
@@ -243,12 +242,13 @@ class Inbox:
             async with self._slots:
                 while True:
                     self._again.discard(key)
-                    answered = False
-                    while await self._process_next(key):
-                        answered = True
+                    event = await self._store.run_sql(lambda tx: tx.inbox.next(key))
+                    if event is None:  # woken for replies alone (a restart, a retry)
                         await self._deliver(key)
-                    if not answered:  # woken for replies alone (a restart, a retry)
+                    while event is not None:
+                        event = await self._process(key, event)
                         await self._deliver(key)
+                    self._waiting.pop(key, None)
                     if key not in self._again:
                         break
         except (StorageError, TryAgainLater) as problem:  # left in the database: retried
@@ -260,19 +260,19 @@ class Inbox:
             if not self._workers:
                 self._idle.set()
 
-    async def _process_next(self, key: str) -> bool:
-        event = await self._store.run_sql(lambda tx: tx.inbox.next(key))
-        if event is None:
-            self._waiting.pop(key, None)
-            return False
+    async def _process(self, key: str, event: InboxEvent) -> InboxEvent | None:
+        """Answer the event; the conversation's next one, read in the same transaction."""
         payload = event.payload
         person = await self._resolve(event.channel, str(payload["user"]))
+        following: InboxEvent | None
         try:
             if person is None:
                 reply = [self._unknown(event.channel, str(payload["user"]))]
-                await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: reply))
+                following = await self._store.run_sql(
+                    lambda tx: self._finish(tx, event, lambda: reply)
+                )
             else:
-                await self._handle(
+                following = await self._handle(
                     self._inbound(person, event),
                     lambda tx, turn: self._finish(cast(SqlTransaction, tx), event, turn),
                 )
@@ -280,26 +280,29 @@ class Inbox:
             self._failures[event.id] += 1
             if self._failures[event.id] < STORAGE_ATTEMPTS:
                 raise
-            await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN]))
+            following = await self._store.run_sql(
+                lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN])
+            )
         self._failures.pop(event.id, None)
         self.on_turn(event.channel)
         if self._waiting[key] > 0:
             self._waiting[key] -= 1
-        return True
+        return following
 
     def _finish(
         self, tx: SqlTransaction, event: InboxEvent, turn: Callable[[], list[Outbound]]
-    ) -> bool:
+    ) -> InboxEvent | None:
         """Inside the turn's transaction: take the conversation, answer, queue the replies,
-        mark the event processed. False if someone else had already answered it."""
+        mark the event processed (unless someone else had already answered it); then the
+        conversation's next event, if any."""
         if not tx.inbox.lock(event.conversation, event.id):
-            return False
+            return tx.inbox.next(event.conversation)
         now = self._clock()
         replies = [to_data(m) for m in turn()]
         address = dict(event.payload.get("address") or {})
         tx.replies.add(event.channel, event.conversation, address, replies, now)
         tx.inbox.done(event.id, now)
-        return True
+        return tx.inbox.next(event.conversation)
 
     @staticmethod
     def _inbound(person: str, event: InboxEvent) -> Inbound:
