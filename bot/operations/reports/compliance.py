@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from bot.operations.progress import UNWATCHED, ProgressSink
 from bot.operations.reminders import paused_gc
-from bot.operations.reports.case_figures import CaseFigure, CaseRules
+from bot.operations.reports.case_figures import CaseRules
 from bot.operations.reports.case_figures import figure as case_figure
 from bot.operations.reports.measures import Accumulator, Rule, Tally, cadence
 from bot.operations.reports.model import (
@@ -80,7 +80,7 @@ def _compute(data: ReportData, assignment: PackAssignment, progress: ProgressSin
         scope=data.scope,
         people=people,
         teams=teams,
-        cases=builder.case_lines(members),
+        cases=builder.case_lines(),
         exclusions=builder.exclusions,
         unrecorded_rules=[builder.unrecorded_rules[k] for k in sorted(builder.unrecorded_rules)],
     )
@@ -104,9 +104,9 @@ class _Builder:
         self._deadlines: dict[tuple[str, str, date], Due] = {}
         self._individual_dues: dict[tuple[str, str, date, date | None], Due] = {}
         self.case_rules = CaseRules(assignment, data.period.end)
-        self.cases_of: dict[str, list[tuple[CaseGroup, CaseFigure]]] = defaultdict(list)
-        for who in data.people:
-            self.cases_of[who.id] = []
+        # Each person's open cases, and each team's by type and risk, summed in one pass.
+        self.cases_of: dict[str, Accumulator] = {who.id: Accumulator() for who in data.people}
+        self.case_lines_of: dict[tuple[str, str, str], Accumulator] = defaultdict(Accumulator)
         for group in data.case_groups:
             if group.worker_id in self.cases_of:
                 self._count(group)
@@ -114,8 +114,12 @@ class _Builder:
     def _count(self, group: CaseGroup) -> None:
         pack = self.pack(group.worker_id)
         found = case_figure(self.case_rules, pack, group, self.data.cutoffs)
-        if found is not None:
-            self.cases_of[group.worker_id].append((group, found))
+        if found is None:
+            return
+        figures = (found.open, found.overdue, found.longest, found.rule)
+        self.cases_of[group.worker_id].count(*figures)
+        team = self.people[group.worker_id].team
+        self.case_lines_of[(team, group.case_type, group.risk)].count(*figures)
 
     def pack(self, person_id: str) -> PolicyPack:
         found = self._packs.get(person_id)
@@ -130,10 +134,7 @@ class _Builder:
         if individual is not None:
             tallies["individual"] = individual
         tallies["record"], tallies["signoff"] = self._records(person, pack)
-        cases = Accumulator()
-        for _, found in self.cases_of[person.id]:
-            cases.count(found.open, found.overdue, found.longest, found.rule)
-        tallies["case"] = cases.tally(by_id=True)
+        tallies["case"] = self.cases_of[person.id].tally(by_id=True)
         data = self.data
         changed = data.supervisor_changed.get(person.id)
         judged = judge(person, pack, self.period, data.agreements, data.observations, changed)
@@ -181,18 +182,12 @@ class _Builder:
                 signed.deadline(self._deadline(pack, "signoff", sent), s.signed_off_on, end)
         return written.tally(), signed.tally()
 
-    def case_lines(self, members: dict[str, list[Person]]) -> list[CaseLine]:
+    def case_lines(self) -> list[CaseLine]:
         """Each team's open cases by type and risk: how many, how many overdue, the longest,
         and the rule (the first by id when a line's cases were measured by more than one)."""
-        lines: dict[tuple[str, str, str], Accumulator] = defaultdict(Accumulator)
-        for team, people in members.items():
-            for person in people:
-                for group, found in self.cases_of[person.id]:
-                    line = lines[(team, group.case_type, group.risk)]
-                    line.count(found.open, found.overdue, found.longest, found.rule)
         return [
             CaseLine(team, kind, risk, a.due, a.missed, a.worst_days, Rule(*min(a.rules)))
-            for (team, kind, risk), a in sorted(lines.items())
+            for (team, kind, risk), a in sorted(self.case_lines_of.items())
         ]
 
     def _individual_due(self, pack: PolicyPack, role: str, started: date, last: date | None) -> Due:
