@@ -23,7 +23,7 @@ from typing import Any, Protocol, cast
 from bot.errors import StorageRefused, TryAgainLater
 from dialogs.messages import Choice, Document, Expects, Inbound, Outbound
 from storage.errors import StorageError
-from storage.inbox import InboxEvent, PendingReply
+from storage.inbox import InboxEvent
 from storage.sql import SqlStore, SqlTransaction
 from storage.store import Transaction
 
@@ -44,8 +44,9 @@ Clock = Callable[[], datetime]
 # The person id for a channel user (None: not imported), given the channel's matcher.
 Resolve = Callable[[str, str], Awaitable[str | None]]
 # The turn, run inside the inbox's transaction (see Assistant.handle_within).
-Finish = Callable[[Transaction, Callable[[], list[Outbound]]], InboxEvent | None]
-Handle = Callable[[Inbound, Finish], Awaitable[InboxEvent | None]]
+Handle = Callable[
+    [Inbound, Callable[[Transaction, Callable[[], list[Outbound]]], bool]], Awaitable[bool]
+]
 
 
 def unsaved(problem: TryAgainLater) -> Outbound:
@@ -242,13 +243,12 @@ class Inbox:
             async with self._slots:
                 while True:
                     self._again.discard(key)
-                    event = await self._store.run_sql(lambda tx: tx.inbox.next(key))
-                    if event is None:  # woken for replies alone (a restart, a retry)
+                    answered = False
+                    while await self._process_next(key):
+                        answered = True
                         await self._deliver(key)
-                    while event is not None:
-                        event = await self._process(key, event)
+                    if not answered:  # woken for replies alone (a restart, a retry)
                         await self._deliver(key)
-                    self._waiting.pop(key, None)
                     if key not in self._again:
                         break
         except (StorageError, TryAgainLater) as problem:  # left in the database: retried
@@ -260,19 +260,19 @@ class Inbox:
             if not self._workers:
                 self._idle.set()
 
-    async def _process(self, key: str, event: InboxEvent) -> InboxEvent | None:
-        """Answer the event; the conversation's next one, read in the same transaction."""
+    async def _process_next(self, key: str) -> bool:
+        event = await self._store.run_sql(lambda tx: tx.inbox.next(key))
+        if event is None:
+            self._waiting.pop(key, None)
+            return False
         payload = event.payload
         person = await self._resolve(event.channel, str(payload["user"]))
-        following: InboxEvent | None
         try:
             if person is None:
                 reply = [self._unknown(event.channel, str(payload["user"]))]
-                following = await self._store.run_sql(
-                    lambda tx: self._finish(tx, event, lambda: reply)
-                )
+                await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: reply))
             else:
-                following = await self._handle(
+                await self._handle(
                     self._inbound(person, event),
                     lambda tx, turn: self._finish(cast(SqlTransaction, tx), event, turn),
                 )
@@ -280,29 +280,26 @@ class Inbox:
             self._failures[event.id] += 1
             if self._failures[event.id] < STORAGE_ATTEMPTS:
                 raise
-            following = await self._store.run_sql(
-                lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN])
-            )
+            await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN]))
         self._failures.pop(event.id, None)
         self.on_turn(event.channel)
         if self._waiting[key] > 0:
             self._waiting[key] -= 1
-        return following
+        return True
 
     def _finish(
         self, tx: SqlTransaction, event: InboxEvent, turn: Callable[[], list[Outbound]]
-    ) -> InboxEvent | None:
+    ) -> bool:
         """Inside the turn's transaction: take the conversation, answer, queue the replies,
-        mark the event processed (unless someone else had already answered it); then the
-        conversation's next event, if any."""
+        mark the event processed. False if someone else had already answered it."""
         if not tx.inbox.lock(event.conversation, event.id):
-            return tx.inbox.next(event.conversation)
+            return False
         now = self._clock()
         replies = [to_data(m) for m in turn()]
         address = dict(event.payload.get("address") or {})
         tx.replies.add(event.channel, event.conversation, address, replies, now)
         tx.inbox.done(event.id, now)
-        return tx.inbox.next(event.conversation)
+        return True
 
     @staticmethod
     def _inbound(person: str, event: InboxEvent) -> Inbound:
@@ -324,18 +321,17 @@ class Inbox:
         replier = self._repliers.get(key.split(":", 1)[0])
         if replier is None:
             return  # not served by this process
-        reply = await self._store.run_sql(lambda tx: self._claim(tx, key))
-        while reply is not None:
-            reply = await self._deliver_one(key, replier, reply)
+        while await self._deliver_one(key, replier):
+            pass
 
-    def _claim(self, tx: SqlTransaction, key: str) -> PendingReply | None:
-        return tx.replies.claim(key, self.instance, self._clock(), LEASE)
-
-    async def _deliver_one(
-        self, key: str, replier: Replier, reply: PendingReply
-    ) -> PendingReply | None:
-        """Deliver a claimed reply; the next one, claimed in the transaction that marks
-        this one sent (None: no other is due, or this one is to be tried again later)."""
+    async def _deliver_one(self, key: str, replier: Replier) -> bool:
+        """Claim and deliver the oldest due reply; False when there is none (or it failed)."""
+        now = self._clock()
+        reply = await self._store.run_sql(
+            lambda tx: tx.replies.claim(key, self.instance, now, LEASE)
+        )
+        if reply is None:
+            return False
         try:
             accepted = await replier.reply(reply.address, [from_data(reply.message)])
         except Exception as problem:  # an SDK's own error: retried like a refusal
@@ -343,21 +339,16 @@ class Inbox:
             accepted = False
         done = self._clock()
         if accepted:
-
-            def sent_then_next(tx: SqlTransaction) -> PendingReply | None:
-                tx.replies.sent(reply.id, done)
-                return self._claim(tx, key)
-
-            return await self._store.run_sql(sent_then_next)
+            await self._store.run_sql(lambda tx: tx.replies.sent(reply.id, done))
+            return True
         give_up = reply.attempts + 1 >= MAX_ATTEMPTS
         at = done + timedelta(seconds=min(2**reply.attempts, 600))
         await self._store.run_sql(
             lambda tx: tx.replies.retry_later(reply.id, at, give_up=give_up, now=done)
         )
-        if not give_up:
-            return None
-        log.warning("gave up delivering a reply after %d attempts", MAX_ATTEMPTS)
-        return await self._store.run_sql(lambda tx: self._claim(tx, key))  # moves on
+        if give_up:
+            log.warning("gave up delivering a reply after %d attempts", MAX_ATTEMPTS)
+        return give_up
 
     # -- lifecycle ---------------------------------------------------------------------
 
