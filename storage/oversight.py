@@ -155,7 +155,8 @@ class OversightSql:
 
     def held(self, ids: Ids, start: date, end: date) -> list[HeldSession]:
         """`sessions(..., held_only=True)` as tuples of what a report measures, oldest
-        first (a council's month is 350,000 sessions; a `Session` each cost a second)."""
+        first (a council's month is 350,000 sessions: building a `Session` for each took
+        about a second)."""
         rows = self._sessions(_HELD_COLUMNS, ids, start, end, ("held",))
         return [HeldSession(*row) for row in sorted(rows, key=_HELD_ORDER)]
 
