@@ -163,21 +163,7 @@ class DirectorySql:
         if self._db.dialect.name == "postgresql":
             for chunk in _chunks(refs, BATCH):
                 self._db.execute(_LOCK_CASES, {"refs": list(chunk)})
-        rows = [
-            {
-                "key": s.key,
-                "kind": s.kind,
-                "date": s.date,
-                "supervisee_id": s.supervisee_id,
-                "supervisor_id": s.supervisor_id,
-                "case_ref": s.case_ref,
-                "status": s.status,
-                "recorded_on": s.recorded_on,
-                "signed_off_on": s.signed_off_on,
-            }
-            for s in sessions
-        ]
-        self._upsert(SessionRow.__table__, rows, ["key"])
+        self._upsert(SessionRow.__table__, [session_row(s) for s in sessions], ["key"])
         # Worked out again, not just the newest date: a re-import may cancel a session.
         for chunk in _chunks(refs, BATCH):
             self._db.execute(_REFRESH_LAST, {"refs": list(chunk)})
@@ -390,6 +376,21 @@ def _person_row(p: Person) -> dict[str, Any]:
         "case_holding": p.case_holding,
         "access": p.access,
         "left_on": None,  # listed again: back (or still) with us
+    }
+
+
+def session_row(s: Session) -> dict[str, Any]:
+    """A session as a row of the `sessions` table."""
+    return {
+        "key": s.key,
+        "kind": s.kind,
+        "date": s.date,
+        "supervisee_id": s.supervisee_id,
+        "supervisor_id": s.supervisor_id,
+        "case_ref": s.case_ref,
+        "status": s.status,
+        "recorded_on": s.recorded_on,
+        "signed_off_on": s.signed_off_on,
     }
 
 

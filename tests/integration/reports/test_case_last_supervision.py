@@ -16,7 +16,7 @@ from sqlalchemy import Connection, insert, select
 
 from benchmarks.databases import scratch_database
 from storage.db import create_engine, migrate
-from storage.directory import DirectorySql
+from storage.directory import DirectorySql, session_row
 from storage.oversight import OversightSql
 from storage.records import Case, Session
 from storage.tables import CaseRow, SessionRow
@@ -138,18 +138,7 @@ def _old_rows(db: Connection) -> None:
         case_supervision(date(2026, 11, 20), "cancelled"),
         case_supervision(date(2026, 11, 25), ref="AB-3"),  # another case's
     ]
-    rows = [
-        {
-            "key": s.key,
-            "kind": s.kind,
-            "date": s.date,
-            "supervisee_id": s.supervisee_id,
-            "supervisor_id": s.supervisor_id,
-            "case_ref": s.case_ref,
-            "status": s.status,
-        }
-        for s in sessions
-    ]
+    rows = [session_row(s) for s in sessions]
     db.execute(insert(SessionRow), rows)
 
 
