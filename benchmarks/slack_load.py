@@ -95,8 +95,9 @@ def write_setup(folder: Path, people: int, api_url: str, port: int, database: st
 
 
 async def fire(
-    url: str, bodies: list[tuple[str, dict[str, str]]], connections: int
+    url: str, bodies: list[tuple[str, dict[str, str]]], connections: int, sent: dict[str, float]
 ) -> list[tuple[int, float]]:
+    """POST every body; `sent` gets each event's first sending time (time.monotonic)."""
     results: list[tuple[int, float]] = []
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -104,15 +105,18 @@ async def fire(
 
         async def one(body: str, extra: dict[str, str]) -> None:
             async with slots:  # time from sending, not from waiting for a free connection
-                started = time.perf_counter()
+                started = time.monotonic()
+                sent.setdefault(json.loads(body)["event"]["user"], started)
                 status, _ = await slack.post(session, url, body, headers=extra)
-                results.append((status, time.perf_counter() - started))
+                results.append((status, time.monotonic() - started))
 
         await asyncio.gather(*(one(b, h) for b, h in bodies))
     return results
 
 
-async def run(events: int, connections: int, database: str | None) -> dict[str, object]:
+async def run(
+    events: int, connections: int, database: str | None, workers: int = 0
+) -> dict[str, object]:
     fake = FakeSlackApi()
     await fake.start()
     port = free_port()
@@ -124,24 +128,26 @@ async def run(events: int, connections: int, database: str | None) -> dict[str, 
         # The server logs a line per request: to a file, as a pipe nobody reads fills and
         # blocks the server.
         log = (folder / "serve.log").open("w")
-        server = subprocess.Popen([SVA, "serve", "slack", "--config", str(config)],
-                                  stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
+        command = [SVA, "serve", "slack", "--workers", str(workers), "--config", str(config)]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         url = f"http://127.0.0.1:{port}"
         try:
             await wait_healthy(url, server)
-            originals = [(slack.dm_event(f"prep AB-{n}", user=f"U{n}", event_id=f"Ev{n}"), {})
+            originals: list[tuple[str, dict[str, str]]] = [(slack.dm_event(f"prep AB-{n}", user=f"U{n}", event_id=f"Ev{n}"), {})
                          for n in range(events)]  # fmt: skip
             retries = [(slack.dm_event(f"prep AB-{n}", user=f"U{n}", event_id=f"Ev{n}"),
                         {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
                        for n in range(0, events, 10)]  # fmt: skip
-            started = time.perf_counter()
-            results = await fire(url, originals + retries, connections)
-            acked_in = time.perf_counter() - started
+            sent: dict[str, float] = {}
+            started = time.monotonic()
+            results = await fire(url, originals + retries, connections, sent)
+            acked_in = time.monotonic() - started
             expected = events * REPLIES_PER_PERSON
             with contextlib.suppress(AssertionError):  # counted below: unanswered people
                 await fake.wait_for(lambda calls: len(fake.posted()) >= expected, timeout=300)
             await fake.settle(1.0)
-            answered_in = time.perf_counter() - started
+            answered_in = max((c.at for c in fake.named("chat.postMessage")), default=started)
+            answered_in -= started
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -150,10 +156,12 @@ async def run(events: int, connections: int, database: str | None) -> dict[str, 
             await fake.stop()
     per_user = Counter(body["channel"] for body in fake.posted())
     times = sorted(seconds for _, seconds in results)
+    waits = answer_waits(fake, sent)
     return {
         "events": events,
         "retries": len(results) - events,
         "connections": connections,
+        "workers": workers,
         "database": "postgresql" if database else "sqlite",
         "acknowledged_200": sum(status == 200 for status, _ in results),
         "within_3s": sum(seconds <= ACK_LIMIT for _, seconds in results),
@@ -167,10 +175,23 @@ async def run(events: int, connections: int, database: str | None) -> dict[str, 
         "server_p99_ms": round(inside[int(len(inside) * 0.99) - 1], 1) if inside else None,
         "all_acked_s": round(acked_in, 2),
         "all_answered_s": round(answered_in, 2),
+        # Each person's wait: from sending their event to the last of its replies.
+        "answer_p50_s": round(statistics.median(waits), 2) if waits else None,
+        "answer_p99_s": round(waits[int(len(waits) * 0.99) - 1], 2) if waits else None,
+        "answer_max_s": round(waits[-1], 2) if waits else None,
+        "answered_within_3s": sum(wait <= ACK_LIMIT for wait in waits),
         "people_answered": len(per_user),
         "people_not_answered": events - len(per_user),
         "people_answered_twice": sum(n > REPLIES_PER_PERSON for n in per_user.values()),
     }
+
+
+def answer_waits(fake: FakeSlackApi, sent: dict[str, float]) -> list[float]:
+    """Per person, sorted: from their event's sending to the arrival of its last reply."""
+    last: dict[str, float] = {}
+    for call in fake.named("chat.postMessage"):
+        last[call.body["channel"]] = max(last.get(call.body["channel"], 0.0), call.at)
+    return sorted(at - sent[user] for user, at in last.items() if user in sent)
 
 
 def main() -> None:
@@ -178,8 +199,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--database-url", default=os.environ.get("SVA_BENCH_DATABASE_URL"))
+    parser.add_argument("--workers", type=int, default=0, help="sva serve --workers")
     args = parser.parse_args()
-    report = asyncio.run(run(args.events, args.connections, args.database_url))
+    report = asyncio.run(run(args.events, args.connections, args.database_url, args.workers))
     print(json.dumps(report, indent=2))
     ok = (
         report["within_3s"] == report["acknowledged_200"] == args.events + report["retries"]

@@ -135,6 +135,9 @@ class ConsoleConfig(_Section):
 class ServerConfig(_Section):
     host: str = "127.0.0.1"  # put a TLS-terminating proxy in front; bind wider only behind one
     port: int = Field(default=8080, ge=0, le=65535)
+    # Processes answering chat messages (`sva serve --workers`); 0: the server answers what
+    # it acknowledges, and an acknowledgement may wait behind a turn (docs/deploy.md).
+    workers: int = Field(default=0, ge=0, le=64)
 
 
 class SlackConfig(_Section):

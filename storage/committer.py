@@ -33,6 +33,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from storage.writer_turns import WriterTurn
+
 log = logging.getLogger(__name__)
 Work = Callable[[Connection], Any]
 MAX_BATCH = 64
@@ -55,8 +57,16 @@ _WAKE = object()  # an urgent unit is waiting in the deque
 class GroupCommitter:
     """Runs units of work on `threads` worker threads, each with its own open connection."""
 
-    def __init__(self, engine: Engine, *, threads: int, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        threads: int,
+        max_batch: int = MAX_BATCH,
+        turns: Callable[[], WriterTurn] | None = None,
+    ) -> None:
         self._engine = engine
+        self._turns = turns  # SQLite file: each transaction first takes its turn (writer_turns)
         self._threads_wanted = threads
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
@@ -98,6 +108,7 @@ class GroupCommitter:
 
     def _serve(self) -> None:
         connection: Connection | None = None
+        turn: WriterTurn | None = None
         try:
             while (batch := self._next_batch()) is not None:
                 if not batch:  # idle for a while: give the connection back
@@ -111,11 +122,40 @@ class GroupCommitter:
                     for job in batch:
                         job.error = exc
                 else:
-                    self._run(connection, batch)
+                    turn = turn or self._writer_turn()  # once the file surely exists
+                    self._run_in_turn(connection, batch, turn)
                 _deliver(batch)
         finally:
             if connection is not None:
                 connection.close()
+            if turn is not None:
+                turn.close()
+
+    def _writer_turn(self) -> WriterTurn | None:
+        if self._turns is None:
+            return None
+        try:
+            return self._turns()
+        except OSError as problem:  # e.g. the folder is read-only to us: SQLite's wait alone
+            log.warning("transactions go without writer turns: %s", problem.strerror)
+            self._turns = None
+            return None
+
+    def _run_in_turn(
+        self, connection: Connection, batch: list[_Job], turn: WriterTurn | None
+    ) -> None:
+        """`_run`, after waiting for this process's turn at the write lock (if it has turns:
+        a failure to take one only means SQLite's own wait decides)."""
+        taken = False
+        if turn is not None:
+            with contextlib.suppress(OSError):
+                taken = turn.take()
+        try:
+            self._run(connection, batch)
+        finally:
+            if taken and turn is not None:
+                with contextlib.suppress(OSError):
+                    turn.give_back()
 
     def _next_batch(self) -> list[_Job] | None:
         """The next units to run together; [] after an idle spell; None to stop."""

@@ -19,6 +19,7 @@ from storage.unusable import DatabaseFile
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x5356_4101  # any constant shared by every sva process
 CONNECT_TIMEOUT = 10  # seconds: an unreachable server is reported, not waited on for minutes
+BUSY_SECONDS = 10  # SQLite: how long a transaction waits for another's write lock
 SQLITE_SYNCHRONOUS = ("full", "normal")
 DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
@@ -80,7 +81,7 @@ def _tune_sqlite(engine: Engine, synchronous: str) -> None:
         for pragma in (
             "journal_mode=WAL",
             f"synchronous={synchronous.upper()}",
-            "busy_timeout=10000",
+            f"busy_timeout={BUSY_SECONDS * 1000:.0f}",
             "foreign_keys=ON",
             "secure_delete=ON",  # deleted and re-sealed text is overwritten, not left in free pages
         ):

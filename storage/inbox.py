@@ -237,6 +237,16 @@ class RepliesSql:
     def sent(self, reply_id: int, now: datetime) -> None:
         self._db.execute(_SENT, {"reply_id": reply_id, "now": now})
 
+    def release(self, token: str) -> int:
+        """Let go of the unsent replies claimed by `token`, a process known to be dead (so
+        they go out now, not when the claims lapse); how many."""
+        released = self._db.execute(
+            update(ReplyRow)
+            .where(ReplyRow.claimed_by == token, ReplyRow.sent_at.is_(None))
+            .values(claimed_by=None, claimed_until=None)
+        )
+        return int(released.rowcount)
+
     def retry_later(self, reply_id: int, at: datetime, *, give_up: bool, now: datetime) -> None:
         """A failed delivery: try again at `at`, or give up (the conversation moves on)."""
         self._db.execute(
@@ -251,15 +261,19 @@ class RepliesSql:
             )
         )
 
-    def due(self, now: datetime) -> list[str]:
-        """Conversations with a reply waiting that could be delivered now."""
+    def due(self, now: datetime, mine: str | None = None) -> list[str]:
+        """Conversations with a reply waiting that could be delivered now; `mine`: also those
+        claimed by this token (a restarted process takes its own claims back at once)."""
+        free = or_(ReplyRow.claimed_until.is_(None), ReplyRow.claimed_until < now)
+        if mine is not None:
+            free = or_(free, ReplyRow.claimed_by == mine)
         query = (
             select(ReplyRow.conversation)
             .where(
                 ReplyRow.sent_at.is_(None),
                 ReplyRow.failed_at.is_(None),
                 ReplyRow.next_attempt_at <= now,
-                or_(ReplyRow.claimed_until.is_(None), ReplyRow.claimed_until < now),
+                free,
             )
             .group_by(ReplyRow.conversation)
             .order_by(func.min(ReplyRow.id))

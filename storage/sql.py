@@ -19,7 +19,7 @@ from storage.audit import AuditEntry, AuditSql
 from storage.case_events import CaseEventsSql
 from storage.chat import ChatSql
 from storage.committer import GroupCommitter
-from storage.db import database_file
+from storage.db import BUSY_SECONDS, database_file
 from storage.decisions import DecisionsSql
 from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
@@ -56,6 +56,7 @@ from storage.tables import (
     WellbeingCheckinRow,
 )
 from storage.unusable import unusable
+from storage.writer_turns import WriterTurn
 
 # PostgreSQL worker threads, each with a connection held open (the pool keeps 10).
 POSTGRES_THREADS = 4
@@ -275,8 +276,16 @@ class SqlStore:
         self.engine = engine
         if threads is None:
             threads = 1 if engine.dialect.name == "sqlite" else POSTGRES_THREADS
-        self.committer = GroupCommitter(engine, threads=threads)
         self._file = database_file(engine)
+        self.committer = GroupCommitter(engine, threads=threads, turns=self._writer_turn())
+
+    def _writer_turn(self) -> Callable[[], WriterTurn] | None:
+        """A SQLite file's transactions take turns with our other processes' (see
+        `storage.writer_turns`); PostgreSQL wakes a lock's waiters itself."""
+        if self._file is None:
+            return None
+        path = self._file.path
+        return lambda: WriterTurn(path, BUSY_SECONDS)
 
     async def run(self, work: Callable[[Transaction], T]) -> T:
         return await self.run_sql(work)

@@ -172,6 +172,15 @@ class Inbox:
         self._idle.set()
         self._recovery: asyncio.Task[None] | None = None
         self.on_turn: Callable[[str], None] = lambda channel: None  # metrics: one per answer
+        # Set in a server whose answering is done by worker processes: where a woken
+        # conversation is sent instead of being worked on here (they report back through `count_answered`).
+        self.dispatch: Callable[[str], None] | None = None
+        # Called with the conversation after each event answered here, and when none of its
+        # events is left waiting (a worker tells its server, whose bound counts them).
+        self.on_answered: Callable[[str], None] = lambda key: None
+        self.on_drained: Callable[[str], None] = lambda key: None
+        # Which conversations this process looks after when it recovers (a worker: its share).
+        self.recovers: Callable[[str], bool] = lambda key: True
 
     def attach(self, channel: str, replier: Replier) -> None:
         self._repliers[channel] = replier
@@ -232,6 +241,9 @@ class Inbox:
 
     def wake(self, key: str) -> None:
         """Make sure a worker goes through the conversation's events and replies."""
+        if self.dispatch is not None:
+            self.dispatch(key)
+            return
         if key in self._workers:
             self._again.add(key)
             return
@@ -264,15 +276,16 @@ class Inbox:
         event = await self._store.run_sql(lambda tx: tx.inbox.next(key))
         if event is None:
             self._waiting.pop(key, None)
+            self.on_drained(key)
             return False
         payload = event.payload
         person = await self._resolve(event.channel, str(payload["user"]))
         try:
             if person is None:
                 reply = [self._unknown(event.channel, str(payload["user"]))]
-                await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: reply))
+                ours = await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: reply))
             else:
-                await self._handle(
+                ours = await self._handle(
                     self._inbound(person, event),
                     lambda tx, turn: self._finish(cast(SqlTransaction, tx), event, turn),
                 )
@@ -280,12 +293,24 @@ class Inbox:
             self._failures[event.id] += 1
             if self._failures[event.id] < STORAGE_ATTEMPTS:
                 raise
-            await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN]))
+            ours = await self._store.run_sql(
+                lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN])
+            )
         self._failures.pop(event.id, None)
-        self.on_turn(event.channel)
+        if ours:  # not when another process answered it first (both found it waiting)
+            self.count_answered(key)
+            self.on_answered(key)
+        return True
+
+    def count_answered(self, key: str) -> None:
+        """One event of `key` was answered (here, or by a worker process for this server)."""
+        self.on_turn(key.split(":", 1)[0])
         if self._waiting[key] > 0:
             self._waiting[key] -= 1
-        return True
+
+    def forget(self, key: str) -> None:
+        """None of `key`'s events is waiting any more (a worker found none)."""
+        self._waiting.pop(key, None)
 
     def _finish(
         self, tx: SqlTransaction, event: InboxEvent, turn: Callable[[], list[Outbound]]
@@ -352,13 +377,16 @@ class Inbox:
 
     # -- lifecycle ---------------------------------------------------------------------
 
-    async def recover(self, older_than: timedelta = timedelta(0)) -> None:
-        """Wake workers for events and replies waiting in the database."""
+    async def recover(self, older_than: timedelta = timedelta(0), *, own: bool = False) -> None:
+        """Wake workers for events and replies waiting in the database (`own`: and replies
+        this instance claimed before a restart, without waiting for the claims to lapse)."""
         now = self._clock()
+        mine = self.instance if own else None
         events = await self._store.run_sql(lambda tx: tx.inbox.waiting(now - older_than))
-        replies = await self._store.run_sql(lambda tx: tx.replies.due(now))
+        replies = await self._store.run_sql(lambda tx: tx.replies.due(now, mine))
         for key in dict.fromkeys([*events, *replies]):
-            self.wake(key)
+            if self.recovers(key):
+                self.wake(key)
 
     def start(self, instance: str | None = None) -> None:
         """Take over what a previous run left, then keep looking every few seconds. A stable
@@ -367,10 +395,11 @@ class Inbox:
         self._recovery = asyncio.create_task(self._recover_forever())
 
     async def _recover_forever(self) -> None:
-        older = timedelta(0)
+        older, first = timedelta(0), True
         while True:
             try:
-                await self.recover(older)
+                await self.recover(older, own=first)
+                first = False
             except StorageError as problem:
                 log.warning("could not look for waiting messages: %s", type(problem).__name__)
             older = RECOVER_AFTER

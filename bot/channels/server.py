@@ -24,6 +24,7 @@ from aiohttp.typedefs import Middleware
 
 from bot.assistant.gateway import Gateway
 from bot.bootstrap import App, build_sweeper
+from bot.channels.answer_workers import AnswerWorkers
 from bot.channels.observability import CONTENT_TYPE, Metrics, request_observer
 from bot.channels.registry import Channel
 from bot.errors import ChannelUnavailable
@@ -55,8 +56,10 @@ class Server:
         schedule: bool = True,
         routes: Sequence[web.RouteDef] = (),
         jobs: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
+        workers: AnswerWorkers | None = None,
     ) -> None:
         self._app = app
+        self._workers = workers  # None: this process answers what it acknowledges
         self._routes = routes  # e.g. the dashboard's (bot/web), mounted beside the channels
         self._jobs = jobs  # more work on a clock (e.g. managers' digests), run when scheduling
         self._gateway = gateway
@@ -170,10 +173,18 @@ class Server:
         if self.unready:
             self._tasks.append(asyncio.create_task(self._retry_unready()))
         bound = int(self._runner.addresses[0][1])
-        if self._gateway is not None:
+        # The host and port name this instance, so a restart takes its reply claims back.
+        instance = f"{socket.gethostname()}:{bound}"
+        if self._workers is not None:
+            try:
+                await self._workers.start(instance)  # they answer; this process acknowledges
+            except BaseException:  # not started in time, or interrupted: nothing left running
+                await self.stop()
+                raise
+        elif self._gateway is not None:
             # Answers events (and delivers replies) a previous run left behind, then keeps
-            # looking; the host and port name this instance, so a restart takes its claims back.
-            self._gateway.inbox.start(f"{socket.gethostname()}:{bound}")
+            # looking.
+            self._gateway.inbox.start(instance)
         if self._schedule:
             at = datetime.combine(date.today(), self._app.config.reminders.sweep_at)
             self._tasks += [
@@ -192,19 +203,19 @@ class Server:
         self._ready = True
         return bound
 
-    async def start_channels(self) -> None:
-        """Connect the channels (enough to send, as `sva remind` does, without serving).
+    async def start_channels(self, *, serving: bool = True) -> None:
+        """Connect the channels (`serving` False: enough to send, as `sva remind` wants).
 
         Raises:
             ChannelUnavailable: a service refused our credentials (the message says which
                 setting to fix). A service that did not answer leaves its channel unready.
         """
         for name, channel in self.channels.items():
-            await self._start_channel(name, channel)
+            await self._start_channel(name, channel, serving=serving)
 
-    async def _start_channel(self, name: str, channel: Channel) -> None:
+    async def _start_channel(self, name: str, channel: Channel, *, serving: bool = True) -> None:
         try:
-            await channel.start()
+            await channel.start(serving=serving)
         except ChannelUnavailable as problem:
             if problem.refused:
                 raise
@@ -233,6 +244,8 @@ class Server:
                 await site.stop()
         if self._gateway is not None and not await self._gateway.drain(DRAIN_SECONDS):
             log.warning("stopped with messages still being answered")
+        if self._workers is not None and not await self._workers.stop(DRAIN_SECONDS):
+            log.warning("an answer worker had to be terminated")
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

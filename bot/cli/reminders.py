@@ -16,6 +16,7 @@ import typer
 from bot.assistant.gateway import Gateway
 from bot.assistant.names import counted
 from bot.bootstrap import App, bootstrap, load_keyring
+from bot.channels.answer_workers import AnswerWorkers, WorkerSpec
 from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
 from bot.cli.common import (
@@ -180,7 +181,7 @@ def remind(
                 day, datetime.now(UTC), dry_run=dry_run, progress=progress
             )
         try:
-            await server.start_channels()  # deliver through chat, as `sva serve` would
+            await server.start_channels(serving=False)  # deliver through chat; serve nothing
             return await server.sweeper.sweep(day, datetime.now(UTC), progress=progress)
         finally:
             await server.stop()
@@ -221,6 +222,15 @@ def serve(
     ] = False,
     host: Annotated[str | None, typer.Option(help="Listen address (default server.host).")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port (default server.port).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=64,
+            help="Processes answering chat messages, so that acknowledging never waits "
+            "behind a turn (default server.workers; 0: this process answers).",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Serve the chat channels and run reminders: the daily sweep at `reminders.sweep_at`
@@ -230,7 +240,8 @@ def serve(
     refuse_unencrypted(settings)
 
     async def run(app: App) -> None:
-        server = make_server(app, channels, socket_mode)
+        count = settings.server.workers if workers is None else workers
+        server = make_server(app, channels, socket_mode, workers=count)
         bound = await server.start(host or settings.server.host, port or settings.server.port)
         # What start-up made (modules, SQLAlchemy's and the SDKs' objects) lives as long as
         # the process: frozen, the collector stops walking it on every full collection,
@@ -268,8 +279,11 @@ def refuse_unencrypted(config: Config) -> None:
         raise typer.Exit(2)
 
 
-def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Server:
-    """The server for the named channels (all configured ones if none); exit 2 if one is unset."""
+def make_server(
+    app: App, channels: list[str] | None, socket_mode: bool, *, workers: int = 0
+) -> Server:
+    """The server for the named channels (all configured ones if none); exit 2 if one is unset.
+    `workers`: processes that answer what the server acknowledges (0: the server itself)."""
     try:
         gateway = Gateway(assistant=app.assistant, store=app.store)
         names = channels or configured(app.config)
@@ -279,6 +293,10 @@ def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Serv
         raise typer.Exit(2) from exc
     for warning in warnings_for(app.config, built):
         typer.echo(f"warning: {warning}", err=True)
+    answering = None
+    if workers and built:
+        spec = WorkerSpec(app.config, list(built), socket_mode)
+        answering = AnswerWorkers(spec, workers, gateway.inbox)
     return Server(
         app,
         built,
@@ -286,6 +304,7 @@ def make_server(app: App, channels: list[str] | None, socket_mode: bool) -> Serv
         report=lambda report: print_report(report, as_json=False),
         routes=routes_for(app),
         jobs=jobs_for(app),
+        workers=answering,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ class Call:
     body: dict[str, Any]
     path: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks' latency)
 
 
 class RecordingServer:
@@ -33,7 +35,8 @@ class RecordingServer:
         """Listen on `port` (0: any free one); returns the base URL."""
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.add_routes(self.routes())
-        self._runner = web.AppRunner(app, access_log=None)
+        # A held call (a hung service) never ends: stopping does not wait the default 60 s.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()

@@ -34,6 +34,7 @@ class FakeSlackApi(RecordingServer):
         self.files: dict[str, dict[str, Any]] = {}
         self._file_ids = itertools.count(1)
         self.held: set[str] = set()  # methods whose calls hang (never answered, not recorded)
+        self.slow: dict[str, float] = {}  # method -> seconds each call takes before it is taken
 
     @property
     def api_url(self) -> str:
@@ -92,6 +93,7 @@ class FakeSlackApi(RecordingServer):
         body = await _body(request)
         if method in self.held:
             await asyncio.Event().wait()  # like a service that took the call and never answered
+        await asyncio.sleep(self.slow.get(method, 0))
         self.calls.append(Call(method, body, request.path, dict(request.headers)))
         remaining, retry_after = self._limited.get(method, (0, 0))
         if remaining:

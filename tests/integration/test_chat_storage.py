@@ -52,3 +52,22 @@ async def test_the_inbox_counts_a_persons_waiting_events_whoever_received_them(
     await sql_store.run_sql(lambda tx: tx.inbox.done(first.id, now))
     assert await sql_store.run_sql(lambda tx: tx.inbox.unprocessed("slack:U1")) == 2
     assert await sql_store.run_sql(lambda tx: tx.inbox.unprocessed("slack:U9")) == 0
+
+
+async def test_a_restarted_process_sees_the_replies_it_had_claimed_others_wait_for_the_lease(
+    sql_store: SqlStore,
+) -> None:
+    now = datetime.now(UTC)
+
+    def queue_and_claim(tx: SqlTransaction) -> None:
+        for user in ("U1", "U2"):
+            tx.replies.add("slack", f"slack:{user}", {"channel": user}, [{"text": "hi"}], now)
+        tx.replies.claim("slack:U1", "host:8080/w0", now, timedelta(seconds=30))
+
+    await sql_store.run_sql(queue_and_claim)
+    later = now + timedelta(seconds=1)  # the claim's lease is still running
+    assert await sql_store.run_sql(lambda tx: tx.replies.due(later)) == ["slack:U2"]
+    own = await sql_store.run_sql(lambda tx: tx.replies.due(later, "host:8080/w0"))
+    assert own == ["slack:U1", "slack:U2"]
+    others = await sql_store.run_sql(lambda tx: tx.replies.due(later, "host:8080/w1"))
+    assert others == ["slack:U2"]

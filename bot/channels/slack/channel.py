@@ -95,9 +95,10 @@ class SlackChannel:
             return web.Response(status=400, text="not a Slack payload")
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
-    async def start(self) -> None:
+    async def start(self, *, serving: bool = True) -> None:
         """Check the bot token with auth.test; in Socket Mode, then connect (no public
-        endpoint needed). ChannelUnavailable says what is wrong in one line."""
+        endpoint needed) unless not `serving`. ChannelUnavailable says what is wrong in one
+        line."""
         if self.client.session is None:
             # One connection pool for every call: slack_sdk otherwise opens a new connection
             # per call (issue 16: `_sock_connect` was a fifth of the server's time under load).
@@ -105,7 +106,7 @@ class SlackChannel:
             self.client.session = aiohttp.ClientSession(timeout=timeout)
         try:
             await self._check_token()
-            if not self._socket_mode:
+            if not self._socket_mode or not serving:
                 return
             self._socket = AsyncSocketModeHandler(self.app, self._config.app_token)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]

@@ -78,9 +78,9 @@ class TeamsChannel:
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/api/messages", self._messages)]
 
-    async def start(self) -> None:
+    async def start(self, *, serving: bool = True) -> None:
         """Check that our app id and secret get a token from Entra ID (what every reply
-        needs); ChannelUnavailable says what is wrong in one line."""
+        needs, serving or not); ChannelUnavailable says what is wrong in one line."""
         if self._auth.anonymous:
             log.warning("teams.auth = anonymous: /api/messages is NOT authenticated")
             return

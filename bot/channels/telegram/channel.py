@@ -59,9 +59,9 @@ class TelegramChannel:
     def routes(self) -> list[web.RouteDef]:
         return [] if self._config.polling else [web.post("/telegram/webhook", self._webhook)]
 
-    async def start(self) -> None:
-        """Check the token (getMe), register the commands, then poll or set the webhook;
-        ChannelUnavailable says what is wrong in one line."""
+    async def start(self, *, serving: bool = True) -> None:
+        """Check the token (getMe), then, `serving`, register the commands and poll or set
+        the webhook; ChannelUnavailable says what is wrong in one line."""
         try:
             await self.application.initialize()  # calls getMe
         except InvalidToken as error:
@@ -77,6 +77,8 @@ class TelegramChannel:
                 f"Telegram's API did not answer: {type(error).__name__}; will try again",
                 refused=False,
             ) from error
+        if not serving:
+            return  # sending needs only the initialized bot
         await self.application.bot.set_my_commands(list(COMMANDS))
         if self._config.polling:
             assert self.application.updater is not None

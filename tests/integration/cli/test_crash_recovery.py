@@ -34,9 +34,9 @@ class Deployment:
     fake: FakeSlackApi
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    async def start(self) -> subprocess.Popen[bytes]:
+    async def start(self, *options: str) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            [SVA, "serve", "slack", "--config", str(self.config)],
+            [SVA, "serve", "slack", *options, "--config", str(self.config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -53,6 +53,7 @@ async def deployment(tmp_path: Path) -> AsyncIterator[Deployment]:
     people.write_text(
         "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"
         "alice,Alice,social_worker,Team A,,,2020-01-01,yes,slack:U1\n"
+        "bob,Bob,social_worker,Team A,,,2020-01-01,yes,slack:U2\n"
     )
     port = free_port()
     config = tmp_path / "sva.toml"
@@ -65,6 +66,7 @@ async def deployment(tmp_path: Path) -> AsyncIterator[Deployment]:
     cases = tmp_path / "cases.csv"
     cases.write_text(
         "ref,worker_id,case_type,risk,allocated_on\nAB-12,alice,child_protection,standard,2026-01-01\n"
+        "AB-13,bob,child_protection,standard,2026-01-01\n"
     )
     subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
     for kind, path in (("people", people), ("cases", cases)):
