@@ -104,7 +104,9 @@ async def test_a_worker_killed_while_delivering_is_started_again_and_nothing_is_
         d.fake.held.add("chat.postMessage")  # the kill lands while the reply is being posted
         assert (await slack.post(http, d.url, slack.dm_event("prep AB-12")))[0] == 200
         # The worker, not the server, claimed the reply to deliver it.
-        await until_stored(d.database, "SELECT count(*) FROM replies WHERE claimed_by LIKE '%/w0/%'")
+        await until_stored(
+            d.database, "SELECT count(*) FROM replies WHERE claimed_by LIKE '%/w0/%'"
+        )
         os.kill(first, signal.SIGKILL)
         d.fake.held.clear()
         await until(lambda: workers_of(server) - {first})  # started again, in a second or so
