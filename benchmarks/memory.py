@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.faults.serve import answer_workers
 from benchmarks.slack_load import REPLIES_PER_PERSON, SVA, fire, write_setup
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
@@ -50,7 +51,9 @@ def all_channels(config: Path, telegram_url: str) -> None:
         )
 
 
-async def run(conversations: int, database: str | None, wave: int) -> dict[str, object]:
+async def run(
+    conversations: int, database: str | None, wave: int, workers: int = 0
+) -> dict[str, object]:
     slack_api, telegram_api = FakeSlackApi(), FakeTelegramApi()
     await slack_api.start()
     await telegram_api.start()
@@ -63,18 +66,19 @@ async def run(conversations: int, database: str | None, wave: int) -> dict[str, 
         # The server logs a line per request: to a file, as a pipe nobody reads fills and
         # blocks the server.
         log = (folder / "serve.log").open("w")
-        server = subprocess.Popen([SVA, "serve", "--config", str(config)],
-                                  stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
+        command = [SVA, "serve", "--workers", str(workers), "--config", str(config)]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
             await wait_healthy(base, server)
             await asyncio.sleep(IDLE_SETTLE)
             idle = rss_mib(server.pid)
+            idle_workers = [rss_mib(pid) for pid in answer_workers(server.pid)]
             events = [(slack.dm_event(f"prep AB-{n}", user=f"U{n}", event_id=f"Ev{n}"), {})
                       for n in range(conversations)]  # fmt: skip
             started = time.perf_counter()
             for first in range(0, conversations, wave):
-                await fire(base, events[first : first + wave], 100)
+                await fire(base, events[first : first + wave], 100, {})
                 expected = min(first + wave, conversations) * REPLIES_PER_PERSON
                 with contextlib.suppress(AssertionError):
                     await slack_api.wait_for(
@@ -83,6 +87,7 @@ async def run(conversations: int, database: str | None, wave: int) -> dict[str, 
             answered_in = time.perf_counter() - started
             await asyncio.sleep(IDLE_SETTLE)
             loaded = rss_mib(server.pid)
+            loaded_workers = [rss_mib(pid) for pid in answer_workers(server.pid)]
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -98,6 +103,9 @@ async def run(conversations: int, database: str | None, wave: int) -> dict[str, 
         "answered_in_s": round(answered_in, 1),
         "rss_with_conversations_mib": round(loaded, 1),
         "growth_mib": round(loaded - idle, 1),
+        # `--workers`: each answer worker's own resident memory (the server's is above).
+        "workers_idle_rss_mib": [round(m, 1) for m in idle_workers],
+        "workers_rss_with_conversations_mib": [round(m, 1) for m in loaded_workers],
     }
 
 
@@ -106,8 +114,10 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=10_000)
     parser.add_argument("--wave", type=int, default=2_000)
     parser.add_argument("--database-url", default=os.environ.get("SVA_BENCH_DATABASE_URL"))
+    parser.add_argument("--workers", type=int, default=0, help="sva serve --workers")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args.conversations, args.database_url, args.wave))))
+    figures = run(args.conversations, args.database_url, args.wave, args.workers)
+    print(json.dumps(asyncio.run(figures)))
 
 
 if __name__ == "__main__":

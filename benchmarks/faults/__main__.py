@@ -42,6 +42,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=RESULTS,
                         help="the JSON results (the processes' log goes beside it)")  # fmt: skip
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="sva serve --workers N; half the kills then hit a worker")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -75,6 +77,7 @@ async def run(args: argparse.Namespace) -> list[Outcome]:
             for kind, channel, backend, servers in scenarios(args):
                 name = " ".join(dict.fromkeys((kind, channel, backend)))  # "console sqlite"
                 name += f" ×{servers}" if servers > 1 else ""
+                name += f" +{args.workers}w" if args.workers and kind == "serve" else ""
                 async with scratch_database(backend, args.postgres_url) as url:
                     outcome = await one(args, kind, channel, url, servers, Path(scratch), zygote)
                 outcome.scenario = name
@@ -115,6 +118,7 @@ async def one(
         return await serve_under_kills(
             service=service, zygote=zygote, config=config, kills=args.kills,
             servers=servers, people=people, scenario=channel, window=args.window,
+            workers=args.workers,
         )  # fmt: skip
     finally:
         await service.fake.stop()
@@ -126,7 +130,8 @@ def line(o: Outcome) -> str:
         f"{o.scenario:<28} kills {o.kills:>5}  sent {o.sent:>6}  acknowledged {o.acknowledged:>6}"
         f"  lost {o.lost}  duplicated {o.duplicated}  out of order {o.out_of_order}"
         f"  re-sent {o.resent}  slowed {o.slowed}"
-        f"  ({o.seconds:.0f} s){extra}"
+        + (f"  (of the kills, workers {o.worker_kills})" if o.worker_kills else "")
+        + f"  ({o.seconds:.0f} s){extra}"
     )
 
 
@@ -150,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             "out_of_order",
             "resent",
             "slowed",
+            "worker_kills",
         ):
             setattr(total, key, getattr(total, key) + getattr(o, key))
         total.seconds += o.seconds

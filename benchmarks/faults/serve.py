@@ -48,6 +48,7 @@ class Outcome:
     resent: int = 0  # a reply delivered again: the kill fell between acceptance and commit
     out_of_order: int = 0  # a reply that came before the reply to an earlier event
     slowed: int = 0  # acknowledged, then answered "slow down, send it again" (the bounds)
+    worker_kills: int = 0  # of `kills`, those of an answer worker (`--workers`)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -197,31 +198,44 @@ async def serve_under_kills(
     scenario: str,
     window: int = WINDOW,
     last: float = 0.5,
+    workers: int = 0,
 ) -> Outcome:
     """Run `servers` × `sva serve <service>` on one database, killing one at random `kills`
-    times, then send for `last` seconds more without killing, let the answers come, count."""
+    times, then send for `last` seconds more without killing, let the answers come, count.
+    With `workers` (`sva serve --workers`), half the kills hit one of a server's answer
+    workers instead (the server starts it again; a killed server's workers finish and leave)."""
     outcome = Outcome(scenario)
     started = time.monotonic()
     ports = [free_port() for _ in range(servers)]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     crowd = People(people, window)
     timeout = aiohttp.ClientTimeout(total=5)
+    options = ["--workers", str(workers)] if workers else []
+
+    def start(port: int) -> int:
+        return zygote.run("serve", service.name, "--config", str(config), "--port", str(port),
+                          *options)  # fmt: skip
+
     async with aiohttp.ClientSession(timeout=timeout) as http:
-        pids = [zygote.run("serve", service.name, "--config", str(config), "--port", str(port))
-                for port in ports]  # fmt: skip
+        pids = [start(port) for port in ports]
         for url, pid in zip(urls, pids, strict=True):
             await healthy(http, url, pid)
         while outcome.kills < kills:
             life = random.uniform(0.1, 0.4)
             victim = random.randrange(servers)
+            answering = answer_workers(pids[victim]) if workers else []
             sending = asyncio.create_task(crowd.run(http, urls, service, time.monotonic() + life))
             await asyncio.sleep(life * random.random())
+            if answering and random.random() < 0.5:
+                kill(random.choice(answering))
+                outcome.kills += 1
+                outcome.worker_kills += 1
+                await sending
+                continue
             kill(pids[victim])
             outcome.kills += 1
             await sending
-            pids[victim] = zygote.run(
-                "serve", service.name, "--config", str(config), "--port", str(ports[victim])
-            )
+            pids[victim] = start(ports[victim])
             await healthy(http, urls[victim], pids[victim])
         # Last round: nothing killed; retried heads go through, answers are delivered.
         await crowd.run(http, urls, service, time.monotonic() + last)
@@ -231,6 +245,18 @@ async def serve_under_kills(
     count(outcome, crowd, service.replies().shown, stored_replies(config))
     outcome.seconds = round(time.monotonic() - started, 1)
     return outcome
+
+
+def answer_workers(server: int) -> list[int]:
+    """A server's answer workers: its children started by multiprocessing's spawn."""
+    found = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{server}/task").iterdir():
+            for pid in (task / "children").read_text().split():
+                with contextlib.suppress(OSError):
+                    if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        found.append(int(pid))
+    return found
 
 
 def stored_replies(config: Path) -> dict[int, list[int]]:
