@@ -273,13 +273,14 @@ class Inbox:
                 self._idle.set()
 
     async def _process_next(self, key: str) -> bool:
-        event = await self._store.run_sql(lambda tx: tx.inbox.next(key))
+        event, person = await self._store.run_sql(lambda tx: self._next_and_sender(tx, key))
         if event is None:
             self._waiting.pop(key, None)
             self.on_drained(key)
             return False
         payload = event.payload
-        person = await self._resolve(event.channel, str(payload["user"]))
+        if person is None:  # not listed under this chat id: the channel's other ways, if any
+            person = await self._resolve(event.channel, str(payload["user"]))
         try:
             if person is None:
                 reply = [self._unknown(event.channel, str(payload["user"]))]
@@ -311,6 +312,15 @@ class Inbox:
     def forget(self, key: str) -> None:
         """None of `key`'s events is waiting any more (a worker found none)."""
         self._waiting.pop(key, None)
+
+    @staticmethod
+    def _next_and_sender(tx: SqlTransaction, key: str) -> tuple[InboxEvent | None, str | None]:
+        """The conversation's oldest waiting event and who sent it, if listed under that chat
+        id (one transaction for both: each costs more than the read itself)."""
+        event = tx.inbox.next(key)
+        if event is None:
+            return None, None
+        return event, tx.chat.person_for(event.channel, str(event.payload["user"]))
 
     def _finish(
         self, tx: SqlTransaction, event: InboxEvent, turn: Callable[[], list[Outbound]]

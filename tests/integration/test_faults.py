@@ -22,7 +22,7 @@ SHORT = [("slack", "sqlite", 1, 15), ("telegram", "postgresql", 1, 15), ("teams"
 
 
 async def run(tmp_path: Path, zygote: Zygote, channel: str, backend: str, servers: int,
-              kills: int, last: float = 0.5) -> Outcome:  # fmt: skip
+              kills: int, last: float = 0.5, workers: int = 0) -> Outcome:  # fmt: skip
     service = SERVICES[channel]()
     await service.fake.start()
     try:
@@ -30,7 +30,8 @@ async def run(tmp_path: Path, zygote: Zygote, channel: str, backend: str, server
             config = await prepare(tmp_path, url, service, 4, sweep=False, zygote=zygote)
             return await serve_under_kills(service=service, zygote=zygote, config=config,
                                            kills=kills, servers=servers, people=4,
-                                           scenario=channel, last=last)  # fmt: skip
+                                           scenario=channel, last=last,
+                                           workers=workers)  # fmt: skip
     finally:
         await service.fake.stop()
 
@@ -47,6 +48,21 @@ async def test_fifty_kills_lose_nothing_acknowledged(tmp_path: Path) -> None:
     assert [(o.lost, o.duplicated, o.out_of_order, o.slowed) for o in outcomes] == [
         (0, 0, 0, 0)
     ] * len(SHORT)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_kills_of_servers_and_their_answer_workers_lose_nothing_acknowledged(
+    tmp_path: Path, backend: str
+) -> None:
+    """`sva serve --workers 1`: half the kills hit the worker (started again by its server),
+    half the server (its worker finishes and leaves while the next server starts its own)."""
+    zygote = Zygote(tmp_path / "sva.log")
+    try:
+        outcome = await run(tmp_path, zygote, "slack", backend, 1, kills=10, workers=1)
+    finally:
+        zygote.close()
+    assert outcome.kills == 10 and outcome.acknowledged > 0
+    assert (outcome.lost, outcome.duplicated, outcome.out_of_order, outcome.slowed) == (0, 0, 0, 0)
 
 
 async def test_two_servers_behind_one_postgresql_answer_each_person_in_order(
