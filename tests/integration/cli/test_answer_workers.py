@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from benchmarks.faults.serve import answer_workers
 from tests.fakes.slack_api import APP_TOKEN
 from tests.integration.channels import slack_requests as slack
 from tests.integration.cli.test_crash_recovery import (
@@ -30,15 +31,7 @@ pytestmark = pytest.mark.slow
 
 
 def workers_of(server: subprocess.Popen[bytes]) -> set[int]:
-    """The server's answer workers: its children started by multiprocessing's spawn (not
-    multiprocessing's own resource tracker)."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{server.pid}/task").iterdir():
-        for pid in (task / "children").read_text().split():
-            with contextlib.suppress(OSError):  # gone meanwhile
-                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    found.add(int(pid))
-    return found
+    return set(answer_workers(server.pid))
 
 
 def alive(pid: int) -> bool:
