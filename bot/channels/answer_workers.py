@@ -66,6 +66,17 @@ class WorkerSpec:
     socket_mode: bool = False  # the server's Slack mode (a worker only sends, either way)
 
 
+@dataclass(frozen=True)
+class Seat:
+    """Which worker a process is: its number of `count`, the name its reply claims carry,
+    and the name of the dead worker it replaces ("" for the first)."""
+
+    number: int
+    count: int
+    token: str
+    predecessor: str = ""
+
+
 def shard(key: str, count: int) -> int:
     """The worker that answers conversation `key`."""
     return zlib.crc32(key.encode()) % count
@@ -175,7 +186,7 @@ class AnswerWorkers:
         ours, theirs = socket.socketpair()
         process = _CONTEXT.Process(
             target=work,
-            args=(self._spec, worker.number, len(self._workers), token, predecessor, theirs),
+            args=(self._spec, Seat(worker.number, len(self._workers), token, predecessor), theirs),
             name=f"sva-worker-{worker.number}",
             daemon=True,  # if this process ever exits without `stop`, multiprocessing ends them
         )
@@ -252,48 +263,34 @@ async def _join(process: BaseProcess, timeout: float) -> bool:
 # -- the worker process ----------------------------------------------------------------
 
 
-def work(
-    spec: WorkerSpec,
-    number: int,
-    count: int,
-    token: str,
-    predecessor: str,
-    connection: socket.socket,
-) -> None:
+def work(spec: WorkerSpec, seat: Seat, connection: socket.socket) -> None:
     """A worker process's life: answer its share of conversations until the server goes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the server decides
     configure_logging(spec.config.log, default=LogLevel.INFO)
-    asyncio.run(_answer(spec, number, count, token, predecessor, connection))
+    asyncio.run(_answer(spec, seat, connection))
 
 
-async def _answer(
-    spec: WorkerSpec,
-    number: int,
-    count: int,
-    token: str,
-    predecessor: str,
-    connection: socket.socket,
-) -> None:
+async def _answer(spec: WorkerSpec, seat: Seat, connection: socket.socket) -> None:
     app = await bootstrap(spec.config)
     gateway = Gateway(assistant=app.assistant, store=app.store)
     channels: dict[str, Channel] = {}
     try:
         channels = build_channels(spec.config, gateway, spec.channels, socket_mode=spec.socket_mode)
-        await _connect(channels, number)
+        await _connect(channels, seat.number)
         reader, writer = await asyncio.open_unix_connection(sock=connection)
         inbox = gateway.inbox
         inbox.on_answered = lambda key: writer.write(_line(key))
         inbox.on_drained = lambda key: writer.write(_line([DRAINED, key]))
-        inbox.recovers = lambda key: shard(key, count) == number
-        if predecessor:  # known dead: the server reaped it before starting this one
-            await app.store.run_sql(lambda tx: tx.replies.release(predecessor))
-        inbox.start(token)
+        inbox.recovers = lambda key: shard(key, seat.count) == seat.number
+        if seat.predecessor:  # known dead: the server reaped it before starting this one
+            await app.store.run_sql(lambda tx: tx.replies.release(seat.predecessor))
+        inbox.start(seat.token)
         gc.collect()
         gc.freeze()  # as `sva serve` does: start-up's objects are not walked again
         writer.write(_line(READY))
         await _until_server_gone(reader, inbox)
         if not await gateway.drain(DRAIN_SECONDS):
-            log.warning("answer worker %d stopped with messages still being answered", number)
+            log.warning("answer worker %d stopped with messages still being answered", seat.number)
     finally:
         for channel in channels.values():
             await channel.stop()
