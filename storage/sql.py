@@ -25,6 +25,7 @@ from storage.directory import DirectorySql
 from storage.errors import ConcurrentUpdate, StorageError
 from storage.findings import FindingsSql
 from storage.inbox import InboxSql, RepliesSql
+from storage.kept_figures import KeptFiguresSql
 from storage.outbox import OutboxSql
 from storage.outcomes import ears_fields, prep_fields, shared_only, wellbeing_fields
 from storage.oversight import OversightSql
@@ -90,6 +91,7 @@ class SqlTransaction:
         self.subjects = SubjectSql(connection)
         self.retention = RetentionSql(connection)
         self.oversight = OversightSql(connection)
+        self.kept_figures = KeptFiguresSql(connection)
         self.audit_log = AuditSql(connection)
         self.sign_in = SignInSql(connection)
         self.findings = FindingsSql(connection)

@@ -42,6 +42,10 @@ PERSON_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "received_messages": ("keep", ()),  # channel message ids only, pruned by age
     "sweeps": ("keep", ()),  # days swept and how many reminders: nobody named
     "case_events": ("keep", ()),  # case reference, event and day: nobody named
+    "report_versions": ("keep", ()),  # team names and counters: nobody named
+    # Each team's computed report figures name its members inside a JSON text; deleting a
+    # person's `people` row (as erasure does) drops their team's by trigger (migration 0021).
+    "kept_report_figures": ("keep", ()),
     # A change of supervisor is the supervisee's history and names both supervisors.
     "person_events": ("replace", ("person_id", "previous_id", "supervisor_id")),
     # A cancellation through sickness names the supervisee in its session key only.

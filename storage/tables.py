@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     text,
     true,
@@ -474,3 +475,29 @@ class AuditFindingRow(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     discussed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReportVersionRow(Base):
+    """Each team's data version, bumped by database triggers whenever a row its compliance
+    figures are read from is written (migration 0021): people, sessions, cases, leave."""
+
+    __tablename__ = "report_versions"
+
+    team: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class KeptReportFiguresRow(Base):
+    """A team's computed share of a compliance report for a period, valid while the team's
+    version is still `version` and the rules the same (`rules`: a fingerprint of the packs,
+    team settings and measuring code; a share kept under other rules is replaced).
+    bot/operations/reports/kept.py makes and reads `figures`."""
+
+    __tablename__ = "kept_report_figures"
+
+    team: Mapped[str] = mapped_column(String(200), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    rules: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    figures: Mapped[str] = mapped_column(Text)

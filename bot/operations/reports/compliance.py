@@ -15,6 +15,7 @@ judged from the imported `agreement` and `observation` sessions, where the pack 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from bot.operations.progress import UNWATCHED, ProgressSink
@@ -30,6 +31,7 @@ from bot.operations.reports.model import (
     Report,
     ReportData,
     Row,
+    TeamPart,
 )
 from bot.operations.reports.unrecorded import judge
 from policies.assignment import PackAssignment
@@ -45,44 +47,53 @@ def compute(
     data: ReportData, assignment: PackAssignment, progress: ProgressSink = UNWATCHED
 ) -> Report:
     """The report for `data`'s scope and period; `progress` counts the people measured."""
+    return assemble(data.period, data.scope, compute_parts(data, assignment, progress))
+
+
+def compute_parts(
+    data: ReportData, assignment: PackAssignment, progress: ProgressSink = UNWATCHED
+) -> list[TeamPart]:
+    """Each team's share of the report for `data`, by team name. A team's share depends
+    only on its own members' data (bot/operations/reports/kept.py keeps it)."""
     with paused_gc():  # hundreds of thousands of small acyclic objects at national scale
-        return _compute(data, assignment, progress)
+        builder = _Builder(data, assignment)
+        members: dict[str, list[Person]] = defaultdict(list)
+        for person in sorted(data.people, key=lambda p: (p.team, p.id)):
+            members[person.team].append(person)
+        lines = builder.case_lines()
+        progress.begin("computing the compliance report", len(data.people))
+        parts, unreported = [], 0
+        for team in sorted(members):
+            parts.append(builder.team(team, members[team], lines.get(team, [])))
+            unreported += len(members[team])
+            if unreported >= PROGRESS_EVERY:
+                progress.advance(unreported)
+                unreported = 0
+        progress.advance(unreported)
+        return parts
 
 
-def _compute(data: ReportData, assignment: PackAssignment, progress: ProgressSink) -> Report:
-    builder = _Builder(data, assignment)
-    members: dict[str, list[Person]] = defaultdict(list)
-    for person in data.people:
-        members[person.team].append(person)
-    progress.begin("computing the compliance report", len(data.people))
-    people = []
-    for person in sorted(data.people, key=lambda p: (p.team, p.id)):
-        people.append(builder.person(person))
-        if len(people) % PROGRESS_EVERY == 0:
-            progress.advance(PROGRESS_EVERY)
-    progress.advance(len(people) % PROGRESS_EVERY)
-    rows_of: dict[str, list[Row]] = defaultdict(list)
-    for row in people:
-        rows_of[row.team].append(row)
-    teams = []
-    for team in sorted(members):
-        sums: dict[Measure, Accumulator] = defaultdict(Accumulator)
-        for row in rows_of[team]:
-            for measure, tally in row.tallies.items():
-                sums[measure].add(tally)
-        tallies = {measure: total.tally() for measure, total in sums.items()}
-        group = builder.group(team, members[team])
-        if group is not None:
-            tallies["group"] = group
-        teams.append(Row(team, None, team, dict(sorted(tallies.items()))))
+def assemble(period: Period, scope: str, parts: Iterable[TeamPart]) -> Report:
+    """The report made of these teams' shares (in team order, as `compute` makes it)."""
+    people: list[Row] = []
+    teams: list[Row] = []
+    cases: list[CaseLine] = []
+    exclusions: list[Exclusion] = []
+    unrecorded: dict[str, Rule] = {}
+    for part in sorted(parts, key=lambda p: p.team):
+        people += part.people
+        teams.append(part.row)
+        cases += part.cases
+        exclusions += part.exclusions
+        unrecorded |= part.unrecorded
     return Report(
-        period=data.period,
-        scope=data.scope,
+        period=period,
+        scope=scope,
         people=people,
         teams=teams,
-        cases=builder.case_lines(),
-        exclusions=builder.exclusions,
-        unrecorded_rules=[builder.unrecorded_rules[k] for k in sorted(builder.unrecorded_rules)],
+        cases=cases,
+        exclusions=exclusions,
+        unrecorded_rules=[unrecorded[k] for k in sorted(unrecorded)],
     )
 
 
@@ -126,6 +137,21 @@ class _Builder:
         if found is None:
             found = self._packs[person_id] = self.assignment.for_person(self.people[person_id])
         return found
+
+    def team(self, team: str, members: list[Person], cases: list[CaseLine]) -> TeamPart:
+        """The team's share: its members' rows (by id), its own row, its case lines."""
+        self.exclusions, self.unrecorded_rules = [], {}
+        people = [self.person(person) for person in members]
+        sums: dict[Measure, Accumulator] = defaultdict(Accumulator)
+        for row in people:
+            for measure, tally in row.tallies.items():
+                sums[measure].add(tally)
+        tallies = {measure: total.tally() for measure, total in sums.items()}
+        group = self.group(team, members)
+        if group is not None:
+            tallies["group"] = group
+        row = Row(team, None, team, dict(sorted(tallies.items())))
+        return TeamPart(team, people, row, cases, self.exclusions, self.unrecorded_rules)
 
     def person(self, person: Person) -> Row:
         pack = self.pack(person.id)
@@ -182,13 +208,14 @@ class _Builder:
                 signed.deadline(self._deadline(pack, "signoff", sent), s.signed_off_on, end)
         return written.tally(), signed.tally()
 
-    def case_lines(self) -> list[CaseLine]:
+    def case_lines(self) -> dict[str, list[CaseLine]]:
         """Each team's open cases by type and risk: how many, how many overdue, the longest,
         and the rule (the first by id when a line's cases were measured by more than one)."""
-        return [
-            CaseLine(team, kind, risk, a.due, a.missed, a.worst_days, Rule(*min(a.rules)))
-            for (team, kind, risk), a in sorted(self.case_lines_of.items())
-        ]
+        lines: dict[str, list[CaseLine]] = defaultdict(list)
+        for (team, kind, risk), a in sorted(self.case_lines_of.items()):
+            line = CaseLine(team, kind, risk, a.due, a.missed, a.worst_days, Rule(*min(a.rules)))
+            lines[team].append(line)
+        return lines
 
     def _individual_due(self, pack: PolicyPack, role: str, started: date, last: date | None) -> Due:
         """`individual_due`, remembered: a council's people share start and session dates."""

@@ -91,6 +91,20 @@ class Exclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamPart:
+    """One team's share of a report: its people's rows, its own row, its case lines, the
+    exclusions of its people and the agreement and observation rules they were judged by.
+    It depends on the team's own data only, so it can be kept until that changes."""
+
+    team: str
+    people: list[Row]
+    row: Row
+    cases: list[CaseLine]
+    exclusions: list[Exclusion]
+    unrecorded: dict[str, Rule]
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     period: Period
     scope: str

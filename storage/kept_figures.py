@@ -1,0 +1,70 @@
+"""Kept compliance figures: each team's computed share of a report, and the team versions
+that say whether it still holds (migration 0021: triggers bump a team's version in the
+same transaction as any write to the rows its figures are read from)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from storage.directory import BATCH, _chunks
+from storage.tables import KeptReportFiguresRow, ReportVersionRow
+
+
+@dataclass(frozen=True, slots=True)
+class KeptFigures:
+    """One team's figures for a period under one set of rules, as of its `version`."""
+
+    team: str
+    version: int
+    figures: str  # JSON made and read by bot/operations/reports/kept.py
+
+
+class KeptFiguresSql:
+    """Team versions and kept figures on one open connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def versions(self) -> dict[str, int]:
+        """Every team's current version. Read it before the data the figures are computed
+        from: a write committed in between then makes the figures older than their version
+        says, so they are never used (never the other way round)."""
+        rows = self._db.execute(select(ReportVersionRow.team, ReportVersionRow.version))
+        return {team: version for team, version in rows.all()}
+
+    def kept(self, start: date, end: date, rules: str) -> dict[str, KeptFigures]:
+        """The figures kept for the period under `rules`, by team, whatever their version
+        (figures kept under other rules are not returned)."""
+        table = KeptReportFiguresRow
+        period = and_(table.period_start == start, table.period_end == end, table.rules == rules)
+        rows = self._db.execute(select(table.team, table.version, table.figures).where(period))
+        return {team: KeptFigures(team, version, figures) for team, version, figures in rows}
+
+    def keep(self, start: date, end: date, rules: str, figures: Sequence[KeptFigures]) -> None:
+        """Keep these teams' figures for the period under `rules`, replacing any kept before
+        (under these rules or others)."""
+        if not figures:
+            return
+        dialect = postgresql if self._db.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(KeptReportFiguresRow)
+        statement = statement.on_conflict_do_update(
+            index_elements=["team", "period_start", "period_end"],
+            set_={name: statement.excluded[name] for name in ("rules", "version", "figures")},
+        )
+        rows = [
+            {"team": f.team, "period_start": start, "period_end": end, "rules": rules}
+            | {"version": f.version, "figures": f.figures}
+            for f in figures
+        ]
+        for chunk in _chunks(rows, BATCH):
+            self._db.execute(statement, chunk)
+
+    def forget_all(self) -> int:
+        """Drop every kept figure (the next report computes every team); how many went."""
+        result = self._db.execute(delete(KeptReportFiguresRow))
+        return result.rowcount or 0

@@ -1,0 +1,152 @@
+"""report_versions and kept_report_figures: each team's compliance figures, kept until its data
+changes
+
+A council-wide report measures 50,000 people from 2,000,000 sessions and 500,000 cases; most
+teams' data have not changed since the last report. Each team's computed share of a report
+is kept (`kept_report_figures`) with the team's version at the time it was read, and used
+again only while `report_versions` still holds that version. The version is bumped by
+triggers in the same transaction as any write to the rows a team's figures are computed
+from (people, sessions, cases, leave periods, person events), so no writing code can forget
+to, and a figure kept from older data is never shown.
+
+Revision ID: 0021_kept_report_figures
+Revises: 0020_case_last_supervision
+Create Date: 2026-11-26 21:15:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0021_kept_report_figures"
+down_revision: str | None = "0020_case_last_supervision"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Each table whose rows a team's figures are read from, and its columns naming people: a
+# write bumps the version of each named person's team (old and new values both).
+TOUCHING = {
+    "sessions": ("supervisee_id", "supervisor_id"),
+    "cases": ("worker_id",),
+    "leave_periods": ("person_id",),
+    "person_events": ("person_id",),
+}
+BUMP = "UPDATE report_versions SET version = version + 1 WHERE team IN ({teams})"
+# A person changed or deleted (a rename, retention, erasure) leaves no kept figure with
+# what they were.
+FORGET = "DELETE FROM kept_report_figures WHERE team = {team}"
+
+
+def upgrade() -> None:
+    op.create_table(
+        "report_versions",
+        sa.Column("team", sa.String(200), primary_key=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+    )
+    op.create_table(
+        "kept_report_figures",
+        sa.Column("team", sa.String(200), primary_key=True),
+        sa.Column("period_start", sa.Date(), primary_key=True),
+        sa.Column("period_end", sa.Date(), primary_key=True),
+        sa.Column("rules", sa.String(64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("figures", sa.Text(), nullable=False),
+    )
+    op.execute("INSERT INTO report_versions (team, version) SELECT DISTINCT team, 0 FROM people")
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_triggers()
+    else:
+        _sqlite_triggers()
+
+
+def _sqlite_triggers() -> None:
+    for table, columns in TOUCHING.items():
+        for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            ids = ", ".join(f"{row}.{column}" for row in rows for column in columns)
+            teams = f"SELECT team FROM people WHERE id IN ({ids})"
+            op.execute(
+                f"CREATE TRIGGER report_versions_{table}_{event.lower()} AFTER {event} ON {table}"
+                f" BEGIN {BUMP.format(teams=teams)}; END"
+            )
+    # Not INSERT OR IGNORE: an upsert of people would override the trigger's conflict rule.
+    add = (
+        "INSERT INTO report_versions (team, version) SELECT NEW.team, 0"
+        " WHERE NOT EXISTS (SELECT 1 FROM report_versions WHERE team = NEW.team)"
+    )
+    op.execute(
+        "CREATE TRIGGER report_versions_people_insert AFTER INSERT ON people"
+        f" BEGIN {add}; {BUMP.format(teams='NEW.team')}; END"
+    )
+    op.execute(
+        "CREATE TRIGGER report_versions_people_update AFTER UPDATE ON people"
+        f" BEGIN {add}; {BUMP.format(teams='OLD.team, NEW.team')}; {FORGET.format(team='OLD.team')};"
+        " END"
+    )
+    op.execute(
+        "CREATE TRIGGER report_versions_people_delete AFTER DELETE ON people"
+        f" BEGIN {BUMP.format(teams='OLD.team')}; {FORGET.format(team='OLD.team')}; END"
+    )
+
+
+def _postgresql_triggers() -> None:
+    # One function for the four tables: the trigger's arguments name the people columns.
+    op.execute(
+        """
+        CREATE FUNCTION report_versions_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            ids text[] := '{}';
+            name text;
+        BEGIN
+            FOREACH name IN ARRAY TG_ARGV LOOP
+                IF TG_OP <> 'DELETE' THEN ids := ids || (to_jsonb(NEW) ->> name); END IF;
+                IF TG_OP <> 'INSERT' THEN ids := ids || (to_jsonb(OLD) ->> name); END IF;
+            END LOOP;
+            UPDATE report_versions SET version = version + 1
+             WHERE team IN (SELECT team FROM people WHERE id = ANY (ids));
+            RETURN NULL;
+        END $$
+        """
+    )
+    op.execute(
+        """
+        CREATE FUNCTION report_versions_touch_team() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            teams text[] := '{}';
+        BEGIN
+            IF TG_OP <> 'DELETE' THEN
+                INSERT INTO report_versions (team, version) VALUES (NEW.team, 0)
+                ON CONFLICT (team) DO NOTHING;
+                teams := teams || NEW.team::text;
+            END IF;
+            IF TG_OP <> 'INSERT' THEN teams := teams || OLD.team::text; END IF;
+            IF TG_OP <> 'INSERT' THEN DELETE FROM kept_report_figures WHERE team = OLD.team; END IF;
+            UPDATE report_versions SET version = version + 1 WHERE team = ANY (teams);
+            RETURN NULL;
+        END $$
+        """
+    )
+    for table, columns in TOUCHING.items():
+        names = ", ".join(f"'{column}'" for column in columns)
+        op.execute(
+            f"CREATE TRIGGER report_versions_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION report_versions_touch({names})"
+        )
+    op.execute(
+        "CREATE TRIGGER report_versions_people AFTER INSERT OR UPDATE OR DELETE ON people"
+        " FOR EACH ROW EXECUTE FUNCTION report_versions_touch_team()"
+    )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in (*TOUCHING, "people"):
+            op.execute(f"DROP TRIGGER report_versions_{table} ON {table}")
+        op.execute("DROP FUNCTION report_versions_touch()")
+        op.execute("DROP FUNCTION report_versions_touch_team()")
+    else:
+        for table in (*TOUCHING, "people"):
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER report_versions_{table}_{event}")
+    op.drop_table("kept_report_figures")
+    op.drop_table("report_versions")

@@ -1,0 +1,206 @@
+"""Kept report figures (bot/operations/reports/kept.py): a team's kept share is used while its
+data are unchanged, and every kind of write to its data, through the code that really writes
+it, makes the next report the freshly computed one. On SQLite and PostgreSQL.
+
+To see whether a kept share was used, each test marks the kept shares (the team's own row
+says 999 individual supervisions were due): a report showing 999 used the kept share, one
+equal to a fresh `compute` did not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.operations.reports.compliance import compute
+from bot.operations.reports.kept import decode, encode, report, rules_fingerprint
+from bot.operations.reports.load import load, month
+from bot.operations.reports.measures import Tally
+from bot.operations.reports.model import Period, Report
+from bot.operations.reports.scope import Scope
+from policies.assignment import PackAssignment, TeamSettings
+from policies.packs import load_packs
+from storage.kept_figures import KeptFigures
+from storage.records import Case, Session
+from storage.sql import SqlStore, SqlTransaction
+from tests import oversight_fixture as fx
+
+pytestmark = pytest.mark.asyncio
+
+COUNCIL = Scope("council", "council")
+WHEN = month(fx.MONTH)
+MARK = 999
+
+
+def assignment(**teams: str) -> PackAssignment:
+    settings = {team: TeamSettings(policy=pack) for team, pack in teams.items()}
+    return PackAssignment(packs=load_packs(), default="manchester", teams=settings)
+
+
+async def fresh(store: SqlStore, scope: Scope, rules: PackAssignment) -> Report:
+    return compute(await load(store, scope, WHEN, rules), rules)
+
+
+async def mark_kept(store: SqlStore, rules: PackAssignment, when: Period = WHEN) -> list[str]:
+    """Mark every kept share (its team's individual supervision due: 999); the teams marked."""
+    fingerprint = rules_fingerprint(rules)
+
+    def mark(tx: SqlTransaction) -> list[str]:
+        kept = tx.kept_figures.kept(when.start, when.end, fingerprint)
+        marked = []
+        for k in kept.values():
+            part = decode(k.team, k.figures)
+            individual = replace(part.row.tallies.get("individual", Tally()), due=MARK)
+            tallies = part.row.tallies | {"individual": individual}
+            text = encode(replace(part, row=replace(part.row, tallies=tallies)))
+            marked.append(KeptFigures(k.team, k.version, text))
+        tx.kept_figures.keep(when.start, when.end, fingerprint, marked)
+        return sorted(k.team for k in marked)
+
+    return await store.run_sql(mark)
+
+
+def marked_teams(made: Report) -> list[str]:
+    return sorted(
+        row.team for row in made.teams if row.tallies.get("individual", Tally()).due == MARK
+    )
+
+
+async def test_a_second_report_uses_the_kept_shares_and_equals_a_fresh_one(
+    sql_store: SqlStore,
+) -> None:
+    await fx.seed(sql_store)
+    rules = assignment()
+    first = await report(sql_store, COUNCIL, WHEN, rules)
+    assert first == await fresh(sql_store, COUNCIL, rules)
+    assert await report(sql_store, COUNCIL, WHEN, rules) == first
+    teams = [row.team for row in first.teams]
+    assert await mark_kept(sql_store, rules) == teams  # every team was kept
+    assert marked_teams(await report(sql_store, COUNCIL, WHEN, rules)) == teams
+
+
+def new_session(tx: SqlTransaction) -> None:
+    tx.directory.upsert_sessions([fx.held("individual", date(2026, 11, 24), "sw3", "m1")])
+
+
+def changed_session(tx: SqlTransaction) -> None:  # the same session, its record now written
+    case = fx.held("case", date(2026, 11, 26), "sw2", "m1", "CR-4", recorded=date(2026, 11, 27))
+    tx.directory.upsert_sessions([case])
+
+
+def cancelled_session(tx: SqlTransaction) -> None:
+    tx.directory.upsert_sessions(
+        [Session("individual", date(2026, 11, 16), "sw1", "m1", None, "cancelled")]
+    )
+
+
+def new_case(tx: SqlTransaction) -> None:
+    tx.directory.upsert_cases([Case("CR-7", "sw2", "child_protection", "high", date(2026, 6, 1))])
+
+
+def leave(tx: SqlTransaction) -> None:
+    tx.directory.add_leave("sw1", date(2026, 11, 2), date(2026, 11, 27))
+
+
+def new_supervisor(tx: SqlTransaction) -> None:
+    moved = [replace(p, supervisor_id="h1") for p in fx.PEOPLE if p.id == "sw2"]
+    tx.person_events.note_supervisors(moved, {"sw2": date(2026, 11, 3)}, date(2026, 11, 3), "t")
+
+
+def left(tx: SqlTransaction) -> None:
+    tx.directory.mark_leavers({"m1", "sw1", "sw2", "sw3", "st1"}, {fx.TEAM}, date(2026, 11, 20))
+
+
+WRITES: dict[str, Callable[[SqlTransaction], None]] = {
+    "a session recorded": new_session,
+    "a session's record written": changed_session,
+    "a session cancelled": cancelled_session,
+    "a case allocated": new_case,
+    "leave booked": leave,
+    "a change of supervisor": new_supervisor,
+    "someone left": left,
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+async def test_a_write_to_a_teams_data_makes_its_next_figures_fresh_and_leaves_the_others_kept(
+    sql_store: SqlStore, write: Callable[[SqlTransaction], None]
+) -> None:
+    await fx.seed(sql_store)
+    rules = assignment()
+    await report(sql_store, COUNCIL, WHEN, rules)
+    await mark_kept(sql_store, rules)
+    await sql_store.run_sql(write)  # every write here is to the North team's data
+    after = await report(sql_store, COUNCIL, WHEN, rules)
+    assert fx.TEAM not in marked_teams(after)
+    assert fx.OTHER_TEAM in marked_teams(after)
+    expected = await fresh(sql_store, COUNCIL, rules)
+    north = [row for row in after.people if row.team == fx.TEAM]
+    assert north == [row for row in expected.people if row.team == fx.TEAM]
+    assert after.cases == expected.cases  # only North has open cases of a rule here
+
+
+async def test_moving_someone_to_another_team_refreshes_both_teams(sql_store: SqlStore) -> None:
+    await fx.seed(sql_store)
+    rules = assignment()
+    await report(sql_store, COUNCIL, WHEN, rules)
+    await mark_kept(sql_store, rules)
+    moved = [replace(p, team=fx.OTHER_TEAM) for p in fx.PEOPLE if p.id == "sw1"]
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_people(moved))
+    after = await report(sql_store, COUNCIL, WHEN, rules)
+    assert marked_teams(after) == ["Leadership", "Quality"]
+    expected = await fresh(sql_store, COUNCIL, rules)
+    both = {fx.TEAM, fx.OTHER_TEAM}
+    for made in (after, expected):
+        made.people[:] = [row for row in made.people if row.team in both]
+        made.teams[:] = [row for row in made.teams if row.team in both]
+    assert after == expected
+
+
+async def test_erasing_someone_drops_their_teams_kept_figures(sql_store: SqlStore) -> None:
+    await fx.seed(sql_store)
+    rules = assignment()
+    await report(sql_store, COUNCIL, WHEN, rules)
+    fingerprint = rules_fingerprint(rules)
+    await sql_store.run_sql(lambda tx: tx.subjects.erase("sw2", "erased social worker 1"))
+    kept = await sql_store.run_sql(
+        lambda tx: tx.kept_figures.kept(WHEN.start, WHEN.end, fingerprint)
+    )
+    assert fx.TEAM not in kept and fx.OTHER_TEAM in kept
+    assert not any("Priya" in k.figures or '"sw2"' in k.figures for k in kept.values())
+
+
+async def test_other_rules_or_another_period_are_not_answered_from_kept_figures(
+    sql_store: SqlStore,
+) -> None:
+    await fx.seed(sql_store)
+    rules = assignment()
+    await report(sql_store, COUNCIL, WHEN, rules)
+    await mark_kept(sql_store, rules)
+    somerset = assignment(North="somerset")
+    assert rules_fingerprint(somerset) != rules_fingerprint(rules)
+    assert await report(sql_store, COUNCIL, WHEN, somerset) == await fresh(
+        sql_store, COUNCIL, somerset
+    )
+    october = month("2026-10")
+    made = await report(sql_store, COUNCIL, october, rules)
+    assert made == compute(await load(sql_store, COUNCIL, october, rules), rules)
+
+
+async def test_a_span_that_cuts_a_team_neither_keeps_nor_uses_that_teams_figures(
+    sql_store: SqlStore,
+) -> None:
+    """Maya's span is North without Maya herself: North's share there is not North's."""
+    await fx.seed(sql_store)
+    rules = assignment()
+    maya = Scope("manager", "m1", manager="m1")
+    assert await report(sql_store, maya, WHEN, rules) == await fresh(sql_store, maya, rules)
+    assert await mark_kept(sql_store, rules) == []
+    await report(sql_store, COUNCIL, WHEN, rules)
+    assert await mark_kept(sql_store, rules) == ["Leadership", "North", "Quality", "South"]
+    assert marked_teams(await report(sql_store, maya, WHEN, rules)) == []
+    hana = Scope("manager", "h1", manager="h1")  # North and South whole; Leadership not
+    assert marked_teams(await report(sql_store, hana, WHEN, rules)) == ["North", "South"]
