@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,10 @@ from bot.operations.reports.model import Period, Report
 from bot.operations.reports.scope import Scope
 from policies.assignment import PackAssignment, TeamSettings
 from policies.packs import load_packs
-from storage.kept_figures import KeptFigures
+from storage.db import create_engine
+from storage.directory import DirectorySql
+from storage.kept_figures import KeptFigures, KeptFiguresSql
+from storage.oversight import OversightSql
 from storage.records import Case, Session
 from storage.sql import SqlStore, SqlTransaction
 from tests import oversight_fixture as fx
@@ -204,3 +208,47 @@ async def test_a_span_that_cuts_a_team_neither_keeps_nor_uses_that_teams_figures
     assert marked_teams(await report(sql_store, maya, WHEN, rules)) == []
     hana = Scope("manager", "h1", manager="h1")  # North and South whole; Leadership not
     assert marked_teams(await report(sql_store, hana, WHEN, rules)) == ["North", "South"]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_write_committed_while_a_report_reads_leaves_no_stale_kept_figures(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reads each statement at its own moment (READ COMMITTED). A session is
+    committed elsewhere between the report's read of the team versions and its read of the
+    sessions: the figures have the session and are kept under the version before it, so the
+    next report sees the newer version and computes the team again. (Were the versions read
+    after the sessions, the figures without the session would be kept under the version
+    with it, and shown ever after.)"""
+    other = create_engine(database_url)
+    store = SqlStore(engine=create_engine(database_url))
+    try:
+        await fx.seed(store)
+        rules = assignment()
+        written: list[bool] = []
+
+        def then_a_session_elsewhere(read: Callable[..., Any]) -> Callable[..., Any]:
+            def reading(*args: Any, **kwargs: Any) -> Any:
+                found = read(*args, **kwargs)
+                if not written:  # after the first of the two reads, whichever it is
+                    with other.begin() as connection:
+                        session = fx.held("individual", date(2026, 11, 24), "sw3", "m1")
+                        DirectorySql(connection).upsert_sessions([session])
+                    written.append(True)
+                return found
+
+            return reading
+
+        for owner, name in ((KeptFiguresSql, "versions"), (OversightSql, "held")):
+            monkeypatch.setattr(owner, name, then_a_session_elsewhere(getattr(owner, name)))
+        await report(store, COUNCIL, WHEN, rules)
+        assert await mark_kept(store, rules) == ["Leadership", "North", "Quality", "South"]
+        after = await report(store, COUNCIL, WHEN, rules)
+        assert marked_teams(after) == ["Leadership", "Quality", "South"]
+        sw3 = next(row for row in after.people if row.person_id == "sw3")
+        assert sw3 == next(
+            row for row in (await fresh(store, COUNCIL, rules)).people if row.person_id == "sw3"
+        )
+    finally:
+        await store.close()
+        other.dispose()
