@@ -147,5 +147,12 @@ def load(tx: SqlTransaction) -> None:
         directory.add_leave(who, start, end)
 
 
+def load_again(tx: SqlTransaction) -> None:
+    """The same people, cases and sessions imported once more (leave is added, not upserted)."""
+    tx.directory.upsert_people(PEOPLE)
+    tx.directory.upsert_cases(CASES)
+    tx.directory.upsert_sessions(SESSIONS)
+
+
 async def seed(store: SqlStore) -> None:
     await store.run_sql(load)

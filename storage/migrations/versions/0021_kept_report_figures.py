@@ -67,6 +67,7 @@ def _sqlite_triggers() -> None:
             teams = f"SELECT team FROM people WHERE id IN ({ids})"
             op.execute(
                 f"CREATE TRIGGER report_versions_{table}_{event.lower()} AFTER {event} ON {table}"
+                f"{_when_changed(table) if event == 'UPDATE' else ''}"
                 f" BEGIN {BUMP.format(teams=teams)}; END"
             )
     # Not INSERT OR IGNORE: an upsert of people would override the trigger's conflict rule.
@@ -79,7 +80,7 @@ def _sqlite_triggers() -> None:
         f" BEGIN {add}; {BUMP.format(teams='NEW.team')}; END"
     )
     op.execute(
-        "CREATE TRIGGER report_versions_people_update AFTER UPDATE ON people"
+        f"CREATE TRIGGER report_versions_people_update AFTER UPDATE ON people{_when_changed('people')}"
         f" BEGIN {add}; {BUMP.format(teams='OLD.team, NEW.team')}; {FORGET.format(team='OLD.team')};"
         " END"
     )
@@ -87,6 +88,15 @@ def _sqlite_triggers() -> None:
         "CREATE TRIGGER report_versions_people_delete AFTER DELETE ON people"
         f" BEGIN {BUMP.format(teams='OLD.team')}; {FORGET.format(team='OLD.team')}; END"
     )
+
+
+def _when_changed(table: str) -> str:
+    """SQLite: " WHEN" any column of the table's differs (a re-import of the same rows
+    rewrites them unchanged, and should not make every team's figures stale). A column added
+    to one of these tables later must be added here by its migration (the test
+    `test_kept_figures` checks every column is watched)."""
+    columns = [row[1] for row in op.get_bind().exec_driver_sql(f"PRAGMA table_info({table})")]
+    return " WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
 
 
 def _postgresql_triggers() -> None:
@@ -126,15 +136,25 @@ def _postgresql_triggers() -> None:
         END $$
         """
     )
+    # Updates that change nothing (a re-import of the same rows) leave the versions alone.
+    changed = "FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)"
     for table, columns in TOUCHING.items():
         names = ", ".join(f"'{column}'" for column in columns)
+        touch = f"EXECUTE FUNCTION report_versions_touch({names})"
         op.execute(
-            f"CREATE TRIGGER report_versions_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"
-            f" FOR EACH ROW EXECUTE FUNCTION report_versions_touch({names})"
+            f"CREATE TRIGGER report_versions_{table} AFTER INSERT OR DELETE ON {table}"
+            f" FOR EACH ROW {touch}"
         )
+        op.execute(
+            f"CREATE TRIGGER report_versions_{table}_update AFTER UPDATE ON {table} {changed}"
+            f" {touch}"
+        )
+    touch = "EXECUTE FUNCTION report_versions_touch_team()"
     op.execute(
-        "CREATE TRIGGER report_versions_people AFTER INSERT OR UPDATE OR DELETE ON people"
-        " FOR EACH ROW EXECUTE FUNCTION report_versions_touch_team()"
+        f"CREATE TRIGGER report_versions_people AFTER INSERT OR DELETE ON people FOR EACH ROW {touch}"
+    )
+    op.execute(
+        f"CREATE TRIGGER report_versions_people_update AFTER UPDATE ON people {changed} {touch}"
     )
 
 
@@ -142,6 +162,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in (*TOUCHING, "people"):
             op.execute(f"DROP TRIGGER report_versions_{table} ON {table}")
+            op.execute(f"DROP TRIGGER report_versions_{table}_update ON {table}")
         op.execute("DROP FUNCTION report_versions_touch()")
         op.execute("DROP FUNCTION report_versions_touch_team()")
     else:

@@ -30,6 +30,7 @@ from storage.kept_figures import KeptFigures, KeptFiguresSql
 from storage.oversight import OversightSql
 from storage.records import Case, Session
 from storage.sql import SqlStore, SqlTransaction
+from storage.tables import Base
 from tests import oversight_fixture as fx
 
 pytestmark = pytest.mark.asyncio
@@ -252,3 +253,33 @@ async def test_a_write_committed_while_a_report_reads_leaves_no_stale_kept_figur
     finally:
         await store.close()
         other.dispose()
+
+
+async def test_importing_the_same_rows_again_keeps_every_teams_figures(sql_store: SqlStore) -> None:
+    """A nightly import of unchanged people, cases and sessions rewrites rows with what they
+    hold already: no team's data changed, so no figure needs computing again."""
+    await fx.seed(sql_store)
+    rules = assignment()
+    await report(sql_store, COUNCIL, WHEN, rules)
+    teams = await mark_kept(sql_store, rules)
+    await sql_store.run_sql(fx.load_again)
+    assert marked_teams(await report(sql_store, COUNCIL, WHEN, rules)) == teams
+
+
+WATCHED = ("people", "sessions", "cases", "leave_periods", "person_events")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_every_column_of_a_watched_table_is_watched_on_sqlite(database_url: str) -> None:
+    """SQLite's update triggers list the columns whose change makes figures stale (migration
+    0021): a column added to one of these tables must be added to its trigger too."""
+    engine = create_engine(database_url)
+    with engine.connect() as db:
+        triggers = dict(
+            db.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
+        )
+    engine.dispose()
+    for table in WATCHED:
+        watched = triggers[f"report_versions_{table}_update"]
+        for column in Base.metadata.tables[table].columns:
+            assert f"OLD.{column.name} IS NOT NEW.{column.name}" in watched, (table, column.name)
