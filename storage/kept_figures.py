@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, and_, delete, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.directory import BATCH, _chunks
@@ -37,13 +37,21 @@ class KeptFiguresSql:
         rows = self._db.execute(select(ReportVersionRow.team, ReportVersionRow.version))
         return {team: version for team, version in rows.all()}
 
-    def kept(self, start: date, end: date, rules: str) -> dict[str, KeptFigures]:
-        """The figures kept for the period under `rules`, by team, whatever their version
-        (figures kept under other rules are not returned)."""
+    def kept(
+        self, start: date, end: date, rules: str, teams: Sequence[str] | None = None
+    ) -> dict[str, KeptFigures]:
+        """The figures kept for the period under `rules`, by team (of `teams`, or every
+        team), whatever their version; figures kept under other rules are not returned."""
         table = KeptReportFiguresRow
         period = and_(table.period_start == start, table.period_end == end, table.rules == rules)
-        rows = self._db.execute(select(table.team, table.version, table.figures).where(period))
-        return {team: KeptFigures(team, version, figures) for team, version, figures in rows}
+        query = select(table.team, table.version, table.figures).where(period)
+        chunks = [None] if teams is None else _chunks(sorted(teams), BATCH)
+        found: dict[str, KeptFigures] = {}
+        for chunk in chunks:
+            where = true() if chunk is None else table.team.in_(list(chunk))
+            for team, version, figures in self._db.execute(query.where(where)):
+                found[team] = KeptFigures(team, version, figures)
+        return found
 
     def keep(self, start: date, end: date, rules: str, figures: Sequence[KeptFigures]) -> None:
         """Keep these teams' figures for the period under `rules`, replacing any kept before

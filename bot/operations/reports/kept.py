@@ -87,9 +87,10 @@ def _read(
     versions = tx.kept_figures.versions()  # first: see KeptFiguresSql.versions
     people, ids = members(tx, scope)
     whole = _whole_teams(tx, scope, people)
+    teams = None if scope.kind == "council" else sorted(whole)
     usable = {
         team: kept
-        for team, kept in tx.kept_figures.kept(when.start, when.end, rules).items()
+        for team, kept in tx.kept_figures.kept(when.start, when.end, rules, teams).items()
         if team in whole and versions.get(team) == kept.version
     }
     if usable:
