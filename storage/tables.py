@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -484,7 +485,7 @@ class ReportVersionRow(Base):
     __tablename__ = "report_versions"
 
     team: Mapped[str] = mapped_column(String(200), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(BigInteger)  # PostgreSQL: a transaction id
 
 
 class KeptReportFiguresRow(Base):
@@ -499,5 +500,5 @@ class KeptReportFiguresRow(Base):
     period_start: Mapped[date] = mapped_column(Date, primary_key=True)
     period_end: Mapped[date] = mapped_column(Date, primary_key=True)
     rules: Mapped[str] = mapped_column(String(64))
-    version: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(BigInteger)
     figures: Mapped[str] = mapped_column(Text)
