@@ -100,8 +100,9 @@ def assemble(period: Period, scope: str, parts: Iterable[TeamPart]) -> Report:
 class _Builder:
     def __init__(self, data: ReportData, assignment: PackAssignment) -> None:
         self.data, self.assignment, self.period = data, assignment, data.period
+        # The team being measured: its exclusions, and its agreement and observation rules.
         self.exclusions: list[Exclusion] = []
-        self.unrecorded_rules: dict[str, Rule] = {}  # agreement and observation rules, by id
+        self.unrecorded_rules: dict[str, Rule] = {}
         self.people = {p.id: p for p in data.people}
         self._packs: dict[str, PolicyPack] = {}
         self.sessions_of: dict[str, list[HeldSession]] = defaultdict(list)

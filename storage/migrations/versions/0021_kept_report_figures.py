@@ -33,6 +33,9 @@ TOUCHING = {
     "person_events": ("person_id",),
 }
 BUMP = "UPDATE report_versions SET version = version + 1 WHERE team IN ({teams})"
+# A case session also counts for the case's worker (a past period's case figures seek it),
+# who is not always the supervisee: a case that moved to another worker keeps its sessions.
+CASE_WORKER = "(SELECT worker_id FROM cases WHERE ref = {ref})"
 # A person changed or deleted (a rename, retention, erasure) leaves no kept figure with
 # what they were.
 FORGET = "DELETE FROM kept_report_figures WHERE team = {team}"
@@ -63,7 +66,10 @@ def upgrade() -> None:
 def _sqlite_triggers() -> None:
     for table, columns in TOUCHING.items():
         for event, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
-            ids = ", ".join(f"{row}.{column}" for row in rows for column in columns)
+            named = [f"{row}.{column}" for row in rows for column in columns]
+            if table == "sessions":  # the case's worker too (see CASE_WORKER)
+                named += [CASE_WORKER.format(ref=f"{row}.case_ref") for row in rows]
+            ids = ", ".join(named)
             teams = f"SELECT team FROM people WHERE id IN ({ids})"
             op.execute(
                 f"CREATE TRIGGER report_versions_{table}_{event.lower()} AFTER {event} ON {table}"
@@ -118,6 +124,14 @@ def _postgresql_triggers() -> None:
                 IF TG_OP <> 'DELETE' THEN ids := ids || (to_jsonb(NEW) ->> name); END IF;
                 IF TG_OP <> 'INSERT' THEN ids := ids || (to_jsonb(OLD) ->> name); END IF;
             END LOOP;
+            IF TG_TABLE_NAME = 'sessions' THEN  -- the case's worker too (see CASE_WORKER)
+                IF TG_OP <> 'DELETE' THEN
+                    ids := ids || ARRAY(SELECT worker_id::text FROM cases WHERE ref = NEW.case_ref);
+                END IF;
+                IF TG_OP <> 'INSERT' THEN
+                    ids := ids || ARRAY(SELECT worker_id::text FROM cases WHERE ref = OLD.case_ref);
+                END IF;
+            END IF;
             UPDATE report_versions SET version = txid_current()
              WHERE team IN (SELECT team FROM people WHERE id = ANY (ids))
                AND version <> txid_current();

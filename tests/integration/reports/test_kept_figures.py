@@ -283,3 +283,24 @@ async def test_every_column_of_a_watched_table_is_watched_on_sqlite(database_url
         watched = triggers[f"report_versions_{table}_update"]
         for column in Base.metadata.tables[table].columns:
             assert f"OLD.{column.name} IS NOT NEW.{column.name}" in watched, (table, column.name)
+
+
+async def test_a_case_session_with_someone_else_refreshes_the_case_workers_team(
+    sql_store: SqlStore,
+) -> None:
+    """CR-9 is Zed's (South) and was last supervised on 20 November. A supervision of it in
+    October, recorded later with Sam of North (the case was his then), leaves the case's
+    kept last date alone but is October's last case supervision of CR-9: South's October
+    figures must be computed again, not only North's."""
+    await fx.seed(sql_store)
+    rules = assignment()
+    latest = fx.held("case", date(2026, 11, 20), "sw9", "m2", "CR-9")
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_sessions([latest]))
+    october = month("2026-10")
+    await report(sql_store, COUNCIL, october, rules)
+    await mark_kept(sql_store, rules, october)
+    earlier = fx.held("case", date(2026, 10, 10), "sw1", "m1", "CR-9")
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_sessions([earlier]))
+    after = await report(sql_store, COUNCIL, october, rules)
+    assert marked_teams(after) == ["Leadership", "Quality"]
+    assert after.cases == compute(await load(sql_store, COUNCIL, october, rules), rules).cases
