@@ -38,6 +38,7 @@ from storage.writer_turns import WriterTurn
 log = logging.getLogger(__name__)
 Work = Callable[[Connection], Any]
 MAX_BATCH = 64
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for "deadlock detected"
 IDLE_SECONDS = 60.0  # a worker idle this long closes its connection (reopened on demand)
 
 
@@ -217,8 +218,11 @@ class GroupCommitter:
                 return
             except DBAPIError as exc:
                 # A connection the server dropped (restart, idle timeout) is invalidated by
-                # SQLAlchemy and reopened on next use: try once more on the new one.
-                if not exc.connection_invalidated or attempt == 1:
+                # SQLAlchemy and reopened on next use: try once more on the new one. A unit
+                # PostgreSQL chose as a deadlock's victim (two imports marking the same
+                # teams' report versions in opposite orders) is rolled back: run it again.
+                retry = exc.connection_invalidated or _sqlstate(exc) == DEADLOCK
+                if not retry or attempt == 1:
                     job.error = exc
                     return
             except Exception as exc:
@@ -228,6 +232,10 @@ class GroupCommitter:
     def _count(self, units: int) -> None:
         self.batches += 1
         self.units += units
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 def _deliver(batch: list[_Job]) -> None:

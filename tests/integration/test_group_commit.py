@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Connection, func, select
 
 from dialogs.conversation import Conversation
+from storage.db import create_engine
 from storage.errors import ConcurrentUpdate
+from storage.records import Session
 from storage.sql import SqlStore, SqlTransaction
 from storage.tables import ConversationRow
+from tests import oversight_fixture as fx
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -130,3 +134,43 @@ def test_sqlite_synchronous_is_a_setting_with_full_by_default(
         )
     with pytest.raises(ValueError, match="sqlite_synchronous"):
         create_engine(f"sqlite:///{tmp_path}/c.db", sqlite_synchronous="off")
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_unit_chosen_as_a_deadlocks_victim_is_run_again(database_url: str) -> None:
+    """Two processes import sessions for the same two teams in opposite orders: each holds
+    one team's report version and waits for the other's. PostgreSQL aborts one; the store
+    runs that unit again, and both imports land."""
+    await fx.seed(first := SqlStore(engine=create_engine(database_url)))
+    second = SqlStore(engine=create_engine(database_url))
+    north = fx.held("individual", date(2026, 11, 24), "sw3", "m1")
+    south = fx.held("individual", date(2026, 11, 24), "sw9", "m2")
+    both_started = threading.Barrier(2, timeout=10)
+    runs: list[str] = []
+
+    def importing(name: str, *sessions: Session) -> Callable[[SqlTransaction], None]:
+        def work(tx: SqlTransaction) -> None:
+            runs.append(name)
+            tx.directory.upsert_sessions([sessions[0]])
+            if runs.count(name) == 1:  # the first time: wait until both hold a team
+                both_started.wait()
+            tx.directory.upsert_sessions([sessions[1]])
+
+        return work
+
+    try:
+        await asyncio.gather(
+            first.run_sql(importing("north first", north, south)),
+            second.run_sql(importing("south first", south, north)),
+        )
+        held = await first.run_sql(
+            lambda tx: tx.oversight.held(["sw3", "sw9"], date(2026, 11, 24), date(2026, 11, 24))
+        )
+        assert sorted(s.supervisee_id or "" for s in held) == ["sw3", "sw9"]
+        assert sorted(runs) in (
+            ["north first", "north first", "south first"],
+            ["north first", "south first", "south first"],
+        )
+    finally:
+        await first.close()
+        await second.close()
