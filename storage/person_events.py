@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from storage.directory import BATCH, _chunks
 from storage.records import Person, SupervisorChange
 from storage.tables import LeaveRow, PersonEventRow, PersonRow, SicknessRow
 
@@ -65,9 +66,13 @@ class PersonEventsSql:
             .where(PersonEventRow.event == SUPERVISOR_CHANGED)
             .order_by(PersonEventRow.event_on, PersonEventRow.id)
         )
-        if person_ids is not None:
-            query = query.where(PersonEventRow.person_id.in_(person_ids))
-        return [SupervisorChange(*row) for row in self._db.execute(query).all()]
+        if person_ids is None:
+            return [SupervisorChange(*row) for row in self._db.execute(query).all()]
+        found: list[SupervisorChange] = []
+        for chunk in _chunks(list(person_ids), BATCH):  # a council is more ids than one query takes
+            rows = self._db.execute(query.where(PersonEventRow.person_id.in_(chunk)))
+            found += [SupervisorChange(*row) for row in rows]
+        return sorted(found, key=lambda c: c.on)  # oldest first across the chunks (stable)
 
     def absences(self, start: date, end: date) -> list[tuple[str, date, date]]:
         """Leave periods (person, first day, last day) overlapping `start`..`end`."""

@@ -314,6 +314,26 @@ class SqlStore:
             self._file.check()
         return result
 
+    async def read_sql(self, work: Callable[[SqlTransaction], T]) -> T:
+        """Run `work`, which only reads, on one consistent snapshot of the database (a
+        report read in several statements must not see a write land between two of them).
+        PostgreSQL: a REPEATABLE READ transaction on a connection of its own, beside the
+        committer's. SQLite: `run_sql`, whose transactions read one snapshot already.
+
+        Raises: as `run_sql`."""
+        if self.engine.dialect.name != "postgresql":
+            return await self.run_sql(work)
+        try:
+            return await asyncio.to_thread(self._read_snapshot, work)
+        except SQLAlchemyError as exc:
+            raise unusable(exc) or StorageError(str(exc)) from exc
+
+    def _read_snapshot(self, work: Callable[[SqlTransaction], T]) -> T:
+        options = {"isolation_level": "REPEATABLE READ"}
+        connect = self.engine.connect().execution_options(**options)
+        with connect as connection, connection.begin():
+            return work(SqlTransaction(connection))
+
     async def ping(self) -> None:
         """Raise StorageError unless the database answers a trivial query (readiness)."""
         await asyncio.to_thread(self._ping)

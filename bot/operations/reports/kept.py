@@ -5,7 +5,7 @@ the rules. Each share computed is kept with the team's version read before its d
 `kept_figures`; database triggers bump the version in the same transaction as any write to
 people, sessions, cases, leave or person events), and used again while the version is
 unchanged, the period the same and the rules the same. "The rules" are a fingerprint of the
-packs, the team settings, the bank holidays library and the code that measures
+packs, the team settings, the bank holidays library and the code that reads and measures
 (`rules_fingerprint`): editing any of them makes every kept share unusable. A report of a
 manager's span keeps and uses only the teams wholly inside it (a team cut by the span has
 other figures).
@@ -24,6 +24,7 @@ from typing import Any
 
 import bot.operations.reports
 import policies
+import storage
 from bot.operations.progress import UNWATCHED, ProgressSink
 from bot.operations.reminders import paused_gc
 from bot.operations.reports.compliance import assemble, compute_parts
@@ -61,7 +62,9 @@ async def report(
     holds, the others computed (and kept for next time)."""
     rules = rules_fingerprint(assignment)
     with paused_gc():  # a council's shares are hundreds of thousands of small acyclic objects
-        found = await store.run_sql(lambda tx: _read(tx, scope, when, assignment, rules))
+        # One snapshot: the versions must be those of the data read (a move of someone to
+        # another team landing between the two would drop them from a kept team's share).
+        found = await store.read_sql(lambda tx: _read(tx, scope, when, assignment, rules))
     computed = compute_parts(found.data, assignment, progress) if found.data.people else []
     fresh = [
         KeptFigures(part.team, found.versions[part.team], encode(part))
@@ -140,9 +143,10 @@ def rules_fingerprint(assignment: PackAssignment) -> str:
 
 @cache
 def _code_digest() -> str:
-    """A hash of the source of the reports and the policies (the code that measures)."""
+    """A hash of the source of the reports, the policies and the storage (the code that
+    reads and measures)."""
     digest = hashlib.sha256()
-    for package in (bot.operations.reports, policies):
+    for package in (bot.operations.reports, policies, storage):
         root = Path(next(iter(package.__path__)))
         for path in sorted(root.rglob("*.py")):
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())

@@ -215,12 +215,11 @@ async def test_a_span_that_cuts_a_team_neither_keeps_nor_uses_that_teams_figures
 async def test_a_write_committed_while_a_report_reads_leaves_no_stale_kept_figures(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """PostgreSQL reads each statement at its own moment (READ COMMITTED). A session is
-    committed elsewhere between the report's read of the team versions and its read of the
-    sessions: the figures have the session and are kept under the version before it, so the
-    next report sees the newer version and computes the team again. (Were the versions read
-    after the sessions, the figures without the session would be kept under the version
-    with it, and shown ever after.)"""
+    """A session is committed elsewhere between the report's read of the team versions and
+    its read of the sessions. The report reads one snapshot (PostgreSQL would otherwise read
+    each statement at its own moment): its figures are without the session and kept under
+    the version before it, so the next report sees the newer version and computes the team
+    again, with the session."""
     other = create_engine(database_url)
     store = SqlStore(engine=create_engine(database_url))
     try:
@@ -304,3 +303,38 @@ async def test_a_case_session_with_someone_else_refreshes_the_case_workers_team(
     after = await report(sql_store, COUNCIL, october, rules)
     assert marked_teams(after) == ["Leadership", "Quality"]
     assert after.cases == compute(await load(sql_store, COUNCIL, october, rules), rules).cases
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_someone_moving_team_while_a_report_reads_is_in_it_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sam moves from North to South, committed elsewhere just after the report read the
+    team versions. Read as one snapshot, the report has Sam once (in North, as the snapshot
+    had him); the next report has him in South."""
+    other = create_engine(database_url)
+    store = SqlStore(engine=create_engine(database_url))
+    try:
+        await fx.seed(store)
+        rules = assignment()
+        await report(store, COUNCIL, WHEN, rules)  # every team kept
+        versions = KeptFiguresSql.versions
+
+        def versions_then_a_move(self: KeptFiguresSql) -> dict[str, int]:
+            found = versions(self)
+            monkeypatch.setattr(KeptFiguresSql, "versions", versions)  # once only
+            moved = [replace(p, team=fx.OTHER_TEAM) for p in fx.PEOPLE if p.id == "sw1"]
+            with other.begin() as connection:
+                DirectorySql(connection).upsert_people(moved)
+            return found
+
+        monkeypatch.setattr(KeptFiguresSql, "versions", versions_then_a_move)
+        during = await report(store, COUNCIL, WHEN, rules)
+        assert [row.team for row in during.people if row.person_id == "sw1"] == [fx.TEAM]
+        assert len(during.people) == len(fx.PEOPLE)
+        after = await report(store, COUNCIL, WHEN, rules)
+        assert after == await fresh(store, COUNCIL, rules)
+        assert [row.team for row in after.people if row.person_id == "sw1"] == [fx.OTHER_TEAM]
+    finally:
+        await store.close()
+        other.dispose()
