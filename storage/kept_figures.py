@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, and_, delete, select, true
+from sqlalchemy import Connection, Date, String, Text, and_, bindparam, delete, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.directory import BATCH, _chunks
@@ -55,18 +55,35 @@ class KeptFiguresSql:
 
     def keep(self, start: date, end: date, rules: str, figures: Sequence[KeptFigures]) -> None:
         """Keep these teams' figures for the period under `rules`, replacing any kept before
-        (under these rules or others)."""
+        (under these rules or others); a team whose version has moved on since its figures
+        were read is left out (its data changed: it may even have lost the person the
+        figures name to an erasure). On PostgreSQL the version row is held while the
+        figures are written, so a change committing meanwhile deletes them after."""
         if not figures:
             return
         dialect = postgresql if self._db.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(KeptReportFiguresRow)
+        versions = ReportVersionRow
+        current = (
+            select(
+                versions.team,
+                bindparam("k_start", type_=Date),
+                bindparam("k_end", type_=Date),
+                bindparam("k_rules", type_=String),
+                versions.version,
+                bindparam("k_figures", type_=Text),
+            )
+            .where(versions.team == bindparam("k_team"), versions.version == bindparam("k_version"))
+            .with_for_update(read=True)  # FOR SHARE; SQLite has one writer anyway
+        )
+        columns = ["team", "period_start", "period_end", "rules", "version", "figures"]
+        statement = dialect.insert(KeptReportFiguresRow).from_select(columns, current)
         statement = statement.on_conflict_do_update(
             index_elements=["team", "period_start", "period_end"],
             set_={name: statement.excluded[name] for name in ("rules", "version", "figures")},
         )
         rows = [
-            {"team": f.team, "period_start": start, "period_end": end, "rules": rules}
-            | {"version": f.version, "figures": f.figures}
+            {"k_team": f.team, "k_version": f.version, "k_figures": f.figures}
+            | {"k_start": start, "k_end": end, "k_rules": rules}
             for f in figures
         ]
         for chunk in _chunks(rows, BATCH):

@@ -485,7 +485,7 @@ class ReportVersionRow(Base):
     __tablename__ = "report_versions"
 
     team: Mapped[str] = mapped_column(String(200), primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger)  # PostgreSQL: a transaction id
+    version: Mapped[int] = mapped_column(BigInteger)  # PostgreSQL: from report_versions_seq
 
 
 class KeptReportFiguresRow(Base):

@@ -106,12 +106,22 @@ def _when_changed(table: str) -> str:
 
 
 def _postgresql_triggers() -> None:
-    # A team's version becomes the id of the last transaction that changed its data, set
-    # once per transaction: a bulk import in one transaction would otherwise update the same
-    # row hundreds of times, and PostgreSQL keeps every one of those row versions until the
-    # transaction ends (each update walking them all: the 2,000,000-session import of the
-    # benchmarks did not finish). Transaction ids are never reused, so "unchanged" is still
-    # "equal".
+    # - A team's version takes the next value of a sequence, once per transaction: the row
+    #   is left alone when this transaction already wrote it (its xmin). A bulk import in one
+    #   transaction updating the same row hundreds of times would leave every row version in
+    #   place until the end, each update walking them all (the benchmark's 2,000,000-session
+    #   import did not finish). A sequence, unlike a transaction id, is dumped and restored
+    #   with its value, so a version is never given twice, even after a restore elsewhere.
+    # - The triggers are deferred to the commit: a long import then holds its teams'
+    #   version rows only while it commits, not from its first row on, so someone recording
+    #   a session meanwhile is not kept waiting.
+    # - The version is changed before a person's kept figures are deleted, so a report
+    #   keeping figures at the same moment (which checks the version, storage.kept_figures)
+    #   is either seen by the delete or sees the new version.
+    op.execute("CREATE SEQUENCE report_versions_seq")
+    bump = """
+            UPDATE report_versions SET version = nextval('report_versions_seq')
+             WHERE team IN ({teams}) AND xmin <> pg_current_xact_id()::xid;"""
     # One function for the four tables: the trigger's arguments name the people columns.
     op.execute(
         """
@@ -131,10 +141,9 @@ def _postgresql_triggers() -> None:
                 IF TG_OP <> 'INSERT' THEN
                     ids := ids || ARRAY(SELECT worker_id::text FROM cases WHERE ref = OLD.case_ref);
                 END IF;
-            END IF;
-            UPDATE report_versions SET version = txid_current()
-             WHERE team IN (SELECT team FROM people WHERE id = ANY (ids))
-               AND version <> txid_current();
+            END IF;"""
+        + bump.format(teams="SELECT team FROM people WHERE id = ANY (ids)")
+        + """
             RETURN NULL;
         END $$
         """
@@ -150,33 +159,36 @@ def _postgresql_triggers() -> None:
                 ON CONFLICT (team) DO NOTHING;
                 teams := teams || NEW.team::text;
             END IF;
-            IF TG_OP <> 'INSERT' THEN teams := teams || OLD.team::text; END IF;
+            IF TG_OP <> 'INSERT' THEN teams := teams || OLD.team::text; END IF;"""
+        + bump.format(teams="SELECT unnest(teams)")
+        + """
             IF TG_OP <> 'INSERT' THEN DELETE FROM kept_report_figures WHERE team = OLD.team; END IF;
-            UPDATE report_versions SET version = txid_current()
-             WHERE team = ANY (teams) AND version <> txid_current();
             RETURN NULL;
         END $$
         """
     )
+    deferred = "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
     # Updates that change nothing (a re-import of the same rows) leave the versions alone.
-    changed = "FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)"
+    changed = f"{deferred} WHEN (OLD.* IS DISTINCT FROM NEW.*)"
     for table, columns in TOUCHING.items():
         names = ", ".join(f"'{column}'" for column in columns)
         touch = f"EXECUTE FUNCTION report_versions_touch({names})"
         op.execute(
-            f"CREATE TRIGGER report_versions_{table} AFTER INSERT OR DELETE ON {table}"
-            f" FOR EACH ROW {touch}"
+            f"CREATE CONSTRAINT TRIGGER report_versions_{table} AFTER INSERT OR DELETE ON {table}"
+            f" {deferred} {touch}"
         )
         op.execute(
-            f"CREATE TRIGGER report_versions_{table}_update AFTER UPDATE ON {table} {changed}"
-            f" {touch}"
+            f"CREATE CONSTRAINT TRIGGER report_versions_{table}_update AFTER UPDATE ON {table}"
+            f" {changed} {touch}"
         )
     touch = "EXECUTE FUNCTION report_versions_touch_team()"
     op.execute(
-        f"CREATE TRIGGER report_versions_people AFTER INSERT OR DELETE ON people FOR EACH ROW {touch}"
+        "CREATE CONSTRAINT TRIGGER report_versions_people AFTER INSERT OR DELETE ON people"
+        f" {deferred} {touch}"
     )
     op.execute(
-        f"CREATE TRIGGER report_versions_people_update AFTER UPDATE ON people {changed} {touch}"
+        "CREATE CONSTRAINT TRIGGER report_versions_people_update AFTER UPDATE ON people"
+        f" {changed} {touch}"
     )
 
 
@@ -187,6 +199,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER report_versions_{table}_update ON {table}")
         op.execute("DROP FUNCTION report_versions_touch()")
         op.execute("DROP FUNCTION report_versions_touch_team()")
+        op.execute("DROP SEQUENCE report_versions_seq")
     else:
         for table in (*TOUCHING, "people"):
             for event in ("insert", "update", "delete"):

@@ -9,6 +9,7 @@ equal to a fresh `compute` did not.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from bot.operations.reports import kept as kept_reports
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.kept import decode, encode, report, rules_fingerprint
 from bot.operations.reports.load import load, month
@@ -30,6 +32,7 @@ from storage.kept_figures import KeptFigures, KeptFiguresSql
 from storage.oversight import OversightSql
 from storage.records import Case, Session
 from storage.sql import SqlStore, SqlTransaction
+from storage.subject import erase
 from storage.tables import Base
 from tests import oversight_fixture as fx
 
@@ -217,9 +220,9 @@ async def test_a_write_committed_while_a_report_reads_leaves_no_stale_kept_figur
 ) -> None:
     """A session is committed elsewhere between the report's read of the team versions and
     its read of the sessions. The report reads one snapshot (PostgreSQL would otherwise read
-    each statement at its own moment): its figures are without the session and kept under
-    the version before it, so the next report sees the newer version and computes the team
-    again, with the session."""
+    each statement at its own moment), so its figures for North are without the session;
+    when it comes to keep them, North's version has moved on and they are not kept. The next
+    report computes North again, with the session."""
     other = create_engine(database_url)
     store = SqlStore(engine=create_engine(database_url))
     try:
@@ -242,7 +245,7 @@ async def test_a_write_committed_while_a_report_reads_leaves_no_stale_kept_figur
         for owner, name in ((KeptFiguresSql, "versions"), (OversightSql, "held")):
             monkeypatch.setattr(owner, name, then_a_session_elsewhere(getattr(owner, name)))
         await report(store, COUNCIL, WHEN, rules)
-        assert await mark_kept(store, rules) == ["Leadership", "North", "Quality", "South"]
+        assert await mark_kept(store, rules) == ["Leadership", "Quality", "South"]
         after = await report(store, COUNCIL, WHEN, rules)
         assert marked_teams(after) == ["Leadership", "Quality", "South"]
         sw3 = next(row for row in after.people if row.person_id == "sw3")
@@ -335,6 +338,64 @@ async def test_someone_moving_team_while_a_report_reads_is_in_it_once(
         after = await report(store, COUNCIL, WHEN, rules)
         assert after == await fresh(store, COUNCIL, rules)
         assert [row.team for row in after.people if row.person_id == "sw1"] == [fx.OTHER_TEAM]
+    finally:
+        await store.close()
+        other.dispose()
+
+
+async def test_someone_erased_while_a_report_computes_is_named_in_no_kept_figure(
+    sql_store: SqlStore, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Priya is erased (committed elsewhere) after the report read North but before it kept
+    North's figures: North's version has moved on, so the figures naming her are not kept."""
+    await fx.seed(sql_store)
+    other = create_engine(database_url)
+    computing = kept_reports.compute_parts
+
+    def compute_then_erase(*args: Any, **kwargs: Any) -> Any:
+        parts = computing(*args, **kwargs)
+        with other.begin() as connection:
+            erase(connection, "sw2", "erased social worker 1")
+        return parts
+
+    monkeypatch.setattr(kept_reports, "compute_parts", compute_then_erase)
+    try:
+        made = await report(sql_store, COUNCIL, WHEN, assignment())
+    finally:
+        other.dispose()
+    assert "sw2" in {row.person_id for row in made.people}  # as read, before the erasure
+    fingerprint = rules_fingerprint(assignment())
+    kept = await sql_store.run_sql(
+        lambda tx: tx.kept_figures.kept(WHEN.start, WHEN.end, fingerprint)
+    )
+    assert fx.TEAM not in kept
+    assert not any("Priya" in k.figures or '"sw2"' in k.figures for k in kept.values())
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_import_under_way_does_not_hold_up_a_session_recorded_meanwhile(
+    database_url: str,
+) -> None:
+    """An import has written a North session and not committed yet. A supervisor records
+    another North session meanwhile: it does not wait for the import (the triggers mark the
+    team at commit, not at each row), and the import's commit still marks North changed."""
+    store = SqlStore(engine=create_engine(database_url))
+    other = create_engine(database_url)
+    try:
+        await fx.seed(store)
+        before = await store.run_sql(lambda tx: tx.kept_figures.versions())
+        with other.connect() as importing:
+            importing.begin()
+            imported = fx.held("individual", date(2026, 11, 24), "sw1", "m1")
+            DirectorySql(importing).upsert_sessions([imported])
+            recorded = fx.held("individual", date(2026, 11, 25), "sw3", "m1")
+            meanwhile = store.run_sql(lambda tx: tx.directory.upsert_sessions([recorded]))
+            await asyncio.wait_for(meanwhile, timeout=5)
+            between = await store.run_sql(lambda tx: tx.kept_figures.versions())
+            importing.commit()
+        after = await store.run_sql(lambda tx: tx.kept_figures.versions())
+        assert before[fx.TEAM] != between[fx.TEAM] != after[fx.TEAM]
+        assert before[fx.OTHER_TEAM] == between[fx.OTHER_TEAM] == after[fx.OTHER_TEAM]
     finally:
         await store.close()
         other.dispose()
