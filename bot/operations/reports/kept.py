@@ -65,7 +65,7 @@ async def report(
         # One snapshot: the versions must be those of the data read (a move of someone to
         # another team landing between the two would drop them from a kept team's share).
         found = await store.read_sql(lambda tx: _read(tx, scope, when, assignment, rules))
-    computed = compute_parts(found.data, assignment, progress) if found.data.people else []
+    computed = compute_parts(found.data, assignment, progress)  # says how many, even none
     fresh = [
         KeptFigures(part.team, found.versions[part.team], encode(part))
         for part in computed
