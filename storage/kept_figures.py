@@ -31,9 +31,9 @@ class KeptFiguresSql:
         self._db = connection
 
     def versions(self) -> dict[str, int]:
-        """Every team's current version. Read it before the data the figures are computed
-        from: a write committed in between then makes the figures older than their version
-        says, so they are never used (never the other way round)."""
+        """Every team's current version. Read it in the same snapshot as the data the
+        figures are computed from (`SqlStore.read_sql`), and keep the figures only while it
+        still holds (`keep`)."""
         rows = self._db.execute(select(ReportVersionRow.team, ReportVersionRow.version))
         return {team: version for team, version in rows.all()}
 

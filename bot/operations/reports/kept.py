@@ -1,9 +1,9 @@
 """Compliance reports made from each team's kept figures where its data has not changed.
 
 A team's share of a report (`TeamPart`) depends only on its members' rows, the period and
-the rules. Each share computed is kept with the team's version read before its data (storage:
-`kept_figures`; database triggers bump the version in the same transaction as any write to
-people, sessions, cases, leave or person events), and used again while the version is
+the rules. Each share computed is kept with the team's version, read in the same snapshot as
+its data (storage: `kept_figures`; database triggers bump the version in the same transaction
+as any write to people, sessions, cases, leave or person events), and used again while the version is
 unchanged, the period the same and the rules the same. "The rules" are a fingerprint of the
 packs, the team settings, the bank holidays library and the code that reads and measures
 (`rules_fingerprint`): editing any of them makes every kept share unusable. A report of a
@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
@@ -78,7 +79,7 @@ async def report(
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    versions: dict[str, int]  # every team's, read before anything else
+    versions: dict[str, int]  # every team's, in the snapshot the data were read from
     whole: set[str]  # the teams wholly inside the scope
     kept: list[TeamPart]  # the shares still good
     data: ReportData  # what the other teams' shares are computed from
@@ -87,7 +88,7 @@ class _Found:
 def _read(
     tx: SqlTransaction, scope: Scope, when: Period, assignment: PackAssignment, rules: str
 ) -> _Found:
-    versions = tx.kept_figures.versions()  # first: see KeptFiguresSql.versions
+    versions = tx.kept_figures.versions()
     people, ids = members(tx, scope)
     whole = _whole_teams(tx, scope, people)
     teams = None if scope.kind == "council" else sorted(whole)
@@ -108,13 +109,9 @@ def _whole_teams(tx: SqlTransaction, scope: Scope, people: list[Person]) -> set[
     teams = {p.team for p in people}
     if scope.kind != "manager":
         return teams
-    sizes: dict[str, int] = {}
-    for person in tx.oversight.people(teams=sorted(teams)):
-        sizes[person.team] = sizes.get(person.team, 0) + 1
-    inside: dict[str, int] = {}
-    for person in people:
-        inside[person.team] = inside.get(person.team, 0) + 1
-    return {team for team in teams if inside[team] == sizes.get(team)}
+    sizes = Counter(p.team for p in tx.oversight.people(teams=sorted(teams)))
+    inside = Counter(p.team for p in people)
+    return {team for team in teams if inside[team] == sizes[team]}
 
 
 async def _keep(store: SqlStore, when: Period, rules: str, fresh: list[KeptFigures]) -> None:
