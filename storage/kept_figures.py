@@ -6,13 +6,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Connection, Date, String, Text, and_, bindparam, delete, select, true
+from sqlalchemy import (
+    Connection,
+    Date,
+    DateTime,
+    String,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    func,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.directory import BATCH, _chunks
 from storage.tables import KeptReportFiguresRow, ReportVersionRow
+
+# Periods whose figures are kept: a year of months and the current one. Each is one row per
+# team (about 32 MB for a council of 50,000), naming each person, so they are not kept for
+# good; a period's figures are dropped when this many others were kept more recently.
+PERIODS = 13
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +71,22 @@ class KeptFiguresSql:
                 found[team] = KeptFigures(team, version, figures)
         return found
 
-    def keep(self, start: date, end: date, rules: str, figures: Sequence[KeptFigures]) -> None:
+    def keep(
+        self,
+        start: date,
+        end: date,
+        rules: str,
+        figures: Sequence[KeptFigures],
+        kept_at: datetime,
+        periods: int = PERIODS,
+    ) -> None:
         """Keep these teams' figures for the period under `rules`, replacing any kept before
         (under these rules or others); a team whose version has moved on since its figures
         were read is left out (its data changed: it may even have lost the person the
         figures name to an erasure). On PostgreSQL the version row is held while the
-        figures are written, so a change committing meanwhile deletes them after."""
+        figures are written, so a change committing meanwhile deletes them after. Then
+        drop the figures kept under other rules, and those of every period but the
+        `periods` most recently kept."""
         if not figures:
             return
         dialect = postgresql if self._db.dialect.name == "postgresql" else sqlite
@@ -71,23 +99,47 @@ class KeptFiguresSql:
                 bindparam("k_rules", type_=String),
                 versions.version,
                 bindparam("k_figures", type_=Text),
+                bindparam("k_kept_at", type_=DateTime(timezone=True)),
             )
             .where(versions.team == bindparam("k_team"), versions.version == bindparam("k_version"))
             .with_for_update(read=True)  # FOR SHARE; SQLite has one writer anyway
         )
-        columns = ["team", "period_start", "period_end", "rules", "version", "figures"]
+        columns = ["team", "period_start", "period_end", "rules", "version", "figures", "kept_at"]
         statement = dialect.insert(KeptReportFiguresRow).from_select(columns, current)
         statement = statement.on_conflict_do_update(
             index_elements=["team", "period_start", "period_end"],
-            set_={name: statement.excluded[name] for name in ("rules", "version", "figures")},
+            set_={name: statement.excluded[name] for name in columns[3:]},
         )
         rows = [
             {"k_team": f.team, "k_version": f.version, "k_figures": f.figures}
-            | {"k_start": start, "k_end": end, "k_rules": rules}
+            | {"k_start": start, "k_end": end, "k_rules": rules, "k_kept_at": kept_at}
             for f in figures
         ]
         for chunk in _chunks(rows, BATCH):
             self._db.execute(statement, chunk)
+        self._prune(rules, periods)
+
+    def _prune(self, rules: str, periods: int) -> None:
+        """Drop the figures kept under rules other than `rules` (a later release or another
+        pack: they can never be used again) and those of the periods beyond the `periods`
+        most recently kept (the index covers both searches)."""
+        table = KeptReportFiguresRow
+        self._db.execute(delete(table).where(table.rules != rules))
+        period = tuple_(table.period_start, table.period_end)
+        recent = (
+            select(table.period_start, table.period_end)
+            .group_by(table.period_start, table.period_end)
+            .order_by(func.max(table.kept_at).desc())
+            .limit(periods)
+        )
+        self._db.execute(delete(table).where(period.not_in(recent)))
+
+    def periods(self) -> dict[tuple[date, date], int]:
+        """The periods (start, end) with kept figures, and how many teams each."""
+        table = KeptReportFiguresRow
+        period = (table.period_start, table.period_end)
+        rows = self._db.execute(select(*period, func.count()).group_by(*period))
+        return {(start, end): count for start, end, count in rows.all()}
 
     def forget_all(self) -> int:
         """Drop every kept figure (the next report computes every team); how many went."""

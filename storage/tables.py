@@ -492,9 +492,14 @@ class KeptReportFiguresRow(Base):
     """A team's computed share of a compliance report for a period, valid while the team's
     version is still `version` and the rules the same (`rules`: a fingerprint of the packs,
     team settings and measuring code; a share kept under other rules is replaced).
-    bot/operations/reports/kept.py makes and reads `figures`."""
+    bot/operations/reports/kept.py makes and reads `figures`. Only the most recently kept
+    periods are kept (`kept_at`; storage.kept_figures)."""
 
     __tablename__ = "kept_report_figures"
+    __table_args__ = (
+        # Covers the search for the oldest periods and for other rules (migration 0022).
+        Index("ix_kept_report_figures_kept", "period_start", "period_end", "kept_at", "rules"),
+    )
 
     team: Mapped[str] = mapped_column(String(200), primary_key=True)
     period_start: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -502,3 +507,4 @@ class KeptReportFiguresRow(Base):
     rules: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(BigInteger)
     figures: Mapped[str] = mapped_column(Text)
+    kept_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

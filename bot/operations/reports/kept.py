@@ -18,6 +18,7 @@ import json
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -117,7 +118,10 @@ def _whole_teams(tx: SqlTransaction, scope: Scope, people: list[Person]) -> set[
 async def _keep(store: SqlStore, when: Period, rules: str, fresh: list[KeptFigures]) -> None:
     """Keep the computed shares; the report stands without them if they cannot be kept."""
     try:
-        await store.run_sql(lambda tx: tx.kept_figures.keep(when.start, when.end, rules, fresh))
+        now = datetime.now(UTC)
+        await store.run_sql(
+            lambda tx: tx.kept_figures.keep(when.start, when.end, rules, fresh, now)
+        )
     except StorageError as exc:
         log.warning("compliance figures not kept for next time: %s", type(exc).__name__)
 

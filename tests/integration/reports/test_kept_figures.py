@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -65,7 +65,7 @@ async def mark_kept(store: SqlStore, rules: PackAssignment, when: Period = WHEN)
             tallies = part.row.tallies | {"individual": individual}
             text = encode(replace(part, row=replace(part.row, tallies=tallies)))
             marked.append(KeptFigures(k.team, k.version, text))
-        tx.kept_figures.keep(when.start, when.end, fingerprint, marked)
+        tx.kept_figures.keep(when.start, when.end, fingerprint, marked, datetime.now(UTC))
         return sorted(k.team for k in marked)
 
     return await store.run_sql(mark)
@@ -196,6 +196,53 @@ async def test_other_rules_or_another_period_are_not_answered_from_kept_figures(
     october = month("2026-10")
     made = await report(sql_store, COUNCIL, october, rules)
     assert made == compute(await load(sql_store, COUNCIL, october, rules), rules)
+
+
+async def test_a_year_of_monthly_reports_keeps_the_thirteen_most_recent_months(
+    sql_store: SqlStore,
+) -> None:
+    """Kept figures name people: a period's go once 13 others were kept after it."""
+    await fx.seed(sql_store)
+    rules = assignment()
+    months = [month(f"{2025 + (m // 12)}-{m % 12 + 1:02d}") for m in range(10, 25)]  # 15
+    for when in months:
+        await report(sql_store, COUNCIL, when, rules)
+    assert await kept_periods(sql_store) == [(m.start, m.end) for m in months[2:]]
+    await report(sql_store, COUNCIL, months[0], rules)  # asked for again: kept again
+    assert await kept_periods(sql_store) == sorted(
+        (m.start, m.end) for m in months[:1] + months[3:]
+    )
+
+
+async def test_keeping_figures_drops_those_of_the_oldest_periods_and_of_other_rules(
+    sql_store: SqlStore,
+) -> None:
+    await fx.seed(sql_store)
+    versions = await sql_store.run_sql(lambda tx: tx.kept_figures.versions())
+    figures = [KeptFigures(team, version, "{}") for team, version in versions.items()]
+    start = datetime(2026, 11, 27, 9, tzinfo=UTC)
+    days = [date(2026, 1, d) for d in range(1, 5)]
+
+    def keep(day: date, rules: str, hours: int) -> Callable[[SqlTransaction], None]:
+        at = start + timedelta(hours=hours)
+        return lambda tx: tx.kept_figures.keep(day, day, rules, figures, at, periods=2)
+
+    for hours, day in enumerate(days[:3]):
+        await sql_store.run_sql(keep(day, "old rules", hours))
+    assert await kept_periods(sql_store) == [(d, d) for d in days[1:3]]
+    await sql_store.run_sql(keep(days[1], "old rules", 5))  # 1 January again, later
+    assert await kept_periods(sql_store) == [(d, d) for d in days[1:3]]
+    await sql_store.run_sql(keep(days[3], "old rules", 6))
+    assert await kept_periods(sql_store) == [(d, d) for d in (days[1], days[3])]
+    await sql_store.run_sql(keep(days[0], "new rules", 7))  # a release: the rest are useless
+    assert await kept_periods(sql_store) == [(days[0], days[0])]
+
+
+async def kept_periods(store: SqlStore) -> list[tuple[date, date]]:
+    """The periods with kept figures (each kept for every team alike)."""
+    found = await store.run_sql(lambda tx: tx.kept_figures.periods())
+    assert len(set(found.values())) <= 1
+    return sorted(found)
 
 
 async def test_a_span_that_cuts_a_team_neither_keeps_nor_uses_that_teams_figures(
