@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Date,
     DateTime,
@@ -20,7 +21,6 @@ from sqlalchemy import (
     func,
     select,
     true,
-    tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -122,17 +122,22 @@ class KeptFiguresSql:
     def _prune(self, rules: str, periods: int) -> None:
         """Drop the figures kept under rules other than `rules` (a later release or another
         pack: they can never be used again) and those of the periods beyond the `periods`
-        most recently kept (the index covers both searches)."""
+        most recently kept. The periods are found in the covering index and deleted by
+        period: a DELETE filtering on the rules or kept_at scans the whole table."""
         table = KeptReportFiguresRow
-        self._db.execute(delete(table).where(table.rules != rules))
-        period = tuple_(table.period_start, table.period_end)
-        recent = (
-            select(table.period_start, table.period_end)
-            .group_by(table.period_start, table.period_end)
-            .order_by(func.max(table.kept_at).desc())
-            .limit(periods)
-        )
-        self._db.execute(delete(table).where(period.not_in(recent)))
+        period = (table.period_start, table.period_end)
+        newest = func.max(table.kept_at)
+        ranked = select(*period).group_by(*period).order_by(newest.desc(), *period)
+        for start, end in self._db.execute(ranked.offset(periods)).all():
+            self._db.execute(delete(table).where(*self._period(start, end)))
+        other = select(*period).where(table.rules != rules).distinct()
+        for start, end in self._db.execute(other).all():
+            self._db.execute(delete(table).where(*self._period(start, end), table.rules != rules))
+
+    @staticmethod
+    def _period(start: date, end: date) -> tuple[ColumnElement[bool], ...]:
+        table = KeptReportFiguresRow
+        return table.period_start == start, table.period_end == end
 
     def periods(self) -> dict[tuple[date, date], int]:
         """The periods (start, end) with kept figures, and how many teams each."""
