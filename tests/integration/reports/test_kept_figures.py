@@ -390,6 +390,43 @@ async def test_someone_moving_team_while_a_report_reads_is_in_it_once(
         other.dispose()
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_session_committing_as_its_supervisee_moves_team_marks_the_new_team(
+    database_url: str,
+) -> None:
+    """Sam's move from North to South is committing (its triggers have run and hold both
+    teams' versions) when a session of Sam's commits. The session must mark South, where
+    Sam is once the move commits: marked North only, a report reading between the two
+    commits would keep South's figures without the session, and nothing would mark them
+    stale. So the session's commit waits for the move and marks South after it."""
+    other = create_engine(database_url)
+    store = SqlStore(engine=create_engine(database_url))
+    try:
+        await fx.seed(store)
+        moving = other.connect()
+        transaction = moving.begin()
+        moved = [replace(p, team=fx.OTHER_TEAM) for p in fx.PEOPLE if p.id == "sw1"]
+        DirectorySql(moving).upsert_people(moved)
+        moving.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")  # the move's commit triggers
+        session = fx.held("individual", date(2026, 11, 20), "sw1", "h1")
+        recording = asyncio.ensure_future(
+            store.run_sql(lambda tx: tx.directory.upsert_sessions([session]))
+        )
+        await asyncio.sleep(0.5)
+        assert not recording.done()  # waiting for the move
+        transaction.commit()
+        moving.close()
+        await recording
+        versions = await store.run_sql(lambda tx: tx.kept_figures.versions())
+        # The move marked North and South; the session then marked South (and Leadership,
+        # Hana's), not North: South's version is the later one.
+        assert versions[fx.OTHER_TEAM] > versions[fx.TEAM]
+        assert versions["Leadership"] > versions[fx.TEAM]
+    finally:
+        await store.close()
+        other.dispose()
+
+
 async def test_someone_erased_while_a_report_computes_is_named_in_no_kept_figure(
     sql_store: SqlStore, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
