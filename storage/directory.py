@@ -180,6 +180,17 @@ class DirectorySql:
             found.update(self._db.scalars(select(column).where(column.in_(chunk))))
         return found
 
+    def chat_owners(self, channel: str, users: Iterable[str], *, any_case: bool) -> dict[str, str]:
+        """Who holds each of these chat identities of `channel`, by user id (lower-cased,
+        and matched in any case, when `any_case`: console logins)."""
+        user = ChatIdentityRow.channel_user_id
+        column = func.lower(user) if any_case else user
+        query = select(column, ChatIdentityRow.person_id).where(ChatIdentityRow.channel == channel)
+        found: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(users)), BATCH):
+            found.update((u, p) for u, p in self._db.execute(query.where(column.in_(chunk))))
+        return found
+
     def _upsert(self, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
         if not rows:
             return

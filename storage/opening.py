@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from storage.db import alembic_config, create_engine, migrate, normalise_url
 from storage.errors import DatabaseMissing, DatabaseProblem, DatabaseUnreachable
@@ -28,6 +28,7 @@ from storage.locating import (
     sqlite_file,
     uninitialised,
 )
+from storage.rekey import unknown_keys
 from storage.sealing import NO_KEYS, Keyring
 
 __all__ = [
@@ -98,9 +99,13 @@ def open_database(
     """An engine that answers, on a schema this code knows (migrated if `auto_migrate`),
     sealing special-category fields with `keyring`. `create`: a missing SQLite file is made
     (the console demo's first run); anything else that is not an sva database is refused."""
-    path = sqlite_file(url)
+    try:
+        path = sqlite_file(url)
+        engine = create_engine(url, keyring=keyring, sqlite_synchronous=sqlite_synchronous)
+    except (ArgumentError, ValueError, ImportError):
+        # Their messages quote the address, password and all: say what is wanted instead.
+        raise DatabaseProblem(unusable_url(url)) from None
     new = check_file(path, create=create) if path is not None else False
-    engine = create_engine(url, keyring=keyring, sqlite_synchronous=sqlite_synchronous)
     try:
         current = revision(engine)
         check_known(current)
@@ -113,6 +118,7 @@ def open_database(
                     f"({head()}); run `sva db upgrade`"
                 )
             migrate(engine)
+        check_keys(engine, keyring)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise problem(exc, url) from exc
@@ -120,6 +126,30 @@ def open_database(
         engine.dispose()
         raise
     return engine
+
+
+def unusable_url(url: str) -> str:
+    """One line for an address that names no database sva can use (never the address
+    itself: it may hold a password)."""
+    scheme = url.partition("://")[0] if "://" in url else ""
+    what = f"a {scheme!r} address" if scheme and len(scheme) < 30 else "not a database address"
+    return (
+        f"database.url is {what}, which sva cannot use; give sqlite:///PATH or "
+        f"postgresql://USER@HOST[:PORT]/DATABASE, and {FIX_URL}"
+    )
+
+
+def check_keys(engine: Engine, keyring: Keyring) -> None:
+    """Refuse a database whose sealed values need a data key that is not configured (every
+    answer would fail to open; started anyway, people would be told to send it again)."""
+    missing = sorted(unknown_keys(engine, keyring))
+    if missing:
+        names = ", ".join(repr(key) for key in missing)
+        raise DatabaseProblem(
+            f"the database holds answers sealed with data key {names}, which is not "
+            "configured; set encryption.keys (SVA_DATA_KEYS) or encryption.key_file to the "
+            "keys it was sealed with"
+        )
 
 
 def upgrade(url: str) -> Upgrade:
@@ -214,6 +244,8 @@ def explain(exc: BaseException, url: str) -> str:
         )
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return f"the database at {where} refused the password for user {parsed.username}; {FIX_URL}"
+    if "role" in lowered and "does not exist" in lowered:
+        return f"the database at {where} has no user {parsed.username!r}; {FIX_URL}"
     if "does not exist" in lowered and "database" in lowered:
         return (
             f"the database {parsed.database!r} does not exist on {parsed.host}; create it "

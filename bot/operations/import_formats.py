@@ -35,6 +35,7 @@ WORKER_CASE_TYPE = "worker case_type"  # references: worker id and case type, ch
 CASE_EVENT = "case event"  # references: worker id, case ref, event and day (checked, then added)
 SICKNESS = "sickness"  # references: a cancelled session's key and the return to work, if known
 SUPERVISOR_SINCE = "supervisor since"  # references: person id and the day their supervisor changed
+IDENTITY = "chat identity"  # references: channel:user, console logins lower-cased
 _PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
 
 
@@ -91,6 +92,9 @@ def _person(
     pack, roles = words.roles(values.get("policy") or None, values.get("team", ""))
     person_id = row.read(text, "id")
     supervisor = row.read(text, "supervisor_id", required=False)
+    first = refs.get("id", {}).get(person_id, line) if person_id else line
+    if first != line:  # the last row would silently win
+        row.problem("id", f"{person_id!r} is also on line {first}")
     if person_id and person_id.lower().startswith(DEMO_PREFIX):
         row.problem("id", f"ids starting with {DEMO_PREFIX!r} are kept for the console's demo")
     if person_id and supervisor == person_id:
@@ -115,6 +119,7 @@ def _person(
         access=access or None,
     )
     _refer_all(refs, line, id=person.id, supervisor_id=person.supervisor_id, policy=person.policy)
+    _refer_identities(row, refs, line, person.chat)
     last = row.read(day, "last_supervised", required=False)
     if last is not None and not person.supervisor_id:
         row.problem("last_supervised", "needs the person's supervisor_id (who supervised them)")
@@ -125,6 +130,25 @@ def _person(
         refer(refs, SUPERVISOR_SINCE, f"{person.id}{_PAIR}{since.isoformat()}", line)
     row.done()
     return Baselined(person, last) if last is not None else person
+
+
+def identity_key(channel: str, user: str) -> str:
+    """A chat identity as the directory matches it: console logins in any case."""
+    return f"{channel}:{user.lower() if channel == 'console' else user}"
+
+
+def _refer_identities(
+    row: Row, refs: Refs, line: int, identities: Sequence[tuple[str, str]]
+) -> None:
+    """Note each chat identity (checked against other people's in the database); one on
+    two rows would silently sign the second person in as the first."""
+    found = refs.setdefault(IDENTITY, {})
+    for channel, user in identities:
+        first = found.setdefault(identity_key(channel, user), line)
+        if first != line:
+            row.problem("chat", f"'{channel}:{user}' is also on line {first}")
+    if len({identity_key(c, u) for c, u in identities}) < len(identities):
+        row.problem("chat", "lists the same identity twice")
 
 
 def _chat(values: dict[str, str], column: str) -> tuple[tuple[str, str], ...]:

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.operations.import_formats import (
+    IDENTITY,
     SESSIONS,
     Baselined,
     PackWords,
+    Refs,
     case_events,
     cases_format,
     people_format,
@@ -167,6 +169,7 @@ def _reference_problems(
             "supervisor_id", in_file | directory.existing(PersonRow.id, wanted), "no person with id"
         )
         check("policy", set(assignment.packs), "no policy pack named")
+        problems += _identity_problems(directory, path, refs, in_file)
     elif kind == "cases":
         check(
             "worker_id",
@@ -186,6 +189,30 @@ def _reference_problems(
             "no case (import cases first) with ref",
         )
     return problems
+
+
+def _identity_problems(
+    directory: DirectorySql, path: Path, refs: Refs, in_file: set[str]
+) -> list[str]:
+    """Chat identities someone not in the file holds: importing would sign the new holder
+    in as them (the file may move one by listing its holder without it)."""
+    listed = refs.get(IDENTITY, {})
+    by_channel: dict[str, list[str]] = {}
+    for identity in listed:
+        channel, _, user = identity.partition(":")
+        by_channel.setdefault(channel, []).append(user)
+    problems: list[tuple[int, str]] = []
+    for channel, users in by_channel.items():
+        owners = directory.chat_owners(channel, users, any_case=channel == "console")
+        for user, owner in owners.items():
+            identity = f"{channel}:{user}"
+            if owner not in in_file:
+                line = listed[identity]
+                problems.append(
+                    (line, f"{path}:{line}: chat: {identity!r} is the identity of {owner}"
+                     f" (to move it, list {owner} in this file without it)")
+                )  # fmt: skip
+    return [problem for _, problem in sorted(problems)]
 
 
 def _case_type_problems(

@@ -61,6 +61,51 @@ async def test_a_file_with_any_bad_row_imports_nothing_and_names_every_problem(
     assert await sql_store.run_sql(lambda tx: tx.directory.people()) == []
 
 
+async def test_a_person_listed_twice_in_one_file_is_refused(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """The last row would silently win."""
+    twice = PEOPLE + "sw1,Sara Again,social_worker,Team A,,tm1,2020-01-01,true,\n"
+    path = write(tmp_path, "people.csv", twice)
+    report = await import_file(sql_store, "people", path, PACKS)
+    assert (report.rows, report.problems) == (0, [f"{path}:4: id: 'sw1' is also on line 3"])
+
+
+async def test_a_chat_identity_on_two_rows_is_refused(sql_store: SqlStore, tmp_path: Path) -> None:
+    """The second would sign in as the first; console logins match in any case."""
+    both = PEOPLE + (
+        "sw2,Sam Worker,social_worker,Team A,,tm1,2020-01-01,true,slack:U1\n"
+        "sw3,Sue Worker,social_worker,Team A,,tm1,2020-01-01,true,console:SARA;console:sue\n"
+        "sw4,Sid Worker,social_worker,Team A,,tm1,2020-01-01,true,console:sid;console:Sid\n"
+    )
+    path = write(tmp_path, "people.csv", both)
+    assert (await import_file(sql_store, "people", path, PACKS)).problems == [
+        f"{path}:4: chat: 'slack:U1' is also on line 3",
+        f"{path}:5: chat: 'console:SARA' is also on line 3",
+        f"{path}:6: chat: lists the same identity twice",
+    ]
+
+
+async def test_an_identity_someone_else_holds_is_refused_unless_the_file_moves_it(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
+    lee = "sw5,Lee Worker,social_worker,Team A,,tm1,2020-01-01,true,console:Sara\n"
+    path = write(tmp_path, "lee.csv", PEOPLE.splitlines()[0] + "\n" + lee)
+    report = await import_file(sql_store, "people", path, PACKS)
+    assert report.problems == [
+        f"{path}:2: chat: 'console:sara' is the identity of sw1"
+        " (to move it, list sw1 in this file without it)"
+    ]
+    holder = await sql_store.run_sql(lambda tx: tx.directory.person_for_chat("console", "sara"))
+    assert holder == "sw1"
+    moved = PEOPLE.replace(";console:sara", "") + lee
+    report = await import_file(sql_store, "people", write(tmp_path, "people.csv", moved), PACKS)
+    assert (report.rows, report.problems) == (3, [])
+    holder = await sql_store.run_sql(lambda tx: tx.directory.person_for_chat("console", "Sara"))
+    assert holder == "sw5"
+
+
 async def test_references_must_exist(sql_store: SqlStore, tmp_path: Path) -> None:
     path = write(tmp_path, "people.csv", PEOPLE.replace(",,,2018", ",atlantis,boss,2018"))
     problems = (await import_file(sql_store, "people", path, PACKS)).problems

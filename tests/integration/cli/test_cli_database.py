@@ -10,13 +10,17 @@ import stat
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from storage.db import create_engine, migrate
+from storage.sealing import new_key_entry, parse_keys
+from storage.tables import ConversationRow
 from tests.conftest import POSTGRES_URL
 from tests.fakes.postgres_auth import RefusingPostgres
 from tests.serving import free_port
@@ -76,6 +80,53 @@ def test_a_missing_postgresql_database(tmp_path: Path, postgres_database: str) -
     assert line == (
         f"database: the database '{name}' does not exist on 127.0.0.1; create it "
         f"(createdb -O postgres {name}), then run `sva db init`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "what"),
+    [
+        ("mysql://sva:s3cret@db.example/sva", "a 'mysql' address"),
+        ("s3cret-garbage", "not a database address"),
+        ("postgresql://sva:s3cret@127.0.0.1:notaport/sva", "a 'postgresql' address"),
+    ],
+)
+def test_an_address_sva_cannot_use_is_one_line_without_the_password(
+    tmp_path: Path, url: str, what: str
+) -> None:
+    line = one_line(sva("remind", "--on", "2026-11-30", "--dry-run", url=url, cwd=tmp_path))
+    assert line == (
+        f"database: database.url is {what}, which sva cannot use; give sqlite:///PATH or "
+        "postgresql://USER@HOST[:PORT]/DATABASE, and check database.url (or SVA_DATABASE_URL)"
+    )
+
+
+def test_a_user_the_server_does_not_know_is_refused_not_retried(tmp_path: Path) -> None:
+    """Exit 2 (fix the setting), not 75 (try again later)."""
+    url = make_url(POSTGRES_URL).set(username="nobody_here", password=None)
+    plain = url.render_as_string(hide_password=False)
+    line = one_line(sva("agenda", "tm1", url=plain, cwd=tmp_path))
+    assert line.startswith("database: the database at postgresql+psycopg://nobody_here@")
+    assert line.endswith("has no user 'nobody_here'; check database.url (or SVA_DATABASE_URL)")
+
+
+def test_answers_sealed_with_a_data_key_not_configured_refuse_the_start(tmp_path: Path) -> None:
+    """Started without the key, every answer would fail to open and each person be told to
+    send it again: sva says which key is missing instead."""
+    url = f"sqlite:///{tmp_path / 'sva.db'}"
+    engine = create_engine(url, keyring=parse_keys(new_key_entry("k2026")))
+    migrate(engine)
+    with engine.begin() as db:
+        db.execute(insert(ConversationRow).values(
+            person_id="sw1", dialog="prep", state="q1", data={"answers": {"q1": "private"}},
+            version=1, updated_at=datetime(2026, 11, 27, tzinfo=UTC),
+        ))  # fmt: skip
+    engine.dispose()
+    line = one_line(sva("agenda", "tm1", url=url, cwd=tmp_path))
+    assert line == (
+        "database: the database holds answers sealed with data key 'k2026', which is not "
+        "configured; set encryption.keys (SVA_DATA_KEYS) or encryption.key_file to the keys "
+        "it was sealed with"
     )
 
 
