@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -45,6 +45,7 @@ class PackWords:
     words the pack declares under `[terms]` (a person is checked against their own pack)."""
 
     assignment: PackAssignment
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())  # nothing held after
 
     def roles(self, policy: str | None, team: str) -> tuple[str, Sequence[str]]:
         """The pack a person row falls under (its `policy`, else the team's) and its roles;
@@ -120,7 +121,7 @@ def _person(
     )
     _refer_all(refs, line, id=person.id, supervisor_id=person.supervisor_id, policy=person.policy)
     _refer_identities(row, refs, line, person.chat)
-    last = row.read(day, "last_supervised", required=False)
+    last = _past(row, words.today, "last_supervised")
     if last is not None and not person.supervisor_id:
         row.problem("last_supervised", "needs the person's supervisor_id (who supervised them)")
     since = row.read(day, "supervisor_since", required=False)
@@ -187,7 +188,7 @@ def _case(
     if case.worker_id and case.case_type:
         refer(refs, WORKER_CASE_TYPE, f"{case.worker_id}{_PAIR}{case.case_type}", line)
     _case_event(row, refs, line, case)
-    last = row.read(day, "last_supervised", required=False)
+    last = _past(row, words.today, "last_supervised")
     if last is not None and case.allocated_on is not None and last < case.allocated_on:
         row.problem("last_supervised", "is before the case was allocated (allocated_on)")
     row.done()
@@ -241,7 +242,15 @@ ONCE_HELD = frozenset({"agreement", "observation"})
 SESSION_KINDS = frozenset({"individual", "case", "group"}) | ONCE_HELD
 
 
-def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
+def _past(row: Row, today: date, column: str) -> date | None:
+    """An optional date that cannot be after `today` (something already done)."""
+    found: date | None = row.read(day, column, required=False)
+    if found is not None and found > today:
+        row.problem(column, f"{found} is in the future")
+    return found
+
+
+def _session(today: date, values: dict[str, str], refs: Refs, line: int) -> Session:
     row = Row(values)
     kind, status = values.get("kind", ""), values.get("status", "")
     if kind not in SESSION_KINDS:
@@ -253,13 +262,20 @@ def _session(values: dict[str, str], refs: Refs, line: int) -> Session:
     case_ref = row.read(_case_ref, "case_ref", required=False)
     if kind in SESSION_KINDS and (kind == "case") != (case_ref is not None):
         row.problem("case_ref", "is required for case sessions and must be empty otherwise")
-    recorded = row.read(day, "recorded_on", required=False)
-    signed = row.read(day, "signed_off_on", required=False)
+    held_on = row.read(day, "date")
+    if status == "held" and held_on is not None and held_on > today:
+        row.problem("date", f"{held_on} is in the future: a session to come is booked")
+    recorded = _past(row, today, "recorded_on")
+    signed = _past(row, today, "signed_off_on")
     if signed and not recorded:
         row.problem("signed_off_on", "a record cannot be signed off before it is written")
+    if recorded and held_on and recorded < held_on:
+        row.problem("recorded_on", "is before the session (date): a record follows it")
+    if signed and recorded and signed < recorded:
+        row.problem("signed_off_on", "is before the record was written (recorded_on)")
     session = Session(
         kind=kind,
-        date=row.read(day, "date"),
+        date=held_on,
         supervisee_id=row.read(text, "supervisee_id", required=kind != "group") or None,
         supervisor_id=row.read(text, "supervisor_id"),
         case_ref=case_ref,
@@ -355,8 +371,9 @@ def cases_format(words: PackWords) -> Format[Case | Baselined[Case]]:
     )
 
 
-SESSIONS = Format(
-    ("kind", "date", "supervisee_id", "supervisor_id", "case_ref", "status"),
-    ("recorded_on", "signed_off_on", "reason", "returned_on"),
-    _session,
-)
+def sessions_format(today: date) -> Format[Session]:
+    return Format(
+        ("kind", "date", "supervisee_id", "supervisor_id", "case_ref", "status"),
+        ("recorded_on", "signed_off_on", "reason", "returned_on"),
+        partial(_session, today),
+    )

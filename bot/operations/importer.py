@@ -11,13 +11,13 @@ from typing import Any, Literal
 
 from bot.operations.import_formats import (
     IDENTITY,
-    SESSIONS,
     Baselined,
     PackWords,
     Refs,
     case_events,
     cases_format,
     people_format,
+    sessions_format,
     sickness,
     supervisor_since,
     worker_case_types,
@@ -74,7 +74,7 @@ async def import_file(
 def _format(kind: Kind, words: PackWords) -> Format[Any]:
     if kind == "people":
         return people_format(words)
-    return cases_format(words) if kind == "cases" else SESSIONS
+    return cases_format(words) if kind == "cases" else sessions_format(words.today)
 
 
 def _upsert_all(

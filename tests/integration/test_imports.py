@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.operations.importer import import_file
@@ -181,6 +181,40 @@ async def test_sessions_import_with_optional_record_dates(
     open_records = await sql_store.run_sql(lambda tx: tx.directory.open_records())
     assert [(s.kind, s.recorded_on and s.recorded_on.isoformat()) for s in open_records] == [
         ("case", "2026-11-03")
+    ]
+
+
+async def test_sessions_and_records_cannot_be_held_or_written_out_of_order_or_ahead(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """A held session in the future moved due dates; a record dated before its session was
+    counted as written on time."""
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
+    ahead = date.today() + timedelta(days=20)
+    path = write(
+        tmp_path,
+        "sessions.csv",
+        "kind,date,supervisee_id,supervisor_id,case_ref,status,recorded_on,signed_off_on\n"
+        f"individual,{ahead},sw1,tm1,,held,,\n"
+        f"individual,{ahead},sw1,tm1,,booked,,\n"
+        "individual,2026-11-16,sw1,tm1,,held,2026-11-10,\n"
+        "individual,2026-11-02,sw1,tm1,,held,2026-11-03,2026-11-01\n"
+        f"individual,2026-11-02,sw1,tm1,,held,2026-11-03,{ahead}\n",
+    )
+    assert (await import_file(sql_store, "sessions", path, PACKS)).problems == [
+        f"{path}:2: date: {ahead} is in the future: a session to come is booked",
+        f"{path}:4: recorded_on: is before the session (date): a record follows it",
+        f"{path}:5: signed_off_on: is before the record was written (recorded_on)",
+        f"{path}:6: signed_off_on: {ahead} is in the future",
+    ]
+    people = (
+        PEOPLE.splitlines()[0] + ",last_supervised\n"
+        "tm1,Tom Manager,team_manager,Team A,,,2018-01-01,false,console:tom,\n"
+        f"sw1,Sara Worker,social_worker,Team A,southwark,tm1,2020-01-01,true,,{ahead}\n"
+    )
+    path = write(tmp_path, "later.csv", people)
+    assert (await import_file(sql_store, "people", path, PACKS)).problems == [
+        f"{path}:3: last_supervised: {ahead} is in the future"
     ]
 
 
