@@ -21,7 +21,7 @@ from bot.cli.reminders import with_app
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
 from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
 from bot.operations.reports.kept import report as kept_report
-from bot.operations.reports.load import ReportError, load_sessions, month, period
+from bot.operations.reports.load import ReportError, begun, load_sessions, month, period
 from bot.operations.reports.model import MEASURES, Period, Report
 from bot.operations.reports.scope import Scope
 
@@ -55,9 +55,9 @@ def choose_period(
     if month_text and (start or end):
         raise ReportError("give --month or --from/--to, not both")
     if month_text:
-        return month(month_text)
+        return begun(month(month_text), today)
     if start and end:
-        return period(start.date(), end.date())
+        return begun(period(start.date(), end.date()), today)
     if start or end:
         raise ReportError("--from and --to go together")
     last_month = today.replace(day=1) - timedelta(days=1)

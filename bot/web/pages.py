@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.assistant.access import QA_ACCESS
 from bot.operations.reports.compliance import compute
-from bot.operations.reports.load import ReportError, month, read_for
+from bot.operations.reports.load import ReportError, month, read_for, so_far
 from bot.operations.reports.model import MEASURES, Period, Report
 from bot.operations.reports.overview import below, person_page, team_overview
 from bot.web.app import GRANT, Web, signed_in
@@ -114,10 +114,21 @@ class Pages:
 
     async def report(self, request: web.Request) -> web.Response:
         team = request.match_info["team"]
-        try:
-            chosen = month(request.query.get("month", f"{self.web.today():%Y-%m}"))
-        except ReportError:
-            chosen = month(f"{self.web.today():%Y-%m}")
+        today = self.web.today()
+        chosen, problem = month(f"{today:%Y-%m}"), None
+        asked = request.query.get("month", "")[:40]
+        if asked:
+            try:
+                wanted = month(asked)
+            except ReportError:
+                problem = f"{asked!r} is not a month like {today:%Y-%m}"
+            else:
+                if wanted.start > today:
+                    problem = f"{wanted.start:%B %Y} has not begun yet"
+                else:
+                    chosen = wanted
+        if problem:
+            problem += f": showing {chosen.start:%B %Y} instead."
 
         policies = self.web.policies
 
@@ -126,10 +137,10 @@ class Pages:
             ids = [p.id for p in members]
             reports = [
                 compute(read_for(tx, members, ids, when, f"team {team}", policies), policies)
-                for when in history(chosen)
+                for when in (so_far(months, today) for months in history(chosen))
             ]
             self._audit(tx, viewer, members, "report")
-            return report_context(team, chosen, reports)
+            return report_context(team, chosen, reports) | {"problem": problem}
 
         return await self._page(request, "report.html", work)
 
@@ -137,7 +148,11 @@ class Pages:
         person_id = request.match_info["person"]
 
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
-            subject = next((p for p in self._span(tx, viewer) if p.id == person_id), None)
+            span = self._span(tx, viewer)  # Forbidden to someone with nobody below them
+            if person_id == viewer:  # a manager's own row on their team's page
+                subject = tx.directory.person(viewer)
+            else:
+                subject = next((p for p in span if p.id == person_id), None)
             if subject is None:
                 raise Forbidden
             page = person_page(tx, subject, self.web.today(), self.web.policies)

@@ -35,6 +35,19 @@ def period(start: date, end: date) -> Period:
     return Period(start, end)
 
 
+def begun(when: Period, today: date) -> Period:
+    """`when`, refused if it has not begun by `today` (a report measures what happened)."""
+    if when.start > today:
+        raise ReportError(f"{when.label} has not begun yet (today is {today.isoformat()})")
+    return when
+
+
+def so_far(when: Period, today: date) -> Period:
+    """`when` as far as it has gone by `today`: a month still running is measured up to
+    today, so a due date later in it is not counted missed yet."""
+    return Period(when.start, min(when.end, today))
+
+
 async def load(store: SqlStore, scope: Scope, when: Period, policies: PackAssignment) -> ReportData:
     """Everything `compute` needs for `scope` over `when` under `policies`."""
     with paused_gc():  # a council's rows are hundreds of thousands of small acyclic objects

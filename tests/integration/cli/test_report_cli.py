@@ -101,6 +101,10 @@ def test_bad_requests_exit_non_zero_with_one_line(seeded: str, tmp_path: Path) -
         "report", "compliance", "--council", "--month", "2026-13", cwd=tmp_path, database_url=seeded
     )
     assert month.returncode == 2 and "--month" in month.stderr
+    ahead = sva(
+        "report", "compliance", "--council", "--month", "2099-01", cwd=tmp_path, database_url=seeded
+    )
+    assert ahead.returncode == 2 and "2099-01-01 to 2099-01-31 has not begun yet" in ahead.stderr
 
 
 def test_sample_is_the_same_every_time_and_a_finding_is_recorded(

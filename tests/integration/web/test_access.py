@@ -159,3 +159,26 @@ async def test_pages_send_security_headers(dashboard: Dashboard) -> None:
     async with aiohttp.ClientSession() as http, http.get(dashboard.url + "/signin") as r:
         assert r.headers["Referrer-Policy"] == "no-referrer"
         assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+
+
+async def test_a_manager_opens_their_own_row_of_their_teams_page(dashboard: Dashboard) -> None:
+    cookie = await session_cookie(dashboard, "m1")
+    status, html = await get(dashboard, "/dashboard/person/m1", cookie)
+    assert status == 200, html
+    assert "Maya Manager" in html
+
+
+async def test_a_month_that_is_not_one_or_has_not_begun_is_said_not_shown_silently(
+    dashboard: Dashboard,
+) -> None:
+    cookie = await session_cookie(dashboard, "m1")
+    for asked, said in (
+        ("2026-13", "&#39;2026-13&#39; is not a month like 2026-11"),
+        ("2027-01", "January 2027 has not begun yet"),
+        ("<b>x</b>", "&#39;&lt;b&gt;x&lt;/b&gt;&#39; is not a month like 2026-11"),
+    ):
+        status, html = await get(dashboard, f"/dashboard/team/North/report?month={asked}", cookie)
+        assert status == 200, html
+        assert f"{said}: showing November 2026 instead." in html
+    status, html = await get(dashboard, "/dashboard/team/North/report?month=2026-10", cookie)
+    assert status == 200 and "showing" not in html and "2026-10-01 to 2026-10-31" in html
