@@ -28,7 +28,7 @@ id: your id for the person, e.g. sw1 (used by --as, /agenda PERSON and the other
 
 name: as people read it, e.g. Sam Worker.
 
-role: one of {_values(Role)}, or a role the person's council pack declares under [terms]
+role: one of {_values(Role)}, or a role the person's council pack declares under \\[terms]
 (`sva policy show PACK`).{_also(Role)} {SPELLING}
 
 team: the team's name, e.g. Team A (a team's pack can be set in the configuration).
@@ -66,7 +66,7 @@ ref: the case reference, e.g. CR-1234 (letters, digits and - / _ .).
 worker_id: the id of the allocated worker (imported first).
 
 case_type: one of {_values(CaseType)}, or a case type the worker's council pack declares
-under [terms] (e.g. Central Bedfordshire's parent_carer_needs_assessment); each case is
+under \\[terms] (e.g. Central Bedfordshire's parent_carer_needs_assessment); each case is
 checked against its worker's pack.{_also(CaseType)} {SPELLING}
 
 risk: one of {_values(Risk)} (anything else, e.g. medium, is refused).
