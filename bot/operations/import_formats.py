@@ -35,6 +35,7 @@ WORKER_CASE_TYPE = "worker case_type"  # references: worker id and case type, ch
 CASE_EVENT = "case event"  # references: worker id, case ref, event and day (checked, then added)
 SICKNESS = "sickness"  # references: a cancelled session's key and the return to work, if known
 SUPERVISOR_SINCE = "supervisor since"  # references: person id and the day their supervisor changed
+SUPERVISES = "supervises"  # references: person id and their supervisor's id
 IDENTITY = "chat identity"  # references: channel:user, console logins lower-cased
 _PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
 
@@ -65,6 +66,12 @@ def case_events(refs: Refs) -> Iterator[tuple[str, str, str, date, int]]:
     for joined, line in sorted(refs.get(CASE_EVENT, {}).items(), key=lambda item: item[1]):
         worker, ref, event, day_ = joined.split(_PAIR)
         yield worker, ref, event, date.fromisoformat(day_), line
+
+
+def supervisors(refs: Refs) -> dict[str, tuple[str, int]]:
+    """Each person's supervisor in a people file, with the line."""
+    found = ((joined.split(_PAIR), line) for joined, line in refs.get(SUPERVISES, {}).items())
+    return {person: (boss, line) for (person, boss), line in found}
 
 
 def supervisor_since(refs: Refs) -> dict[str, date]:
@@ -121,6 +128,8 @@ def _person(
     )
     _refer_all(refs, line, id=person.id, supervisor_id=person.supervisor_id, policy=person.policy)
     _refer_identities(row, refs, line, person.chat)
+    if person.id and person.supervisor_id:
+        refer(refs, SUPERVISES, f"{person.id}{_PAIR}{person.supervisor_id}", line)
     last = _past(row, words.today, "last_supervised")
     if last is not None and not person.supervisor_id:
         row.problem("last_supervised", "needs the person's supervisor_id (who supervised them)")

@@ -20,6 +20,7 @@ from bot.operations.import_formats import (
     sessions_format,
     sickness,
     supervisor_since,
+    supervisors,
     worker_case_types,
 )
 from bot.operations.imports import SPELLINGS, Format, Parsed, read
@@ -170,6 +171,7 @@ def _reference_problems(
         )
         check("policy", set(assignment.packs), "no policy pack named")
         problems += _identity_problems(directory, path, refs, in_file)
+        problems += _circle_problems(directory, path, refs)
     elif kind == "cases":
         check(
             "worker_id",
@@ -212,6 +214,29 @@ def _identity_problems(
                     (line, f"{path}:{line}: chat: {identity!r} is the identity of {owner}"
                      f" (to move it, list {owner} in this file without it)")
                 )  # fmt: skip
+    return [problem for _, problem in sorted(problems)]
+
+
+def _circle_problems(directory: DirectorySql, path: Path, refs: Refs) -> list[str]:
+    """Supervisor chains that come round to where they started (each would see the other's
+    people; nobody would be at the top): the file's rows over what the directory holds."""
+    listed = supervisors(refs)
+    chain = {p.id: p.supervisor_id for p in directory.people() if p.supervisor_id}
+    chain |= {person: boss for person, (boss, _) in listed.items()}
+    problems: list[tuple[int, str]] = []
+    reported: set[str] = set()
+    for person, (_, line) in sorted(listed.items(), key=lambda item: item[1][1]):
+        path_up = [person]
+        while (boss := chain.get(path_up[-1])) is not None and boss not in path_up:
+            path_up.append(boss)
+        if boss != person or person in reported:
+            continue  # no circle, or one through someone above (reported from there)
+        reported |= set(path_up)
+        circle = " → ".join(repr(p) for p in [*path_up, person])
+        problems.append(
+            (line, f"{path}:{line}: supervisor_id: {circle} is a circle; the person at the top "
+                   "of a chain has no supervisor_id")
+        )  # fmt: skip
     return [problem for _, problem in sorted(problems)]
 
 

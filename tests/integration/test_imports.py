@@ -106,6 +106,27 @@ async def test_an_identity_someone_else_holds_is_refused_unless_the_file_moves_i
     assert holder == "sw5"
 
 
+async def test_a_circle_of_supervisors_is_refused(sql_store: SqlStore, tmp_path: Path) -> None:
+    """In one file, or made by a file with what the directory holds (Tom over Sara, now Sara
+    over Tom): each would see the other's people and nobody would be at the top."""
+    circle = PEOPLE + (
+        "x1,Xan One,social_worker,Team A,,x2,2020-01-01,true,\n"
+        "x2,Xan Two,team_manager,Team A,,x1,2020-01-01,false,\n"
+    )
+    path = write(tmp_path, "people.csv", circle)
+    assert (await import_file(sql_store, "people", path, PACKS)).problems == [
+        f"{path}:4: supervisor_id: 'x1' → 'x2' → 'x1' is a circle; the person at the top of a"
+        " chain has no supervisor_id"
+    ]
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
+    tom = "tm1,Tom Manager,team_manager,Team A,,sw1,2018-01-01,false,console:tom\n"
+    path = write(tmp_path, "tom.csv", PEOPLE.splitlines()[0] + "\n" + tom)
+    assert (await import_file(sql_store, "people", path, PACKS)).problems == [
+        f"{path}:2: supervisor_id: 'tm1' → 'sw1' → 'tm1' is a circle; the person at the top of"
+        " a chain has no supervisor_id"
+    ]
+
+
 async def test_references_must_exist(sql_store: SqlStore, tmp_path: Path) -> None:
     path = write(tmp_path, "people.csv", PEOPLE.replace(",,,2018", ",atlantis,boss,2018"))
     problems = (await import_file(sql_store, "people", path, PACKS)).problems
