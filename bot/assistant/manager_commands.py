@@ -94,7 +94,9 @@ def team_command(
     lines = [f"{name_of(tx, root)}'s team on {spoken(on)} ({len(members)} people):"]
     teams = sorted({m.team for m in members})
     for team in teams:
-        overview = team_overview(tx, [m for m in members if m.team == team], team, on, policies)
+        overview = team_overview(
+            tx, [m for m in members if m.team == team], team, on, policies, go_live
+        )
         lines.append(f"\n{team}")
         lines += [f"- {member_line(m, on, go_live)}" for m in overview.members]
         for number, case_ref, asked, recorded in overview.awaiting:

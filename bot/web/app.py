@@ -59,6 +59,7 @@ class Web:
         oidc: bool = False,
         clock: Clock = utc_now,
         today: Callable[[], date] | None = None,
+        go_live: date | None = None,
     ) -> None:
         self.store = store
         self.policies = policies
@@ -68,6 +69,7 @@ class Web:
         self.oidc = oidc
         self.clock = clock
         self.today = today or (lambda: clock().date())
+        self.go_live = go_live  # `[reminders] go_live`: nothing overdue from before it
         self.templates = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(default=True, default_for_string=True),

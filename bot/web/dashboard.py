@@ -39,6 +39,7 @@ def dashboard_routes(
         secure_cookies=config.web.secure_cookies,
         oidc=config.web.oidc_enabled,
         clock=clock,
+        go_live=config.reminders.go_live,
     )
     routes = [web.get("/dashboard/static/style.css", stylesheet)]
     if config.web.oidc_enabled:  # before /signin/{token}, which would take /signin/oidc
@@ -80,6 +81,7 @@ def jobs_for(app: App) -> list[Callable[[], Coroutine[Any, Any, None]]]:
             weekly=settings.weekly_digest,
             monthly=settings.monthly_report,
             monthly_working_day=settings.monthly_report_working_day,
+            go_live=app.config.reminders.go_live,
         ),
     )
     at = datetime.combine(date.today(), app.config.reminders.sweep_at)

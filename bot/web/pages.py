@@ -94,7 +94,9 @@ class Pages:
 
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
             members = self._span(tx, viewer, team)
-            overview = team_overview(tx, members, team, self.web.today(), self.web.policies)
+            overview = team_overview(
+                tx, members, team, self.web.today(), self.web.policies, self.web.go_live
+            )
             self._audit(tx, viewer, members, "overview")
             return {"o": overview, "team": team}
 
@@ -105,7 +107,9 @@ class Pages:
 
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
             members = self._span(tx, viewer, team)
-            overview = team_overview(tx, members, team, self.web.today(), self.web.policies)
+            overview = team_overview(
+                tx, members, team, self.web.today(), self.web.policies, self.web.go_live
+            )
             self._audit(tx, viewer, members, "cases")
             lines = coverage(overview.members)
             return {"o": overview, "team": team, "lines": lines, "chart": case_chart(lines)}
@@ -155,7 +159,7 @@ class Pages:
                 subject = next((p for p in span if p.id == person_id), None)
             if subject is None:
                 raise Forbidden
-            page = person_page(tx, subject, self.web.today(), self.web.policies)
+            page = person_page(tx, subject, self.web.today(), self.web.policies, self.web.go_live)
             self._audit(tx, viewer, [subject], "timeline")
             return {"page": page}
 

@@ -38,6 +38,7 @@ class DigestSettings:
     weekly: bool = True
     monthly: bool = True
     monthly_working_day: int = 1
+    go_live: date | None = None  # `[reminders] go_live`: nobody overdue from before it
 
 
 def first_working_day_of_week(day: date) -> bool:
@@ -92,7 +93,7 @@ class ManagerDigests:
         waiting: set[int] = set()
         for team in sorted({p.team for p in span}):
             members = [p for p in span if p.team == team]
-            o = team_overview(tx, members, team, on, self.policies)
+            o = team_overview(tx, members, team, on, self.policies, self.settings.go_live)
             overdue += sum(1 for m in o.members if m.status == "overdue")
             late += sum(m.records_late for m in o.members)
             waiting |= {number for number, *_ in o.awaiting}

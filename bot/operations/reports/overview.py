@@ -21,14 +21,21 @@ RECORD_LOOKBACK = timedelta(days=180)  # records older than this are history, no
 TIMELINE = timedelta(days=365)
 
 
+def chased(due: date, go_live: date | None) -> date:
+    """The day a due date is chased from: never before go-live (`[reminders] go_live`), as
+    the sweep and /team count it (a new deployment does not start with everyone overdue)."""
+    return due if go_live is None else max(due, go_live)
+
+
 @dataclass(frozen=True, slots=True)
 class CaseStatus:
     ref: str
     case_type: str
     risk: str
     due: date | None  # None: the pack has no rule for this case type
-    overdue_days: int
+    overdue_days: int  # counted from the chased date
     rule: str
+    chased: date | None = None  # `due`, or go-live when later
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +44,11 @@ class MemberStatus:
 
     person: Person
     next_due: Due | None  # individual supervision; None: no rule for their role
-    overdue_days: int
+    overdue_days: int  # counted from `chased`
     on_leave_until: date | None
     records_late: int
     cases: list[CaseStatus]
+    chased: date | None = None  # the due date, or go-live when later
 
     @property
     def status(self) -> str:
@@ -83,9 +91,15 @@ def below(tx: SqlTransaction, viewer_id: str) -> list[Person]:
 
 
 def team_overview(
-    tx: SqlTransaction, members: list[Person], team: str, on: date, policies: PackAssignment
+    tx: SqlTransaction,
+    members: list[Person],
+    team: str,
+    on: date,
+    policies: PackAssignment,
+    go_live: date | None = None,
 ) -> TeamOverview:
-    """The overview of `members` (the viewer's span within `team`) as of `on`."""
+    """The overview of `members` (the viewer's span within `team`) as of `on`; nothing due
+    before `go_live` is overdue before it, nor counted overdue from before it."""
     ids = [p.id for p in members]
     data = tx.oversight
     last = data.last_individual_before(ids, on + timedelta(days=1))
@@ -97,7 +111,14 @@ def team_overview(
     away = {who: end for who, _, end in leave}
     rows = [
         member_status(
-            p, policies.for_person(p), last.get(p.id), away.get(p.id), sessions, cases[p.id], on
+            p,
+            policies.for_person(p),
+            last.get(p.id),
+            away.get(p.id),
+            sessions,
+            cases[p.id],
+            on,
+            go_live,
         )
         for p in members
     ]
@@ -120,16 +141,17 @@ def member_status(
     sessions: list[Session],
     cases: list[tuple[Case, date | None]],
     on: date,
+    go_live: date | None = None,
 ) -> MemberStatus:
     try:
         due: Due | None = individual_due(pack, person.role, person.started_on, last)
     except NoRule:
         due = None
-    overdue = max(0, (on - due.due).days) if due else 0
+    chased_on = chased(due.due, go_live) if due else None
+    overdue = max(0, (on - chased_on).days) if chased_on else 0
     late = sum(1 for s in sessions if s.supervisee_id == person.id and record_late(s, pack, on))
-    return MemberStatus(
-        person, due, overdue, on_leave_until, late, [case_status(c, h, pack, on) for c, h in cases]
-    )
+    statuses = [case_status(c, h, pack, on, go_live) for c, h in cases]
+    return MemberStatus(person, due, overdue, on_leave_until, late, statuses, chased_on)
 
 
 def record_late(session: Session, pack: PolicyPack, on: date) -> bool:
@@ -140,15 +162,18 @@ def record_late(session: Session, pack: PolicyPack, on: date) -> bool:
     return session.kind in record.kinds and deadline_due(pack, "record", session.date).due < on
 
 
-def case_status(case: Case, last: date | None, pack: PolicyPack, on: date) -> CaseStatus:
+def case_status(
+    case: Case, last: date | None, pack: PolicyPack, on: date, go_live: date | None = None
+) -> CaseStatus:
     try:
         due = case_schedule(pack, case.case_type, case.risk, key_worker=case.key_worker).due(
             case.allocated_on, last
         )
     except NoRule as exc:
         return CaseStatus(case.ref, case.case_type, case.risk, None, 0, str(exc))
-    overdue = max(0, (on - due.due).days)
-    return CaseStatus(case.ref, case.case_type, case.risk, due.due, overdue, due.rule)
+    chased_on = chased(due.due, go_live)
+    overdue = max(0, (on - chased_on).days)
+    return CaseStatus(case.ref, case.case_type, case.risk, due.due, overdue, due.rule, chased_on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +184,14 @@ class PersonPage:
 
 
 def person_page(
-    tx: SqlTransaction, person: Person, on: date, policies: PackAssignment
+    tx: SqlTransaction,
+    person: Person,
+    on: date,
+    policies: PackAssignment,
+    go_live: date | None = None,
 ) -> PersonPage:
     """One person's sessions timeline and records status (dates and statuses only)."""
-    overview = team_overview(tx, [person], person.team, on, policies)
+    overview = team_overview(tx, [person], person.team, on, policies, go_live)
     sessions = tx.oversight.sessions([person.id], on - TIMELINE, on)
     mine = [s for s in sessions if s.supervisee_id == person.id]
     newest = sorted(mine, key=lambda s: (s.date, s.kind, s.case_ref or ""), reverse=True)

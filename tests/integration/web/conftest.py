@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from aiohttp import web
 
 from bot.assistant.dashboard_links import DashboardLinks, Signer
 from bot.bootstrap import pack_assignment
-from bot.config import Config, TeamConfig, WebConfig
+from bot.config import Config, RemindersConfig, TeamConfig, WebConfig
 from bot.web.audit import TrailAuditor
 from bot.web.dashboard import dashboard_routes
 from storage.sql import SqlStore
@@ -43,8 +43,11 @@ async def dashboard(sql_store: SqlStore) -> AsyncIterator[Dashboard]:
 
 
 @contextlib.asynccontextmanager
-async def serving(sql_store: SqlStore, **web_settings: Any) -> AsyncIterator[Dashboard]:
-    """The dashboard over the seeded fixture team; `web_settings` are extra [web] keys."""
+async def serving(
+    sql_store: SqlStore, go_live: date | None = None, **web_settings: Any
+) -> AsyncIterator[Dashboard]:
+    """The dashboard over the seeded fixture team; `web_settings` are extra [web] keys;
+    `go_live` is `[reminders] go_live`."""
     await fx.seed(sql_store)
     port = free_port()
     config = Config(
@@ -53,6 +56,7 @@ async def serving(sql_store: SqlStore, **web_settings: Any) -> AsyncIterator[Das
             fx.OTHER_TEAM: TeamConfig(policy="manchester"),
         },
         web=WebConfig(secret="test secret", base_url=f"http://localhost:{port}", **web_settings),
+        reminders=RemindersConfig(go_live=go_live),
     )
     links = DashboardLinks(
         signer=Signer(b"test secret"),

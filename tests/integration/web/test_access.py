@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import aiohttp
 from sqlalchemy import event
 
 from bot.web.app import COOKIE
-from tests.integration.web.conftest import Dashboard
+from storage.sql import SqlStore
+from tests.integration.web.conftest import NOW, Dashboard, serving
 
 
 async def sign_in(http: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
@@ -182,3 +184,28 @@ async def test_a_month_that_is_not_one_or_has_not_begun_is_said_not_shown_silent
         assert f"{said}: showing November 2026 instead." in html
     status, html = await get(dashboard, "/dashboard/team/North/report?month=2026-10", cookie)
     assert status == 200 and "showing" not in html and "2026-10-01 to 2026-10-31" in html
+
+
+def overdue_days(html: str) -> dict[str, int]:
+    """Each person's days overdue on the team overview."""
+    rows = re.findall(r'<tr data-person="([^"]+)">(.*?)</tr>', html, re.S)
+    return {who: int(re.findall(r"<td>(\d+)</td>", row)[0]) for who, row in rows}
+
+
+async def test_nothing_is_overdue_from_before_go_live(sql_store: SqlStore) -> None:
+    """A new deployment's dashboard agrees with /team and the sweep: due dates before go-live
+    are chased from go-live, not shown as years overdue."""
+    async with serving(sql_store) as plain:
+        _, before = await get(plain, "/dashboard/team/North", await session_cookie(plain, "m1"))
+    assert max(overdue_days(before).values()) > 5
+    live = NOW.date() - timedelta(days=5)
+    async with serving(sql_store, go_live=live) as served:
+        cookie = await session_cookie(served, "m1")
+        _, html = await get(served, "/dashboard/team/North", cookie)
+        assert max(overdue_days(html).values()) == 5
+        assert f"{live.isoformat()} (go-live; due by the policy since" in html
+        _, cases = await get(served, "/dashboard/team/North/cases", cookie)
+        assert all(int(days) <= 5 for days in re.findall(r"<td>(\d+)</td><td>[a-z]", cases))
+    async with serving(sql_store, go_live=NOW.date() + timedelta(days=3)) as served:
+        _, html = await get(served, "/dashboard/team/North", await session_cookie(served, "m1"))
+        assert set(overdue_days(html).values()) == {0} and "status-overdue" not in html
