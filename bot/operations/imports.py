@@ -98,17 +98,39 @@ def read(
                 _one_row(path, reader.line_num, row, fmt, result, sink)
                 if progress and result.rows % 10_000 == 0:
                     progress(10_000)
-    except UnicodeDecodeError as exc:
-        result.problems.append(f"{path}:{exc.start}: file: not UTF-8 text")
+    except UnicodeDecodeError:
+        result.problems.append(f"{path}:{_first_undecodable(path)}: file: not UTF-8 text")
     except csv.Error as exc:
         result.problems.append(f"{path}: file: not a readable CSV file: {exc}")
     return result
 
 
+def _first_undecodable(path: Path) -> int:
+    """The number of the first line that is not UTF-8 (the decoder's offset is into a
+    buffer, not the file)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
+
+
 def _header_ok(
     path: Path, header: Sequence[str] | None, fmt: Format[Any], result: Parsed[Any]
 ) -> bool:
-    names = [h.strip() for h in header or []]
+    if not header:
+        result.problems.append(
+            f"{path}:1: file: is empty; expected a header row ({','.join(fmt.columns)})"
+        )
+        return False
+    if len(header) == 1 and ";" in header[0]:
+        result.problems.append(
+            f"{path}:1: file: the columns are separated by ';'; save it as comma-separated CSV"
+        )
+        return False
+    names = [h.strip() for h in header]
     missing = [c for c in fmt.columns if c not in names]
     unknown = [c for c in names if c not in fmt.columns and c not in fmt.optional]
     for column in missing:

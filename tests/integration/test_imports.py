@@ -259,7 +259,21 @@ async def test_a_file_that_is_not_utf8_is_refused(sql_store: SqlStore, tmp_path:
     path = tmp_path / "people.csv"
     path.write_bytes(PEOPLE.encode() + b"sw9,\xff\xfe,nqsw,Team A,,tm1,2026-01-01,true,\n")
     [problem] = (await import_file(sql_store, "people", path, PACKS)).problems
-    assert "not UTF-8" in problem
+    assert problem == f"{path}:4: file: not UTF-8 text"  # the line, not a buffer offset
+
+
+async def test_an_empty_or_semicolon_separated_file_is_named_as_such(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    empty = write(tmp_path, "empty.csv", "")
+    assert (await import_file(sql_store, "people", empty, PACKS)).problems == [
+        f"{empty}:1: file: is empty; expected a header row "
+        "(id,name,role,team,policy,supervisor_id,started_on,case_holding,chat)"
+    ]
+    semicolons = write(tmp_path, "semi.csv", PEOPLE.replace(",", ";"))
+    assert (await import_file(sql_store, "people", semicolons, PACKS)).problems == [
+        f"{semicolons}:1: file: the columns are separated by ';'; save it as comma-separated CSV"
+    ]
 
 
 CB_PEOPLE = (
