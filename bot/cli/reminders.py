@@ -7,7 +7,7 @@ import gc
 import json
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -161,8 +161,9 @@ def leave_add(
 
 def remind(
     on: Annotated[
-        datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="The day to sweep for.")
-    ],
+        datetime | None,
+        typer.Option("--on", formats=["%Y-%m-%d"], help="The day to sweep for (default: today)."),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Compute only: write and send nothing.")
     ] = False,
@@ -170,7 +171,7 @@ def remind(
     config: ConfigOption = None,
 ) -> None:
     """Compute what is due soon or overdue on a day, and send the reminders."""
-    day = on.date()
+    day = on.date() if on is not None else date.today()
 
     async def sweep(app: App) -> SweepReport:
         label = ("dry-run:" if dry_run else "") + day.isoformat()

@@ -170,6 +170,8 @@ def test_import_then_remind_json_marks_only_what_this_run_sent(
             "sent": False,
         },
     ]
+    today = sva("remind", "--dry-run", cwd=tmp_path, database_url=database_url)
+    assert today.returncode == 0 and f"{date.today()} (dry run)" in today.stdout  # --on: today
     first = sva("remind", "--on", "2026-11-23", "--json", cwd=tmp_path, database_url=database_url)
     assert [json.loads(line)["sent"] for line in first.stdout.splitlines()] == [True, True]
     second = sva("remind", "--on", "2026-11-23", "--json", cwd=tmp_path, database_url=database_url)
