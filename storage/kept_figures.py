@@ -139,6 +139,13 @@ class KeptFiguresSql:
         table = KeptReportFiguresRow
         return table.period_start == start, table.period_end == end
 
+    def of_team(self, team: str) -> list[tuple[date, date, datetime, str]]:
+        """Every period's figures kept for `team`: start, end, when kept, figures."""
+        table = KeptReportFiguresRow
+        query = select(table.period_start, table.period_end, table.kept_at, table.figures)
+        rows = self._db.execute(query.where(table.team == team).order_by(table.period_start))
+        return [(start, end, kept_at, figures) for start, end, kept_at, figures in rows]
+
     def periods(self) -> dict[tuple[date, date], int]:
         """The periods (start, end) with kept figures, and how many teams each."""
         table = KeptReportFiguresRow

@@ -45,6 +45,7 @@ PERSON_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "report_versions": ("keep", ()),  # team names and counters: nobody named
     # Each team's computed report figures name its members inside a JSON text; deleting a
     # person's `people` row (as erasure does) drops their team's by trigger (migration 0021).
+    # A subject access export adds the person's own row of each (bot.operations.subject_access).
     "kept_report_figures": ("keep", ()),
     # A change of supervisor is the supervisee's history and names both supervisors.
     "person_events": ("replace", ("person_id", "previous_id", "supervisor_id")),

@@ -21,6 +21,8 @@ from bot.operations.private_files import (
     refuse_overwrite,
     write_private,
 )
+from bot.operations.reports.formats import tally_json
+from bot.operations.reports.kept import decode
 from storage.db import fold_journal
 from storage.sql import SqlStore, SqlTransaction
 from storage.subject import pseudonym
@@ -57,6 +59,7 @@ async def export_person(
 
     def read(tx: SqlTransaction) -> dict[str, list[dict[str, Any]]]:
         found = tx.subjects.held_about(person_id)
+        found["kept_report_figures"] = kept_figures_of(tx, person_id)
         if not any(found.values()):
             raise UnknownPerson(person_id)
         record(tx, viewer, "export", "person", Subject(person_id=person_id), now)
@@ -71,6 +74,24 @@ async def export_person(
     write_private(data, text + "\n", force=force)
     write_private(summary, markdown(person_id, found, now, data.name), force=force)
     return [data, summary]
+
+
+def kept_figures_of(tx: SqlTransaction, person_id: str) -> list[dict[str, Any]]:
+    """The person's own row of each compliance report whose figures are kept for their team
+    (other members' rows in the same record are left out)."""
+    person = tx.directory.person(person_id)
+    if person is None:
+        return []
+    found = []
+    for start, end, kept_at, figures in tx.kept_figures.of_team(person.team):
+        for row in decode(person.team, figures).people:
+            if row.person_id == person_id:
+                tallies = {measure: tally_json(t) for measure, t in row.tallies.items()}
+                found.append(
+                    {"period_start": start.isoformat(), "period_end": end.isoformat(),
+                     "kept_at": kept_at.isoformat(), "figures": tallies}
+                )  # fmt: skip
+    return found
 
 
 def markdown(

@@ -11,11 +11,17 @@ import pytest
 
 from bot.assistant.access import Viewer
 from bot.operations.private_files import FileExists
+from bot.operations.reports.kept import report
+from bot.operations.reports.load import month
+from bot.operations.reports.scope import Scope
 from bot.operations.subject_access import UnknownPerson, erase_person, export_person
+from policies.assignment import PackAssignment
+from policies.packs import load_packs
 from storage.db import create_engine
 from storage.sql import SqlStore, SqlTransaction
 from storage.subject import PERSON_COLUMNS
 from storage.tables import Base
+from tests import oversight_fixture as fx
 from tests.factories import assistant_over, chat
 from tests.integration.test_data_at_rest import everything_on_disk, people
 from tests.unit.bot.assistant.test_decisions import recorded
@@ -164,3 +170,18 @@ async def test_a_change_of_supervisor_and_a_sickness_cancellation_are_exported_a
     await sql_store.close()
     naming = {t: rows for t, rows in tables_as_text(database_url).items() if "alice" in rows}
     assert list(naming) == ["audit_log"]
+
+
+async def test_export_holds_the_persons_own_kept_compliance_figures_only(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """A kept report record holds a whole team; Sam's request gets Sam's row of it."""
+    await fx.seed(sql_store)
+    rules = PackAssignment(packs=load_packs(), default="manchester", teams={})
+    await report(sql_store, Scope("council", "council"), month(fx.MONTH), rules)
+    written = await export_person(sql_store, "sw1", tmp_path / "sar", ADMIN, NOW, force=False)
+    kept = json.loads(written[0].read_text())["kept_report_figures"]
+    assert [(k["period_start"], k["period_end"]) for k in kept] == [("2026-11-01", "2026-11-30")]
+    assert kept[0]["figures"]["individual"]["due"] >= 1
+    text = written[0].read_text() + written[1].read_text()
+    assert "Priya" not in text and '"sw2"' not in text  # a teammate
