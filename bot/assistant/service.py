@@ -435,6 +435,10 @@ class Assistant:
         if person is not None:
             last, cases = tx.supervision_history(person_id)
             late = None if session else overdue_since(pack, person, last, today)
+            if late is not None and self._go_live is not None and late < self._go_live:
+                # Chased from go-live, as /team and the sweep count it.
+                late = self._go_live if today > self._go_live else None
+                session = session or (self._go_live if late is None else None)
             session = session or next_session(pack, person, last, today)
             due = cases_due(pack, cases, session, today)
         draft = compose_agenda(

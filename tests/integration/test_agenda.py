@@ -45,7 +45,7 @@ async def test_cases_due_by_the_next_session_most_overdue_first(sql_store: SqlSt
     await seeded(sql_store)
     assistant = assistant_over(sql_store)
     [agenda] = await chat(assistant, ["/agenda"])
-    assert agenda.text.startswith("Agenda draft for your next supervision (due by Wed 02 Dec 2026)")
+    assert agenda.text.startswith("Agenda draft for your next supervision (due by Wed 2 Dec 2026)")
     due = agenda.text.split("most overdue first:\n")[1].split("\n   (No case")[0]
     assert due == "   - CR-1: overdue since 20 Nov 2026\n   - CR-2: due by 01 Dec 2026"
 
@@ -115,7 +115,7 @@ async def test_an_overdue_supervision_says_since_when_as_policy_due_does(
     )
     assert due.overdue_on(date(2026, 11, 23))
     first_line = reply.text.splitlines()[0]
-    assert f"(overdue since {due.due:%a %d %b %Y})" in first_line
+    assert f"(overdue since {due.due:%a %-d %b %Y})" in first_line
     assert "due by" not in first_line
 
 

@@ -93,3 +93,8 @@ async def test_after_a_go_live_the_team_view_agrees_with_the_first_sweep(
     dry = await build_sweeper(config, sql_store).sweep(date(2026, 11, 30), NOW, dry_run=True)
     assert any(r.to == "sw1" and r.kind == "individual" and r.due == date(2026, 11, 30)
                for r in dry.reminders)  # fmt: skip
+
+    [agenda] = await chat(assistant_over(sql_store, config), ["/agenda"], person="sw1")
+    assert agenda.text.splitlines()[0].startswith(
+        "Agenda draft for your next supervision (due by Mon 30 Nov 2026)"
+    )

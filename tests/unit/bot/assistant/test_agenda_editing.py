@@ -63,6 +63,6 @@ async def test_a_case_to_present_at_group_supervision_is_on_the_agenda() -> None
     )
     [agenda] = await chat(assistant, ["/agenda"])
     assert (
-        "- Wed 02 Dec 2026: you present CR-5 at group supervision (flagged for group supervision)"
+        "- Wed 2 Dec 2026: you present CR-5 at group supervision (flagged for group supervision)"
         in agenda.text
     )
