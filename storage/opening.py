@@ -244,7 +244,7 @@ def explain(exc: BaseException, url: str) -> str:
         )
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return f"the database at {where} refused the password for user {parsed.username}; {FIX_URL}"
-    if "role" in lowered and "does not exist" in lowered:
+    if 'role "' in lowered and "does not exist" in lowered:
         return f"the database at {where} has no user {parsed.username!r}; {FIX_URL}"
     if "does not exist" in lowered and "database" in lowered:
         return (

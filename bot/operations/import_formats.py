@@ -35,6 +35,7 @@ WORKER_CASE_TYPE = "worker case_type"  # references: worker id and case type, ch
 CASE_EVENT = "case event"  # references: worker id, case ref, event and day (checked, then added)
 SICKNESS = "sickness"  # references: a cancelled session's key and the return to work, if known
 SUPERVISOR_SINCE = "supervisor since"  # references: person id and the day their supervisor changed
+TEAM = "team"  # references: the teams a people file lists (its unlisted members leave)
 SUPERVISES = "supervises"  # references: person id and their supervisor's id
 IDENTITY = "chat identity"  # references: channel:user, console logins lower-cased
 _PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
@@ -130,6 +131,8 @@ def _person(
     _refer_identities(row, refs, line, person.chat)
     if person.id and person.supervisor_id:
         refer(refs, SUPERVISES, f"{person.id}{_PAIR}{person.supervisor_id}", line)
+    if person.team:
+        refer(refs, TEAM, person.team, line)
     last = _past(row, words.today, "last_supervised")
     if last is not None and not person.supervisor_id:
         row.problem("last_supervised", "needs the person's supervisor_id (who supervised them)")

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from bot.operations.import_formats import (
     IDENTITY,
+    TEAM,
     Baselined,
     PackWords,
     Refs,
@@ -170,8 +171,13 @@ def _reference_problems(
             "supervisor_id", in_file | directory.existing(PersonRow.id, wanted), "no person with id"
         )
         check("policy", set(assignment.packs), "no policy pack named")
-        problems += _identity_problems(directory, path, refs, in_file)
-        problems += _circle_problems(directory, path, refs)
+        # Those of the file's teams it no longer lists leave in the same import.
+        everyone = directory.people()
+        teams = set(refs.get(TEAM, {}))
+        leaving = {p.id for p in everyone if p.team in teams and p.id not in in_file}
+        problems += _identity_problems(directory, path, refs, in_file | leaving)
+        staying = [p for p in everyone if p.id not in leaving]
+        problems += _circle_problems(path, refs, staying)
     elif kind == "cases":
         check(
             "worker_id",
@@ -194,10 +200,11 @@ def _reference_problems(
 
 
 def _identity_problems(
-    directory: DirectorySql, path: Path, refs: Refs, in_file: set[str]
+    directory: DirectorySql, path: Path, refs: Refs, movable: set[str]
 ) -> list[str]:
-    """Chat identities someone not in the file holds: importing would sign the new holder
-    in as them (the file may move one by listing its holder without it)."""
+    """Chat identities held by someone who keeps them after the import (not in the file,
+    nor leaving by it): importing would sign the new holder in as them. A file moves one by
+    listing its holder without it, or by no longer listing its holder in their team."""
     listed = refs.get(IDENTITY, {})
     by_channel: dict[str, list[str]] = {}
     for identity in listed:
@@ -208,7 +215,7 @@ def _identity_problems(
         owners = directory.chat_owners(channel, users, any_case=channel == "console")
         for user, owner in owners.items():
             identity = f"{channel}:{user}"
-            if owner not in in_file:
+            if owner not in movable:
                 line = listed[identity]
                 problems.append(
                     (line, f"{path}:{line}: chat: {identity!r} is the identity of {owner}"
@@ -217,11 +224,11 @@ def _identity_problems(
     return [problem for _, problem in sorted(problems)]
 
 
-def _circle_problems(directory: DirectorySql, path: Path, refs: Refs) -> list[str]:
+def _circle_problems(path: Path, refs: Refs, staying: list[Person]) -> list[str]:
     """Supervisor chains that come round to where they started (each would see the other's
-    people; nobody would be at the top): the file's rows over what the directory holds."""
+    people; nobody would be at the top): the file's rows over the people who stay."""
     listed = supervisors(refs)
-    chain = {p.id: p.supervisor_id for p in directory.people() if p.supervisor_id}
+    chain = {p.id: p.supervisor_id for p in staying if p.supervisor_id}
     chain |= {person: boss for person, (boss, _) in listed.items()}
     problems: list[tuple[int, str]] = []
     reported: set[str] = set()

@@ -90,7 +90,7 @@ async def test_an_identity_someone_else_holds_is_refused_unless_the_file_moves_i
     sql_store: SqlStore, tmp_path: Path
 ) -> None:
     await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
-    lee = "sw5,Lee Worker,social_worker,Team A,,tm1,2020-01-01,true,console:Sara\n"
+    lee = "sw5,Lee Worker,social_worker,Team B,,tm1,2020-01-01,true,console:Sara\n"
     path = write(tmp_path, "lee.csv", PEOPLE.splitlines()[0] + "\n" + lee)
     report = await import_file(sql_store, "people", path, PACKS)
     assert report.problems == [
@@ -106,6 +106,19 @@ async def test_an_identity_someone_else_holds_is_refused_unless_the_file_moves_i
     assert holder == "sw5"
 
 
+async def test_an_identity_moves_to_someone_new_when_its_holder_leaves_by_the_same_file(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """Sara has a new HR id (sw1b) and keeps her Slack account: the team's file lists sw1b
+    with it and no longer lists sw1, who leaves by this import."""
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
+    renewed = PEOPLE.replace("sw1,Sara Worker", "sw1b,Sara Worker")
+    report = await import_file(sql_store, "people", write(tmp_path, "p.csv", renewed), PACKS)
+    assert (report.problems, report.left) == ([], ["sw1"])
+    holder = await sql_store.run_sql(lambda tx: tx.directory.person_for_chat("slack", "U1"))
+    assert holder == "sw1b"
+
+
 async def test_a_circle_of_supervisors_is_refused(sql_store: SqlStore, tmp_path: Path) -> None:
     """In one file, or made by a file with what the directory holds (Tom over Sara, now Sara
     over Tom): each would see the other's people and nobody would be at the top."""
@@ -119,8 +132,8 @@ async def test_a_circle_of_supervisors_is_refused(sql_store: SqlStore, tmp_path:
         " chain has no supervisor_id"
     ]
     await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
-    tom = "tm1,Tom Manager,team_manager,Team A,,sw1,2018-01-01,false,console:tom\n"
-    path = write(tmp_path, "tom.csv", PEOPLE.splitlines()[0] + "\n" + tom)
+    tom = PEOPLE.replace("Team A,,,2018-01-01", "Team A,,sw1,2018-01-01")  # Sara over Tom
+    path = write(tmp_path, "tom.csv", tom)
     assert (await import_file(sql_store, "people", path, PACKS)).problems == [
         f"{path}:2: supervisor_id: 'tm1' → 'sw1' → 'tm1' is a circle; the person at the top of"
         " a chain has no supervisor_id"
