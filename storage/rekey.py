@@ -72,14 +72,16 @@ def pending(engine: Engine, keyring: Keyring) -> int:
 
 
 def unknown_keys(engine: Engine, keyring: Keyring, sample: int = 20) -> set[str]:
-    """The data keys that sealed some of the first `sample` stored values of each sealed
-    column and are not in `keyring` (a quick check at start; `rekey` meets every value)."""
+    """The data keys that sealed some of the first `sample` rows' values of each sealed
+    column and are not in `keyring` (a quick check at start, reading no more than that:
+    filtering out empty values would scan a large table that has few; `rekey` meets every
+    value)."""
     missing: set[str] = set()
     with engine.connect() as db:
         for _table, column in sealed_columns():
             raw = type_coerce(column, Text)
-            for (stored,) in db.execute(select(raw).where(column.is_not(None)).limit(sample)):
-                if stored.startswith(SEALED):
+            for (stored,) in db.execute(select(raw).limit(sample)):
+                if stored is not None and stored.startswith(SEALED):
                     key_id = stored[len(SEALED) :].partition(":")[0]
                     if key_id not in keyring.keys:
                         missing.add(key_id)

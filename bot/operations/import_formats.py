@@ -47,7 +47,9 @@ class PackWords:
     words the pack declares under `[terms]` (a person is checked against their own pack)."""
 
     assignment: PackAssignment
-    today: date = field(default_factory=lambda: datetime.now(UTC).date())  # nothing held after
+    # Nothing is held after today: the later of the UTC and the local date, so that a record
+    # dated today on a server in British Summer Time is not "in the future" after midnight.
+    today: date = field(default_factory=lambda: max(datetime.now(UTC).date(), date.today()))
 
     def roles(self, policy: str | None, team: str) -> tuple[str, Sequence[str]]:
         """The pack a person row falls under (its `policy`, else the team's) and its roles;
