@@ -8,7 +8,9 @@ holds it), and marked the old team only: a report reading between the two commit
 new team's figures without the session, and nothing marked them stale afterwards.
 
 Now, after marking the teams read, the trigger reads the teams again in a new statement
-(READ COMMITTED: it sees what committed meanwhile) and marks any it had not. Either the move
+(READ COMMITTED: it sees what committed meanwhile) and marks any it had not, whenever it
+marked a row just now (a row it had marked before cannot have kept it waiting; a bulk
+import marks each team once, so it reads again about once per team, not per row). Either the move
 marks its teams first (this transaction waits for it, then reads the new team), or this
 transaction marks the old team first (the move then waits for this one to commit). People
 rows are not locked: a people import holding its rows until it commits must not keep
@@ -39,6 +41,7 @@ DECLARE
     refs text[] := '{{}}';  -- a case session's case: its worker too
     name text;
     marked text[];
+    changed integer;
 BEGIN
     FOREACH name IN ARRAY TG_ARGV LOOP
         IF TG_OP <> 'DELETE' THEN ids := ids || (to_jsonb(NEW) ->> name); END IF;
@@ -50,8 +53,13 @@ BEGIN
     END IF;
     marked := {TEAMS};
     {BUMP.format(teams="marked")};
-    -- Read again: a move committed while the version rows were waited for is seen now.
-    {BUMP.format(teams=TEAMS)} AND NOT team = ANY (marked);
+    -- Rows this transaction had already marked are skipped without waiting: only when a
+    -- row was marked now may another transaction have been waited for. Read the teams
+    -- again then: a move committed meanwhile is seen by this new statement.
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    IF changed > 0 THEN
+        {BUMP.format(teams=TEAMS)} AND NOT team = ANY (marked);
+    END IF;
     RETURN NULL;
 END $$
 """
