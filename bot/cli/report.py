@@ -48,6 +48,16 @@ def choose_scope(team: str | None, manager: str | None, council: bool) -> Scope:
     return Scope("council", "council")
 
 
+def running_note(when: Period, today: date) -> str:
+    """What a period still running is measured as (as of its last day), and how to have it
+    measured so far."""
+    return (
+        f"note: {when.label} is still running; figures are as of {when.end}, so anything due "
+        f"before then and not yet done counts as missed; --from {when.start} --to {today} "
+        "measures it so far"
+    )
+
+
 def choose_period(
     month_text: str | None, start: datetime | None, end: datetime | None, today: date
 ) -> Period:
@@ -110,6 +120,8 @@ def compliance(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     write(report, form, out, force)
+    if when.end > date.today():
+        typer.echo(running_note(when, date.today()), err=True)
 
 
 def write(report: Report, form: Format, out: Path | None, force: bool = False) -> None:

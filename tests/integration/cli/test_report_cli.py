@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,15 @@ def test_bad_requests_exit_non_zero_with_one_line(seeded: str, tmp_path: Path) -
         "report", "compliance", "--council", "--month", "2099-01", cwd=tmp_path, database_url=seeded
     )
     assert ahead.returncode == 2 and "2099-01-01 to 2099-01-31 has not begun yet" in ahead.stderr
+    today = date.today()
+    running = sva(
+        "report", "compliance", "--council", "--from", str(today), "--to",
+        str(today + timedelta(days=3)), cwd=tmp_path, database_url=seeded,
+    )  # fmt: skip
+    assert running.returncode == 0 and (
+        f"is still running; figures are as of {today + timedelta(days=3)}" in running.stderr
+    )
+    assert f"--from {today} --to {today} measures it so far" in running.stderr
 
 
 def test_sample_is_the_same_every_time_and_a_finding_is_recorded(
