@@ -38,7 +38,11 @@ from storage.writer_turns import WriterTurn
 log = logging.getLogger(__name__)
 Work = Callable[[Connection], Any]
 MAX_BATCH = 64
-DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for "deadlock detected"
+# PostgreSQL's SQLSTATEs for a transaction it rolled back so that another could go on:
+# "deadlock detected", and "could not serialize access" (a server whose default isolation
+# is REPEATABLE READ or SERIALIZABLE, when two writers touch the same row). Run it again.
+RUN_AGAIN = frozenset({"40P01", "40001"})
+ATTEMPTS = 3  # a unit runs at most this often (a dropped connection, a rolled-back unit)
 IDLE_SECONDS = 60.0  # a worker idle this long closes its connection (reopened on demand)
 
 
@@ -210,7 +214,7 @@ class GroupCommitter:
             self._run_alone(connection, job)
 
     def _run_alone(self, connection: Connection, job: _Job) -> None:
-        for attempt in range(2):
+        for attempt in range(1, ATTEMPTS + 1):
             try:
                 with connection.begin():
                     job.result = job.work(connection)
@@ -218,11 +222,12 @@ class GroupCommitter:
                 return
             except DBAPIError as exc:
                 # A connection the server dropped (restart, idle timeout) is invalidated by
-                # SQLAlchemy and reopened on next use: try once more on the new one. A unit
-                # PostgreSQL chose as a deadlock's victim (two imports marking the same
-                # teams' report versions in opposite orders) is rolled back: run it again.
-                retry = exc.connection_invalidated or _sqlstate(exc) == DEADLOCK
-                if not retry or attempt == 1:
+                # SQLAlchemy and reopened on next use: try again on the new one. A unit
+                # PostgreSQL rolled back for another's sake (a deadlock's victim: two imports
+                # marking the same teams' report versions in opposite orders; a serialization
+                # failure) is run again.
+                retry = exc.connection_invalidated or _sqlstate(exc) in RUN_AGAIN
+                if not retry or attempt == ATTEMPTS:
                     job.error = exc
                     return
             except Exception as exc:

@@ -174,3 +174,40 @@ async def test_a_unit_chosen_as_a_deadlocks_victim_is_run_again(database_url: st
     finally:
         await first.close()
         await second.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_unit_that_could_not_be_serialized_is_run_again(database_url: str) -> None:
+    """On a server whose transactions are REPEATABLE READ, two processes record a session
+    for the same team at once: both have read before either writes, so PostgreSQL refuses
+    the second writer of the team's report version ("could not serialize access"). The
+    store runs that unit again, and both sessions land."""
+    await fx.seed(first := SqlStore(engine=create_engine(database_url)))
+    second = SqlStore(engine=create_engine(database_url))
+    both_read = threading.Barrier(2, timeout=10)
+    runs: list[str] = []
+
+    def recording(name: str, session: Session) -> Callable[[SqlTransaction], None]:
+        def work(tx: SqlTransaction) -> None:
+            runs.append(name)
+            db: Connection = tx._db  # the isolation level is the server's, not the store's
+            db.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            tx.kept_figures.versions()  # the snapshot is taken here
+            if runs.count(name) == 1:  # the first time: wait until both have read
+                both_read.wait()
+            tx.directory.upsert_sessions([session])
+
+        return work
+
+    on = date(2026, 11, 24)
+    try:
+        await asyncio.gather(
+            first.run_sql(recording("sw3's", fx.held("individual", on, "sw3", "m1"))),
+            second.run_sql(recording("sw4's", fx.held("individual", on, "sw4", "m1"))),
+        )
+        held = await first.run_sql(lambda tx: tx.oversight.held(["sw3", "sw4"], on, on))
+        assert sorted(s.supervisee_id or "" for s in held) == ["sw3", "sw4"]
+        assert len(runs) == 3  # one of them twice
+    finally:
+        await first.close()
+        await second.close()
