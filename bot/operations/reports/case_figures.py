@@ -14,9 +14,9 @@ the due date of each group's earliest case, again from the rule. Each figure kee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import product
+from typing import NamedTuple
 
 from bot.operations.reports.measures import Rule
 from policies.assignment import PackAssignment
@@ -125,8 +125,7 @@ class Measured:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class CaseFigure:
+class CaseFigure(NamedTuple):  # a tuple: a council report makes 400,000 of them
     """One group's figures: how many open, how many overdue, the longest overdue, the rule."""
 
     open: int

@@ -115,6 +115,7 @@ class _Builder:
         self.leave_days = _leave_days(data.leave, data.period)
         self._deadlines: dict[tuple[str, str, date], Due] = {}
         self._individual_dues: dict[tuple[str, str, date, date | None], Due] = {}
+        self._individual_rules: dict[tuple[str, str], bool] = {}
         self.case_rules = CaseRules(assignment, data.period.end)
         # Each person's open cases, and each team's by type and risk, summed in one pass.
         self.cases_of: dict[str, Accumulator] = {who.id: Accumulator() for who in data.people}
@@ -181,9 +182,7 @@ class _Builder:
             self._exclude(person, "on leave for at least half the period")
             return None
         role = person.role
-        try:
-            self._individual_due(pack, role, person.started_on, None)
-        except NoRule:
+        if not self._has_individual_rule(pack, role):
             self._exclude(person, f"{pack.name} has no individual supervision rule for {role}")
             return None
         held = [s.date for s in self.sessions_of[person.id] if s.kind == "individual"]
@@ -217,6 +216,19 @@ class _Builder:
             line = CaseLine(team, kind, risk, a.due, a.missed, a.worst_days, Rule(*min(a.rules)))
             lines[team].append(line)
         return lines
+
+    def _has_individual_rule(self, pack: PolicyPack, role: str) -> bool:
+        """Whether the pack has an individual supervision rule for the role, remembered."""
+        key = (pack.name, role)
+        found = self._individual_rules.get(key)
+        if found is None:
+            try:
+                individual_due(pack, role, self.period.start, None)  # NoRule: pack and role
+                found = True
+            except NoRule:
+                found = False
+            self._individual_rules[key] = found
+        return found
 
     def _individual_due(self, pack: PolicyPack, role: str, started: date, last: date | None) -> Due:
         """`individual_due`, remembered: a council's people share start and session dates."""

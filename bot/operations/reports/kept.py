@@ -63,19 +63,21 @@ async def report(
     """The compliance report of `scope` over `when`: each team's kept share where it still
     holds, the others computed (and kept for next time)."""
     rules = rules_fingerprint(assignment)
-    with paused_gc():  # a council's shares are hundreds of thousands of small acyclic objects
+    # One pause for the whole report: a council's rows and shares are millions of small
+    # acyclic objects, and each time the collector came back on it walked all of them.
+    with paused_gc():
         # One snapshot: the versions must be those of the data read (a move of someone to
         # another team landing between the two would drop them from a kept team's share).
         found = await store.read_sql(lambda tx: _read(tx, scope, when, assignment, rules))
-    computed = compute_parts(found.data, assignment, progress)  # says how many, even none
-    fresh = [
-        KeptFigures(part.team, found.versions[part.team], encode(part))
-        for part in computed
-        if part.team in found.whole and part.team in found.versions
-    ]
-    if fresh:
-        await _keep(store, when, rules, fresh)
-    return assemble(when, scope.label, [*found.kept, *computed])
+        computed = compute_parts(found.data, assignment, progress)  # says how many, even none
+        fresh = [
+            KeptFigures(part.team, found.versions[part.team], encode(part))
+            for part in computed
+            if part.team in found.whole and part.team in found.versions
+        ]
+        if fresh:
+            await _keep(store, when, rules, fresh)
+        return assemble(when, scope.label, [*found.kept, *computed])
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,7 +61,7 @@ async def mark_kept(store: SqlStore, rules: PackAssignment, when: Period = WHEN)
         marked = []
         for k in kept.values():
             part = decode(k.team, k.figures)
-            individual = replace(part.row.tallies.get("individual", Tally()), due=MARK)
+            individual = part.row.tallies.get("individual", Tally())._replace(due=MARK)
             tallies = part.row.tallies | {"individual": individual}
             text = encode(replace(part, row=replace(part.row, tallies=tallies)))
             marked.append(KeptFigures(k.team, k.version, text))

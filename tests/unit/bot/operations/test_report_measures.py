@@ -26,7 +26,7 @@ def test_deadlines_added_in_place_equal_tallies_added(
     expected, accumulator = Tally(), Accumulator()
     for due_on, done, rule in items:
         due = Due(due_on, rule, f"cite of {rule}")
-        expected = expected + deadline(due, done, END)
+        expected = expected.plus(deadline(due, done, END))
         accumulator.deadline(due, done, END)
     assert accumulator.tally() == expected
 
