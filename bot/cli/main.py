@@ -20,10 +20,11 @@ from bot.cli.common import ConfigOption, config_or_exit, os_login
 from bot.cli.data import new_key, purge, rotate_key
 from bot.cli.decisions import app as decisions_app
 from bot.cli.invite import invite
+from bot.cli.leave import leave_app
 from bot.cli.people import app as person_app
 from bot.cli.policy import app as policy_app
 from bot.cli.records import app as records_app
-from bot.cli.reminders import database_exit, import_app, leave_app, remind, serve, with_app
+from bot.cli.reminders import database_exit, import_app, remind, serve, with_app
 from bot.cli.report import app as report_app
 from bot.cli.rota import app as rota_app
 from bot.cli.sessions import app as sessions_app

@@ -1,4 +1,4 @@
-"""`sva import`, `sva leave`, `sva remind` and `sva serve`: the supervisor-facing commands."""
+"""`sva import`, `sva remind` and `sva serve`: the supervisor-facing commands."""
 
 from __future__ import annotations
 
@@ -21,10 +21,8 @@ from bot.channels.registry import Channel, build_channels, configured
 from bot.channels.server import Server
 from bot.cli.common import (
     ConfigOption,
-    UnknownPerson,
     admin_only,
     config_or_exit,
-    exit_unknown,
     viewer_for,
 )
 from bot.cli.progress import Progress
@@ -39,7 +37,6 @@ from bot.web.dashboard import jobs_for, routes_for
 from policies.packs import PolicyError
 from storage.opening import DatabaseProblem, DatabaseUnreachable
 from storage.records import Person
-from storage.sql import SqlTransaction
 
 T = TypeVar("T")
 TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: try again later
@@ -47,7 +44,6 @@ CONFIGURATION = 78  # sysexits.h EX_CONFIG: a chat service refused the configure
 import_app = typer.Typer(
     help="Import people, cases and sessions from CSV files.", no_args_is_help=True
 )
-leave_app = typer.Typer(help="Leave periods: people on leave are not chased.", no_args_is_help=True)
 
 
 def with_app(config: Config, work: Callable[[App], Awaitable[T]], *, create: bool = False) -> T:
@@ -128,35 +124,6 @@ def import_cases(path: Path, config: ConfigOption = None) -> None:
 @import_app.command("sessions", help=import_docs.SESSIONS)
 def import_sessions(path: Path, config: ConfigOption = None) -> None:
     _import("sessions", path, config_or_exit(config))
-
-
-@leave_app.command("add")
-def leave_add(
-    person: str,
-    starts: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
-    ends: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
-    config: ConfigOption = None,
-) -> None:
-    """Record a period of leave (inclusive) for a person."""
-    if ends < starts:
-        typer.echo("--to is before --from", err=True)
-        raise typer.Exit(2)
-    first, last = starts.date(), ends.date()
-
-    def add(tx: SqlTransaction) -> None:
-        if tx.directory.person(person) is None:
-            raise UnknownPerson(person)
-        tx.directory.add_leave(person, first, last)
-
-    async def run(a: App) -> None:
-        await admin_only(a, viewer_for(None, "leave add"), "leave", person)
-        await a.store.run_sql(add)
-
-    try:
-        with_app(config_or_exit(config), run)
-    except UnknownPerson as problem:
-        raise exit_unknown(problem) from problem
-    typer.echo(f"{person} is on leave from {first} to {last}")
 
 
 def remind(
