@@ -42,7 +42,7 @@ MAX_BATCH = 64
 # "deadlock detected", and "could not serialize access" (a server whose default isolation
 # is REPEATABLE READ or SERIALIZABLE, when two writers touch the same row). Run it again.
 RUN_AGAIN = frozenset({"40P01", "40001"})
-ATTEMPTS = 3  # a unit runs at most this often (a dropped connection, a rolled-back unit)
+ATTEMPTS = 3  # a unit PostgreSQL rolled back runs at most this often
 IDLE_SECONDS = 60.0  # a worker idle this long closes its connection (reopened on demand)
 
 
@@ -222,11 +222,13 @@ class GroupCommitter:
                 return
             except DBAPIError as exc:
                 # A connection the server dropped (restart, idle timeout) is invalidated by
-                # SQLAlchemy and reopened on next use: try again on the new one. A unit
-                # PostgreSQL rolled back for another's sake (a deadlock's victim: two imports
-                # marking the same teams' report versions in opposite orders; a serialization
-                # failure) is run again.
-                retry = exc.connection_invalidated or _sqlstate(exc) in RUN_AGAIN
+                # SQLAlchemy and reopened on next use: try once more on the new one (once
+                # only: a connection lost during COMMIT may have committed). A unit PostgreSQL
+                # rolled back for another's sake (a deadlock's victim: two imports marking the
+                # same teams' report versions in opposite orders; a serialization failure)
+                # is run again.
+                dropped = exc.connection_invalidated and attempt == 1
+                retry = dropped or _sqlstate(exc) in RUN_AGAIN
                 if not retry or attempt == ATTEMPTS:
                     job.error = exc
                     return

@@ -173,6 +173,23 @@ class DirectorySql:
             insert(LeaveRow).values(person_id=person_id, starts_on=starts_on, ends_on=ends_on)
         )
 
+    def leave_to_change(self, person_id: str) -> list[tuple[date, date]] | None:
+        """The person's leave periods (start, end), the person's row locked until the end of
+        the transaction so that two changes of their leave cannot interleave; None: no such
+        person. (SQLite takes the write lock when the transaction begins.)"""
+        found = self._db.execute(
+            select(PersonRow.id).where(PersonRow.id == person_id).with_for_update()
+        ).first()
+        if found is None:
+            return None
+        return [(s, e) for _, s, e in self.leave_of([person_id])]
+
+    def replace_leave(self, person_id: str, periods: Sequence[tuple[date, date]]) -> None:
+        """The person's leave becomes exactly `periods` (start, end; both included)."""
+        self._db.execute(delete(LeaveRow).where(LeaveRow.person_id == person_id))
+        for starts_on, ends_on in periods:
+            self.add_leave(person_id, starts_on, ends_on)
+
     def existing(self, column: Any, values: Iterable[str]) -> set[str]:
         """Which of `values` exist in `column` (e.g. PersonRow.id)."""
         found: set[str] = set()

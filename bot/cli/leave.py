@@ -80,12 +80,15 @@ def _change(
     """The person's leave after `change` (None: read only), in one transaction, audited."""
 
     def work(tx: SqlTransaction) -> list[Leave]:
-        if tx.directory.person(person) is None:
+        recorded = tx.directory.leave_to_change(person)
+        if recorded is None:
             raise UnknownPerson(person)
-        leave = joined(Leave(s, e) for _, s, e in tx.directory.leave_of([person]))
+        before = sorted(Leave(s, e) for s, e in recorded)
+        leave = joined(before)
         if change is not None:
             leave = change(leave)
-            tx.directory.replace_leave(person, leave)
+            if leave != before:  # unchanged: the team's kept report figures stay good
+                tx.directory.replace_leave(person, leave)
         return leave
 
     async def run(app: App) -> list[Leave]:

@@ -2,8 +2,10 @@
 touches, and removed days are cut out of whatever periods hold them.
 
 Leave is kept tidy so that what `sva leave list` shows is what a manager would say ("on
-leave 1 to 30 November"), not the history of how it was typed in; every reader (reminders,
-reports, the rota) already treats overlapping periods as one.
+leave 1 to 30 November"), not the history of how it was typed in, and so that a supervisor's
+absence is one period with one first day (the cover reminder is sent once per first day:
+`policies.person_reminders`). Leave recorded before this, overlapping, is tidied the next
+time that person's leave is changed.
 """
 
 from __future__ import annotations
