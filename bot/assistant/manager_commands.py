@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.assistant.access import Viewer
 from bot.assistant.access import below as access_below
 from bot.assistant.dates import DateError, read_day, spoken
 from bot.assistant.names import counted, name_of
@@ -23,11 +24,11 @@ SESSION_USAGE = (
 )
 
 
-def session_command(tx: Transaction, actor: str, args: list[str], now: datetime) -> Outbound:
+def session_command(tx: Transaction, viewer: Viewer, args: list[str], now: datetime) -> Outbound:
     """/session held|cancel|rebook PERSON DATE [NEW-DATE] [CASE-REF]."""
     try:
         change = read_session_change(args, now)
-        return Outbound(record_session(tx, actor, change, now))
+        return Outbound(record_session(tx, viewer, change, now))
     except (DateError, SessionError) as problem:
         return Outbound(str(problem))
 

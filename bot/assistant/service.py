@@ -275,7 +275,7 @@ class Assistant:
             return self._with_pending(conversation, [answer])
         if command.name == "session":
             args = command.context["args"].split()
-            answer = session_command(tx, inbound.person_id, args, now)
+            answer = session_command(tx, viewer_of(inbound), args, now)
             return self._with_pending(conversation, [answer])
         if command.name == "rota":
             return self._with_pending(conversation, [self._rota(tx, inbound.person_id)])

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.assistant.access import below
+from bot.assistant import audit
+from bot.assistant.access import Subject, Viewer, below
 from bot.assistant.dates import spoken
 from policies.intervals import bank_holidays
 from storage.records import Person, Session
@@ -41,19 +42,37 @@ class SessionChange:
 ONCE_HELD = {"agreement": "supervision agreement", "observation": "direct observation of practice"}
 
 
-def record_session(tx: Transaction, actor: str | None, change: SessionChange, now: datetime) -> str:
-    """Record the change and tell the supervisee; `actor` None is an administrator.
+def record_session(tx: Transaction, viewer: Viewer, change: SessionChange, now: datetime) -> str:
+    """Record the change, audit it and tell the supervisee (an administrator `viewer` may
+    record anyone's; a refusal for someone not in the line is audited too).
 
     Raises:
         SessionError: unknown person, not their supervisor or line manager, or a date that
             cannot be (a session held in the future, a rebooking into the past).
     """
-    person = _supervisee(tx, actor, change.supervisee)
-    warnings: list[str] = []
-    supervisor = person.supervisor_id or actor or ""
+    person = _supervisee(tx, viewer, change.supervisee, now)
+    supervisor = person.supervisor_id or viewer.person_id or ""
     kind = change.kind or ("case" if change.case_ref else "individual")
     if kind in ONCE_HELD:
-        return _once_held(tx, person, supervisor, change, now)
+        told = _once_held(tx, person, supervisor, change, now)
+    else:
+        told = _session(tx, person, supervisor, kind, change, now)
+    record_id = f"{kind}:{change.day.isoformat()}:{change.case_ref or ''}:{change.verb}"
+    subject = Subject(person_id=person.id)
+    audit.record(tx, viewer, "change", "session", subject, now, record_id=record_id)
+    return told
+
+
+def _session(
+    tx: Transaction,
+    person: Person,
+    supervisor: str,
+    kind: str,
+    change: SessionChange,
+    now: datetime,
+) -> str:
+    """An individual or case session held, cancelled or rebooked."""
+    warnings: list[str] = []
     today = now.date()
     if change.verb == "held" and change.day > today:
         raise SessionError(f"{_when(change.day)} is in the future; a session can be held by today.")
@@ -118,11 +137,14 @@ def _once_held(
     return f"Recorded: {person.name}'s {what} {done}. {person.name} has been told."
 
 
-def _supervisee(tx: Transaction, actor: str | None, supervisee: str) -> Person:
+def _supervisee(tx: Transaction, viewer: Viewer, supervisee: str, now: datetime) -> Person:
     person = tx.person(supervisee)
     if person is None:
         raise SessionError(f"There is nobody with the id {supervisee[:40]!r} in the directory.")
+    actor = viewer.person_id
     if actor is not None and not below(tx, actor, person.id):
+        subject = Subject(person_id=person.id)
+        audit.record(tx, viewer, "change", "session", subject, now, allowed=False)
         raise SessionError(
             f"Only {person.name}'s supervisor or their line management can record their sessions."
         )

@@ -41,22 +41,36 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace --out if it 
 
 
 def refuse_existing(out: Path | None, force: bool) -> None:
-    """Exit 2 before any work if `out` exists and --force was not given."""
+    """Exit 2 before any work if `out` cannot be a new file: it exists (and --force was not
+    given), it is a folder, or its folder does not exist."""
+    if out is None:
+        return
+    problem = None
+    if out.is_dir():
+        problem = f"--out {out} is a folder: give a file name in it"
+    elif not out.parent.is_dir():
+        problem = f"--out {out}: there is no folder {out.parent}"
+    if problem:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
     try:
-        if out is not None:
-            refuse_overwrite(out, force=force)
+        refuse_overwrite(out, force=force)
     except FileExists as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
 
 
 def save(out: Path, data: bytes | str, force: bool) -> None:
-    """Write an export owner-only (0600) and say so; exit 2 rather than replace a file."""
+    """Write an export owner-only (0600) and say so; exit 2 rather than replace a file, and
+    exit 1 with one line (no traceback) when the system refuses the write."""
     try:
         write_private(out, data, force=force)
     except FileExists as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
+    except OSError as exc:
+        typer.echo(f"cannot write {out}: {exc.strerror or type(exc).__name__}", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(f"wrote {out}")
 
 

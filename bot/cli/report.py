@@ -15,7 +15,15 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.bootstrap import App, pack_assignment
-from bot.cli.common import ConfigOption, ForceOption, config_or_exit, refuse_existing, save
+from bot.cli.common import (
+    ConfigOption,
+    ForceOption,
+    admin_only,
+    config_or_exit,
+    refuse_existing,
+    save,
+    viewer_for,
+)
 from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
@@ -104,6 +112,8 @@ def compliance(
     refuse_existing(out, force)
 
     async def run(a: App) -> Report:
+        what = f"compliance {scope.label} {when.label} {form.value}"
+        await admin_only(a, viewer_for(None, "report compliance"), "report", what)
         policies = pack_assignment(a.config)
         # Teams whose data are unchanged since the last report are read from their kept figures.
         return await kept_report(a.store, scope, when, policies, progress)
@@ -187,6 +197,8 @@ def sample(
         raise typer.Exit(2) from exc
 
     async def run(a: App) -> list[Sampled]:
+        what = f"sample {scope.label} {when.label}"
+        await admin_only(a, viewer_for(None, "report sample"), "report", what)
         people, sessions = await load_sessions(a.store, scope, when)
         return draw(
             people, sessions, period=when, scope=scope.label, size=size,
@@ -225,6 +237,7 @@ def finding(
     settings = config_or_exit(config)
 
     async def run(a: App) -> tuple[int, int]:
+        await admin_only(a, viewer_for(None, "report finding"), "finding", record)
         now = datetime.now(UTC)
         return await a.store.run_sql(lambda tx: record_finding(tx, record, by, text, now))
 

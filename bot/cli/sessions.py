@@ -13,7 +13,7 @@ from bot.assistant.dates import DateError
 from bot.assistant.manager_commands import read_session_change
 from bot.assistant.sessions import SessionError, record_session
 from bot.bootstrap import App
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, config_or_exit, viewer_for
 from bot.cli.reminders import with_app
 
 app = typer.Typer(
@@ -57,7 +57,8 @@ def _run(
         change = read_session_change(words, now)
         if kind is not None:
             change = replace(change, kind=kind.value)
-        return await a.store.run(lambda tx: record_session(tx, actor, change, now))
+        viewer = viewer_for(actor, f"session {words[0]}")
+        return await a.store.run(lambda tx: record_session(tx, viewer, change, now))
 
     try:
         typer.echo(with_app(config, run))

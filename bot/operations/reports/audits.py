@@ -18,14 +18,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.assistant.access import Relation, Subject, relations
 from bot.operations.reports.model import Period
 from storage.records import Action, Person, Session
 from storage.sql import SqlTransaction
 
-FINDING_WHY = (
-    "Case file audit finding: recorded in the next case supervision "
-    "(Central Bedfordshire, lines 357-358)"
-)
+# The action's "why" names no council: the finding comes back on the agenda of whichever
+# council's supervisee it is, and no pack's rule is borrowed for another.
+FINDING_WHY = "an audit of a supervision record found it"
+# Who may audit someone's records: their supervisor, their line management, a QA reader.
+AUDITORS = {Relation.SUPERVISOR, Relation.LINE_MANAGER, Relation.QA}
 MAX_FINDING = 2000
 
 
@@ -98,6 +100,7 @@ def record_finding(
         raise AuditError(
             f"no individual or case supervision record {key!r} (see sva report sample)"
         )
+    _check_auditor(tx, recorded_by, session.supervisee_id)
     number = tx.findings.add(session, finding, recorded_by, now)
     held = session.date.isoformat()
     what = f"Case audit ({session.case_ref or 'personal supervision'}, record of {held}): {finding}"
@@ -115,3 +118,20 @@ def record_finding(
         now,
     )
     return number, action_id
+
+
+def _check_auditor(tx: SqlTransaction, auditor_id: str, supervisee_id: str) -> None:
+    """The auditor must be in the directory, someone other than the supervisee, and their
+    supervisor, in their line management or a QA reader (the finding goes on their agenda
+    in the auditor's name)."""
+    auditor = tx.person(auditor_id)
+    if auditor is None:
+        raise AuditError(f"--by: no person with id {auditor_id[:40]!r} in the directory")
+    if auditor.id == supervisee_id:
+        raise AuditError("--by: a record is audited by someone other than its supervisee")
+    if not relations(tx, auditor.id, Subject(person_id=supervisee_id)) & AUDITORS:
+        raise AuditError(
+            f"--by: {auditor.name} is not {supervisee_id}'s supervisor, in their line "
+            "management or a QA reader (access = qa), so cannot record audit findings on "
+            "their records"
+        )

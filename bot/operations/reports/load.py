@@ -63,11 +63,15 @@ def read(tx: SqlTransaction, scope: Scope, when: Period, policies: PackAssignmen
 async def load_sessions(
     store: SqlStore, scope: Scope, when: Period
 ) -> tuple[list[Person], list[Session]]:
-    """The scope's people and the held sessions of the period (for an audit sample)."""
+    """The scope's people and the held sessions of the period (for an audit sample), with
+    the sessions' supervisors from outside the scope (so that the sample names them)."""
 
     def read_sessions(tx: SqlTransaction) -> tuple[list[Person], list[Session]]:
         people, ids = members(tx, scope)
-        return people, tx.oversight.sessions(ids, when.start, when.end, held_only=True)
+        sessions = tx.oversight.sessions(ids, when.start, when.end, held_only=True)
+        outside = sorted({s.supervisor_id for s in sessions} - {p.id for p in people})
+        found = (tx.person(i) for i in outside)
+        return [*people, *(p for p in found if p is not None)], sessions
 
     return await store.run_sql(read_sessions)
 

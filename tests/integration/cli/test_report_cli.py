@@ -144,3 +144,78 @@ def test_sample_is_the_same_every_time_and_a_finding_is_recorded(
         "report", "finding", "nope", "--by", "h1", "--text", "x", cwd=tmp_path, database_url=seeded
     )
     assert missing.returncode == 1 and "no individual or case supervision record" in missing.stderr
+
+
+def test_reports_samples_and_findings_are_in_the_audit_trail(seeded: str, tmp_path: Path) -> None:
+    """Each is an administrator action with personal data: one audit row each, naming
+    what was reported or which record the finding is about."""
+    month = ("--month", fx.MONTH)
+    out = tmp_path / "north.csv"
+    report = sva(
+        "report", "compliance", "--team", fx.TEAM, *month, "--format", "csv", "--out", str(out),
+        cwd=tmp_path, database_url=seeded,
+    )  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    sample = sva(
+        "report", "sample", "--team", fx.TEAM, *month, "--json", cwd=tmp_path, database_url=seeded
+    )
+    record = json.loads(sample.stdout.splitlines()[0])["record"]
+    finding = sva(
+        "report", "finding", record, "--by", "h1", "--text", "Plan lacks timescales",
+        cwd=tmp_path, database_url=seeded,
+    )  # fmt: skip
+    assert finding.returncode == 0, finding.stderr
+    trail = sva("audit", "--json", cwd=tmp_path, database_url=seeded)
+    rows = [json.loads(line) for line in trail.stdout.splitlines()]
+    ours = [
+        (r["via"], r["record_kind"], r["record_id"])
+        for r in rows
+        if r["via"].startswith("cli:report")
+    ]
+    assert sorted(ours) == [
+        (
+            "cli:report compliance",
+            "report",
+            f"compliance team {fx.TEAM} 2026-11-01 to 2026-11-30 csv",
+        ),
+        ("cli:report finding", "finding", record),
+        ("cli:report sample", "report", f"sample team {fx.TEAM} 2026-11-01 to 2026-11-30"),
+    ]
+
+
+def test_a_finding_by_someone_outside_the_line_is_refused(seeded: str, tmp_path: Path) -> None:
+    record = "case|2026-11-10|sw3|CR-5"  # Tom's (sw3) case supervision with Maya (m1)
+    for by, why in [
+        ("nobody", "--by: no person with id 'nobody' in the directory"),
+        ("sw3", "--by: a record is audited by someone other than its supervisee"),
+        ("sw1", "--by: Sam Social is not sw3's supervisor, in their line management or a QA"),
+    ]:
+        refused = sva(
+            "report",
+            "finding",
+            record,
+            "--by",
+            by,
+            "--text",
+            "x",
+            cwd=tmp_path,
+            database_url=seeded,
+        )
+        assert refused.returncode == 1 and why in refused.stderr, (by, refused.stderr)
+    allowed = sva(
+        "report", "finding", record, "--by", "m1", "--text", "x", cwd=tmp_path, database_url=seeded
+    )
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_an_out_file_that_cannot_be_written_is_refused_before_the_work(
+    seeded: str, tmp_path: Path
+) -> None:
+    base = ("report", "compliance", "--team", fx.TEAM, "--month", fx.MONTH, "--format", "csv")
+    for out, why in [
+        ("nodir/x.csv", "--out nodir/x.csv: there is no folder nodir"),
+        (".", "--out . is a folder: give a file name in it"),
+    ]:
+        result = sva(*base, "--out", out, "--force", cwd=tmp_path, database_url=seeded)
+        assert result.returncode == 2 and result.stderr.strip() == why
+        assert "Traceback" not in result.stderr

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.assistant.access import Viewer
 from bot.assistant.sessions import SessionChange, SessionError, record_session
 from storage.memory import MemoryStore
 from tests.factories import a_team, assistant_over, chat
+
+TM1 = Viewer.person("tm1", via="console")
+
+
+def audited(store: MemoryStore) -> list[tuple[str, str, str, str | None, str | None, bool]]:
+    return [
+        (e.actor, e.action, e.record_kind, e.subject, e.record_id, e.allowed)
+        for e in store.tables.audit
+    ]
 
 
 def team_store() -> MemoryStore:
@@ -32,6 +42,9 @@ async def test_a_supervisor_records_a_session_held_and_the_supervisee_is_told() 
     [(to, kind, _, text)] = store.tables.notices
     assert (to, kind) == ("sw1", "session-held")
     assert text == "Your supervision with Tom Manager is recorded as held on Fri 20 Nov 2026."
+    assert audited(store) == [
+        ("tm1", "change", "session", "sw1", "individual:2026-11-20::held", True)
+    ]
 
 
 async def test_cancel_and_rebook_a_case_session_with_dates_as_people_write_them() -> None:
@@ -54,6 +67,10 @@ async def test_a_line_manager_may_record_but_a_colleague_may_not() -> None:
     assert store.tables.sessions == [] and store.tables.notices == []
     [allowed] = await chat(assistant, ["/session held sw1 2026-11-20"], person="hos")
     assert allowed.text.startswith("Recorded:")
+    assert [(actor, allowed) for actor, *_, allowed in audited(store)] == [
+        ("sw2", False),  # the refusal is in the trail too
+        ("hos", True),
+    ]
 
 
 async def test_impossible_sessions_are_refused_with_the_way_to_write_them() -> None:
@@ -76,7 +93,7 @@ async def test_an_agreement_or_observation_is_recorded_as_its_own_kind() -> None
     signed = SessionChange("held", "sw1", date(2026, 11, 2), kind="agreement")
     observed = SessionChange("held", "sw1", date(2026, 11, 20), kind="observation")
     replies = [
-        await store.run(lambda tx, c=change: record_session(tx, "tm1", c, now))
+        await store.run(lambda tx, c=change: record_session(tx, TM1, c, now))
         for change in (signed, observed)
     ]
     assert replies == [
@@ -89,7 +106,7 @@ async def test_an_agreement_or_observation_is_recorded_as_its_own_kind() -> None
     ]
     cancelled = SessionChange("cancelled", "sw1", date(2026, 11, 20), kind="observation")
     try:
-        await store.run(lambda tx: record_session(tx, "tm1", cancelled, now))
+        await store.run(lambda tx: record_session(tx, TM1, cancelled, now))
     except SessionError as problem:
         assert (
             str(problem) == "An observation is recorded once held: session held --kind observation."
