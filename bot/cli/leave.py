@@ -46,8 +46,20 @@ def leave_add(person: str, starts: From, ends: To, config: ConfigOption = None) 
 def leave_remove(person: str, starts: From, ends: To, config: ConfigOption = None) -> None:
     """Take these days out of a person's leave (a leave recorded by mistake, a return early)."""
     gone = _period(starts, ends)
-    now = _change(person, "leave remove", lambda leave: without(leave, gone), config)
-    typer.echo(f"{person}: no leave from {gone.starts_on} to {gone.ends_on}")
+    removed: list[bool] = []
+
+    def remove(leave: list[Leave]) -> list[Leave]:
+        kept = without(leave, gone)
+        removed.append(kept != leave)
+        return kept
+
+    now = _change(person, "leave remove", remove, config)
+    if removed[-1]:
+        typer.echo(f"{person}: leave from {gone.starts_on} to {gone.ends_on} taken out")
+    else:
+        typer.echo(
+            f"{person} had no leave from {gone.starts_on} to {gone.ends_on}: nothing changed"
+        )
     _show(person, now)
 
 

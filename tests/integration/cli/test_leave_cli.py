@@ -25,7 +25,7 @@ def test_leave_is_extended_listed_and_corrected(tmp_path: Path, database_url: st
         "tm1 is on leave from 2026-12-21 to 2027-01-04 (joined with leave already recorded)"
     ]
     assert leave("remove", "tm1", "--from", "2026-12-29", "--to", "2026-12-30") == [
-        "tm1: no leave from 2026-12-29 to 2026-12-30",
+        "tm1: leave from 2026-12-29 to 2026-12-30 taken out",
         "tm1 on leave from 2026-12-21 to 2026-12-28",
         "tm1 on leave from 2026-12-31 to 2027-01-04",
     ]
@@ -33,6 +33,9 @@ def test_leave_is_extended_listed_and_corrected(tmp_path: Path, database_url: st
         "tm1 on leave from 2026-12-21 to 2026-12-28",
         "tm1 on leave from 2026-12-31 to 2027-01-04",
     ]
+    assert leave("remove", "tm1", "--from", "2027-12-29", "--to", "2027-12-30")[0] == (
+        "tm1 had no leave from 2027-12-29 to 2027-12-30: nothing changed"
+    )  # a mistyped year is said, not passed over
     assert leave("list", "sw1") == ["sw1 has no leave recorded"]
 
 
