@@ -38,6 +38,7 @@ SUPERVISOR_SINCE = "supervisor since"  # references: person id and the day their
 TEAM = "team"  # references: the teams a people file lists (its unlisted members leave)
 SUPERVISES = "supervises"  # references: person id and their supervisor's id
 IDENTITY = "chat identity"  # references: channel:user, console logins lower-cased
+LISTED = "listed once: "  # references: each key a file may list once, by column
 _PAIR = "\x00"  # joins them (ids and case types cannot hold control characters)
 
 
@@ -103,9 +104,7 @@ def _person(
     pack, roles = words.roles(values.get("policy") or None, values.get("team", ""))
     person_id = row.read(text, "id")
     supervisor = row.read(text, "supervisor_id", required=False)
-    first = refs.get("id", {}).get(person_id, line) if person_id else line
-    if first != line:  # the last row would silently win
-        row.problem("id", f"{person_id!r} is also on line {first}")
+    _listed_once(row, refs, line, "id", person_id)
     if person_id and person_id.lower().startswith(DEMO_PREFIX):
         row.problem("id", f"ids starting with {DEMO_PREFIX!r} are kept for the console's demo")
     if person_id and supervisor == person_id:
@@ -198,6 +197,7 @@ def _case(
         allocated_on=row.read(day, "allocated_on"),
         key_worker=row.read(_key_worker, "key_worker"),
     )
+    _listed_once(row, refs, line, "ref", case.ref)
     _refer_all(refs, line, worker_id=case.worker_id)
     if case.worker_id and case.case_type:
         refer(refs, WORKER_CASE_TYPE, f"{case.worker_id}{_PAIR}{case.case_type}", line)
@@ -304,6 +304,10 @@ def _session(today: date, values: dict[str, str], refs: Refs, line: int) -> Sess
         supervisor_id=session.supervisor_id,
         case_ref=case_ref,
     )
+    if session.kind and session.date and (session.supervisee_id or session.supervisor_id):
+        _listed_once(
+            row, refs, line, "date", session.key, "the same session (kind, date, person, case)"
+        )
     _sickness(row, refs, line, session)
     row.done()
     return session
@@ -350,6 +354,18 @@ def _case_type(row: Row, refs: Refs, line: int, known: Sequence[str]) -> str:
     found = spelled(raw, known)
     note_spelling(refs, "case_type", raw, found, line)
     return found or key(raw)
+
+
+def _listed_once(
+    row: Row, refs: Refs, line: int, column: str, key: str | None, what: str | None = None
+) -> None:
+    """Refuse a row whose key an earlier row of the file has: the last row would silently
+    win (people by id, cases by ref, sessions by kind, date, person and case)."""
+    if not key:
+        return
+    first = refs.setdefault(f"{LISTED}{column}", {}).setdefault(key, line)
+    if first != line:
+        row.problem(column, f"{what or repr(key)} is also on line {first}")
 
 
 def _refer_all(refs: Refs, line: int, **values: Any) -> None:

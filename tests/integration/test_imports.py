@@ -71,6 +71,36 @@ async def test_a_person_listed_twice_in_one_file_is_refused(
     assert (report.rows, report.problems) == (0, [f"{path}:4: id: 'sw1' is also on line 3"])
 
 
+async def test_a_case_or_session_listed_twice_in_one_file_is_refused(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """As with people: the last row would silently win, mixing the two (a case's worker
+    from one row, its last supervision from the other)."""
+    await import_file(sql_store, "people", write(tmp_path, "people.csv", PEOPLE), PACKS)
+    cases = write(
+        tmp_path,
+        "cases.csv",
+        "ref,worker_id,case_type,risk,allocated_on,last_supervised\n"
+        "CR-9,sw1,child_protection,high,2026-01-01,2026-11-02\n"
+        "CR-9,tm1,child_in_need,standard,2026-02-01,\n",
+    )
+    assert (await import_file(sql_store, "cases", cases, PACKS)).problems == [
+        f"{cases}:3: ref: 'CR-9' is also on line 2"
+    ]
+    sessions = write(
+        tmp_path,
+        "sessions.csv",
+        "kind,date,supervisee_id,supervisor_id,case_ref,status\n"
+        "individual,2026-11-02,sw1,tm1,,held\n"
+        "group,2026-11-05,,tm1,,held\n"
+        "individual,2026-11-02,sw1,tm1,,cancelled\n",
+    )
+    assert (await import_file(sql_store, "sessions", sessions, PACKS)).problems == [
+        f"{sessions}:4: date: the same session (kind, date, person, case) is also on line 2"
+    ]
+    assert await sql_store.run_sql(lambda tx: tx.directory.cases_of(["sw1", "tm1"])) == []
+
+
 async def test_a_chat_identity_on_two_rows_is_refused(sql_store: SqlStore, tmp_path: Path) -> None:
     """The second would sign in as the first; console logins match in any case."""
     both = PEOPLE + (
@@ -230,10 +260,10 @@ async def test_sessions_and_records_cannot_be_held_or_written_out_of_order_or_ah
         "sessions.csv",
         "kind,date,supervisee_id,supervisor_id,case_ref,status,recorded_on,signed_off_on\n"
         f"individual,{ahead},sw1,tm1,,held,,\n"
-        f"individual,{ahead},sw1,tm1,,booked,,\n"
+        f"individual,{ahead + timedelta(days=1)},sw1,tm1,,booked,,\n"
         "individual,2026-11-16,sw1,tm1,,held,2026-11-10,\n"
         "individual,2026-11-02,sw1,tm1,,held,2026-11-03,2026-11-01\n"
-        f"individual,2026-11-02,sw1,tm1,,held,2026-11-03,{ahead}\n",
+        f"individual,2026-11-04,sw1,tm1,,held,2026-11-05,{ahead}\n",
     )
     assert (await import_file(sql_store, "sessions", path, PACKS)).problems == [
         f"{path}:2: date: {ahead} is in the future: a session to come is booked",
