@@ -116,7 +116,8 @@ def compliance(
         await admin_only(a, viewer_for(None, "report compliance"), "report", what)
         policies = pack_assignment(a.config)
         # Teams whose data are unchanged since the last report are read from their kept figures.
-        return await kept_report(a.store, scope, when, policies, progress)
+        go_live = a.config.reminders.go_live
+        return await kept_report(a.store, scope, when, policies, progress, go_live)
 
     try:
         with Progress(
@@ -132,6 +133,13 @@ def compliance(
     write(report, form, out, force)
     if when.end > date.today():
         typer.echo(running_note(when, date.today()), err=True)
+    go_live = settings.reminders.go_live
+    if go_live is not None and go_live > when.start:
+        typer.echo(
+            f"note: nothing is counted overdue from before go-live ({go_live}, "
+            "[reminders] go_live): a due date before it is chased from it",
+            err=True,
+        )
 
 
 def write(report: Report, form: Format, out: Path | None, force: bool = False) -> None:

@@ -134,13 +134,13 @@ class Pages:
         if problem:
             problem += f": showing {chosen.start:%B %Y} instead."
 
-        policies = self.web.policies
+        policies, go_live, label = self.web.policies, self.web.go_live, f"team {team}"
 
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
             members = self._span(tx, viewer, team)
             ids = [p.id for p in members]
             reports = [
-                compute(read_for(tx, members, ids, when, f"team {team}", policies), policies)
+                compute(read_for(tx, members, ids, when, label, policies, go_live), policies)
                 for when in (so_far(months, today) for months in history(chosen))
             ]
             self._audit(tx, viewer, members, "report")

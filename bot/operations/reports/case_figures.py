@@ -135,16 +135,24 @@ class CaseFigure(NamedTuple):  # a tuple: a council report makes 400,000 of them
 
 
 def figure(
-    rules: CaseRules, pack: PolicyPack, group: CaseGroup, cutoffs: tuple[date, ...]
+    rules: CaseRules,
+    pack: PolicyPack,
+    group: CaseGroup,
+    cutoffs: tuple[date, ...],
+    go_live: date | None = None,
 ) -> CaseFigure | None:
     """A group's figures under its worker's pack (None: the pack has no rule for its cases).
 
     `cutoffs` are those the database counted against (`CaseRules.every_cutoff` of the same
-    assignment and period end)."""
+    assignment and period end). A due date before `go_live` is chased from go-live, so a
+    case is overdue only when both are before the period's end, and by the days since the
+    later of the two."""
     measured = rules.measured(pack, group, cutoffs)
     if measured is None:
         return None
-    overdue = group.before[measured.index]
+    live = go_live is None or go_live < rules.end
+    overdue = group.before[measured.index] if live else 0
     earliest, rule = measured.due(group.earliest)
-    longest = (rules.end - earliest.due).days if overdue else 0
+    chased_from = earliest.due if go_live is None else max(earliest.due, go_live)
+    longest = (rules.end - chased_from).days if overdue else 0
     return CaseFigure(group.cases, overdue, longest, rule)

@@ -22,7 +22,7 @@ from bot.operations.progress import UNWATCHED, ProgressSink
 from bot.operations.reminders import paused_gc
 from bot.operations.reports.case_figures import CaseRules
 from bot.operations.reports.case_figures import figure as case_figure
-from bot.operations.reports.measures import Accumulator, Rule, Tally, cadence
+from bot.operations.reports.measures import Accumulator, Rule, Tally, cadence, chased
 from bot.operations.reports.model import (
     CaseLine,
     Exclusion,
@@ -113,6 +113,7 @@ class _Builder:
             elif s.kind in ("individual", "case") and s.supervisee_id is not None:
                 self.sessions_of[s.supervisee_id].append(s)
         self.leave_days = _leave_days(data.leave, data.period)
+        self.go_live = data.go_live
         self._deadlines: dict[tuple[str, str, date], Due] = {}
         self._individual_dues: dict[tuple[str, str, date, date | None], Due] = {}
         self._individual_rules: dict[tuple[str, str], bool] = {}
@@ -126,7 +127,7 @@ class _Builder:
 
     def _count(self, group: CaseGroup) -> None:
         pack = self.pack(group.worker_id)
-        found = case_figure(self.case_rules, pack, group, self.data.cutoffs)
+        found = case_figure(self.case_rules, pack, group, self.data.cutoffs, self.go_live)
         if found is None:
             return
         figures = (found.open, found.overdue, found.longest, found.rule)
@@ -165,7 +166,9 @@ class _Builder:
         tallies["case"] = self.cases_of[person.id].tally(by_id=True)
         data = self.data
         changed = data.supervisor_changed.get(person.id)
-        judged = judge(person, pack, self.period, data.agreements, data.observations, changed)
+        judged = judge(
+            person, pack, self.period, data.agreements, data.observations, changed, self.go_live
+        )
         tallies |= judged.tallies
         self.exclusions += judged.exclusions
         self.unrecorded_rules |= judged.rules
@@ -231,17 +234,19 @@ class _Builder:
         return found
 
     def _individual_due(self, pack: PolicyPack, role: str, started: date, last: date | None) -> Due:
-        """`individual_due`, remembered: a council's people share start and session dates."""
+        """`individual_due` as chased after go-live, remembered: a council's people share
+        start and session dates."""
         key = (pack.name, role, started, last)
         found = self._individual_dues.get(key)
         if found is None:
-            found = self._individual_dues[key] = individual_due(pack, role, started, last)
+            due = individual_due(pack, role, started, last)
+            found = self._individual_dues[key] = chased(due, self.go_live)
         return found
 
     def _deadline(self, pack: PolicyPack, name: DeadlineName, event: date) -> Due:
         key = (pack.name, name, event)
         if key not in self._deadlines:
-            self._deadlines[key] = deadline_due(pack, name, event)
+            self._deadlines[key] = chased(deadline_due(pack, name, event), self.go_live)
         return self._deadlines[key]
 
     def group(self, team: str, members: list[Person]) -> Tally | None:
@@ -259,7 +264,8 @@ class _Builder:
 
         def next_due(last: date | None) -> Due:
             # Never held: due from the period's start (a reading; see the closing note).
-            return group_due(pack, service, last) if last else Due(start, first.rule, first.cite)
+            due = group_due(pack, service, last) if last else Due(start, first.rule, first.cite)
+            return chased(due, self.go_live)
 
         return cadence(next_due, max(lasts) if lasts else None, held, start, self.period.end)
 

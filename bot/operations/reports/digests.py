@@ -111,7 +111,15 @@ class ManagerDigests:
         last = on.replace(day=1) - timedelta(days=1)
         period = month(f"{last:%Y-%m}")
         report = compute(
-            read_for(tx, span, [p.id for p in span], period, f"span of {manager}", self.policies),
+            read_for(
+                tx,
+                span,
+                [p.id for p in span],
+                period,
+                f"span of {manager}",
+                self.policies,
+                self.settings.go_live,
+            ),
             self.policies,
         )
         t = report.total().tallies

@@ -18,7 +18,7 @@ import json
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -59,16 +59,18 @@ async def report(
     when: Period,
     assignment: PackAssignment,
     progress: ProgressSink = UNWATCHED,
+    go_live: date | None = None,
 ) -> Report:
-    """The compliance report of `scope` over `when`: each team's kept share where it still
-    holds, the others computed (and kept for next time)."""
-    rules = rules_fingerprint(assignment)
+    """The compliance report of `scope` over `when` (nothing overdue from before
+    `go_live`): each team's kept share where it still holds, the others computed (and kept
+    for next time)."""
+    rules = rules_fingerprint(assignment, go_live)
     # One pause for the whole report: a council's rows and shares are millions of small
     # acyclic objects, and each time the collector came back on it walked all of them.
     with paused_gc():
         # One snapshot: the versions must be those of the data read (a move of someone to
         # another team landing between the two would drop them from a kept team's share).
-        found = await store.read_sql(lambda tx: _read(tx, scope, when, assignment, rules))
+        found = await store.read_sql(lambda tx: _read(tx, scope, when, assignment, rules, go_live))
         computed = compute_parts(found.data, assignment, progress)  # says how many, even none
         fresh = [
             KeptFigures(part.team, found.versions[part.team], encode(part))
@@ -89,7 +91,12 @@ class _Found:
 
 
 def _read(
-    tx: SqlTransaction, scope: Scope, when: Period, assignment: PackAssignment, rules: str
+    tx: SqlTransaction,
+    scope: Scope,
+    when: Period,
+    assignment: PackAssignment,
+    rules: str,
+    go_live: date | None,
 ) -> _Found:
     versions = tx.kept_figures.versions()
     people, ids = members(tx, scope)
@@ -104,7 +111,8 @@ def _read(
         people = [p for p in people if p.team not in usable]
         ids = [p.id for p in people]
     kept = [decode(k.team, k.figures) for k in usable.values()]
-    return _Found(versions, whole, kept, read_for(tx, people, ids, when, scope.label, assignment))
+    data = read_for(tx, people, ids, when, scope.label, assignment, go_live)
+    return _Found(versions, whole, kept, data)
 
 
 def _whole_teams(tx: SqlTransaction, scope: Scope, people: list[Person]) -> set[str]:
@@ -128,10 +136,11 @@ async def _keep(store: SqlStore, when: Period, rules: str, fresh: list[KeptFigur
         log.warning("compliance figures not kept for next time: %s", type(exc).__name__)
 
 
-def rules_fingerprint(assignment: PackAssignment) -> str:
-    """What the figures were measured against: the packs, the team settings, the bank
-    holidays library's version and the measuring code, as one hash."""
+def rules_fingerprint(assignment: PackAssignment, go_live: date | None = None) -> str:
+    """What the figures were measured against: the packs, the team settings, go-live, the
+    bank holidays library's version and the measuring code, as one hash."""
     described = {
+        "go_live": go_live,
         "format": FORMAT,
         "code": _code_digest(),
         "holidays": metadata.version("holidays"),

@@ -48,16 +48,28 @@ def so_far(when: Period, today: date) -> Period:
     return Period(when.start, min(when.end, today))
 
 
-async def load(store: SqlStore, scope: Scope, when: Period, policies: PackAssignment) -> ReportData:
+async def load(
+    store: SqlStore,
+    scope: Scope,
+    when: Period,
+    policies: PackAssignment,
+    go_live: date | None = None,
+) -> ReportData:
     """Everything `compute` needs for `scope` over `when` under `policies`."""
     with paused_gc():  # a council's rows are hundreds of thousands of small acyclic objects
-        return await store.run_sql(lambda tx: read(tx, scope, when, policies))
+        return await store.run_sql(lambda tx: read(tx, scope, when, policies, go_live))
 
 
-def read(tx: SqlTransaction, scope: Scope, when: Period, policies: PackAssignment) -> ReportData:
+def read(
+    tx: SqlTransaction,
+    scope: Scope,
+    when: Period,
+    policies: PackAssignment,
+    go_live: date | None = None,
+) -> ReportData:
     """`load`, inside a transaction the caller already holds."""
     people, ids = members(tx, scope)
-    return read_for(tx, people, ids, when, scope.label, policies)
+    return read_for(tx, people, ids, when, scope.label, policies, go_live)
 
 
 async def load_sessions(
@@ -100,9 +112,11 @@ def read_for(
     when: Period,
     label: str,
     policies: PackAssignment,
+    go_live: date | None = None,
 ) -> ReportData:
     """The report data of these people (`ids` None: everyone, without filtering); open
-    cases are counted against the cutoffs of `policies`' case rules."""
+    cases are counted against the cutoffs of `policies`' case rules; nothing is overdue
+    from before `go_live`."""
     data = tx.oversight
     cutoffs = CaseRules(policies, when.end).every_cutoff()
     return ReportData(
@@ -118,6 +132,7 @@ def read_for(
         agreements=data.held_dates(ids, "agreement", when.end),
         observations=data.held_dates(ids, "observation", when.end),
         supervisor_changed=_supervisor_changed(tx, people, ids, when.end),
+        go_live=go_live,
     )
 
 

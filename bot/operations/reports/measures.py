@@ -75,6 +75,15 @@ class Tally(NamedTuple):
         return Tally(n, on_time, late, missed + 1, max(worst, (end - due.due).days), rules)
 
 
+def chased(due: Due, go_live: date | None) -> Due:
+    """`due`, or when it falls before go-live (`[reminders] go_live`) the same rule due on
+    go-live: nothing is overdue from before the council started using the assistant (as on
+    the dashboard and in the reminders)."""
+    if go_live is None or due.due >= go_live:
+        return due
+    return Due(go_live, due.rule, due.cite)
+
+
 def cadence(
     next_due: Callable[[date | None], Due],
     last: date | None,

@@ -57,6 +57,9 @@ class ReportData:
     observations: dict[str, list[date]] = field(default_factory=dict)
     # The day each person's supervisor changed to the one they have, by the period's end.
     supervisor_changed: dict[str, date] = field(default_factory=dict)
+    # `[reminders] go_live`: nothing is counted overdue from before it (a due date before
+    # it is chased from it), as on the dashboard, in /team and in the reminders.
+    go_live: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

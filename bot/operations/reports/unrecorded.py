@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.operations.reports.measures import Rule, Tally, cadence, deadline
+from bot.operations.reports.measures import Rule, Tally, cadence, chased, deadline
 from bot.operations.reports.model import Exclusion, Measure, Period
 from policies.due import Due, NoRule, agreement_due, agreement_since
 from policies.packs import PolicyPack
@@ -44,12 +44,14 @@ def judge(
     agreements: Dates,
     observations: Dates,
     supervisor_changed: date | None = None,
+    go_live: date | None = None,
 ) -> Judgement:
-    """The person's agreement and observation measures in `period` (None: the rules alone)."""
+    """The person's agreement and observation measures in `period` (None: the rules alone),
+    nothing overdue from before `go_live`."""
     found = Judgement()
     judged_by: list[tuple[Measure, Judged]] = [
-        ("agreement", _agreement(pack, person, period, agreements, supervisor_changed)),
-        ("observation", _observation(pack, person, period, observations)),
+        ("agreement", _agreement(pack, person, period, agreements, supervisor_changed, go_live)),
+        ("observation", _observation(pack, person, period, observations, go_live)),
     ]
     for measure, (figure, reason) in judged_by:
         if isinstance(figure, Tally):
@@ -68,6 +70,7 @@ def _agreement(
     period: Period | None,
     dates: Dates,
     changed: date | None = None,
+    go_live: date | None = None,
 ) -> Judged:
     try:
         due = agreement_due(pack, person.started_on, changed)
@@ -80,11 +83,13 @@ def _agreement(
         return Rule(due.rule, due.cite), "started after the period"
     since = agreement_since(pack, person.started_on, changed)
     signed = [d for d in dates.get(person.id, []) if d >= since]
-    tally = deadline(due, min(signed, default=None), period.end)
+    tally = deadline(chased(due, go_live), min(signed, default=None), period.end)
     return _named(tally, Rule(due.rule, due.cite)), None
 
 
-def _observation(pack: PolicyPack, person: Person, period: Period | None, dates: Dates) -> Judged:
+def _observation(
+    pack: PolicyPack, person: Person, period: Period | None, dates: Dates, go_live: date | None
+) -> Judged:
     subject = pack.subject(OBSERVATION)
     if subject is None or subject.none is not None:
         why = f": {subject.none}" if subject is not None and subject.none else ""
@@ -101,7 +106,7 @@ def _observation(pack: PolicyPack, person: Person, period: Period | None, dates:
 
     def next_due(last: date | None) -> Due:
         facts = SubjectFacts(start=person.started_on, last=last, role=person.role)
-        return subject_due(pack, OBSERVATION, facts)
+        return chased(subject_due(pack, OBSERVATION, facts), go_live)
 
     tally = cadence(next_due, max(before, default=None), held, period.start, period.end)
     return _named(tally, rule), None

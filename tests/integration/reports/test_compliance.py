@@ -225,3 +225,35 @@ async def test_formats_carry_figures_rules_and_exclusions(sql_store: SqlStore) -
     assert (team_row["due"], team_row["on_time"], team_row["percent_on_time"]) == ("4", "2", "50")
     assert "| North |" in to_markdown(report)
     assert to_docx(report)[:2] == b"PK"
+
+
+async def test_nothing_is_overdue_from_before_go_live(sql_store: SqlStore) -> None:
+    """`[reminders] go_live` on Monday 16 November: a due date before it is chased from it,
+    as on the dashboard. Worked from the fixture's answers:
+    - sw2 due 29 Oct → 16 Nov, held 5 Nov → on time (was 7 days late);
+    - sw3 due 6 Nov → 16 Nov, nothing held → missed by 30 − 16 = 14 days (was 24);
+    - m1 due 2 Nov → 16 Nov, held 2 Nov → on time; sw1 due 17 Nov → unchanged, on time;
+    - records of CR-1 (due 10 Nov) and CR-3 (due 12 Nov, written 14 Nov) → 16 Nov, both on
+      time; CR-5 due 17 Nov, not written → missed by 13 days, unchanged;
+    - CR-2 due 27 Oct → overdue from 16 Nov, 14 days; group due 6 Nov → 16 Nov, held 12 Nov
+      → on time.
+    With go-live after the period, nothing in it is overdue."""
+    await fx.seed(sql_store)
+    scope, when = Scope("team", fx.TEAM, teams=(fx.TEAM,)), month(fx.MONTH)
+    live = date(2026, 11, 16)
+    report = compute(await load(sql_store, scope, when, assignment(), live), assignment())
+    people = {row.person_id: row for row in report.people}
+    assert counts(people["sw2"].tallies["individual"]) == (1, 1, 0, 0, 0)
+    assert counts(people["sw3"].tallies["individual"]) == (1, 0, 0, 1, 14)
+    (team,) = report.teams
+    assert counts(team.tallies["individual"]) == (4, 3, 0, 1, 14)
+    assert counts(team.tallies["record"]) == (3, 2, 0, 1, 13)
+    assert counts(team.tallies["case"]) == (6, 5, 0, 1, 14)
+    assert counts(team.tallies["group"]) == (1, 1, 0, 0, 0)
+    (line,) = report.cases
+    assert (line.overdue, line.longest_overdue_days) == (1, 14)
+    later = date(2026, 12, 7)
+    report = compute(await load(sql_store, scope, when, assignment(), later), assignment())
+    (team,) = report.teams
+    assert team.tallies["individual"].missed == 0 and team.tallies["case"].missed == 0
+    assert [(line.overdue, line.longest_overdue_days) for line in report.cases] == [(0, 0)]

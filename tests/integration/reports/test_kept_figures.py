@@ -190,6 +190,7 @@ async def test_other_rules_or_another_period_are_not_answered_from_kept_figures(
     await mark_kept(sql_store, rules)
     somerset = assignment(North="somerset")
     assert rules_fingerprint(somerset) != rules_fingerprint(rules)
+    assert rules_fingerprint(rules, date(2026, 11, 16)) != rules_fingerprint(rules)
     assert await report(sql_store, COUNCIL, WHEN, somerset) == await fresh(
         sql_store, COUNCIL, somerset
     )
