@@ -188,6 +188,9 @@ class _Builder:
         if not self._has_individual_rule(pack, role):
             self._exclude(person, f"{pack.name} has no individual supervision rule for {role}")
             return None
+        if person.supervisor_id is None:  # the top of the directory: supervised outside it
+            self._exclude(person, "no supervisor in the directory")
+            return None
         held = [s.date for s in self.sessions_of[person.id] if s.kind == "individual"]
         return cadence(
             lambda last: self._individual_due(pack, role, person.started_on, last),

@@ -257,3 +257,17 @@ async def test_nothing_is_overdue_from_before_go_live(sql_store: SqlStore) -> No
     (team,) = report.teams
     assert team.tallies["individual"].missed == 0 and team.tallies["case"].missed == 0
     assert [(line.overdue, line.longest_overdue_days) for line in report.cases] == [(0, 0)]
+
+
+async def test_the_top_of_the_directory_is_left_out_of_individual_supervision(
+    sql_store: SqlStore,
+) -> None:
+    """h1 (head of service) and qa1 (the QA reader) have no supervisor in the directory:
+    whoever supervises them is outside it, so their individual supervision cannot be
+    measured here; they are counted as left out with the reason, not as missed for years."""
+    report = await report_for(sql_store, Scope("council", "council"))
+    people = {row.person_id: row for row in report.people}
+    assert "individual" not in people["h1"].tallies
+    assert "individual" not in people["qa1"].tallies
+    assert ("individual", "no supervisor in the directory", 2) in report.excluded_counts()
+    assert counts(people["m1"].tallies["individual"]) == (1, 1, 0, 0, 0)  # supervised by h1
