@@ -17,10 +17,12 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from bot.assistant.access import QA_ACCESS
 from dialogs.messages import Outbound
-from storage.records import Person
+from storage.sql import SqlTransaction
+from storage.store import Transaction
 
 
 def _b64(data: bytes) -> str:
@@ -113,20 +115,29 @@ class DashboardLinks:
         return self.signer.sign(purpose, payload)
 
 
-class _Directory(Protocol):
-    def person(self, person_id: str) -> Person | None: ...
-
-
 def dashboard_reply(
-    tx: _Directory, links: DashboardLinks | None, person_id: str, now: datetime
+    tx: Transaction, links: DashboardLinks | None, person_id: str, now: datetime
 ) -> Outbound:
     """The answer to /dashboard: a one-time sign-in link for someone in the directory."""
     if links is None:
         return Outbound("The dashboard is not switched on here (sva serve runs it).")
-    if tx.person(person_id) is None:
+    person = tx.person(person_id)
+    if person is None:
         return Outbound("The dashboard is for people in the council's directory.")
+    if person.access != QA_ACCESS and not _supervises(tx, person_id):
+        return Outbound(
+            "The dashboard shows the people you supervise or manage, and the directory lists "
+            "nobody you supervise; your own supervision is in /agenda. If that is wrong, ask "
+            "whoever imports the directory to check your team's supervisor_id."
+        )
     minutes = int(links.link_ttl.total_seconds() // 60)
     return Outbound(
         f"Your dashboard sign-in link (it works once, for {minutes} minutes; don't share it):\n"
         f"{links.link(person_id, now)}"
     )
+
+
+def _supervises(tx: Transaction, person_id: str) -> bool:
+    """Whether someone in the directory has this person as their supervisor (the dashboard
+    refuses everyone else but QA readers; a store without the directory's tables: yes)."""
+    return not isinstance(tx, SqlTransaction) or bool(tx.oversight.reports_of([person_id]))

@@ -217,7 +217,8 @@ def serve(
         # benchmarks/README). Start-up's own garbage is collected first, not frozen.
         gc.collect()
         gc.freeze()
-        typer.echo(f"serving {', '.join(server.channels) or 'reminders only'} on port {bound}")
+        served = [*server.channels, *(["the dashboard (/dashboard)"] if app.links else [])]
+        typer.echo(f"serving {', '.join([*served, 'reminders'])} on port {bound}")
         stopping = asyncio.Event()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             asyncio.get_running_loop().add_signal_handler(signal_number, stopping.set)

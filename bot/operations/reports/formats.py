@@ -184,7 +184,8 @@ def figure(t: Tally | None) -> str:
     """ "7/9 on time (2 late, 0 missed; worst 5 days)" or "–"."""
     if t is None or t.due == 0:
         return "–"
-    worst = f"; worst {t.worst_days} days" if t.worst_days else ""
+    days = "day" if t.worst_days == 1 else "days"
+    worst = f"; worst {t.worst_days} {days}" if t.worst_days else ""
     return f"{t.on_time}/{t.due} on time ({t.late} late, {t.missed} missed{worst})"
 
 

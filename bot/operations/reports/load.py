@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from difflib import get_close_matches
 
 from bot.errors import AssistantError
 from bot.operations.reminders import paused_gc
@@ -11,6 +12,7 @@ from bot.operations.reports.case_figures import CaseRules
 from bot.operations.reports.model import Period, ReportData
 from bot.operations.reports.scope import Scope, span
 from policies.assignment import PackAssignment
+from storage.oversight import OversightSql
 from storage.records import Person, Session
 from storage.sql import SqlStore, SqlTransaction
 
@@ -96,13 +98,23 @@ def members(tx: SqlTransaction, scope: Scope) -> tuple[list[Person], list[str] |
     if scope.kind == "team":
         people = data.people(teams=scope.teams or (scope.name,))
         if not people:
-            raise ReportError(f"no team {scope.name!r} in the directory")
+            raise ReportError(f"no team {scope.name!r} in the directory{_like(data, scope.name)}")
         return people, [p.id for p in people]
     everyone = data.people()
     if not any(p.id == scope.manager for p in everyone):
         raise ReportError(f"no person {scope.manager!r} in the directory")
     people = span(everyone, scope.manager or "")
+    if not people:
+        raise ReportError(f"{scope.manager} supervises or manages nobody in the directory")
     return people, [p.id for p in people]
+
+
+def _like(data: OversightSql, name: str) -> str:
+    """ " (did you mean 'Team A'?)" for a team name typed in another case or nearly right."""
+    teams = data.teams()
+    same = [t for t in teams if t.casefold() == name.casefold()]
+    close = same or get_close_matches(name, teams, n=3)
+    return f" (did you mean {' or '.join(repr(t) for t in close)}?)" if close else ""
 
 
 def read_for(

@@ -98,6 +98,19 @@ def test_bad_requests_exit_non_zero_with_one_line(seeded: str, tmp_path: Path) -
     assert (
         unknown.returncode == 1 and unknown.stderr.strip() == "no team 'Nowhere' in the directory"
     )
+    lower = sva(
+        "report", "compliance", "--team", "north", "--month", "2026-11",
+        cwd=tmp_path, database_url=seeded,
+    )  # fmt: skip
+    assert lower.returncode == 1 and lower.stderr.strip() == (
+        "no team 'north' in the directory (did you mean 'North'?)"
+    )
+    nobody = sva(
+        "report", "compliance", "--manager", "sw1", "--month", "2026-11",
+        cwd=tmp_path, database_url=seeded,
+    )  # fmt: skip
+    assert nobody.returncode == 1
+    assert nobody.stderr.strip() == "sw1 supervises or manages nobody in the directory"
     month = sva(
         "report", "compliance", "--council", "--month", "2026-13", cwd=tmp_path, database_url=seeded
     )

@@ -233,11 +233,19 @@ async def test_the_browser_keeps_the_session_cookie_from_scripts(
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
 
 
-async def test_a_supervisee_is_turned_away_in_the_browser(
+async def test_a_supervisee_is_turned_away_in_chat_and_in_the_browser(
     dashboard: Dashboard, browser: Browser, tmp_path: Path
 ) -> None:
+    """Chat gives no link to someone who supervises nobody; a link they still hold (made
+    while they supervised someone) signs them in to a refusal, not to anyone's data."""
+    config = Config(team={fx.TEAM: TeamConfig(policy="manchester")})
+    assistant = build_assistant(config, dashboard.store, clock=lambda: NOW, links=dashboard.links)
+    (reply,) = await assistant.handle(
+        Inbound(person_id="sw1", channel="console", text="/dashboard")
+    )
+    assert "http" not in reply.text and "nobody you supervise" in reply.text
     page = await browser.new_page()
-    await sign_in_by_keyboard(page, await link_from_chat(dashboard, "sw1"))
+    await sign_in_by_keyboard(page, dashboard.link("sw1"))
     assert (
         await page.get_by_role("heading", level=1).inner_text()
         == "This page is not available to you"
