@@ -149,7 +149,7 @@ def write(report: Report, form: Format, out: Path | None, force: bool = False) -
         return
     if form is Format.TABLE:
         buffer = io.StringIO()
-        print_table(report, Console(file=buffer if out else None, width=160))
+        print_table(report, Console(file=buffer if out else None, width=160 if out else None))
         if out:
             save(out, buffer.getvalue(), force)
         return
