@@ -140,6 +140,7 @@ class DirectorySql:
         return leavers
 
     def upsert_cases(self, cases: Sequence[Case]) -> None:
+        cases = list({c.ref: c for c in cases}.values())  # a case twice (one row an event)
         rows = [
             {
                 "ref": c.ref,
@@ -157,8 +158,9 @@ class DirectorySql:
 
     def upsert_sessions(self, sessions: Iterable[Session]) -> None:
         """Insert or update sessions by key, and keep each case's last held case
-        supervision (`cases.last_case_supervision`) true to them."""
-        sessions = list(sessions)
+        supervision (`cases.last_case_supervision`) true to them. The same session twice is
+        written once (PostgreSQL refuses to update a row twice in one statement)."""
+        sessions = list({s.key: s for s in sessions}.values())
         refs = sorted({s.case_ref for s in sessions if s.kind == "case" and s.case_ref})
         if self._db.dialect.name == "postgresql":
             for chunk in _chunks(refs, BATCH):

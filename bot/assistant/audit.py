@@ -18,6 +18,9 @@ from storage.audit import AuditEntry
 from storage.store import Transaction
 
 
+RECORD_ID_CHARS = 200  # the column's size (storage.tables.AuditRow): a longer id is cut
+
+
 class Auditing(Directory, Protocol):
     """A directory that can also append to the audit trail (every `Transaction` is one)."""
 
@@ -71,7 +74,7 @@ def record(
             actor=viewer.actor,
             action=action,
             record_kind=kind,
-            record_id=record_id or subject.record_id,
+            record_id=(record_id or subject.record_id)[:RECORD_ID_CHARS],
             subject=subject.person_id,
             via=viewer.via,
             allowed=allowed,

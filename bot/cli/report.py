@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from bot.assistant import audit
+from bot.assistant.access import Subject
 from bot.bootstrap import App, pack_assignment
 from bot.cli.common import (
     ConfigOption,
@@ -32,6 +35,7 @@ from bot.operations.reports.kept import report as kept_report
 from bot.operations.reports.load import ReportError, begun, load_sessions, month, period
 from bot.operations.reports.model import MEASURES, Period, Report
 from bot.operations.reports.scope import Scope
+from storage.sql import SqlTransaction
 
 app = typer.Typer(help="Oversight reports: compliance, dip samples.", no_args_is_help=True)
 
@@ -134,7 +138,7 @@ def compliance(
     if when.end > date.today():
         typer.echo(running_note(when, date.today()), err=True)
     go_live = settings.reminders.go_live
-    if go_live is not None and go_live > when.start:
+    if go_live is not None:
         typer.echo(
             f"note: nothing is counted overdue from before go-live ({go_live}, "
             "[reminders] go_live): a due date before it is chased from it",
@@ -149,7 +153,9 @@ def write(report: Report, form: Format, out: Path | None, force: bool = False) -
         return
     if form is Format.TABLE:
         buffer = io.StringIO()
-        print_table(report, Console(file=buffer if out else None, width=160 if out else None))
+        # A terminal's own width; 160 columns in a file, a pipe or a cron mail.
+        width = None if out is None and sys.stdout.isatty() else 160
+        print_table(report, Console(file=buffer if out else None, width=width))
         if out:
             save(out, buffer.getvalue(), force)
         return
@@ -245,9 +251,17 @@ def finding(
     settings = config_or_exit(config)
 
     async def run(a: App) -> tuple[int, int]:
-        await admin_only(a, viewer_for(None, "report finding"), "finding", record)
         now = datetime.now(UTC)
-        return await a.store.run_sql(lambda tx: record_finding(tx, record, by, text, now))
+        viewer = viewer_for(None, "report finding")
+
+        def work(tx: SqlTransaction) -> tuple[int, int]:
+            found = record_finding(tx, record, by, text, now)
+            whose = Subject(person_id=found.supervisee_id)
+            what = f"finding {found.number} on {found.session_key}"
+            audit.record(tx, viewer, "admin", "finding", whose, now, record_id=what)
+            return found.number, found.action
+
+        return await a.store.run_sql(work)
 
     try:
         number, action = with_app(settings, run)

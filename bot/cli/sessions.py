@@ -15,6 +15,7 @@ from bot.assistant.sessions import SessionError, record_session
 from bot.bootstrap import App
 from bot.cli.common import ConfigOption, config_or_exit, viewer_for
 from bot.cli.reminders import with_app
+from storage.store import Transaction
 
 app = typer.Typer(
     help="Record a supervision session as held, cancelled or rebooked (the supervisee is told).",
@@ -58,7 +59,18 @@ def _run(
         if kind is not None:
             change = replace(change, kind=kind.value)
         viewer = viewer_for(actor, f"session {words[0]}")
-        return await a.store.run(lambda tx: record_session(tx, viewer, change, now))
+
+        def work(tx: Transaction) -> str | SessionError:
+            # A refusal is returned, not raised, so that its audit row is committed.
+            try:
+                return record_session(tx, viewer, change, now)
+            except SessionError as problem:
+                return problem
+
+        done = await a.store.run(work)
+        if isinstance(done, SessionError):
+            raise done
+        return done
 
     try:
         typer.echo(with_app(config, run))

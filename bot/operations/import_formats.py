@@ -197,7 +197,6 @@ def _case(
         allocated_on=row.read(day, "allocated_on"),
         key_worker=row.read(_key_worker, "key_worker"),
     )
-    _listed_once(row, refs, line, "ref", case.ref)
     _refer_all(refs, line, worker_id=case.worker_id)
     if case.worker_id and case.case_type:
         refer(refs, WORKER_CASE_TYPE, f"{case.worker_id}{_PAIR}{case.case_type}", line)
@@ -205,8 +204,39 @@ def _case(
     last = _past(row, words.today, "last_supervised")
     if last is not None and case.allocated_on is not None and last < case.allocated_on:
         row.problem("last_supervised", "is before the case was allocated (allocated_on)")
+    _case_listed_once(row, refs, line, case, last)
     row.done()
     return Baselined(case, last) if last is not None else case
+
+
+def _case_listed_once(row: Row, refs: Refs, line: int, case: Case, last: date | None) -> None:
+    """A case on two rows must say the same on both (each row can carry one more decision
+    event, `event`): otherwise the last row would silently win, mixing the two."""
+    if not case.ref:
+        return
+    first = refs.setdefault(f"{LISTED}ref", {}).setdefault(case.ref, line)
+    details = _PAIR.join(
+        map(
+            str,
+            (
+                case.ref,
+                case.worker_id,
+                case.case_type,
+                case.risk,
+                case.allocated_on,
+                case.key_worker,
+                last,
+            ),
+        )
+    )
+    seen = refs.setdefault(f"{LISTED}case", {})
+    if first != line and seen.get(details) != first:
+        row.problem(
+            "ref",
+            f"{case.ref!r} is also on line {first} with other details (a case on two rows, "
+            "for two decision events, must repeat them)",
+        )
+    seen.setdefault(details, line)
 
 
 def _case_event(row: Row, refs: Refs, line: int, case: Case) -> None:

@@ -85,7 +85,8 @@ async def test_a_case_or_session_listed_twice_in_one_file_is_refused(
         "CR-9,tm1,child_in_need,standard,2026-02-01,\n",
     )
     assert (await import_file(sql_store, "cases", cases, PACKS)).problems == [
-        f"{cases}:3: ref: 'CR-9' is also on line 2"
+        f"{cases}:3: ref: 'CR-9' is also on line 2 with other details (a case on two rows, "
+        "for two decision events, must repeat them)"
     ]
     sessions = write(
         tmp_path,
@@ -463,6 +464,17 @@ async def test_a_case_import_marks_a_decision_event_until_the_case_is_discussed(
     )
     assert (await import_file(sql_store, "sessions", sessions, PACKS)).problems == []
     assert await open_events(sql_store, "bx1") == []
+    two = write(  # two decisions on one case: the case on two rows, saying the same
+        tmp_path,
+        "two.csv",
+        EVENT_HEADER + "CR-3,bx1,child_in_need,standard,2026-01-01,Closure,2026-11-20\n"
+        "CR-3,bx1,child_in_need,standard,2026-01-01,Transfer,2026-11-21\n",
+    )
+    assert (await import_file(sql_store, "cases", two, PACKS)).problems == []
+    assert sorted(e for e in await open_events(sql_store, "bx1") if e[0] == "CR-3") == [
+        ("CR-3", "closure", date(2026, 11, 20)),
+        ("CR-3", "transfer", date(2026, 11, 21)),
+    ]
 
 
 async def test_an_event_the_workers_pack_does_not_name_is_refused(

@@ -86,12 +86,22 @@ def draw(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A finding recorded: its number, the action on the supervisee's agenda, whose record."""
+
+    number: int
+    action: int
+    supervisee_id: str
+    session_key: str
+
+
 def record_finding(
     tx: SqlTransaction, key: str, recorded_by: str, text: str, now: datetime
-) -> tuple[int, int]:
+) -> Finding:
     """Store a finding against the record of session `key`; it comes back as an action on
     the supervisee's agenda (under the pack's review of actions) until closed, and the
-    supervisee is told. Returns (finding number, action number)."""
+    supervisee is told."""
     finding = " ".join(text.split())
     if not finding or len(finding) > MAX_FINDING:
         raise AuditError(f"the finding must be 1 to {MAX_FINDING} characters")
@@ -117,7 +127,7 @@ def record_finding(
         f"{action_id}).",
         now,
     )
-    return number, action_id
+    return Finding(number, action_id, session.supervisee_id, session.key)
 
 
 def _check_auditor(tx: SqlTransaction, auditor_id: str, supervisee_id: str) -> None:

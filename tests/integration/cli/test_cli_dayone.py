@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -88,6 +89,12 @@ def test_every_failing_command_exits_non_zero(tmp_path: Path, database_url: str)
         database_url=database_url,
     )
     assert refused.returncode == 1 and "supervisor or their line management" in refused.stderr
+    trail = sva("audit", "--json", cwd=tmp_path, database_url=database_url)
+    rows = [json.loads(line) for line in trail.stdout.splitlines()]
+    sessions = [
+        (r["actor"], r["subject"], r["allowed"]) for r in rows if r["record_kind"] == "session"
+    ]
+    assert ("sw1", "tm1", False) in sessions  # the refusal is in the trail, not rolled back
     bad_date = sva(
         "session", "cancel", "sw1", "--date", "someday", cwd=tmp_path, database_url=database_url
     )

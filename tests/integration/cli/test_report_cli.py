@@ -178,6 +178,10 @@ def test_reports_samples_and_findings_are_in_the_audit_trail(seeded: str, tmp_pa
         cwd=tmp_path, database_url=seeded,
     )  # fmt: skip
     assert finding.returncode == 0, finding.stderr
+    refused = sva(
+        "report", "finding", record, "--by", "sw9", "--text", "x", cwd=tmp_path, database_url=seeded
+    )
+    assert refused.returncode == 1  # nothing recorded, so no row claims it was
     trail = sva("audit", "--json", cwd=tmp_path, database_url=seeded)
     rows = [json.loads(line) for line in trail.stdout.splitlines()]
     ours = [
@@ -185,13 +189,15 @@ def test_reports_samples_and_findings_are_in_the_audit_trail(seeded: str, tmp_pa
         for r in rows
         if r["via"].startswith("cli:report")
     ]
+    supervisee = json.loads(sample.stdout.splitlines()[0])["supervisee"]
+    assert [r["subject"] for r in rows if r["via"] == "cli:report finding"] == [supervisee]
     assert sorted(ours) == [
         (
             "cli:report compliance",
             "report",
             f"compliance team {fx.TEAM} 2026-11-01 to 2026-11-30 csv",
         ),
-        ("cli:report finding", "finding", record),
+        ("cli:report finding", "finding", f"finding 1 on {record}"),
         ("cli:report sample", "report", f"sample team {fx.TEAM} 2026-11-01 to 2026-11-30"),
     ]
 

@@ -48,7 +48,7 @@ async def test_a_finding_returns_on_the_supervisees_agenda_and_they_are_told(
     sql_store: SqlStore,
 ) -> None:
     await fx.seed(sql_store)
-    number, action = await sql_store.run_sql(
+    found = await sql_store.run_sql(
         lambda tx: record_finding(
             tx,
             "case|2026-11-10|sw3|CR-5",
@@ -57,6 +57,8 @@ async def test_a_finding_returns_on_the_supervisees_agenda_and_they_are_told(
             NOW,
         )
     )
+    number, action = found.number, found.action
+    assert (found.supervisee_id, found.session_key) == ("sw3", "case|2026-11-10|sw3|CR-5")
     actions = await sql_store.run(lambda tx: tx.open_actions("sw3"))
     (mine,) = [a for a in actions if a.id == action]
     assert mine.case_ref == "CR-5" and mine.owner == "sw3"
