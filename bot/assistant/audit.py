@@ -17,7 +17,6 @@ from bot.assistant.access import Action, Decision, Directory, RecordKind, Subjec
 from storage.audit import AuditEntry
 from storage.store import Transaction
 
-
 RECORD_ID_CHARS = 200  # the column's size (storage.tables.AuditRow): a longer id is cut
 
 
