@@ -36,7 +36,7 @@ def leave_add(person: str, starts: From, ends: To, config: ConfigOption = None) 
     def add(leave: list[Leave]) -> list[Leave]:
         return joined([*leave, added])
 
-    now = _change(person, "leave add", add, config)
+    _, now = _change(person, "leave add", add, config)
     [period] = [p for p in now if p.starts_on <= added.starts_on <= p.ends_on]
     joined_with = "" if period == added else " (joined with leave already recorded)"
     typer.echo(f"{person} is on leave from {period.starts_on} to {period.ends_on}{joined_with}")
@@ -46,15 +46,8 @@ def leave_add(person: str, starts: From, ends: To, config: ConfigOption = None) 
 def leave_remove(person: str, starts: From, ends: To, config: ConfigOption = None) -> None:
     """Take these days out of a person's leave (a leave recorded by mistake, a return early)."""
     gone = _period(starts, ends)
-    removed: list[bool] = []
-
-    def remove(leave: list[Leave]) -> list[Leave]:
-        kept = without(leave, gone)
-        removed.append(kept != leave)
-        return kept
-
-    now = _change(person, "leave remove", remove, config)
-    if removed[-1]:
+    before, now = _change(person, "leave remove", lambda leave: without(leave, gone), config)
+    if now != before:
         typer.echo(f"{person}: leave from {gone.starts_on} to {gone.ends_on} taken out")
     else:
         typer.echo(
@@ -66,7 +59,7 @@ def leave_remove(person: str, starts: From, ends: To, config: ConfigOption = Non
 @leave_app.command("list")
 def leave_list(person: str, config: ConfigOption = None) -> None:
     """A person's leave periods, oldest first."""
-    _show(person, _change(person, "leave list", None, config))
+    _show(person, _change(person, "leave list", None, config)[1])
 
 
 def _period(starts: datetime, ends: datetime) -> Leave:
@@ -88,22 +81,22 @@ def _change(
     command: str,
     change: Callable[[list[Leave]], list[Leave]] | None,
     config: ConfigOption,
-) -> list[Leave]:
-    """The person's leave after `change` (None: read only), in one transaction, audited."""
+) -> tuple[list[Leave], list[Leave]]:
+    """The person's leave before and after `change` (None: read only), both tidied, in one
+    transaction, audited."""
 
-    def work(tx: SqlTransaction) -> list[Leave]:
+    def work(tx: SqlTransaction) -> tuple[list[Leave], list[Leave]]:
         recorded = tx.directory.leave_to_change(person)
         if recorded is None:
             raise UnknownPerson(person)
-        before = sorted(Leave(s, e) for s, e in recorded)
-        leave = joined(before)
-        if change is not None:
-            leave = change(leave)
-            if leave != before:  # unchanged: the team's kept report figures stay good
-                tx.directory.replace_leave(person, leave)
-        return leave
+        stored = sorted(Leave(s, e) for s, e in recorded)
+        before = joined(stored)
+        after = before if change is None else change(before)
+        if change is not None and after != stored:  # unchanged: kept report figures hold
+            tx.directory.replace_leave(person, after)
+        return before, after
 
-    async def run(app: App) -> list[Leave]:
+    async def run(app: App) -> tuple[list[Leave], list[Leave]]:
         await admin_only(app, viewer_for(None, command), "leave", person)
         return await app.store.run_sql(work)
 
