@@ -141,6 +141,7 @@ def parse_keys(text: str) -> Keyring:
         ValueError: an entry is malformed (the message never contains key material).
     """
     keys: dict[str, bytes] = {}
+    numbers: dict[str, int] = {}
     entries = [e.split("#")[0].strip() for line in text.splitlines() for e in line.split(",")]
     for number, entry in enumerate((e for e in entries if e), start=1):
         key_id, _, encoded = entry.partition(":")
@@ -148,9 +149,15 @@ def parse_keys(text: str) -> Keyring:
             key = base64.b64decode(encoded.strip(), validate=True)
         except binascii.Error:
             key = b""
-        if len(key) != 32 or not key_id.strip().isalnum():
+        key_id = key_id.strip()
+        if len(key) != 32 or not key_id.isalnum():
             raise ValueError(f"data key entry {number}: expected ID:BASE64 of 32 bytes")
-        keys[key_id.strip()] = key
+        if key_id in numbers:  # one id for two keys: values sealed with one would not open
+            raise ValueError(
+                f"data key entries {numbers[key_id]} and {number} are both named {key_id!r}: "
+                "give each key its own id (sva db new-key makes one)"
+            )
+        keys[key_id], numbers[key_id] = key, number
     return Keyring(keys=keys, current=next(iter(keys), None))
 
 

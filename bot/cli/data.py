@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -22,11 +23,13 @@ from storage.sql import SqlStore
 
 def new_key(
     key_id: Annotated[
-        str | None, typer.Option("--id", help="Key id (letters and digits; default kYYYYMMDD).")
+        str | None,
+        typer.Option("--id", help="Key id (letters and digits; default kYYYYMMDD and 4 random)."),
     ] = None,
 ) -> None:
     """Print a new data key entry for SVA_DATA_KEYS or the key file (put it first to use it)."""
-    chosen = key_id or f"k{datetime.now(UTC):%Y%m%d}"
+    # The date says when; the random part keeps two keys made the same day apart.
+    chosen = key_id or f"k{datetime.now(UTC):%Y%m%d}{secrets.token_hex(2)}"
     if not chosen.isalnum():
         typer.echo("--id: letters and digits only", err=True)
         raise typer.Exit(2)

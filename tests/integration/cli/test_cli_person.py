@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from storage.sealing import parse_keys
 from tests.integration.cli.test_cli_contracts import sva
 from tests.integration.cli.test_cli_files import people
 
@@ -72,3 +73,10 @@ def test_a_plain_database_is_sealed_by_rotate_key_and_opens_only_with_the_key(
 def _wal(database: Path) -> bytes:
     wal = database.with_name(database.name + "-wal")
     return wal.read_bytes() if wal.exists() else b""
+
+
+def test_keys_made_the_same_day_get_their_own_ids(tmp_path: Path) -> None:
+    first, second = (sva("db", "new-key", cwd=tmp_path).stdout.strip() for _ in range(2))
+    ids = [entry.split(":")[0] for entry in (first, second)]
+    assert ids[0] != ids[1] and all(i.isalnum() and i.startswith("k") for i in ids)
+    assert parse_keys(f"{first},{second}").current == ids[0]

@@ -69,3 +69,12 @@ def test_the_first_entry_is_current_and_comments_are_ignored() -> None:
     assert keyring.current == "k2"
     assert set(keyring.keys) == {"k1", "k2"}
     assert parse_keys("").enabled is False
+
+
+def test_two_keys_with_one_id_are_refused() -> None:
+    """Two keys made the same day were both `kYYYYMMDD`: rotation then changed nothing and
+    retiring the old key left every value unreadable."""
+    new, old = new_key_entry("k20261127"), new_key_entry("k20261127")
+    with pytest.raises(ValueError, match="entries 1 and 2 are both named 'k20261127'") as caught:
+        parse_keys(f"{new},{old}")
+    assert new.split(":")[1] not in str(caught.value) and old.split(":")[1] not in str(caught.value)
