@@ -24,3 +24,12 @@ class ChannelUnavailable(AssistantError):
         super().__init__(f"{channel}: {problem}")
         self.channel = channel
         self.refused = refused
+
+
+class CannotListen(AssistantError):
+    """The server could not listen on its address. `busy`: the port is in use (perhaps by
+    the instance being replaced: worth trying again); otherwise the address is wrong."""
+
+    def __init__(self, host: str, port: int, problem: str, *, busy: bool) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {problem}")
+        self.busy = busy

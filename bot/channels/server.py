@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import os
 import socket
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date, datetime
@@ -27,7 +29,7 @@ from bot.bootstrap import App, build_sweeper
 from bot.channels.answer_workers import AnswerWorkers
 from bot.channels.observability import CONTENT_TYPE, Metrics, request_observer
 from bot.channels.registry import Channel
-from bot.errors import ChannelUnavailable
+from bot.errors import CannotListen, ChannelUnavailable
 from bot.operations.delivery import ChannelNotifier, TeamPoster
 from bot.operations.reminders import Sweeper, SweepReport
 from bot.operations.retention import Retention
@@ -164,7 +166,13 @@ class Server:
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:  # nothing else has started yet
+            await self._runner.cleanup()
+            self._runner = None
+            problem = os.strerror(exc.errno) if exc.errno else str(exc)
+            raise CannotListen(host, port, problem, busy=exc.errno == errno.EADDRINUSE) from exc
         try:
             await self.start_channels()
         except ChannelUnavailable:

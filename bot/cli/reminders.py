@@ -27,7 +27,7 @@ from bot.cli.common import (
 )
 from bot.cli.progress import Progress
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
-from bot.errors import ChannelUnavailable
+from bot.errors import CannotListen, ChannelUnavailable
 from bot.logs import configure_logging
 from bot.operations import import_docs
 from bot.operations.importer import ImportReport, Kind, import_file
@@ -189,7 +189,9 @@ def serve(
         bool, typer.Option("--socket-mode", help="Slack over Socket Mode instead of HTTP.")
     ] = False,
     host: Annotated[str | None, typer.Option(help="Listen address (default server.host).")] = None,
-    port: Annotated[int | None, typer.Option(help="Listen port (default server.port).")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=0, max=65535, help="Listen port (default server.port).")
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -210,7 +212,8 @@ def serve(
     async def run(app: App) -> None:
         count = settings.server.workers if workers is None else workers
         server = make_server(app, channels, socket_mode, workers=count)
-        bound = await server.start(host or settings.server.host, port or settings.server.port)
+        where = host or settings.server.host, settings.server.port if port is None else port
+        bound = await server.start(*where)
         # What start-up made (modules, SQLAlchemy's and the SDKs' objects) lives as long as
         # the process: frozen, the collector stops walking it on every full collection,
         # pauses that held every request (Slack ack p99, server-side ~150 -> ~90 ms in
@@ -228,7 +231,11 @@ def serve(
             await server.stop()
         typer.echo("stopped")
 
-    with_app(settings, run)
+    try:
+        with_app(settings, run)
+    except CannotListen as exc:  # one line; a busy port may free up, a wrong address will not
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(TEMPORARY_FAILURE if exc.busy else 2) from exc
 
 
 def refuse_unencrypted(config: Config) -> None:

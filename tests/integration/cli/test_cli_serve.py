@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,36 @@ async def test_json_logs_one_line_per_request(tmp_path: Path) -> None:
     assert requests[-1]["route"] == "/slack/events" and requests[-1]["channel"] == "slack"
     assert {r["route"] for r in requests} == {"/healthz", "/slack/events"}
     assert "hello there" not in err.decode()
+
+
+def test_a_port_in_use_or_a_wrong_address_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """A busy port exits 75 (try again later: the instance being replaced may still hold
+    it); an address this machine does not have exits 2 (fix the configuration)."""
+    config = tmp_path / "sva.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n'
+        "[encryption]\nallow_unencrypted_storage = true\n"
+    )
+    subprocess.run([SVA, "db", "init", "--config", str(config)], check=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run(
+            [SVA, "serve", "--host", "127.0.0.1", "--port", str(port), "--config", str(config)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert busy.returncode == 75, busy.stderr
+    assert "Traceback" not in busy.stderr
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in busy.stderr
+    wrong = subprocess.run(
+        [SVA, "serve", "--host", "192.0.2.1", "--port", "0", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert wrong.returncode == 2, wrong.stderr
+    assert "Traceback" not in wrong.stderr
+    assert "cannot listen on 192.0.2.1:0: Cannot assign requested address" in wrong.stderr
