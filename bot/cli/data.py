@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
+from bot.assistant import audit
+from bot.assistant.access import Subject
 from bot.bootstrap import App, load_keyring, open_database
-from bot.cli.common import ConfigOption, config_or_exit
+from bot.cli.common import ConfigOption, admin_only, config_or_exit, viewer_for
 from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.config import ConfigError
@@ -57,11 +60,13 @@ def rotate_key(
     if not keyring.enabled:
         typer.echo("no data key is configured (SVA_DATA_KEYS or encryption.key_file)", err=True)
         raise typer.Exit(2)
+    store = SqlStore(engine=engine)
     try:
+        asyncio.run(_audited(store, "db rotate-key", "keys", f"rotate-key to {keyring.current}"))
         with Progress(
             "re-sealing with the current key", None, name="key rotation", unit="values"
         ) as progress:
-            done = rotate(SqlStore(engine=engine), keyring, batch=batch, progress=progress)
+            done = rotate(store, keyring, batch=batch, progress=progress)
     except StorageError as exc:
         typer.echo(f"stopped: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -80,13 +85,27 @@ def purge(
     too), in committed batches; abandoned dialogs are warned about first."""
 
     async def run(a: App) -> dict[str, int]:
+        what = "purge --dry-run" if dry_run else "purge"
+        await admin_only(a, viewer_for(None, f"db {what}"), "retention", what)
         retention = Retention(store=a.store, periods=a.config.retention)
         return await retention.run(datetime.now(UTC), dry_run=dry_run, progress=progress)
 
     settings = config_or_exit(config)
-    with Progress("purging what [retention] no longer allows", None, name="purge") as progress:
+    name = "purge (dry run)" if dry_run else "purge"
+    with Progress("purging what [retention] no longer allows", None, name=name) as progress:
         done = with_app(settings, run)
     verb = "would remove" if dry_run else "removed"
     for kind, count in done.items():
-        label = kind if kind.endswith(("warned", "erased")) else f"{verb} {kind}"
-        typer.echo(f"{label}: {count}")
+        if kind.endswith(("warned", "erased")):
+            typer.echo(f"{kind}: {count}{' (dry run: would be)' if dry_run else ''}")
+        else:
+            typer.echo(f"{verb} {kind}: {count}")
+
+
+async def _audited(store: SqlStore, command: str, kind: str, what: str) -> None:
+    """One administrator audit row, committed before the work (`admin_only` without an app)."""
+    viewer = viewer_for(None, command)
+    now = datetime.now(UTC)
+    await store.run(
+        lambda tx: audit.record(tx, viewer, "admin", kind, Subject(), now, record_id=what)
+    )

@@ -39,9 +39,12 @@ def test_purge_dry_run_counts_and_removes_nothing(tmp_path: Path, database_url: 
     dry = sva("db", "purge", "--dry-run", cwd=tmp_path, database_url=database_url)
     assert dry.returncode == 0, dry.stderr
     assert "would remove wellbeing check-ins: 0" in dry.stdout.splitlines()
-    assert dry.stdout.splitlines()[-1] == "leavers erased: 0"
+    assert dry.stdout.splitlines()[-1] == "leavers erased: 0 (dry run: would be)"
     done = sva("db", "purge", cwd=tmp_path, database_url=database_url)
     assert done.returncode == 0 and "removed sent messages: 0" in done.stdout
+    trail = sva("audit", "--json", cwd=tmp_path, database_url=database_url).stdout
+    vias = [json.loads(line)["via"] for line in trail.splitlines()]
+    assert "cli:db purge --dry-run" in vias and "cli:db purge" in vias
 
 
 def test_a_plain_database_is_sealed_by_rotate_key_and_opens_only_with_the_key(
@@ -61,6 +64,12 @@ def test_a_plain_database_is_sealed_by_rotate_key_and_opens_only_with_the_key(
     assert rotated.returncode == 0, rotated.stderr
     assert "conversations.data: 1 re-sealed" in rotated.stdout
     assert rotated.stdout.splitlines()[-1] == "every value is sealed with key k1"
+    (row,) = [
+        json.loads(line)
+        for line in sva("audit", "--json", cwd=tmp_path).stdout.splitlines()
+        if json.loads(line)["via"] == "cli:db rotate-key"
+    ]
+    assert (row["record_kind"], row["record_id"]) == ("keys", "rotate-key to k1")
     sva("db", "upgrade", cwd=tmp_path)  # a checkpoint: the WAL is folded into the file
     assert b"ROTATEMARK" not in database.read_bytes() + _wal(database)
     resumed = sva("chat", "--user", "alice", "--json", stdin="/agenda\n", cwd=tmp_path)

@@ -75,7 +75,7 @@ def test_purge_and_the_compliance_report_end_with_a_summary_line_when_piped(
     purge = subprocess.run([SVA, "db", "purge", "--dry-run", *config], capture_output=True,
                            text=True, timeout=300)  # fmt: skip
     assert purge.returncode == 0, purge.stderr
-    assert purge.stderr.splitlines()[-1].startswith("purge: 0 rows in ")
+    assert purge.stderr.splitlines()[-1].startswith("purge (dry run): 0 rows in ")
     report = subprocess.run(
         [SVA, "report", "compliance", "--council", "--month", "2026-10", "--format", "json",
          *config], capture_output=True, text=True, timeout=300,
