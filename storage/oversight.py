@@ -116,6 +116,11 @@ class OversightSql:
         rows = self._in(PERSON_COLUMNS, PersonRow.supervisor_id, ids, true())
         return [Person(*row) for row in rows]
 
+    def leavers(self, ids: Sequence[str]) -> set[str]:
+        """Which of these people have left (an import no longer listed them)."""
+        left = PersonRow.left_on.is_not(None)
+        return {row[0] for row in self._in((PersonRow.id,), PersonRow.id, ids, left)}
+
     def awaiting_acknowledgement(self, ids: Ids) -> list[tuple[int, str, str, date]]:
         """Decisions these people were asked to acknowledge and have not answered:
         (decision number, case reference, who should acknowledge, recorded on)."""

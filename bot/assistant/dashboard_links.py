@@ -140,4 +140,7 @@ def dashboard_reply(
 def _supervises(tx: Transaction, person_id: str) -> bool:
     """Whether someone in the directory has this person as their supervisor (the dashboard
     refuses everyone else but QA readers; a store without the directory's tables: yes)."""
-    return not isinstance(tx, SqlTransaction) or bool(tx.oversight.reports_of([person_id]))
+    if not isinstance(tx, SqlTransaction):
+        return True
+    reports = {p.id for p in tx.oversight.reports_of([person_id])}
+    return bool(reports - tx.oversight.leavers(sorted(reports)))

@@ -92,7 +92,9 @@ def team_command(
     if not members:
         whose = "You supervise" if root == viewer else f"{name_of(tx, root)} supervises"
         return Outbound(f"{whose} nobody in the directory, so there is no team to show.")
-    lines = [f"{name_of(tx, root)}'s team on {spoken(on)} ({len(members)} people):"]
+    lines = [
+        f"{name_of(tx, root)}'s team on {spoken(on)} ({counted(len(members), 'person', 'people')}):"
+    ]
     teams = sorted({m.team for m in members})
     for team in teams:
         overview = team_overview(

@@ -98,3 +98,15 @@ async def test_after_a_go_live_the_team_view_agrees_with_the_first_sweep(
     assert agenda.text.splitlines()[0].startswith(
         "Agenda draft for your next supervision (due by Mon 30 Nov 2026)"
     )
+
+
+async def test_someone_who_left_is_no_longer_shown(sql_store: SqlStore) -> None:
+    """An import that no longer lists Sara marks her as left: reminders stop, and /team no
+    longer shows her as overdue (her records stay, for the archive)."""
+    await seeded(sql_store)
+    await sql_store.run_sql(
+        lambda tx: tx.directory.mark_leavers({"tm1", "sw2", "hos"}, {"Team A"}, NOW.date())
+    )
+    [reply] = await chat(assistant_over(sql_store), ["/team"], person="tm1")
+    assert reply.text.startswith("Tom Manager's team on Mon 23 Nov 2026 (1 person):")
+    assert "Sara Worker" not in reply.text

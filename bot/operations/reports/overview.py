@@ -87,7 +87,9 @@ def below(tx: SqlTransaction, viewer_id: str) -> list[Person]:
         frontier = [p.id for p in level]
         if not frontier:
             break
-    return sorted(found.values(), key=lambda p: (p.team, p.id))
+    # Leavers are walked through (their people may not have been moved yet), not shown.
+    left = tx.oversight.leavers(list(found))
+    return sorted((p for p in found.values() if p.id not in left), key=lambda p: (p.team, p.id))
 
 
 def team_overview(
