@@ -24,6 +24,7 @@ from bot.errors import StorageRefused, TryAgainLater
 from dialogs.messages import Choice, Document, Expects, Inbound, Outbound
 from storage.errors import StorageError
 from storage.inbox import InboxEvent
+from storage.sealing import SealError
 from storage.sql import SqlStore, SqlTransaction
 from storage.store import Transaction
 
@@ -38,6 +39,11 @@ MAX_ATTEMPTS = 12  # deliveries of one reply before giving up (about an hour of 
 STORAGE_ATTEMPTS = 3  # failed turns of one event before telling the person to send it again
 TRY_AGAIN = Outbound(
     "Sorry, I couldn't save that just now. Nothing was changed; please send it again."
+)
+KEYS_WRONG = Outbound(
+    "Sorry, I can't open what is stored for you: the assistant's data keys are not the ones "
+    "it was saved with. Nothing was changed, and sending it again won't help until your "
+    "administrator fixes the keys (it is in the log)."
 )
 QUOTED = 60  # characters of a refused message quoted back, so the person knows which one
 Clock = Callable[[], datetime]
@@ -55,6 +61,8 @@ def unsaved(problem: TryAgainLater) -> Outbound:
     its file gone), since sending it again would not help."""
     if isinstance(problem, StorageRefused):
         return Outbound(f"Sorry, I couldn't save that: {problem}. Nothing was changed.")
+    if isinstance(problem.__cause__, SealError):
+        return KEYS_WRONG
     return TRY_AGAIN
 
 
@@ -290,13 +298,12 @@ class Inbox:
                     self._inbound(person, event),
                     lambda tx, turn: self._finish(cast(SqlTransaction, tx), event, turn),
                 )
-        except TryAgainLater:
+        except TryAgainLater as problem:
             self._failures[event.id] += 1
             if self._failures[event.id] < STORAGE_ATTEMPTS:
                 raise
-            ours = await self._store.run_sql(
-                lambda tx: self._finish(tx, event, lambda: [TRY_AGAIN])
-            )
+            told = unsaved(problem)
+            ours = await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: [told]))
         self._failures.pop(event.id, None)
         if ours:  # not when another process answered it first (both found it waiting)
             self.count_answered(key)

@@ -72,6 +72,7 @@ from policies.assignment import PackAssignment
 from policies.packs import PolicyPack
 from storage.errors import ConcurrentUpdate, DatabaseUnusable, StorageError
 from storage.records import Case, Person
+from storage.sealing import SealError
 from storage.store import Store, Transaction
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,9 @@ class Assistant:
             except DatabaseUnusable as exc:  # one line: it says what the operator must fix
                 log.error("storage refused the turn of %s: %s", person_id, exc)
                 raise StorageRefused(str(exc)) from exc
+            except SealError as exc:  # the keys are wrong: one line, the column and key id
+                log.error("a stored value does not open for %s: %s", person_id, exc)
+                raise TryAgainLater(str(exc)) from exc
             except StorageError as exc:
                 log.exception("storage failed for %s", person_id)
                 raise TryAgainLater(str(exc)) from exc

@@ -37,8 +37,13 @@ from bot.web.dashboard import jobs_for, routes_for
 from policies.packs import PolicyError
 from storage.opening import DatabaseProblem, DatabaseUnreachable
 from storage.records import Person
+from storage.sealing import SealError
 
 T = TypeVar("T")
+KEYS_WRONG = (
+    "the data keys configured (SVA_DATA_KEYS or encryption.key_file) are not the ones it was "
+    "sealed with; configure the key file that was in use when it was written"
+)
 TEMPORARY_FAILURE = 75  # sysexits.h EX_TEMPFAIL: try again later
 CONFIGURATION = 78  # sysexits.h EX_CONFIG: a chat service refused the configured credentials
 import_app = typer.Typer(
@@ -64,6 +69,9 @@ def with_app(config: Config, work: Callable[[App], Awaitable[T]], *, create: boo
         except ChannelUnavailable as exc:  # credentials refused: one line, no traceback
             typer.echo(f"cannot start: {exc}", err=True)
             raise typer.Exit(CONFIGURATION) from exc
+        except SealError as exc:  # the keys, not the data: names a column and a key id only
+            typer.echo(f"{exc}: {KEYS_WRONG}", err=True)
+            raise typer.Exit(2) from exc
         finally:
             await app.close()
 

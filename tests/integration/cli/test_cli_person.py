@@ -89,3 +89,24 @@ def test_keys_made_the_same_day_get_their_own_ids(tmp_path: Path) -> None:
     ids = [entry.split(":")[0] for entry in (first, second)]
     assert ids[0] != ids[1] and all(i.isalnum() and i.startswith("k") for i in ids)
     assert parse_keys(f"{first},{second}").current == ids[0]
+
+
+def test_a_key_with_the_right_id_but_other_bytes_is_one_clear_line(tmp_path: Path) -> None:
+    """Values sealed with k1 and a k1 that is not that key: chat says the keys are wrong
+    (sending again will not help), the CLI says so in one line, neither shows a traceback."""
+    plain = f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n'
+    first, other = (sva("db", "new-key", "--id", "k1", cwd=tmp_path).stdout.strip() for _ in "ab")
+    (tmp_path / "sva.toml").write_text(plain + f'[encryption]\nkeys = "{first}"\n')
+    assert sva("db", "init", cwd=tmp_path).returncode == 0
+    lines = ["/checkin", "my week", "skip", "skip", "skip", "skip", "6"]
+    sva("chat", "--user", "alice", "--json", stdin="\n".join(lines) + "\n", cwd=tmp_path)
+    (tmp_path / "sva.toml").write_text(plain + f'[encryption]\nkeys = "{other}"\n')
+    chat = sva("chat", "--user", "alice", "--json", stdin="/agenda\n", cwd=tmp_path)
+    replies = [json.loads(line)["text"] for line in chat.stdout.splitlines()]
+    assert any(r.startswith("Sorry, I can't open what is stored for you") for r in replies)
+    assert "Traceback" not in chat.stderr
+    export = sva("person", "export", "demo:alice", "--out", "x", cwd=tmp_path)
+    assert export.returncode == 2 and "Traceback" not in export.stderr
+    assert export.stderr.strip().endswith(
+        "configure the key file that was in use when it was written"
+    )
