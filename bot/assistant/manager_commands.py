@@ -13,6 +13,8 @@ from bot.assistant.sessions import ONCE_HELD, VERBS, SessionChange, SessionError
 from bot.operations.reports.overview import MemberStatus, below, team_overview
 from dialogs.messages import Outbound
 from policies.assignment import PackAssignment
+from storage.audit import AuditEntry
+from storage.records import Person
 from storage.sql import SqlTransaction
 from storage.store import Transaction
 
@@ -72,9 +74,9 @@ def _leading_day(words: list[str], now: datetime) -> tuple[date, int]:
 
 def team_command(
     tx: Transaction,
-    viewer: str,
+    asking: Viewer,
     who: str | None,
-    on: date,
+    now: datetime,
     policies: PackAssignment,
     *,
     go_live: date | None = None,
@@ -85,6 +87,7 @@ def team_command(
     Before `go_live` nothing is overdue, as the sweep chases nothing due before it."""
     if not isinstance(tx, SqlTransaction):
         return Outbound("The team view needs the assistant's database.")
+    viewer, on = asking.person_id or "", now.date()
     root = who or viewer
     if root != viewer and not access_below(tx, viewer, root):
         return Outbound(f"{root[:40]} is not someone you supervise or manage.")
@@ -92,6 +95,7 @@ def team_command(
     if not members:
         whose = "You supervise" if root == viewer else f"{name_of(tx, root)} supervises"
         return Outbound(f"{whose} nobody in the directory, so there is no team to show.")
+    _audit_shown(tx, asking, members, now)
     lines = [
         f"{name_of(tx, root)}'s team on {spoken(on)} ({counted(len(members), 'person', 'people')}):"
     ]
@@ -142,3 +146,23 @@ def member_line(member: MemberStatus, on: date, go_live: date | None = None) -> 
         listed = ", ".join(f"{c.ref} (since {spoken(c.due)})" for c in late_cases if c.due)
         parts.append(f"case supervision overdue: {listed}")
     return f"{member.person.name}: " + "; ".join(parts)
+
+
+def _audit_shown(tx: SqlTransaction, asking: Viewer, shown: list[Person], now: datetime) -> None:
+    """One audit row per person whose supervision status /team showed (as the dashboard's
+    team page writes: a read of another person's record)."""
+    entries = [
+        AuditEntry(
+            at=now,
+            actor=asking.actor,
+            action="read",
+            record_kind="team",
+            record_id=p.id,
+            subject=p.id,
+            via=asking.via,
+            allowed=True,
+        )
+        for p in shown
+        if p.id != asking.person_id
+    ]
+    tx.audit_many(entries)

@@ -274,7 +274,7 @@ class Assistant:
         if command.name == "team":
             who = command.context.get("person")
             answer = team_command(
-                tx, inbound.person_id, who, now.date(), self._policies, go_live=self._go_live
+                tx, viewer_of(inbound), who, now, self._policies, go_live=self._go_live
             )
             return self._with_pending(conversation, [answer])
         if command.name == "session":

@@ -62,6 +62,11 @@ async def test_a_supervisor_sees_due_overdue_leave_late_records_and_waiting_deci
         for line in lines
     )
     assert "sw1" not in reply.text and "sw2" not in reply.text  # names, not ids
+    shown = await sql_store.run_sql(lambda tx: tx.audit_entries(actor="tm1", record_kind="team"))
+    assert sorted((e.subject, e.action, e.via) for e in shown) == [
+        ("sw1", "read", "test"),  # the channel the question came through
+        ("sw2", "read", "test"),
+    ]  # each person shown is a read of their record, as on the dashboard
 
 
 async def test_line_management_sees_the_span_and_others_see_nothing(sql_store: SqlStore) -> None:
