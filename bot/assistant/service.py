@@ -398,6 +398,9 @@ class Assistant:
         if word and channel not in FILE_CHANNELS:
             return [cannot_send_files(channel, f"/{command.name}")]
         shared = shows_shared(tx, viewer, subject)
+        if shared and subject != viewer.person_id:  # their shared wellbeing, read by another
+            kind_read = RecordKind.SHARED_WELLBEING.value
+            audit.record(tx, viewer, "read", kind_read, Subject(person_id=subject), now)
         if command.name == "record":
             held = (
                 date.fromisoformat(command.context["date"])

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.assistant.service import Assistant
+from dialogs.definition import Outcome
 from storage.memory import MemoryStore
 from storage.records import Action
-from tests.factories import assistant_over, case, chat, person
+from tests.factories import NOW, assistant_over, case, chat, person
 
 CHECKIN = [
     "/checkin",
@@ -95,3 +96,15 @@ async def test_record_drafts_name_people_not_their_ids() -> None:
     assert "Supervisee: Alice Walker." in record.text
     assert "Tom Manager to book the strategy meeting, because risk" in record.text
     assert "alice" not in record.text and "tm1" not in record.text
+
+
+async def test_the_supervisors_read_of_shared_wellbeing_is_its_own_audit_row() -> None:
+    """Alice shared her score with her supervisor: his /agenda shows it, and the trail says
+    he read her shared wellbeing, not only her agenda (a DPO looks for exactly that)."""
+    store, assistant = await team()
+    shared = Outcome("checkin", "alice", {"score": 2, "share": ["score"]}, {}, NOW, {})
+    await store.run(lambda tx: tx.add_outcome(shared))
+    await chat(assistant, ["/agenda alice"], person="tm1")
+    reads = [(e.actor, e.record_kind, e.subject) for e in store.tables.audit if e.action == "read"]
+    assert ("tm1", "shared-wellbeing", "alice") in reads
+    assert ("tm1", "agenda", "alice") in reads
