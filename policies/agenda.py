@@ -64,6 +64,7 @@ class AgendaDraft:
     overdue_since: date | None = None  # the individual supervision was due then and is overdue
     for_supervisee: bool = True  # False: a supervisor or manager reads it (no "Type /checkin")
     names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for actions
+    whose: str = ""  # the supervisee's name, when someone else reads it ("Sam Worker's")
 
 
 def compose_agenda(

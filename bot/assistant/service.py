@@ -398,7 +398,8 @@ class Assistant:
         if word and channel not in FILE_CHANNELS:
             return [cannot_send_files(channel, f"/{command.name}")]
         shared = shows_shared(tx, viewer, subject)
-        if shared and subject != viewer.person_id:  # their shared wellbeing, read by another
+        if shared and subject != viewer.person_id and tx.shared_wellbeing(subject):
+            # Their shared wellbeing, shown to someone else: a read of its own in the trail.
             kind_read = RecordKind.SHARED_WELLBEING.value
             audit.record(tx, viewer, "read", kind_read, Subject(person_id=subject), now)
         if command.name == "record":
@@ -415,7 +416,7 @@ class Assistant:
         if (
             subject != viewer.person_id
         ):  # a supervisor or manager: nothing addressed to the supervisee
-            draft = replace(draft, for_supervisee=False)
+            draft = replace(draft, for_supervisee=False, whose=name_of(tx, subject))
         if word:
             text = render_agenda(draft, self.templates, "txt")
             return [agenda_document(text, subject, name_of(tx, subject))]

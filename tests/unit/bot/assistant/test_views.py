@@ -47,6 +47,7 @@ async def team() -> tuple[MemoryStore, Assistant]:
 async def test_the_supervisor_sees_the_agenda_with_ears_questions() -> None:
     _, assistant = await team()
     agenda, questions = await chat(assistant, ["/agenda alice"], person="tm1")
+    assert agenda.text.startswith("Agenda draft for Alice's next supervision")  # not "your"
     assert "Case CR-1" in agenda.text
     assert questions.text.startswith("For the supervisor: questions to ask (EARS)")
     assert "Amplify. When did that harm happen?" in questions.text
