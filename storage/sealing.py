@@ -155,7 +155,9 @@ def parse_keys(text: str) -> Keyring:
         if key_id in numbers:  # one id for two keys: values sealed with one would not open
             raise ValueError(
                 f"data key entries {numbers[key_id]} and {number} are both named {key_id!r}: "
-                "give each key its own id (sva db new-key makes one)"
+                f"what was sealed while both were listed used entry {number}'s key, so keep "
+                f"that one's id and give entry {numbers[key_id]} a new one (sva db new-key "
+                "makes keys with ids of their own)"
             )
         keys[key_id], numbers[key_id] = key, number
     return Keyring(keys=keys, current=next(iter(keys), None))

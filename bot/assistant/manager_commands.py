@@ -10,7 +10,7 @@ from bot.assistant.access import below as access_below
 from bot.assistant.dates import DateError, read_day, spoken
 from bot.assistant.names import counted, name_of
 from bot.assistant.sessions import ONCE_HELD, VERBS, SessionChange, SessionError, record_session
-from bot.operations.reports.overview import MemberStatus, below, team_overview
+from bot.operations.reports.overview import MemberStatus, below, staying, team_overview
 from dialogs.messages import Outbound
 from policies.assignment import PackAssignment
 from storage.audit import AuditEntry
@@ -91,7 +91,7 @@ def team_command(
     root = who or viewer
     if root != viewer and not access_below(tx, viewer, root):
         return Outbound(f"{root[:40]} is not someone you supervise or manage.")
-    members = below(tx, root)
+    members = staying(tx, below(tx, root))
     if not members:
         whose = "You supervise" if root == viewer else f"{name_of(tx, root)} supervises"
         return Outbound(f"{whose} nobody in the directory, so there is no team to show.")

@@ -171,8 +171,10 @@ class Server:
         except OSError as exc:  # nothing else has started yet
             await self._runner.cleanup()
             self._runner = None
-            problem = os.strerror(exc.errno) if exc.errno else str(exc)
-            raise CannotListen(host, port, problem, busy=exc.errno == errno.EADDRINUSE) from exc
+            # A busy port, or a name server not answering yet at boot, may pass: exit 75.
+            busy = exc.errno in (errno.EADDRINUSE, socket.EAI_AGAIN)
+            problem = os.strerror(exc.errno) if exc.errno and exc.errno > 0 else str(exc)
+            raise CannotListen(host, port, problem, busy=busy) from exc
         try:
             await self.start_channels()
         except ChannelUnavailable:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from bot.assistant.access import Action, RecordKind, Subject
+from bot.assistant.names import name_of
 from bot.assistant.views import shows_shared
 from bot.bootstrap import App
 from bot.cli.common import (
@@ -67,7 +68,9 @@ def agenda(
             shared = viewer.is_admin or shows_shared(tx, viewer, person)
             draft = a.assistant.agenda_draft(tx, person, session, with_shared=shared)
             # Read by someone other than the supervisee: nothing addressed to the supervisee.
-            return draft if viewer.person_id == person else replace(draft, for_supervisee=False)
+            if viewer.person_id == person:
+                return draft
+            return replace(draft, for_supervisee=False, whose=name_of(tx, person))
 
         return await a.store.run(work)
 

@@ -16,7 +16,7 @@ from bot.assistant.access import QA_ACCESS
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.load import ReportError, month, read_for, so_far
 from bot.operations.reports.model import MEASURES, Period, Report
-from bot.operations.reports.overview import below, person_page, team_overview
+from bot.operations.reports.overview import below, person_page, staying, team_overview
 from bot.web.app import GRANT, Web, signed_in
 from bot.web.audit import View
 from bot.web.report_charts import case_chart, monthly_chart
@@ -62,9 +62,11 @@ class Pages:
         views = [View(viewer, p.id, kind, now) for p in people if p.id != viewer]
         self.web.auditor.viewed(tx, views)
 
-    def _span(self, tx: SqlTransaction, viewer: str, team: str | None = None) -> list[Person]:
-        """The people below the viewer (in `team`, with the viewer when they belong to it);
-        Forbidden if there is nobody."""
+    def _span(
+        self, tx: SqlTransaction, viewer: str, team: str | None = None, *, today: bool = False
+    ) -> list[Person]:
+        """The people below the viewer (in `team`, with the viewer when they belong to it;
+        `today`: without those who have left); Forbidden if there is nobody."""
         me = tx.directory.person(viewer)
         if me is not None and me.access == QA_ACCESS:  # a QA reader: the whole council
             people = tx.oversight.people(teams=[team] if team else None)
@@ -75,6 +77,8 @@ class Pages:
             if people and me is not None and me.team == team:
                 people = [me, *people]
             people = sorted(people, key=lambda p: p.name)
+        if today:
+            people = staying(tx, people)
         if not people:
             raise Forbidden
         return people
@@ -82,7 +86,7 @@ class Pages:
     async def home(self, request: web.Request) -> web.Response:
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
             teams: dict[str, int] = {}
-            for p in self._span(tx, viewer):
+            for p in self._span(tx, viewer, today=True):
                 teams[p.team] = teams.get(p.team, 0) + 1
             me = tx.directory.person(viewer)
             return {"teams": sorted(teams.items()), "me": me}
@@ -93,7 +97,7 @@ class Pages:
         team = request.match_info["team"]
 
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
-            members = self._span(tx, viewer, team)
+            members = self._span(tx, viewer, team, today=True)
             overview = team_overview(
                 tx, members, team, self.web.today(), self.web.policies, self.web.go_live
             )
@@ -106,7 +110,7 @@ class Pages:
         team = request.match_info["team"]
 
         def work(tx: SqlTransaction, viewer: str) -> dict[str, Any]:
-            members = self._span(tx, viewer, team)
+            members = self._span(tx, viewer, team, today=True)
             overview = team_overview(
                 tx, members, team, self.web.today(), self.web.policies, self.web.go_live
             )

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.bootstrap import build_sweeper
 from bot.config import Config
+from bot.operations.reports.overview import below
 from dialogs.definition import Outcome
 from storage.records import Case
 from storage.sql import SqlStore
@@ -115,3 +116,6 @@ async def test_someone_who_left_is_no_longer_shown(sql_store: SqlStore) -> None:
     [reply] = await chat(assistant_over(sql_store), ["/team"], person="tm1")
     assert reply.text.startswith("Tom Manager's team on Mon 23 Nov 2026 (1 person):")
     assert "Sara Worker" not in reply.text
+    # The chain itself keeps her: last month's report and her archived timeline count her.
+    still = await sql_store.run_sql(lambda tx: [p.id for p in below(tx, "tm1")])
+    assert still == ["sw1", "sw2"]

@@ -87,9 +87,14 @@ def below(tx: SqlTransaction, viewer_id: str) -> list[Person]:
         frontier = [p.id for p in level]
         if not frontier:
             break
-    # Leavers are walked through (their people may not have been moved yet), not shown.
-    left = tx.oversight.leavers(list(found))
-    return sorted((p for p in found.values() if p.id not in left), key=lambda p: (p.team, p.id))
+    return sorted(found.values(), key=lambda p: (p.team, p.id))
+
+
+def staying(tx: SqlTransaction, people: list[Person]) -> list[Person]:
+    """`people` without those who have left: what a view of the team as it is today shows
+    (a report of a past month, or a leaver's archived timeline, keeps them)."""
+    left = tx.oversight.leavers([p.id for p in people])
+    return [p for p in people if p.id not in left]
 
 
 def team_overview(
