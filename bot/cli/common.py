@@ -17,6 +17,7 @@ from bot.bootstrap import App
 from bot.config import Config, ConfigError, load_config
 from bot.logs import configure_logging
 from bot.operations.private_files import FileExists, refuse_overwrite, write_private
+from storage.store import Store
 
 T = TypeVar("T")
 ConfigOption = Annotated[
@@ -144,8 +145,13 @@ async def admin_only(app: App, viewer: Viewer, kind: str, record_id: str) -> Non
     if not viewer.is_admin:
         typer.echo(f"{kind} is an administrator action: run it without --as", err=True)
         raise typer.Exit(1)
+    await admin_row(app.store, viewer, kind, record_id)
+
+
+async def admin_row(store: Store, viewer: Viewer, kind: str, record_id: str) -> None:
+    """The audit row of an administrator action, committed before the work is done."""
     now = datetime.now(UTC)
-    await app.store.run(
+    await store.run(
         lambda tx: audit.record(tx, viewer, "admin", kind, Subject(), now, record_id=record_id)
     )
 

@@ -9,10 +9,8 @@ from typing import Annotated
 
 import typer
 
-from bot.assistant import audit
-from bot.assistant.access import Subject
 from bot.bootstrap import App, load_keyring, open_database
-from bot.cli.common import ConfigOption, admin_only, config_or_exit, viewer_for
+from bot.cli.common import ConfigOption, admin_only, admin_row, config_or_exit, viewer_for
 from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.config import ConfigError
@@ -62,7 +60,8 @@ def rotate_key(
         raise typer.Exit(2)
     store = SqlStore(engine=engine)
     try:
-        asyncio.run(_audited(store, "db rotate-key", "keys", f"rotate-key to {keyring.current}"))
+        viewer = viewer_for(None, "db rotate-key")
+        asyncio.run(admin_row(store, viewer, "keys", f"rotate-key to {keyring.current}"))
         with Progress(
             "re-sealing with the current key", None, name="key rotation", unit="values"
         ) as progress:
@@ -100,12 +99,3 @@ def purge(
             typer.echo(f"{kind}: {count}{' (dry run: would be)' if dry_run else ''}")
         else:
             typer.echo(f"{verb} {kind}: {count}")
-
-
-async def _audited(store: SqlStore, command: str, kind: str, what: str) -> None:
-    """One administrator audit row, committed before the work (`admin_only` without an app)."""
-    viewer = viewer_for(None, command)
-    now = datetime.now(UTC)
-    await store.run(
-        lambda tx: audit.record(tx, viewer, "admin", kind, Subject(), now, record_id=what)
-    )
