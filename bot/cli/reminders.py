@@ -25,6 +25,7 @@ from bot.cli.common import (
     config_or_exit,
     viewer_for,
 )
+from bot.cli.keeping import keeping_jobs
 from bot.cli.progress import Progress
 from bot.config import Config, ConfigError, LogLevel, TeamsAuth
 from bot.errors import CannotListen, ChannelUnavailable
@@ -287,7 +288,7 @@ def make_server(
         gateway=gateway,
         report=lambda report: print_report(report, as_json=False),
         routes=routes_for(app),
-        jobs=jobs_for(app),
+        jobs=[*jobs_for(app), *keeping_jobs(app.config)],
         workers=answering,
     )
 

@@ -31,6 +31,7 @@ from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
 from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
+from bot.operations.reports.keeping import KeptRun, keep_last_month, last_month
 from bot.operations.reports.kept import report as kept_report
 from bot.operations.reports.load import ReportError, begun, load_sessions, month, period
 from bot.operations.reports.model import MEASURES, Period, Report
@@ -144,6 +145,27 @@ def compliance(
             "[reminders] go_live): a due date before it is chased from it",
             err=True,
         )
+
+
+@app.command()
+def keep(config: ConfigOption = None) -> None:
+    """Work out and keep last month's council figures now (what `sva serve` does each day
+    after the sweep), so that reports of that month measure only the teams changed since.
+    For a deployment that runs the reports but not `sva serve`: run it from a daily timer."""
+    settings = config_or_exit(config)
+    today = date.today()
+
+    async def run(a: App) -> KeptRun:
+        what = f"keep {last_month(today).label}"
+        await admin_only(a, viewer_for(None, "report keep"), "report", what)
+        policies = pack_assignment(a.config)
+        go_live = a.config.reminders.go_live
+        return await keep_last_month(a.store, policies, today, go_live, progress)
+
+    label = "reading the directory and sessions"
+    with Progress(label, None, name="keeping figures", unit="people") as progress:
+        done = with_app(settings, run)
+    typer.echo(done.summary())
 
 
 def write(report: Report, form: Format, out: Path | None, force: bool = False) -> None:

@@ -1,0 +1,92 @@
+"""`sva serve`'s daily run of `keep_last_month` (bot/operations/reports/keeping.py), and
+`sva report keep` for a deployment that runs it from its own timer.
+
+`sva serve` runs it in a process of its own: measuring a whole council takes a core for tens
+of seconds and a gigabyte or more at national scale, and in the server's process it would
+hold up acknowledging chat events and leave the memory behind. A run stopped half-way (the
+server stopping, the process killed) keeps nothing of its own: the shares are written in
+one transaction at the end, and the next report measures what is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.bootstrap import bootstrap, pack_assignment
+from bot.config import Config, LogLevel
+from bot.logs import configure_logging
+from bot.operations.reminders import next_sweep
+from bot.operations.reports.keeping import KeptRun, keep_last_month
+
+log = logging.getLogger(__name__)
+AFTER_SWEEP = timedelta(minutes=2)  # the sweep, then the managers' digests, then this
+STOP_SECONDS = 5.0  # for a run under way to end once the server stops
+# Spawned, not forked: a fork would copy the server's event loop, threads and connections.
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+async def keep_figures(config: Config, today: date) -> KeptRun:
+    """Keep last month's council figures (as of `today`) from this process."""
+    app = await bootstrap(config)
+    try:
+        policies = pack_assignment(config)
+        return await keep_last_month(app.store, policies, today, config.reminders.go_live)
+    finally:
+        await app.close()
+
+
+def _child(config: Config, today: date) -> None:
+    """The keeping process: one run, its outcome logged, exit 0 when kept."""
+    configure_logging(config.log, default=LogLevel.INFO)
+    try:
+        done = asyncio.run(keep_figures(config, today))
+    except Exception:  # the database failing mid-run, or a bug: the next day tries again
+        log.exception("keeping the council's figures failed")
+        sys.exit(1)
+    log.info("%s", done.summary())
+
+
+async def keep_in_child(config: Config, today: date) -> int | None:
+    """Run `keep_figures` in a new process and wait for it; its exit code (None: stopped).
+    Cancelled (the server stopping), the process is ended too."""
+    process = _CONTEXT.Process(target=_child, args=(config, today), name="sva-keep-figures")
+    process.start()
+    try:
+        while process.is_alive():
+            await asyncio.sleep(0.5)
+    except asyncio.CancelledError:
+        process.terminate()
+        await asyncio.to_thread(process.join, STOP_SECONDS)
+        raise
+    return process.exitcode
+
+
+async def daily_keeping(
+    config: Config,
+    at: datetime,
+    keep: Callable[[Config, date], Awaitable[int | None]] = keep_in_child,
+    now: Callable[[], datetime] = datetime.now,
+) -> None:
+    """Keep last month's council figures every day just after the sweep at `at`'s time of
+    day, forever."""
+    while True:
+        current = now()
+        wake = next_sweep(current - AFTER_SWEEP, at) + AFTER_SWEEP  # 07:01 waits for 07:02
+        await asyncio.sleep((wake - current).total_seconds())
+        code = await keep(config, wake.date())
+        if code != 0:
+            log.warning("keeping the council's figures ended with exit code %s", code)
+
+
+def keeping_jobs(config: Config) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+    """The daily keeping job for `sva serve` (none when `oversight.keep_figures` is off)."""
+    if not config.oversight.keep_figures:
+        return []
+    at = datetime.combine(date.today(), config.reminders.sweep_at)
+    return [lambda: daily_keeping(config, at)]

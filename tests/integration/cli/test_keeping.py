@@ -1,0 +1,107 @@
+"""Last month's council figures kept ahead of time (bot/cli/keeping.py): `sva report keep`,
+the process `sva serve` runs it in each day, and that process ended with the server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import pack_assignment
+from bot.cli.keeping import daily_keeping, keep_in_child, keeping_jobs
+from bot.config import Config, DatabaseConfig, OversightConfig
+from bot.operations.reports.keeping import keep_last_month
+from storage.db import create_engine
+from storage.sql import SqlStore
+from tests import oversight_fixture as fx
+from tests.integration.cli.test_cli_contracts import sva
+
+EARLY_DECEMBER = date(2026, 12, 3)
+
+
+@pytest.fixture
+async def seeded(database_url: str) -> str:
+    store = SqlStore(engine=create_engine(database_url))
+    await fx.seed(store)
+    await store.close()
+    return database_url
+
+
+async def measured_now(url: str) -> int:
+    """How many people a report of the fixture's month, under the rules of a configuration
+    naming only the database, would measure afresh."""
+    store = SqlStore(engine=create_engine(url))
+    rules = pack_assignment(Config(database=DatabaseConfig(url=url)))
+    try:
+        return (await keep_last_month(store, rules, EARLY_DECEMBER)).measured
+    finally:
+        await store.close()
+
+
+def test_sva_report_keep_keeps_last_month_so_a_second_run_measures_nobody(
+    seeded: str, tmp_path: Path
+) -> None:
+    first = sva("report", "keep", cwd=tmp_path, database_url=seeded)
+    assert first.returncode == 0, first.stderr
+    assert f"{len(fx.PEOPLE)} people measured afresh" in first.stdout
+    second = sva("report", "keep", cwd=tmp_path, database_url=seeded)
+    assert second.returncode == 0, second.stderr
+    assert "; 0 people measured afresh" in second.stdout
+
+
+@pytest.mark.asyncio
+async def test_the_keeping_process_keeps_the_months_figures(seeded: str) -> None:
+    config = Config(database=DatabaseConfig(url=seeded))
+    assert await keep_in_child(config, EARLY_DECEMBER) == 0
+    assert await measured_now(seeded) == 0  # everything was kept by the child
+
+
+@pytest.mark.asyncio
+async def test_a_server_stopping_ends_the_keeping_process_under_way(seeded: str) -> None:
+    config = Config(database=DatabaseConfig(url=seeded))
+    run = asyncio.create_task(keep_in_child(config, EARLY_DECEMBER))
+    while not multiprocessing.active_children():  # started (still importing: seconds)
+        await asyncio.sleep(0.01)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert multiprocessing.active_children() == []
+    assert await measured_now(seeded) == len(fx.PEOPLE)  # nothing half-kept
+
+
+@pytest.mark.asyncio
+async def test_keeping_runs_just_after_each_days_sweep_and_a_failure_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    asked: list[date] = []
+    second_day = asyncio.Event()
+
+    async def keep(config: Config, today: date) -> int:
+        asked.append(today)
+        if len(asked) == 2:
+            second_day.set()
+        return 1  # failed: logged, and tried again the next day
+
+    clock = iter(
+        [
+            datetime(2026, 12, 3, 7, 1, 59, 950_000),  # 50 ms before 07:02 (sweep at 07:00)
+            datetime(2026, 12, 4, 7, 1, 59, 950_000),
+            datetime(2026, 12, 5, 7, 0),
+        ]
+    )
+    at = datetime.combine(EARLY_DECEMBER, time(7, 0))
+    with caplog.at_level(logging.WARNING, logger="bot.cli.keeping"):
+        job = asyncio.create_task(daily_keeping(Config(), at, keep, now=lambda: next(clock)))
+        await asyncio.wait_for(second_day.wait(), timeout=5)
+        job.cancel()
+    assert asked == [date(2026, 12, 3), date(2026, 12, 4)]
+    assert "ended with exit code 1" in caplog.text
+
+
+def test_serve_keeps_figures_unless_the_setting_is_off() -> None:
+    assert len(keeping_jobs(Config())) == 1
+    assert keeping_jobs(Config(oversight=OversightConfig(keep_figures=False))) == []
