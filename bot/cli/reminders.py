@@ -56,7 +56,9 @@ def with_app(config: Config, work: Callable[[App], Awaitable[T]], *, create: boo
     """Bootstrap, run `work`, close; configuration problems exit with status 2. `create`: a
     missing SQLite database may be made (the console demo's first run)."""
 
-    async def run() -> T:
+    done: list[T] = []  # the result, not returned from the main task: see below
+
+    async def run() -> None:
         try:
             app = await bootstrap(config, create=create)
         except (ConfigError, PolicyError) as exc:
@@ -66,7 +68,7 @@ def with_app(config: Config, work: Callable[[App], Awaitable[T]], *, create: boo
             typer.echo(f"database: {exc}", err=True)
             raise typer.Exit(database_exit(exc)) from exc
         try:
-            return await work(app)
+            done.append(await work(app))
         except ChannelUnavailable as exc:  # credentials refused: one line, no traceback
             typer.echo(f"cannot start: {exc}", err=True)
             raise typer.Exit(CONFIGURATION) from exc
@@ -76,7 +78,10 @@ def with_app(config: Config, work: Callable[[App], Awaitable[T]], *, create: boo
         finally:
             await app.close()
 
-    return asyncio.run(run())
+    # asyncio.run (Python 3.11) formats the main task, its result included, as it puts back
+    # Ctrl-C's handler: for a council's compliance report that repr took 4 s.
+    asyncio.run(run())
+    return done[0]
 
 
 def database_exit(problem: DatabaseProblem) -> int:
