@@ -28,7 +28,6 @@ import contextlib
 import gc
 import json
 import logging
-import multiprocessing
 import signal
 import socket
 import time
@@ -45,6 +44,7 @@ from bot.channels.registry import Channel, build_channels
 from bot.config import Config, LogLevel
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
+from bot.processes import SPAWN, join_or_end
 
 log = logging.getLogger(__name__)
 RESTART_AFTER = (1.0, 30.0)  # seconds before a dead worker is started again: first, at most
@@ -53,8 +53,6 @@ READY_SECONDS = 120.0  # a worker's start (imports, database, channels) before t
 DRAIN_SECONDS = 20.0  # a worker's turns under way, when its server stops
 READY = True
 DRAINED = "drained"
-# Spawned, not forked: a fork would copy the server's event loop, threads and connections.
-_CONTEXT = multiprocessing.get_context("spawn")
 
 
 @dataclass(frozen=True)
@@ -176,7 +174,7 @@ class AnswerWorkers:
         clean = True
         for worker in self._workers:
             if worker.process is not None:
-                clean &= await _join(worker.process, max(0.0, deadline - time.monotonic()))
+                clean &= await join_or_end(worker.process, max(0.0, deadline - time.monotonic()))
         return clean
 
     async def _spawn(self, worker: _Worker) -> None:
@@ -184,7 +182,7 @@ class AnswerWorkers:
         predecessor = worker.token
         token = f"{self._instance}/w{worker.number}/{uuid.uuid4().hex[:8]}"
         ours, theirs = socket.socketpair()
-        process = _CONTEXT.Process(
+        process = SPAWN.Process(
             target=work,
             args=(self._spec, Seat(worker.number, len(self._workers), token, predecessor), theirs),
             name=f"sva-worker-{worker.number}",
@@ -225,7 +223,7 @@ class AnswerWorkers:
 
     async def _restart(self, worker: _Worker) -> None:
         assert worker.process is not None
-        await _join(worker.process, 0)  # it is gone: reap it
+        await join_or_end(worker.process, 0)  # it is gone: reap it
         if time.monotonic() - worker.started > STEADY_SECONDS:
             worker.restarts = 0
         first, most = RESTART_AFTER
@@ -244,20 +242,6 @@ class AnswerWorkers:
                 return
             except OSError as problem:  # no memory or processes left just now: try again
                 log.error("could not start answer worker %d: %s", worker.number, problem)
-
-
-async def _join(process: BaseProcess, timeout: float) -> bool:
-    """Wait up to `timeout` s for `process` to exit; then terminate it, then kill it. False
-    if it had to be ended."""
-    await asyncio.to_thread(process.join, timeout)
-    if process.exitcode is not None:
-        return True
-    process.terminate()
-    await asyncio.to_thread(process.join, 5)
-    if process.exitcode is None:
-        process.kill()
-        await asyncio.to_thread(process.join, 5)
-    return False
 
 
 # -- the worker process ----------------------------------------------------------------

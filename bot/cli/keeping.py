@@ -1,8 +1,9 @@
 """`sva serve`'s daily run of `keep_last_month` (bot/operations/reports/keeping.py), and
 `sva report keep` for a deployment that runs it from its own timer.
 
-`sva serve` runs it in a process of its own: measuring a whole council takes a core for tens
-of seconds and a gigabyte or more at national scale, and in the server's process it would
+`sva serve` runs it a minute after it starts and then each day after the sweep, in a process
+of its own, at a lower priority: measuring a whole council takes a core for tens
+of seconds and about 700 MB at national scale, and in the server's process it would
 hold up acknowledging chat events and leave the memory behind. A run stopped half-way (the
 server stopping, the process killed) keeps nothing of its own: the shares are written in
 one transaction at the end, and the next report measures what is missing.
@@ -12,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
+import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime, timedelta
@@ -23,12 +25,12 @@ from bot.config import Config, LogLevel
 from bot.logs import configure_logging
 from bot.operations.reminders import next_sweep
 from bot.operations.reports.keeping import KeptRun, keep_last_month
+from bot.processes import SPAWN, join_or_end
 
 log = logging.getLogger(__name__)
 AFTER_SWEEP = timedelta(minutes=2)  # the sweep, then the managers' digests, then this
-STOP_SECONDS = 5.0  # for a run under way to end once the server stops
-# Spawned, not forked: a fork would copy the server's event loop, threads and connections.
-_CONTEXT = multiprocessing.get_context("spawn")
+AFTER_START = timedelta(minutes=1)  # the server's own start-up first
+NICENESS = 10  # the keeping process gives way to the server answering people
 
 
 async def keep_figures(config: Config, today: date) -> KeptRun:
@@ -43,6 +45,8 @@ async def keep_figures(config: Config, today: date) -> KeptRun:
 
 def _child(config: Config, today: date) -> None:
     """The keeping process: one run, its outcome logged, exit 0 when kept."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the server decides
+    os.nice(NICENESS)
     configure_logging(config.log, default=LogLevel.INFO)
     try:
         done = asyncio.run(keep_figures(config, today))
@@ -55,14 +59,15 @@ def _child(config: Config, today: date) -> None:
 async def keep_in_child(config: Config, today: date) -> int | None:
     """Run `keep_figures` in a new process and wait for it; its exit code (None: stopped).
     Cancelled (the server stopping), the process is ended too."""
-    process = _CONTEXT.Process(target=_child, args=(config, today), name="sva-keep-figures")
+    process = SPAWN.Process(
+        target=_child, args=(config, today), name="sva-keep-figures", daemon=True
+    )
     process.start()
     try:
         while process.is_alive():
             await asyncio.sleep(0.5)
     except asyncio.CancelledError:
-        process.terminate()
-        await asyncio.to_thread(process.join, STOP_SECONDS)
+        await join_or_end(process, 0)
         raise
     return process.exitcode
 
@@ -72,16 +77,31 @@ async def daily_keeping(
     at: datetime,
     keep: Callable[[Config, date], Awaitable[int | None]] = keep_in_child,
     now: Callable[[], datetime] = datetime.now,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Keep last month's council figures every day just after the sweep at `at`'s time of
-    day, forever."""
+    """Keep last month's council figures a minute after the server starts (an upgrade or a
+    change of packs or team settings makes the kept ones unusable), then every day just
+    after the sweep at `at`'s time of day, forever. A run that fails is logged; the next
+    one tries again."""
+    await sleep(AFTER_START.total_seconds())
+    await _keep_logged(keep, config, now().date())
     while True:
         current = now()
         wake = next_sweep(current - AFTER_SWEEP, at) + AFTER_SWEEP  # 07:01 waits for 07:02
-        await asyncio.sleep((wake - current).total_seconds())
-        code = await keep(config, wake.date())
-        if code != 0:
-            log.warning("keeping the council's figures ended with exit code %s", code)
+        await sleep((wake - current).total_seconds())
+        await _keep_logged(keep, config, wake.date())
+
+
+async def _keep_logged(
+    keep: Callable[[Config, date], Awaitable[int | None]], config: Config, today: date
+) -> None:
+    try:
+        code = await keep(config, today)
+    except Exception:  # e.g. no process could be started
+        log.exception("keeping the council's figures could not run")
+        return
+    if code != 0:
+        log.warning("keeping the council's figures ended with exit code %s", code)
 
 
 def keeping_jobs(config: Config) -> list[Callable[[], Coroutine[Any, Any, None]]]:

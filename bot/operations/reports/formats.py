@@ -47,8 +47,10 @@ def rows(report: Report) -> Iterator[tuple[str, Row]]:
 def rules(report: Report) -> list[Rule]:
     """Every rule any figure was measured against, by id."""
     found: dict[str, Rule] = {}
-    sets = {tally.rules for _, row in rows(report) for tally in row.tallies.values()}
-    for rule_set in sets:  # a few thousand distinct sets among 300,000 tallies
+    # A few thousand distinct sets among 300,000 tallies, in the order first met (a set's
+    # order would follow string hashing, which changes from run to run).
+    sets = dict.fromkeys(tally.rules for _, row in rows(report) for tally in row.tallies.values())
+    for rule_set in sets:
         found |= {r.id: r for r in rule_set}
     found |= {line.rule.id: line.rule for line in report.cases}
     found |= {rule.id: rule for rule in report.unrecorded_rules}
@@ -63,57 +65,28 @@ def safe_cell(value: object) -> object:
 
 
 def to_csv(report: Report) -> str:
+    line = _CsvLine()
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    out.writelines(_tally_lines(report))
-    writer.writerows(
-        (
-            "cases",
-            safe_cell(line.team),
-            "",
-            "",
-            safe_cell(f"case:{line.case_type}:{line.risk}"),
-            line.open,
-            "",
-            "",
-            line.overdue,
-            "",
-            line.longest_overdue_days,
-            safe_cell(line.rule.id),
-            "",
-        )
-        for line in report.cases
-    )
+    out.write(line.cells(CSV_HEADER) + "\n")
+    out.writelines(_tally_lines(report, line))
+    for case in report.cases:
+        kind = f"case:{case.case_type}:{case.risk}"
+        figures = (case.open, "", "", case.overdue, "", case.longest_overdue_days)
+        out.write(line.cells(("cases", case.team, "", "", kind, *figures, case.rule.id, "")))
+        out.write("\n")
     for measure, reason, count in report.excluded_counts():
-        excluded: tuple[object, ...] = ("excluded", "", "", "", measure, count)
-        writer.writerow(safe_cell(v) for v in (*excluded, "", "", "", "", "", "", reason))
+        excluded = ("excluded", "", "", "", measure, count, "", "", "", "", "", "", reason)
+        out.write(line.cells(excluded) + "\n")
     for rule in rules(report):
-        cells: tuple[object, ...] = (
-            "rule",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            rule.id,
-            rule.cite,
-        )
-        writer.writerow(safe_cell(v) for v in cells)
+        out.write(line.cells(("rule", *[""] * 10, rule.id, rule.cite)) + "\n")
     return out.getvalue()
 
 
-def _tally_lines(report: Report) -> Iterator[str]:
+def _tally_lines(report: Report, line: _CsvLine) -> Iterator[str]:
     """One CSV line per measure of each person, team and the total. A council's report has
     300,000 of them but only 55,000 rows and a few thousand distinct tallies, so each row's
     name cells and each tally's figures are written once (by the csv module, quoted as it
     quotes) and the lines are joined from those pieces."""
-    line = _CsvLine()
     tails: dict[Tally, str] = {}
     measures = {m: line.cells((m,)) for m in MEASURES}
     for section, row in rows(report):
@@ -127,18 +100,20 @@ def _tally_lines(report: Report) -> Iterator[str]:
 
 
 class _CsvLine:
-    """Cells written as part of one CSV line (no line end), formula-like text made safe."""
+    """Cells written as (part of) one CSV line without its line end, by the csv module,
+    formula-like text made safe."""
 
     def __init__(self) -> None:
         self._out = io.StringIO()
-        # The same line end as the report's: the writer quotes a cell holding it.
-        self._writer = csv.writer(self._out, lineterminator="\n")
+        # The writer quotes a cell holding a character of its line end: with \r\n, a line
+        # break of either kind in a name stays inside its quoted cell.
+        self._writer = csv.writer(self._out, lineterminator="\r\n")
 
     def cells(self, values: tuple[object, ...]) -> str:
         self._out.seek(0)
         self._out.truncate()
         self._writer.writerow(safe_cell(v) for v in values)
-        return self._out.getvalue()[:-1]
+        return self._out.getvalue()[:-2]
 
 
 def _numbers(t: Tally) -> tuple[object, ...]:

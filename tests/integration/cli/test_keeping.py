@@ -64,42 +64,52 @@ async def test_the_keeping_process_keeps_the_months_figures(seeded: str) -> None
 async def test_a_server_stopping_ends_the_keeping_process_under_way(seeded: str) -> None:
     config = Config(database=DatabaseConfig(url=seeded))
     run = asyncio.create_task(keep_in_child(config, EARLY_DECEMBER))
-    while not multiprocessing.active_children():  # started (still importing: seconds)
+    for _ in range(500):  # started (and still importing, for a second or more)
+        if multiprocessing.active_children():
+            break
         await asyncio.sleep(0.01)
     run.cancel()
     with pytest.raises(asyncio.CancelledError):
         await run
     assert multiprocessing.active_children() == []
-    assert await measured_now(seeded) == len(fx.PEOPLE)  # nothing half-kept
+    assert await measured_now(seeded) == len(fx.PEOPLE)  # it kept nothing
 
 
 @pytest.mark.asyncio
-async def test_keeping_runs_just_after_each_days_sweep_and_a_failure_is_logged(
+async def test_keeping_runs_after_start_and_after_each_days_sweep_and_failures_are_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     asked: list[date] = []
-    second_day = asyncio.Event()
+    slept: list[float] = []
 
     async def keep(config: Config, today: date) -> int:
         asked.append(today)
-        if len(asked) == 2:
-            second_day.set()
+        if len(asked) == 3:
+            raise OSError("no process could be started")  # logged; the job goes on
         return 1  # failed: logged, and tried again the next day
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 5:
+            raise asyncio.CancelledError  # the server stopping
 
     clock = iter(
         [
+            datetime(2026, 12, 2, 22, 0),  # started: a run a minute later
             datetime(2026, 12, 3, 7, 1, 59, 950_000),  # 50 ms before 07:02 (sweep at 07:00)
-            datetime(2026, 12, 4, 7, 1, 59, 950_000),
-            datetime(2026, 12, 5, 7, 0),
+            datetime(2026, 12, 4, 7, 1, 0),
+            datetime(2026, 12, 5, 7, 2, 30),  # just missed: tomorrow
+            datetime(2026, 12, 6, 7, 2, 0),
         ]
     )
     at = datetime.combine(EARLY_DECEMBER, time(7, 0))
-    with caplog.at_level(logging.WARNING, logger="bot.cli.keeping"):
-        job = asyncio.create_task(daily_keeping(Config(), at, keep, now=lambda: next(clock)))
-        await asyncio.wait_for(second_day.wait(), timeout=5)
-        job.cancel()
-    assert asked == [date(2026, 12, 3), date(2026, 12, 4)]
+    warnings = caplog.at_level(logging.WARNING, logger="bot.cli.keeping")
+    with warnings, pytest.raises(asyncio.CancelledError):
+        await daily_keeping(Config(), at, keep, now=lambda: next(clock), sleep=sleep)
+    assert slept == [60.0, 0.05, 60.0, 86_370.0, 86_400.0]
+    assert asked == [date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4), date(2026, 12, 6)]
     assert "ended with exit code 1" in caplog.text
+    assert "could not run" in caplog.text
 
 
 def test_serve_keeps_figures_unless_the_setting_is_off() -> None:
