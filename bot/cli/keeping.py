@@ -12,6 +12,7 @@ one transaction at the end, and the next report measures what is missing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -26,6 +27,7 @@ from bot.logs import configure_logging
 from bot.operations.reminders import next_sweep
 from bot.operations.reports.keeping import KeptRun, keep_last_month
 from bot.processes import SPAWN, join_or_end
+from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 AFTER_SWEEP = timedelta(minutes=2)  # the sweep, then the managers' digests, then this
@@ -44,25 +46,42 @@ async def keep_figures(config: Config, today: date) -> KeptRun:
 
 
 def _child(config: Config, today: date) -> None:
-    """The keeping process: one run, its outcome logged, exit 0 when kept."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the server decides
-    os.nice(NICENESS)
+    """The keeping process: one run, its outcome logged in one line, exit 0 when kept."""
     configure_logging(config.log, default=LogLevel.INFO)
     try:
         done = asyncio.run(keep_figures(config, today))
-    except Exception:  # the database failing mid-run, or a bug: the next day tries again
+    except StorageError as exc:  # the database, not the code: one line, tried again later
+        log.error("keeping the council's figures failed: %s", first_line(exc))
+        sys.exit(1)
+    except Exception:  # a bug: the whole story
         log.exception("keeping the council's figures failed")
         sys.exit(1)
     log.info("%s", done.summary())
 
 
+def first_line(error: Exception) -> str:
+    """An error's first line (a driver's message goes on with the statement)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 async def keep_in_child(config: Config, today: date) -> int | None:
-    """Run `keep_figures` in a new process and wait for it; its exit code (None: stopped).
-    Cancelled (the server stopping), the process is ended too."""
+    """Run `keep_figures` in a new process at a lower priority and wait for it; its exit
+    code (None: stopped). Cancelled (the server stopping), the process is ended too."""
     process = SPAWN.Process(
         target=_child, args=(config, today), name="sva-keep-figures", daemon=True
     )
-    process.start()
+    # Ctrl-C goes to the whole process group, and the server decides what the child does:
+    # ignored from its first instruction (an ignored signal stays ignored in a new program),
+    # not only once its imports are done.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if process.pid is not None:
+        with contextlib.suppress(OSError):  # gone already
+            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
     try:
         while process.is_alive():
             await asyncio.sleep(0.5)

@@ -235,7 +235,10 @@ def serve(
         gc.collect()
         gc.freeze()
         served = [*server.channels, *(["the dashboard (/dashboard)"] if app.links else [])]
-        typer.echo(f"serving {', '.join([*served, 'reminders'])} on port {bound}")
+        served.append("reminders")
+        if settings.oversight.keep_figures:
+            served.append("last month's report figures (kept in a minute, then daily)")
+        typer.echo(f"serving {', '.join(served)} on port {bound}")
         stopping = asyncio.Event()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             asyncio.get_running_loop().add_signal_handler(signal_number, stopping.set)

@@ -27,6 +27,7 @@ from bot.cli.common import (
     save,
     viewer_for,
 )
+from bot.cli.keeping import first_line
 from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
@@ -36,6 +37,7 @@ from bot.operations.reports.kept import report as kept_report
 from bot.operations.reports.load import ReportError, begun, load_sessions, month, period
 from bot.operations.reports.model import MEASURES, Period, Report
 from bot.operations.reports.scope import Scope
+from storage.errors import StorageError
 from storage.sql import SqlTransaction
 
 app = typer.Typer(help="Oversight reports: compliance, dip samples.", no_args_is_help=True)
@@ -149,9 +151,9 @@ def compliance(
 
 @app.command()
 def keep(config: ConfigOption = None) -> None:
-    """Work out and keep last month's council figures now (what `sva serve` does each day
-    after the sweep), so that reports of that month measure only the teams changed since.
-    For a deployment that runs the reports but not `sva serve`: run it from a daily timer."""
+    """Work out and keep last month's council figures now (what `sva serve` does a minute
+    after it starts and each day after the sweep), so that reports of that month measure
+    only the teams changed since. Without `sva serve`, run it from a daily timer."""
     settings = config_or_exit(config)
     today = date.today()
 
@@ -163,8 +165,12 @@ def keep(config: ConfigOption = None) -> None:
         return await keep_last_month(a.store, policies, today, go_live, progress)
 
     label = "reading the directory and sessions"
-    with Progress(label, None, name="keeping figures", unit="people") as progress:
-        done = with_app(settings, run)
+    try:
+        with Progress(label, None, name="measuring", unit="people") as progress:
+            done = with_app(settings, run)
+    except StorageError as exc:  # e.g. the database locked or full when writing them
+        typer.echo(f"the figures were not kept: {first_line(exc)}", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(done.summary())
 
 

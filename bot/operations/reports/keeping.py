@@ -36,10 +36,15 @@ class KeptRun:
     seconds: float
 
     def summary(self) -> str:
-        reused = f"{self.teams} teams, {self.people} people"
+        covered = f"{self.teams:,} teams, {self.people:,} people"
+        afresh = (
+            f"{self.measured:,} people measured afresh"
+            if self.measured
+            else "nothing changed since they were last kept"
+        )
         return (
-            f"kept the council's figures for {self.period.label} ({reused}; "
-            f"{self.measured} people measured afresh) in {self.seconds:.1f} s"
+            f"kept the council's figures for {self.period.label} ({covered}; {afresh}) "
+            f"in {self.seconds:.1f} s"
         )
 
 
@@ -72,10 +77,11 @@ async def keep_last_month(
     progress: ProgressSink = UNWATCHED,
 ) -> KeptRun:
     """Make the council's report of the month before `today`, keeping every team's share
-    that was missing or out of date; says what it did."""
+    that was missing or out of date; says what it did. StorageError: not kept."""
     started = time.perf_counter()
     counted = _Counted(progress)
     when = last_month(today)
-    made = await report(store, Scope("council", "council"), when, assignment, counted, go_live)
+    council = Scope("council", "council")
+    made = await report(store, council, when, assignment, counted, go_live, must_keep=True)
     seconds = time.perf_counter() - started
     return KeptRun(when, len(made.teams), len(made.people), counted.measured, seconds)

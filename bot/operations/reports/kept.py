@@ -60,10 +60,13 @@ async def report(
     assignment: PackAssignment,
     progress: ProgressSink = UNWATCHED,
     go_live: date | None = None,
+    *,
+    must_keep: bool = False,
 ) -> Report:
     """The compliance report of `scope` over `when` (nothing overdue from before
     `go_live`): each team's kept share where it still holds, the others computed (and kept
-    for next time)."""
+    for next time). The report stands without them if they cannot be kept, unless
+    `must_keep` (then the StorageError is raised)."""
     rules = rules_fingerprint(assignment, go_live)
     # One pause for the whole report: a council's rows and shares are millions of small
     # acyclic objects, and each time the collector came back on it walked all of them.
@@ -78,7 +81,7 @@ async def report(
             if part.team in found.whole and part.team in found.versions
         ]
         if fresh:
-            await _keep(store, when, rules, fresh)
+            await _keep(store, when, rules, fresh, must_keep)
         return assemble(when, scope.label, [*found.kept, *computed])
 
 
@@ -125,14 +128,17 @@ def _whole_teams(tx: SqlTransaction, scope: Scope, people: list[Person]) -> set[
     return {team for team in teams if inside[team] == sizes[team]}
 
 
-async def _keep(store: SqlStore, when: Period, rules: str, fresh: list[KeptFigures]) -> None:
-    """Keep the computed shares; the report stands without them if they cannot be kept."""
+async def _keep(
+    store: SqlStore, when: Period, rules: str, fresh: list[KeptFigures], must_keep: bool
+) -> None:
     try:
         now = datetime.now(UTC)
         await store.run_sql(
             lambda tx: tx.kept_figures.keep(when.start, when.end, rules, fresh, now)
         )
     except StorageError as exc:
+        if must_keep:
+            raise
         log.warning("compliance figures not kept for next time: %s", type(exc).__name__)
 
 

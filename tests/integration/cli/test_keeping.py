@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -50,7 +51,47 @@ def test_sva_report_keep_keeps_last_month_so_a_second_run_measures_nobody(
     assert f"{len(fx.PEOPLE)} people measured afresh" in first.stdout
     second = sva("report", "keep", cwd=tmp_path, database_url=seeded)
     assert second.returncode == 0, second.stderr
-    assert "; 0 people measured afresh" in second.stdout
+    assert "nothing changed since they were last kept" in second.stdout
+
+
+@pytest.fixture
+def refusing(seeded: str) -> Iterator[str]:
+    """The seeded database, refusing every kept figure (as a full disk or a lock would)."""
+    engine = create_engine(seeded)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.begin() as db:
+        if sqlite:
+            db.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON kept_report_figures "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        else:
+            db.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+            )
+            db.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON kept_report_figures "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+    yield seeded
+    with engine.begin() as db:  # PostgreSQL's test database is shared by the run's tests
+        if sqlite:
+            db.exec_driver_sql("DROP TRIGGER refuse")
+        else:
+            db.exec_driver_sql("DROP TRIGGER refuse ON kept_report_figures")
+            db.exec_driver_sql("DROP FUNCTION refuse()")
+    engine.dispose()
+
+
+def test_figures_the_database_refuses_are_not_reported_as_kept(
+    refusing: str, tmp_path: Path
+) -> None:
+    result = sva("report", "keep", cwd=tmp_path, database_url=refusing)
+    assert result.returncode == 1
+    assert "kept the council's figures" not in result.stdout
+    assert "the figures were not kept:" in result.stderr and "refused" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.asyncio
@@ -73,6 +114,12 @@ async def test_a_server_stopping_ends_the_keeping_process_under_way(seeded: str)
         await run
     assert multiprocessing.active_children() == []
     assert await measured_now(seeded) == len(fx.PEOPLE)  # it kept nothing
+
+
+@pytest.mark.asyncio
+async def test_a_keeping_process_whose_figures_are_refused_exits_1(refusing: str) -> None:
+    config = Config(database=DatabaseConfig(url=refusing))
+    assert await keep_in_child(config, EARLY_DECEMBER) == 1
 
 
 @pytest.mark.asyncio
