@@ -18,6 +18,7 @@ from bot.operations.reports.measures import Rule, Tally
 from bot.operations.reports.model import MEASURES, Report, Row
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LINE_END = "\r\n"  # RFC 4180; the csv module quotes a cell holding either character
 CSV_HEADER = (
     "section",
     "team",
@@ -65,28 +66,45 @@ def safe_cell(value: object) -> object:
 
 
 def to_csv(report: Report) -> str:
-    line = _CsvLine()
+    """The report as CSV (RFC 4180: lines end in CRLF, so a line break of either kind in a
+    name is quoted inside its cell)."""
     out = io.StringIO()
-    out.write(line.cells(CSV_HEADER) + "\n")
-    out.writelines(_tally_lines(report, line))
-    for case in report.cases:
-        kind = f"case:{case.case_type}:{case.risk}"
-        figures = (case.open, "", "", case.overdue, "", case.longest_overdue_days)
-        out.write(line.cells(("cases", case.team, "", "", kind, *figures, case.rule.id, "")))
-        out.write("\n")
+    writer = csv.writer(out, lineterminator=LINE_END)
+    writer.writerow(CSV_HEADER)
+    out.writelines(_tally_lines(report))
+    writer.writerows(
+        (
+            "cases",
+            safe_cell(line.team),
+            "",
+            "",
+            safe_cell(f"case:{line.case_type}:{line.risk}"),
+            line.open,
+            "",
+            "",
+            line.overdue,
+            "",
+            line.longest_overdue_days,
+            safe_cell(line.rule.id),
+            "",
+        )
+        for line in report.cases
+    )
     for measure, reason, count in report.excluded_counts():
-        excluded = ("excluded", "", "", "", measure, count, "", "", "", "", "", "", reason)
-        out.write(line.cells(excluded) + "\n")
+        excluded: tuple[object, ...] = ("excluded", "", "", "", measure, count)
+        writer.writerow(safe_cell(v) for v in (*excluded, "", "", "", "", "", "", reason))
     for rule in rules(report):
-        out.write(line.cells(("rule", *[""] * 10, rule.id, rule.cite)) + "\n")
+        cells: tuple[object, ...] = ("rule", *[""] * 10, rule.id, rule.cite)
+        writer.writerow(safe_cell(v) for v in cells)
     return out.getvalue()
 
 
-def _tally_lines(report: Report, line: _CsvLine) -> Iterator[str]:
+def _tally_lines(report: Report) -> Iterator[str]:
     """One CSV line per measure of each person, team and the total. A council's report has
     300,000 of them but only 55,000 rows and a few thousand distinct tallies, so each row's
     name cells and each tally's figures are written once (by the csv module, quoted as it
     quotes) and the lines are joined from those pieces."""
+    line = _CsvLine()
     tails: dict[Tally, str] = {}
     measures = {m: line.cells((m,)) for m in MEASURES}
     for section, row in rows(report):
@@ -96,24 +114,22 @@ def _tally_lines(report: Report, line: _CsvLine) -> Iterator[str]:
             if tail is None:
                 ids = " ".join(r.id for r in t.rules)
                 tail = tails[t] = line.cells((*_numbers(t), ids, ""))
-            yield f"{names},{measures[measure]},{tail}\n"
+            yield f"{names},{measures[measure]},{tail}{LINE_END}"
 
 
 class _CsvLine:
-    """Cells written as (part of) one CSV line without its line end, by the csv module,
-    formula-like text made safe."""
+    """Cells written as part of one CSV line (no line end) by the csv module, formula-like
+    text made safe."""
 
     def __init__(self) -> None:
         self._out = io.StringIO()
-        # The writer quotes a cell holding a character of its line end: with \r\n, a line
-        # break of either kind in a name stays inside its quoted cell.
-        self._writer = csv.writer(self._out, lineterminator="\r\n")
+        self._writer = csv.writer(self._out, lineterminator=LINE_END)
 
     def cells(self, values: tuple[object, ...]) -> str:
         self._out.seek(0)
         self._out.truncate()
-        self._writer.writerow(safe_cell(v) for v in values)
-        return self._out.getvalue()[:-2]
+        self._writer.writerow([safe_cell(v) for v in values])
+        return self._out.getvalue()[: -len(LINE_END)]
 
 
 def _numbers(t: Tally) -> tuple[object, ...]:
