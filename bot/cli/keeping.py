@@ -24,7 +24,7 @@ from typing import Any
 from bot.bootstrap import bootstrap, pack_assignment
 from bot.config import Config, LogLevel
 from bot.logs import configure_logging
-from bot.operations.reminders import next_sweep
+from bot.operations.reminders import next_after_sweep
 from bot.operations.reports.keeping import KeptRun, keep_last_month
 from bot.processes import SPAWN, join_or_end
 from storage.errors import StorageError
@@ -106,7 +106,7 @@ async def daily_keeping(
     await _keep_logged(keep, config, now().date())
     while True:
         current = now()
-        wake = next_sweep(current - AFTER_SWEEP, at) + AFTER_SWEEP  # 07:01 waits for 07:02
+        wake = next_after_sweep(current, at, AFTER_SWEEP)
         await sleep((wake - current).total_seconds())
         await _keep_logged(keep, config, wake.date())
 

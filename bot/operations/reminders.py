@@ -283,3 +283,10 @@ def next_sweep(now: datetime, at: datetime) -> datetime:
     """The next time the daily sweep runs: today at `at`'s time if still ahead, else tomorrow."""
     candidate = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
     return candidate if candidate > now else candidate + timedelta(days=1)
+
+
+def next_after_sweep(now: datetime, at: datetime, after: timedelta) -> datetime:
+    """The next time `after` past the daily sweep at `at`'s time (what follows the sweep: the
+    managers' digests, the kept report figures): today's if still ahead, else tomorrow's. A
+    server started between the sweep and `after` past it still runs today's."""
+    return next_sweep(now - after, at) + after

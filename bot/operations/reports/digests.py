@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from bot.operations.reminders import next_sweep
+from bot.operations.reminders import next_after_sweep
 from bot.operations.reports.compliance import compute
 from bot.operations.reports.load import month, read_for
 from bot.operations.reports.measures import Tally
@@ -30,6 +30,7 @@ from storage.records import OutboxItem, Person
 from storage.sql import SqlStore, SqlTransaction
 
 log = logging.getLogger(__name__)
+AFTER_SWEEP = timedelta(minutes=1)  # the sweep first
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,7 @@ async def daily_digests(
     """Run the digests every day at `at`'s time of day (just after the sweep), forever."""
     while True:
         now = today()
-        wake = next_sweep(now, at) + timedelta(minutes=1)
+        wake = next_after_sweep(now, at, AFTER_SWEEP)
         await asyncio.sleep((wake - now).total_seconds())
         try:
             queued = await digests.run(wake.date())
