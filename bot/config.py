@@ -246,8 +246,9 @@ class OversightConfig(_Section):
     weekly_digest: bool = True
     monthly_report: bool = True
     monthly_report_working_day: int = Field(default=1, ge=1, le=20)
-    # Last month's council figures worked out each day after the sweep (in a process of its
-    # own), so that reports of that month read them instead of measuring every team.
+    # Last month's council figures worked out by `sva serve` a minute after it starts and
+    # each day after the sweep (in a process of its own), so that reports of that month
+    # read them instead of measuring every team.
     keep_figures: bool = True
 
 

@@ -33,3 +33,10 @@ class CannotListen(AssistantError):
     def __init__(self, host: str, port: int, problem: str, *, busy: bool) -> None:
         super().__init__(f"cannot listen on {host}:{port}: {problem}")
         self.busy = busy
+
+
+def first_line(error: Exception) -> str:
+    """An error's first line, for one line to an operator (a database driver's message goes
+    on with the statement)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.bootstrap import bootstrap, pack_assignment
 from bot.config import Config, LogLevel
+from bot.errors import first_line
 from bot.logs import configure_logging
 from bot.operations.reminders import next_after_sweep
 from bot.operations.reports.keeping import KeptRun, keep_last_month
@@ -57,12 +58,6 @@ def _child(config: Config, today: date) -> None:
         log.exception("keeping the council's figures failed")
         sys.exit(1)
     log.info("%s", done.summary())
-
-
-def first_line(error: Exception) -> str:
-    """An error's first line (a driver's message goes on with the statement)."""
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 async def keep_in_child(config: Config, today: date) -> int | None:

@@ -27,9 +27,9 @@ from bot.cli.common import (
     save,
     viewer_for,
 )
-from bot.cli.keeping import first_line
 from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
+from bot.errors import first_line
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
 from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
 from bot.operations.reports.keeping import KeptRun, keep_last_month, last_month
