@@ -24,14 +24,6 @@ from tests.integration.cli.test_cli_contracts import sva
 EARLY_DECEMBER = date(2026, 12, 3)
 
 
-@pytest.fixture
-async def seeded(database_url: str) -> str:
-    store = SqlStore(engine=create_engine(database_url))
-    await fx.seed(store)
-    await store.close()
-    return database_url
-
-
 async def measured_now(url: str) -> int:
     """How many people a report of the fixture's month, under the rules of a configuration
     naming only the database, would measure afresh."""

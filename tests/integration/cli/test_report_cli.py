@@ -10,18 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import create_engine
-from storage.sql import SqlStore
 from tests import oversight_fixture as fx
 from tests.integration.cli.test_cli_contracts import sva
-
-
-@pytest.fixture
-async def seeded(database_url: str) -> str:
-    store = SqlStore(engine=create_engine(database_url))
-    await fx.seed(store)
-    await store.close()
-    return database_url
 
 
 @pytest.fixture(autouse=True)
