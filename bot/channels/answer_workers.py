@@ -40,11 +40,11 @@ from typing import Any
 from bot.assistant.gateway import Gateway
 from bot.assistant.inbox import Inbox
 from bot.bootstrap import bootstrap
+from bot.channels.processes import SPAWN, join_or_end
 from bot.channels.registry import Channel, build_channels
 from bot.config import Config, LogLevel
 from bot.errors import ChannelUnavailable
 from bot.logs import configure_logging
-from bot.processes import SPAWN, join_or_end
 
 log = logging.getLogger(__name__)
 RESTART_AFTER = (1.0, 30.0)  # seconds before a dead worker is started again: first, at most

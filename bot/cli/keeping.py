@@ -22,12 +22,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.bootstrap import bootstrap, pack_assignment
+from bot.channels.processes import SPAWN, join_or_end
 from bot.config import Config, LogLevel
 from bot.errors import first_line
 from bot.logs import configure_logging
 from bot.operations.reminders import next_after_sweep
 from bot.operations.reports.keeping import KeptRun, keep_last_month
-from bot.processes import SPAWN, join_or_end
 from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
