@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -85,8 +85,7 @@ def choose_period(
         return begun(period(start.date(), end.date()), today)
     if start or end:
         raise ReportError("--from and --to go together")
-    last_month = today.replace(day=1) - timedelta(days=1)
-    return month(f"{last_month:%Y-%m}")
+    return last_month(today)
 
 
 @app.command()

@@ -21,7 +21,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.operations.reminders import next_after_sweep
 from bot.operations.reports.compliance import compute
-from bot.operations.reports.load import month, read_for
+from bot.operations.reports.keeping import last_month
+from bot.operations.reports.load import read_for
 from bot.operations.reports.measures import Tally
 from bot.operations.reports.overview import below, team_overview
 from policies.assignment import PackAssignment
@@ -109,8 +110,8 @@ class ManagerDigests:
         )
 
     def monthly(self, tx: SqlTransaction, manager: str, span: list[Person], on: date) -> OutboxItem:
-        last = on.replace(day=1) - timedelta(days=1)
-        period = month(f"{last:%Y-%m}")
+        period = last_month(on)
+        last = period.end
         report = compute(
             read_for(
                 tx,

@@ -2,8 +2,8 @@
 
 The first council report of a period measures every team (tens of seconds at national
 scale); later ones reuse each team's kept share while its data are unchanged
-(`bot.operations.reports.kept`). `sva serve` runs `keep_last_month` once a day after the
-sweep, in a process of its own (`bot.cli.keeping`), so the report `sva report compliance
+(`bot.operations.reports.kept`). `sva serve` runs `keep_last_month` a minute after it starts
+and each day after the sweep, in a process of its own (`bot.cli.keeping`), so the report `sva report compliance
 --council` makes by default (the last complete month), and any team's or manager's report
 of that month, is read from kept shares except for the teams that changed since.
 """
