@@ -1,8 +1,8 @@
 """The turn's own statements: load a conversation, store it, claim a channel message id.
 
-These run on every message, so they are built once at import (SQLAlchemy memoises a built
-statement's cache key and keeps its compiled form in the engine's cache) and each takes one
-round trip: the insert of a first turn and the claim of a message id are single
+These run on every message, so they are built once at import and run as `Prepared`
+statements, straight on the driver's cursor (storage/prepared.py), and each takes one round
+trip: the insert of a first turn and the claim of a message id are single
 `INSERT … ON CONFLICT DO NOTHING` statements instead of a check, a savepoint and an insert.
 Values still go through the column types, so sealed (encrypted) columns stay sealed.
 """
@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dialogs.conversation import Conversation
 from storage.errors import ConcurrentUpdate
+from storage.prepared import Prepared
 from storage.tables import ConversationRow, ReceivedMessageRow
 
 _TABLE = ConversationRow.__table__
@@ -26,26 +27,26 @@ _FIELDS = {"dialog", "state", "data", "version", "updated_at"}
 
 # FOR UPDATE (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): a second
 # process answering for the same person waits here instead of failing its version check.
-LOAD = (
+LOAD = Prepared(
     select(_C.dialog, _C.state, _C.data, _C.version)
     .where(_C.person_id == bindparam("person"))
     .with_for_update()
 )
-UPDATE = (
+UPDATE = Prepared(
     update(ConversationRow)
     .where(_C.person_id == bindparam("person"), _C.version == bindparam("was"))
     .values({name: bindparam(name) for name in _FIELDS})
 )
-DELETE = delete(ConversationRow).where(
-    _C.person_id == bindparam("person"), _C.version == bindparam("was")
+DELETE = Prepared(
+    delete(ConversationRow).where(
+        _C.person_id == bindparam("person"), _C.version == bindparam("was")
+    )
 )
 
 
-def _insert_once(dialect: Any, table: Any, columns: list[str]) -> Any:
+def _insert_once(dialect: Any, table: Any, columns: list[str]) -> Prepared:
     values: dict[str, Any] = {name: bindparam(name) for name in columns}
-    statement = dialect(table).values(values).on_conflict_do_nothing()
-    # rowcount of an INSERT is kept only when asked for (psycopg would report -1).
-    return statement.execution_options(preserve_rowcount=True)
+    return Prepared(dialect(table).values(values).on_conflict_do_nothing())
 
 
 _CONVERSATION_COLUMNS = ["person_id", *sorted(_FIELDS)]
@@ -63,22 +64,23 @@ CLAIM = {
 def claim_message(db: Connection, channel: str, message_id: str, now: datetime) -> bool:
     """Record a channel message id; False if it was already there."""
     values = {"channel": channel, "message_id": message_id, "received_at": now}
-    return db.execute(CLAIM[db.dialect.name], values).rowcount == 1
+    return CLAIM[db.dialect.name].rowcount(db, values) == 1
 
 
 def load(db: Connection, person_id: str) -> Conversation | None:
     """The person's conversation, locked for this transaction."""
-    row = db.execute(LOAD, {"person": person_id}).one_or_none()
+    row = LOAD.first(db, {"person": person_id})
     if row is None:
         return None
-    data = row.data or {}
+    dialog, state, data, version = row
+    data = data or {}
     return Conversation(
         person_id=person_id,
-        dialog=row.dialog,
-        state=row.state,
+        dialog=dialog,
+        state=state,
         answers=dict(data.get("answers", {})),
         context=dict(data.get("context", {})),
-        version=row.version,
+        version=version,
     )
 
 
@@ -93,10 +95,10 @@ def save(db: Connection, conversation: Conversation, now: datetime) -> Conversat
     }
     if conversation.version == 0:
         statement = INSERT[db.dialect.name]
-        stored = db.execute(statement, {"person_id": conversation.person_id, **values}).rowcount
+        stored = statement.rowcount(db, {"person_id": conversation.person_id, **values})
     else:
         keys = {"person": conversation.person_id, "was": conversation.version}
-        stored = db.execute(UPDATE, {**keys, **values}).rowcount
+        stored = UPDATE.rowcount(db, {**keys, **values})
     if stored != 1:
         raise ConcurrentUpdate(conversation.person_id)
     saved = conversation.copy()
@@ -108,6 +110,5 @@ def remove(db: Connection, conversation: Conversation) -> None:
     """Delete a finished conversation (ConcurrentUpdate if it is not the version we read)."""
     if conversation.version == 0:
         return
-    result = db.execute(DELETE, {"person": conversation.person_id, "was": conversation.version})
-    if result.rowcount != 1:
+    if DELETE.rowcount(db, {"person": conversation.person_id, "was": conversation.version}) != 1:
         raise ConcurrentUpdate(conversation.person_id)

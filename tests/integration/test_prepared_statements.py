@@ -1,0 +1,109 @@
+"""Statements run on the driver's cursor (storage/prepared.py) behave as SQLAlchemy's own:
+errors arrive as SQLAlchemy's with the values hidden, a statement outside a transaction
+begins one, and a lost PostgreSQL connection is invalidated and replaced."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from dialogs.conversation import Conversation
+from storage import conversations
+from storage.db import create_engine
+from storage.prepared import Prepared
+from storage.sealing import new_key_entry, parse_keys
+from storage.sql import SqlStore
+from storage.tables import ConversationRow
+from tests.conftest import _libpq
+from tests.factories import NOW
+
+SECRET = "Worried about the bruise on her arm"
+COLUMNS = ["person_id", "dialog", "state", "data", "version", "updated_at"]
+PLAIN_INSERT = Prepared(insert(ConversationRow).values({name: bindparam(name) for name in COLUMNS}))
+
+
+def row(person: str) -> dict[str, object]:
+    data = {"answers": {"worries": SECRET}, "context": {}}
+    return dict(person_id=person, dialog="prep", state="worries", data=data, version=1,
+                updated_at=NOW)  # fmt: skip
+
+
+def test_a_driver_error_is_sqlalchemys_own_and_shows_no_answer(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.connect() as db, db.begin():
+        assert PLAIN_INSERT.rowcount(db, row("alice")) == 1
+        with pytest.raises(IntegrityError) as refused:
+            PLAIN_INSERT.rowcount(db, row("alice"))  # the same person twice
+    assert isinstance(refused.value, DBAPIError)
+    assert "SQL parameters hidden" in str(refused.value)
+    assert SECRET not in str(refused.value)
+    engine.dispose()
+
+
+def test_values_pass_through_the_column_types(database_url: str) -> None:
+    """The sealed column is stored sealed and read back open; the date reads back as one."""
+    engine = create_engine(database_url, keyring=parse_keys(new_key_entry("k1")))
+    with engine.begin() as db:
+        PLAIN_INSERT.rowcount(db, row("bob"))
+    with engine.connect() as db:
+        stored = db.execute(select(ConversationRow.__table__.c.data).where(
+            ConversationRow.person_id == "bob")).scalar_one()  # fmt: skip
+        raw = db.exec_driver_sql("SELECT data FROM conversations").scalar_one()
+        read = conversations.load(db, "bob")
+    assert SECRET not in raw
+    assert stored == {"answers": {"worries": SECRET}, "context": {}}
+    assert read is not None and read.answers == {"worries": SECRET}
+    engine.dispose()
+
+
+def test_a_statement_outside_a_transaction_begins_one(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.connect() as db:
+        assert not db.in_transaction()
+        PLAIN_INSERT.rowcount(db, row("carol"))
+        assert db.in_transaction()
+        db.rollback()
+        assert conversations.load(db, "carol") is None
+    engine.dispose()
+
+
+def backend_pid(db: Connection) -> int:
+    return int(db.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+async def test_a_lost_postgresql_connection_is_replaced_and_the_turn_goes_on(
+    postgres_database: str,
+) -> None:
+    store = SqlStore(engine=create_engine(postgres_database), threads=1)  # one connection
+    person = "dora-lost-connection"
+    try:
+        first = Conversation(person, "prep", "worries", answers={"worries": "first"})
+        await store.run(lambda tx: tx.save_conversation(first, NOW))
+        pid = await store.committer.submit(backend_pid)
+        with psycopg.connect(_libpq(postgres_database), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+        # The store's one connection is gone: the load fails on it, the connection is
+        # invalidated, and the committer runs the unit again on a new one.
+        loaded = await store.run(lambda tx: tx.load_conversation(person))
+        assert loaded is not None and loaded.answers == {"worries": "first"}
+        assert await store.committer.submit(backend_pid) != pid
+    finally:
+        await store.run(lambda tx: tx.delete_conversation(tx.load_conversation(person)))  # type: ignore[arg-type]
+        await store.close()
+
+
+def test_a_lost_postgresql_connection_is_invalidated(postgres_database: str) -> None:
+    engine = create_engine(postgres_database)
+    with engine.connect() as db:
+        db.begin()
+        pid = db.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with psycopg.connect(_libpq(postgres_database), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(DBAPIError) as lost:
+            conversations.load(db, "erin")
+        assert lost.value.connection_invalidated
+        assert db.invalidated
+    engine.dispose()
