@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, or_, select, 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storage.prepared import Prepared
 from storage.tables import InboxRow, ReplyRow
 
 CONVERSATION_LOCKS = 0x5356_4102  # advisory-lock class for per-conversation ordering
@@ -33,24 +34,27 @@ def _typed(name: str, column: Any) -> Any:
     return bindparam(name, type_=column.type)
 
 
-# The statements of every turn, built once: building them per call (and their cache keys) was
-# an eighth of a busy server's time (issue 16's profile: `ColumnOperators.__eq__` alone 7.6%).
-# On the table, not the ORM entity: an ORM insert took a fifth of the store thread's time
-# under a burst of Slack events (issue 16's profile: `_get_orm_crud_kv_pairs`). Without
-# preserve_rowcount psycopg reports -1 for an INSERT: every repeat would be "new".
+# The statements of every chat event, built once: building them per call (and their cache
+# keys) was an eighth of a busy server's time (issue 16's profile: `ColumnOperators.__eq__`
+# alone 7.6%). On the table, not the ORM entity: an ORM insert took a fifth of the store
+# thread's time under a burst of Slack events (`_get_orm_crud_kv_pairs`). Run as `Prepared`
+# statements on the driver's cursor (storage/prepared.py).
+_ADD_COLUMNS = ("channel", "event_id", "conversation", "payload", "received_at", "processed_at")
 _ADD = {
-    postgresql: (pg_insert if postgresql else sqlite_insert)(cast(Table, InboxRow.__table__))
-    .on_conflict_do_nothing()
-    .execution_options(preserve_rowcount=True)
+    postgresql: Prepared(
+        (pg_insert if postgresql else sqlite_insert)(cast(Table, InboxRow.__table__))
+        .values({name: bindparam(name) for name in _ADD_COLUMNS})
+        .on_conflict_do_nothing()
+    )
     for postgresql in (False, True)
 }
-_NEXT = (
+_NEXT = Prepared(
     select(InboxRow.id, InboxRow.channel, InboxRow.conversation, InboxRow.payload)
     .where(InboxRow.conversation == bindparam("conversation"), InboxRow.processed_at.is_(None))
     .order_by(InboxRow.id)
     .limit(1)
 )
-_DONE = (
+_DONE = Prepared(
     update(InboxRow)
     .where(InboxRow.id == bindparam("row_id"))
     .values(processed_at=_typed("now", InboxRow.processed_at), payload={})
@@ -58,7 +62,7 @@ _DONE = (
 _UNPROCESSED = select(func.count()).where(
     InboxRow.conversation == bindparam("conversation"), InboxRow.processed_at.is_(None)
 )
-_HEAD = (
+_HEAD = Prepared(
     select(
         ReplyRow.id,
         ReplyRow.channel,
@@ -76,7 +80,7 @@ _HEAD = (
     .order_by(ReplyRow.id)
     .limit(1)
 )
-_CLAIM = (
+_CLAIM = Prepared(
     update(ReplyRow)
     .where(
         ReplyRow.id == bindparam("reply_id"),
@@ -92,7 +96,7 @@ _CLAIM = (
         claimed_until=_typed("until", ReplyRow.claimed_until),
     )
 )
-_SENT = (
+_SENT = Prepared(
     update(ReplyRow)
     .where(ReplyRow.id == bindparam("reply_id"))
     .values(sent_at=_typed("now", ReplyRow.sent_at), claimed_by=None, claimed_until=None)
@@ -147,14 +151,12 @@ class InboxSql:
             "processed_at": now if processed else None,
         }
         statement = _ADD[self._db.dialect.name == "postgresql"]
-        return self._db.execute(statement, values).rowcount == 1
+        return statement.rowcount(self._db, values) == 1
 
     def next(self, conversation: str) -> InboxEvent | None:
         """The conversation's oldest unprocessed event."""
-        row = self._db.execute(_NEXT, {"conversation": conversation}).one_or_none()
-        return (
-            None if row is None else InboxEvent(row.id, row.channel, row.conversation, row.payload)
-        )
+        row = _NEXT.first(self._db, {"conversation": conversation})
+        return None if row is None else InboxEvent(*row)
 
     def lock(self, conversation: str, event_id: int) -> bool:
         """Take the conversation for this transaction; True if `event_id` is still its oldest
@@ -170,7 +172,7 @@ class InboxSql:
 
     def done(self, event_id: int, now: datetime) -> None:
         """Mark processed and drop the content (the event id stays, so a retry is ignored)."""
-        self._db.execute(_DONE, {"row_id": event_id, "now": now})
+        _DONE.rowcount(self._db, {"row_id": event_id, "now": now})
 
     def unprocessed(self, conversation: str) -> int:
         """How many of the conversation's events wait to be answered, by any process."""
@@ -222,20 +224,19 @@ class RepliesSql:
         self, conversation: str, token: str, now: datetime, lease: timedelta
     ) -> PendingReply | None:
         """Claim the conversation's oldest unsent reply if it is due and nobody else holds it."""
-        head = self._db.execute(_HEAD, {"conversation": conversation}).one_or_none()
-        if head is None or _aware(head.next_attempt_at, now) > now:
+        head = _HEAD.first(self._db, {"conversation": conversation})
+        if head is None:
             return None
-        claimed = self._db.execute(
-            _CLAIM, {"reply_id": head.id, "now": now, "token": token, "until": now + lease}
-        )
-        if claimed.rowcount != 1:
+        *reply, next_attempt_at = head
+        if _aware(next_attempt_at, now) > now:
             return None
-        return PendingReply(
-            head.id, head.channel, head.conversation, head.address, head.message, head.attempts
-        )
+        claim = {"reply_id": reply[0], "now": now, "token": token, "until": now + lease}
+        if _CLAIM.rowcount(self._db, claim) != 1:
+            return None
+        return PendingReply(*reply)
 
     def sent(self, reply_id: int, now: datetime) -> None:
-        self._db.execute(_SENT, {"reply_id": reply_id, "now": now})
+        _SENT.rowcount(self._db, {"reply_id": reply_id, "now": now})
 
     def release(self, token: str) -> int:
         """Let go of the unsent replies claimed by `token`, a process known to be dead (so

@@ -34,6 +34,7 @@ class _Compiled:
     sql: str
     order: tuple[str, ...] | None  # bind names in place order (positional drivers), or None
     binds: Mapping[str, Processor]
+    fixed: Mapping[str, Any]  # values written into the statement (`.values(payload={})`)
     results: tuple[Processor, ...]  # one per selected column
 
 
@@ -84,16 +85,18 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
         column.type.dialect_impl(dialect).result_processor(dialect, None)
         for column in getattr(statement, "selected_columns", ())
     )
+    fixed = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
     order = tuple(compiled.positiontup) if dialect.positional else None
-    return _Compiled(compiled.string, order, binds, results)
+    return _Compiled(compiled.string, order, binds, fixed, results)
 
 
 def _execute(db: Connection, compiled: _Compiled, values: Mapping[str, Any]) -> Any:
     if not db.in_transaction():
         db.begin()  # as SQLAlchemy's autobegin would: this statement belongs to a transaction
+    given = {**compiled.fixed, **values} if compiled.fixed else values
     processed = {
         name: value if (write := compiled.binds.get(name)) is None else write(value)
-        for name, value in values.items()
+        for name, value in given.items()
     }
     parameters: Sequence[Any] | Mapping[str, Any] = (
         processed if compiled.order is None else [processed[name] for name in compiled.order]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from dialogs.conversation import Conversation
@@ -55,6 +55,23 @@ def test_values_pass_through_the_column_types(database_url: str) -> None:
     assert SECRET not in raw
     assert stored == {"answers": {"worries": SECRET}, "context": {}}
     assert read is not None and read.answers == {"worries": SECRET}
+    engine.dispose()
+
+
+def test_values_written_into_the_statement_are_sent_with_the_callers(database_url: str) -> None:
+    """`.values(state="summary")` is a value of the statement itself, not of the call."""
+    to_summary = Prepared(
+        update(ConversationRow)
+        .where(ConversationRow.person_id == bindparam("person"))
+        .values(state="summary", version=bindparam("version"))
+    )
+    engine = create_engine(database_url)
+    with engine.begin() as db:
+        PLAIN_INSERT.rowcount(db, row("fay"))
+        assert to_summary.rowcount(db, {"person": "fay", "version": 7}) == 1
+        assert to_summary.rowcount(db, {"person": "nobody", "version": 7}) == 0
+        moved = conversations.load(db, "fay")
+    assert moved is not None and (moved.state, moved.version) == ("summary", 7)
     engine.dispose()
 
 
