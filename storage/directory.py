@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from storage.prepared import Prepared
 from storage.records import Case, Person, Session
 from storage.tables import (
     CANCELLED,
@@ -71,13 +72,18 @@ CASE_COLUMNS = (
 T = TypeVar("T")
 # Built once: asked on every turn (the access checks read the viewer, the case and the
 # supervisor chain), so SQLAlchemy reuses their compiled form instead of rebuilding them.
-PERSON_BY_ID = select(*PERSON_COLUMNS, PersonRow.access).where(
-    PersonRow.id == bindparam("id"), PersonRow.left_on.is_(None)
+# Read by the access checks of every command: Prepared statements (storage/prepared.py).
+PERSON_BY_ID = Prepared(
+    select(*PERSON_COLUMNS, PersonRow.access).where(
+        PersonRow.id == bindparam("id"), PersonRow.left_on.is_(None)
+    )
 )
-IDENTITIES_OF = select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id).where(
-    ChatIdentityRow.person_id == bindparam("id")
+IDENTITIES_OF = Prepared(
+    select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id).where(
+        ChatIdentityRow.person_id == bindparam("id")
+    )
 )
-CASE_BY_REF = select(*CASE_COLUMNS).where(CaseRow.ref == bindparam("ref"))
+CASE_BY_REF = Prepared(select(*CASE_COLUMNS).where(CaseRow.ref == bindparam("ref")))
 _REFRESH_LAST = (
     update(CaseRow)
     .where(CaseRow.ref.in_(bindparam("refs", expanding=True)))
@@ -227,15 +233,15 @@ class DirectorySql:
         return [Person(*row) for row in rows]
 
     def person(self, person_id: str) -> Person | None:
-        row = self._db.execute(PERSON_BY_ID, {"id": person_id}).one_or_none()
+        row = PERSON_BY_ID.first(self._db, {"id": person_id})
         if row is None:
             return None
-        chat = self._db.execute(IDENTITIES_OF, {"id": person_id}).all()
-        identities = tuple((channel, user) for channel, user in chat)
-        return Person(*row[:-1], chat=identities, access=row[-1])
+        identities = tuple(IDENTITIES_OF.all(self._db, {"id": person_id}))
+        # a row is an untyped tuple: mypy cannot see it stops before `chat`
+        return Person(*row[:-1], chat=identities, access=row[-1])  # type: ignore[misc]
 
     def case(self, ref: str) -> Case | None:
-        row = self._db.execute(CASE_BY_REF, {"ref": ref}).one_or_none()
+        row = CASE_BY_REF.first(self._db, {"ref": ref})
         return Case(*row) if row is not None else None
 
     def count_people(self) -> int:

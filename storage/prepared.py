@@ -47,18 +47,32 @@ class Prepared:
 
     def first(self, db: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row the statement returns, its values read by the column types."""
+        rows = self._fetch(db, values, 1)
+        return rows[0] if rows else None
+
+    def all(self, db: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Every row the statement returns, their values read by the column types."""
+        return self._fetch(db, values, None)
+
+    def _fetch(
+        self, db: Connection, values: Mapping[str, Any], limit: int | None
+    ) -> list[tuple[Any, ...]]:
         compiled = self._for(db.dialect)
         cursor = _execute(db, compiled, values)
         try:
-            row = cursor.fetchone()
+            rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
         finally:
             cursor.close()
-        if row is None:
-            return None
-        return tuple(
-            value if read is None else read(value)
-            for value, read in zip(row, compiled.results, strict=True)
-        )
+        reads = compiled.results
+        if not any(reads):
+            return [tuple(row) for row in rows]
+        return [
+            tuple(
+                value if read is None else read(value)
+                for value, read in zip(row, reads, strict=True)
+            )
+            for row in rows
+        ]
 
     def rowcount(self, db: Connection, values: Mapping[str, Any]) -> int:
         """Run a write; how many rows it changed."""
