@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storage.prepared import Prepared
 from storage.tables import ChatIdentityRow, ChatReferenceRow
+
+# Every chat event starts by finding its sender: a Prepared statement (storage/prepared.py).
+_PERSON_FOR = Prepared(
+    select(ChatIdentityRow.person_id).where(
+        ChatIdentityRow.channel == bindparam("channel"),
+        ChatIdentityRow.channel_user_id == bindparam("user"),
+    )
+)
 
 
 class ChatSql:
@@ -20,12 +29,10 @@ class ChatSql:
 
     def person_for(self, channel: str, channel_user_id: str) -> str | None:
         """Our person id for a channel's user id, or None for someone not imported."""
-        return self._db.scalar(
-            select(ChatIdentityRow.person_id).where(
-                ChatIdentityRow.channel == channel,
-                ChatIdentityRow.channel_user_id == channel_user_id,
-            )
+        found: str | None = _PERSON_FOR.scalar(
+            self._db, {"channel": channel, "user": channel_user_id}
         )
+        return found
 
     def all_identities(self) -> dict[str, list[tuple[str, str]]]:
         """Everyone's (channel, channel user id) pairs, by person (one read for a sweep)."""

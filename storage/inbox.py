@@ -59,8 +59,10 @@ _DONE = Prepared(
     .where(InboxRow.id == bindparam("row_id"))
     .values(processed_at=_typed("now", InboxRow.processed_at), payload={})
 )
-_UNPROCESSED = select(func.count()).where(
-    InboxRow.conversation == bindparam("conversation"), InboxRow.processed_at.is_(None)
+_UNPROCESSED = Prepared(
+    select(func.count()).where(
+        InboxRow.conversation == bindparam("conversation"), InboxRow.processed_at.is_(None)
+    )
 )
 _HEAD = Prepared(
     select(
@@ -176,7 +178,7 @@ class InboxSql:
 
     def unprocessed(self, conversation: str) -> int:
         """How many of the conversation's events wait to be answered, by any process."""
-        return int(self._db.scalar(_UNPROCESSED, {"conversation": conversation}) or 0)
+        return int(_UNPROCESSED.scalar(self._db, {"conversation": conversation}) or 0)
 
     def waiting(self, received_before: datetime) -> list[str]:
         """Conversations with events unprocessed since before `received_before`."""

@@ -50,6 +50,11 @@ class Prepared:
         rows = self._fetch(db, values, 1)
         return rows[0] if rows else None
 
+    def scalar(self, db: Connection, values: Mapping[str, Any]) -> Any:
+        """The first column of the first row, or None when there is no row."""
+        row = self.first(db, values)
+        return None if row is None else row[0]
+
     def all(self, db: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every row the statement returns, their values read by the column types."""
         return self._fetch(db, values, None)
