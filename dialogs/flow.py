@@ -145,6 +145,8 @@ class DialogFlow:
 def _holds(when: Callable[[Conversation], bool]) -> Callable[[EventData], bool]:
     def condition(event: EventData) -> bool:
         cursor: _Cursor = event.model  # type: ignore[assignment]
-        return when(cursor.conversation)
+        # transitions takes a condition only when it returns True itself; the walk's table
+        # (`_following`) takes any true value: bool() keeps the two the same
+        return bool(when(cursor.conversation))
 
     return condition

@@ -41,12 +41,12 @@ def _typed(name: str, column: Any) -> Any:
 # statements on the driver's cursor (storage/prepared.py).
 _ADD_COLUMNS = ("channel", "event_id", "conversation", "payload", "received_at", "processed_at")
 _ADD = {
-    postgresql: Prepared(
-        (pg_insert if postgresql else sqlite_insert)(cast(Table, InboxRow.__table__))
+    dialect: Prepared(
+        insert_into(cast(Table, InboxRow.__table__))
         .values({name: bindparam(name) for name in _ADD_COLUMNS})
         .on_conflict_do_nothing()
     )
-    for postgresql in (False, True)
+    for dialect, insert_into in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
 _NEXT = Prepared(
     select(InboxRow.id, InboxRow.channel, InboxRow.conversation, InboxRow.payload)
@@ -152,7 +152,7 @@ class InboxSql:
             "received_at": now,
             "processed_at": now if processed else None,
         }
-        statement = _ADD[self._db.dialect.name == "postgresql"]
+        statement = _ADD[self._db.dialect.name]
         return statement.rowcount(self._db, values) == 1
 
     def next(self, conversation: str) -> InboxEvent | None:

@@ -10,9 +10,13 @@ everything else of SQLAlchemy:
 - values pass through the columns' own types (sealed columns stay sealed, SQLite dates are
   written as SQLAlchemy writes them);
 - it runs in the connection's transaction, beginning one as SQLAlchemy would;
-- a driver error is raised as SQLAlchemy's (`DBAPIError` and its subclasses, parameters
-  hidden as the engine hides them), and a lost connection is invalidated, so callers and the
-  group committer see exactly what they saw before.
+- anything that goes wrong (the driver, a column type, a missing value) is handed to
+  SQLAlchemy's own handling of a failed statement: the same exceptions with parameters hidden,
+  a lost connection invalidated with the rest of its pool, the `handle_error` events.
+
+Statements whose SQL SQLAlchemy finishes only at execution (expanding `IN`, literal-execute
+values) are refused when first compiled; so are result columns whose type needs the driver's
+type code. Each module's statements are compiled on both databases by the tests.
 """
 
 from __future__ import annotations
@@ -20,13 +24,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
 Processor = Callable[[Any], Any] | None
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,7 @@ class Prepared:
 
     def first(self, db: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row the statement returns, its values read by the column types."""
-        rows = self._fetch(db, values, 1)
+        rows = self._rows(db, values, lambda cursor: cursor.fetchmany(1))
         return rows[0] if rows else None
 
     def scalar(self, db: Connection, values: Mapping[str, Any]) -> Any:
@@ -57,94 +61,89 @@ class Prepared:
 
     def all(self, db: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every row the statement returns, their values read by the column types."""
-        return self._fetch(db, values, None)
-
-    def _fetch(
-        self, db: Connection, values: Mapping[str, Any], limit: int | None
-    ) -> list[tuple[Any, ...]]:
-        compiled = self._for(db.dialect)
-        cursor = _execute(db, compiled, values)
-        try:
-            rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit)
-        finally:
-            cursor.close()
-        reads = compiled.results
-        if not any(reads):
-            return [tuple(row) for row in rows]
-        return [
-            tuple(
-                value if read is None else read(value)
-                for value, read in zip(row, reads, strict=True)
-            )
-            for row in rows
-        ]
+        return self._rows(db, values, lambda cursor: cursor.fetchall())
 
     def rowcount(self, db: Connection, values: Mapping[str, Any]) -> int:
         """Run a write; how many rows it changed."""
-        cursor = _execute(db, self._for(db.dialect), values)
-        try:
-            return int(cursor.rowcount)
-        finally:
-            cursor.close()
+        return _run(db, self.compiled(db.dialect), values, lambda cursor: int(cursor.rowcount))
 
-    def _for(self, dialect: Dialect) -> _Compiled:
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        """The statement as compiled for `dialect` (compiled on first use)."""
         compiled = self._compiled.get(dialect)
         if compiled is None:
             compiled = self._compiled[dialect] = _compile(self.statement, dialect)
         return compiled
 
+    def _rows(
+        self, db: Connection, values: Mapping[str, Any], fetch: Callable[[Any], list[Any]]
+    ) -> list[tuple[Any, ...]]:
+        compiled = self.compiled(db.dialect)
+        reads = compiled.results
+
+        def read(cursor: Any) -> list[tuple[Any, ...]]:
+            rows = fetch(cursor)
+            if not any(reads):
+                return [tuple(row) for row in rows]
+            return [
+                tuple(
+                    value if read is None else read(value)
+                    for value, read in zip(row, reads, strict=True)
+                )
+                for row in rows
+            ]
+
+        return _run(db, compiled, values, read)
+
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+    late = compiled.post_compile_params | compiled.literal_execute_params
+    if late:
+        names = ", ".join(sorted(bind.key for bind in late))
+        raise ValueError(f"SQLAlchemy finishes this statement's SQL when it runs ({names})")
     binds = {
         name: bind.type.dialect_impl(dialect).bind_processor(dialect)
         for name, bind in compiled.binds.items()
     }
+    # exported_columns: a SELECT's columns, or what an INSERT/UPDATE … RETURNING returns
     results = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None)
-        for column in getattr(statement, "selected_columns", ())
+        for column in getattr(statement, "exported_columns", ())
     )
     fixed = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
     order = tuple(compiled.positiontup) if dialect.positional else None
     return _Compiled(compiled.string, order, binds, fixed, results)
 
 
-def _execute(db: Connection, compiled: _Compiled, values: Mapping[str, Any]) -> Any:
+def _run(
+    db: Connection, compiled: _Compiled, values: Mapping[str, Any], read: Callable[[Any], T]
+) -> T:
+    """Execute on the connection's driver cursor and `read` it; what goes wrong is raised
+    as SQLAlchemy raises it."""
     if not db.in_transaction():
         db.begin()  # as SQLAlchemy's autobegin would: this statement belongs to a transaction
+    parameters: Sequence[Any] | Mapping[str, Any] = values
+    cursor = None
+    try:
+        parameters = _parameters(compiled, values)
+        cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(compiled.sql, parameters)
+        result = read(cursor)
+        cursor.close()
+        return result
+    except BaseException as exc:
+        # SQLAlchemy's own handling of a failed statement (private, and the one thing here
+        # that is): it wraps and hides exactly as before, and on a lost connection it
+        # invalidates the connection and the rest of its pool, which nothing public does.
+        db._handle_dbapi_exception(exc, compiled.sql, parameters, cursor, None)
+
+
+def _parameters(
+    compiled: _Compiled, values: Mapping[str, Any]
+) -> Sequence[Any] | Mapping[str, Any]:
     given = {**compiled.fixed, **values} if compiled.fixed else values
     processed = {
         name: value if (write := compiled.binds.get(name)) is None else write(value)
         for name, value in given.items()
     }
-    parameters: Sequence[Any] | Mapping[str, Any] = (
-        processed if compiled.order is None else [processed[name] for name in compiled.order]
-    )
-    pooled = db.connection
-    cursor = pooled.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.sql, parameters)
-    except db.dialect.loaded_dbapi.Error as exc:
-        cursor.close()
-        raise _wrapped(db, compiled.sql, parameters, exc, cursor) from exc
-    return cursor
-
-
-def _wrapped(
-    db: Connection, sql: str, parameters: Any, exc: Exception, cursor: Any
-) -> BaseException:
-    """The driver's error as SQLAlchemy would raise it, the connection invalidated if lost."""
-    dialect = db.dialect
-    lost = dialect.is_disconnect(cast(Any, exc), db.connection, cursor)
-    if lost:
-        db.invalidate(exc)
-    wrapped = DBAPIError.instance(
-        sql,
-        parameters,
-        exc,
-        dialect.loaded_dbapi.Error,
-        hide_parameters=db.engine.hide_parameters,
-        connection_invalidated=lost,
-        dialect=dialect,
-    )
-    return cast(BaseException, wrapped)  # a driver error is always wrapped (no DontWrapMixin)
+    return processed if compiled.order is None else [processed[name] for name in compiled.order]

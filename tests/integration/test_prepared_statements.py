@@ -7,10 +7,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from dialogs.conversation import Conversation
-from storage import conversations
+from storage import chat, conversations, directory, inbox
 from storage.db import create_engine
 from storage.prepared import Prepared
 from storage.sealing import new_key_entry, parse_keys
@@ -39,6 +39,44 @@ def test_a_driver_error_is_sqlalchemys_own_and_shows_no_answer(database_url: str
     assert isinstance(refused.value, DBAPIError)
     assert "SQL parameters hidden" in str(refused.value)
     assert SECRET not in str(refused.value)
+    engine.dispose()
+
+
+def test_every_prepared_statement_of_the_store_compiles_on_this_database(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    found = [
+        statement
+        for module in (chat, conversations, directory, inbox)
+        for value in vars(module).values()
+        # a dialect's own INSERT … ON CONFLICT is kept under its name
+        for statement in ([value.get(engine.dialect.name)] if isinstance(value, dict) else [value])
+        if isinstance(statement, Prepared)
+    ]
+    assert len(found) >= 16, "the statements of every turn and chat event"
+    for statement in found:
+        assert statement.compiled(engine.dialect).sql
+    engine.dispose()
+
+
+def test_a_statement_sqlalchemy_finishes_only_when_it_runs_is_refused(database_url: str) -> None:
+    engine = create_engine(database_url)
+    some = Prepared(select(ConversationRow.person_id).where(
+        ConversationRow.person_id.in_(bindparam("people", expanding=True))))  # fmt: skip
+    with engine.connect() as db, pytest.raises(ValueError, match="people"):
+        some.all(db, {"people": ["alice", "bob"]})
+    engine.dispose()
+
+
+def test_a_value_its_column_cannot_take_is_sqlalchemys_error(database_url: str) -> None:
+    """A date in the answers: the sealed column's JSON cannot hold it. SQLAlchemy's
+    StatementError (which the store turns into "please send it again"), not a TypeError."""
+    engine = create_engine(database_url)
+    odd = Conversation("gus", "prep", "worries", answers={"when": NOW})  # type: ignore[dict-item]
+    with engine.connect() as db, pytest.raises(StatementError) as refused:
+        conversations.save(db, odd, NOW)
+    assert isinstance(refused.value.orig, TypeError)
     engine.dispose()
 
 
@@ -110,6 +148,29 @@ async def test_a_lost_postgresql_connection_is_replaced_and_the_turn_goes_on(
     finally:
         await store.run(lambda tx: tx.delete_conversation(tx.load_conversation(person)))  # type: ignore[arg-type]
         await store.close()
+
+
+def test_a_lost_postgresql_connection_is_invalidated_with_the_rest_of_its_pool(
+    postgres_database: str,
+) -> None:
+    """A server restart drops every connection: the first statement to notice invalidates the
+    idle ones in the pool too, so a report's next connection is a new one, not a dead one."""
+    engine = create_engine(postgres_database)
+    with engine.connect() as db:
+        db.begin()
+        pid = db.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with engine.connect() as idle:
+            idle_pid = idle.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        # `idle` is back in the pool, alive as far as the pool knows
+        with psycopg.connect(_libpq(postgres_database), autocommit=True) as admin:
+            for each in (pid, idle_pid):
+                admin.execute("SELECT pg_terminate_backend(%s)", (each,))
+        with pytest.raises(DBAPIError) as lost:
+            conversations.load(db, "erin")
+        assert lost.value.connection_invalidated
+    with engine.connect() as fresh:
+        assert fresh.exec_driver_sql("SELECT 1").scalar() == 1
+    engine.dispose()
 
 
 def test_a_lost_postgresql_connection_is_invalidated(postgres_database: str) -> None:
