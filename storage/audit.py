@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, bindparam, func, insert, select, text
 
 from storage.db import create_engine
+from storage.prepared import Prepared
 from storage.tables import AuditRow, DecisionResponseRow, DecisionRow
 
 GENESIS = "0" * 64
@@ -29,10 +30,15 @@ DIGESTED: dict[str, type[DecisionRow] | type[DecisionResponseRow]] = {
     "decision-response": DecisionResponseRow,
 }
 AUDIT_LOCK = 0x5356_4102  # pg_advisory_xact_lock key shared by every sva process
-# Built once: every change of a record appends a row, so on every turn that stores one.
+_COLUMNS = ("at", "actor", "action", "record_kind", "record_id", "subject", "via", "allowed",
+            "digest", "prev_hash", "hash")  # fmt: skip
+# Built once: every change of a record appends a row, so on every turn that stores one; the
+# tail and the append run as Prepared statements (storage/prepared.py).
 LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-TAIL = select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
-APPEND = insert(AuditRow).returning(AuditRow.id)
+TAIL = Prepared(select(AuditRow.hash).order_by(AuditRow.id.desc()).limit(1))
+APPEND = Prepared(
+    insert(AuditRow).values({name: bindparam(name) for name in _COLUMNS}).returning(AuditRow.id)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +136,10 @@ class AuditSql:
             entry = replace(entry, digest=self._digest(entry.record_kind, entry.record_id))
         if self._db.dialect.name == "postgresql":
             self._db.execute(LOCK, {"key": AUDIT_LOCK})
-        tail = self._db.scalar(TAIL)
-        prev = tail or GENESIS
+        prev = TAIL.scalar(self._db, {}) or GENESIS
         chained = replace(entry, prev_hash=prev, hash=chain_hash(entry, prev))
-        new_id = self._db.execute(APPEND, _values(chained))
-        return replace(chained, id=int(new_id.scalar_one()))
+        new_id = APPEND.scalar(self._db, _values(chained))
+        return replace(chained, id=int(new_id))
 
     def append_many(self, entries: Sequence[AuditEntry]) -> None:
         """Chain and store several entries (a dashboard page's views) in one lock, one read
@@ -145,7 +150,7 @@ class AuditSql:
             raise ValueError("append decision changes one by one: they carry a digest")
         if self._db.dialect.name == "postgresql":
             self._db.execute(LOCK, {"key": AUDIT_LOCK})
-        prev = self._db.scalar(TAIL) or GENESIS
+        prev = TAIL.scalar(self._db, {}) or GENESIS
         rows = []
         for entry in entries:  # inserted in this order, so ids follow the chain
             chained = replace(entry, prev_hash=prev, hash=chain_hash(entry, prev))

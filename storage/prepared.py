@@ -14,6 +14,9 @@ everything else of SQLAlchemy:
   SQLAlchemy's own handling of a failed statement: the same exceptions with parameters hidden,
   a lost connection invalidated with the rest of its pool, the `handle_error` events.
 
+While anyone listens to statements (`before_cursor_execute`: a tracer, the sweep benchmark,
+a test counting statements), they run through SQLAlchemy's execution, so nothing goes unseen.
+
 Statements whose SQL SQLAlchemy finishes only at execution (expanding `IN`, literal-execute
 values) are refused when first compiled; so are result columns whose type needs the driver's
 type code. Each module's statements are compiled on both databases by the tests.
@@ -30,6 +33,8 @@ from sqlalchemy import Connection, Dialect
 from sqlalchemy.sql.expression import Executable
 
 Processor = Callable[[Any], Any] | None
+# psycopg reports -1 for an INSERT's rowcount unless SQLAlchemy is asked to keep it
+_KEEP_ROWCOUNT = {"preserve_rowcount": True}
 T = TypeVar("T")
 
 
@@ -65,6 +70,9 @@ class Prepared:
 
     def rowcount(self, db: Connection, values: Mapping[str, Any]) -> int:
         """Run a write; how many rows it changed."""
+        if _observed(db):
+            result = db.execute(self.statement, values, execution_options=_KEEP_ROWCOUNT)
+            return int(result.rowcount)
         return _run(db, self.compiled(db.dialect), values, lambda cursor: int(cursor.rowcount))
 
     def compiled(self, dialect: Dialect) -> _Compiled:
@@ -77,6 +85,8 @@ class Prepared:
     def _rows(
         self, db: Connection, values: Mapping[str, Any], fetch: Callable[[Any], list[Any]]
     ) -> list[tuple[Any, ...]]:
+        if _observed(db):
+            return [tuple(row) for row in fetch(db.execute(self.statement, values))]
         compiled = self.compiled(db.dialect)
         reads = compiled.results
 
@@ -93,6 +103,12 @@ class Prepared:
             ]
 
         return _run(db, compiled, values, read)
+
+
+def _observed(db: Connection) -> bool:
+    """Whether someone listens to this connection's statements."""
+    dispatch = db.dispatch
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
 
 
 def _compile(statement: Executable, dialect: Dialect) -> _Compiled:

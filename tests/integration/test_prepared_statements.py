@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, event, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from dialogs.conversation import Conversation
-from storage import chat, conversations, directory, inbox
+from storage import audit, chat, conversations, directory, inbox
 from storage.db import create_engine
 from storage.prepared import Prepared
 from storage.sealing import new_key_entry, parse_keys
@@ -48,13 +48,13 @@ def test_every_prepared_statement_of_the_store_compiles_on_this_database(
     engine = create_engine(database_url)
     found = [
         statement
-        for module in (chat, conversations, directory, inbox)
+        for module in (audit, chat, conversations, directory, inbox)
         for value in vars(module).values()
         # a dialect's own INSERT … ON CONFLICT is kept under its name
         for statement in ([value.get(engine.dialect.name)] if isinstance(value, dict) else [value])
         if isinstance(statement, Prepared)
     ]
-    assert len(found) >= 16, "the statements of every turn and chat event"
+    assert len(found) >= 18, "the statements of every turn and chat event"
     for statement in found:
         assert statement.compiled(engine.dialect).sql
     engine.dispose()
@@ -110,6 +110,28 @@ def test_values_written_into_the_statement_are_sent_with_the_callers(database_ur
         assert to_summary.rowcount(db, {"person": "nobody", "version": 7}) == 0
         moved = conversations.load(db, "fay")
     assert moved is not None and (moved.state, moved.version) == ("summary", 7)
+    engine.dispose()
+
+
+def test_statements_are_seen_by_whoever_listens_and_answer_the_same(database_url: str) -> None:
+    """A tracer (or a test counting statements) listening to the engine sees every prepared
+    statement, and gets the same rows and counts as the driver's cursor gives."""
+    engine = create_engine(database_url)
+    seen: list[str] = []
+
+    def listen(_c: object, _cur: object, sql: str, *_: object) -> None:
+        seen.append(sql.split()[0].upper())
+
+    with engine.begin() as db:
+        quiet = (PLAIN_INSERT.rowcount(db, row("hal")), conversations.load(db, "hal"))
+    event.listen(engine, "before_cursor_execute", listen)
+    with engine.begin() as db:
+        heard = (PLAIN_INSERT.rowcount(db, row("ivy")), conversations.load(db, "ivy"))
+    event.remove(engine, "before_cursor_execute", listen)
+    assert seen == ["INSERT", "SELECT"]
+    assert heard[0] == quiet[0] == 1
+    assert heard[1] is not None and quiet[1] is not None
+    assert heard[1].answers == quiet[1].answers and heard[1].version == quiet[1].version
     engine.dispose()
 
 
