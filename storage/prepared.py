@@ -18,8 +18,8 @@ While anyone listens to statements (`before_cursor_execute`: a tracer, the sweep
 a test counting statements), they run through SQLAlchemy's execution, so nothing goes unseen.
 
 Statements whose SQL SQLAlchemy finishes only at execution (expanding `IN`, literal-execute
-values) are refused when first compiled; so are result columns whose type needs the driver's
-type code. Each module's statements are compiled on both databases by the tests.
+values) are refused when first compiled, and a result column whose type needs the driver's
+type code fails there too; the tests compile every module's statements on both databases.
 """
 
 from __future__ import annotations
