@@ -106,3 +106,23 @@ def test_marking_a_digest_sent_seeks_the_outbox_by_key_not_by_the_runs_claims(
     mark = lambda tx: tx.outbox.mark_keys_sent("t", keys, now)  # noqa: E731
     assert scans(engine, mark, before=claim) == []
     engine.dispose()
+
+
+def test_giving_back_a_persons_rows_seeks_the_outbox_by_key_not_by_the_runs_claims(
+    tmp_path: Path,
+) -> None:
+    # Every claim of a dispatcher gives back the rows of the batch's last person (they may
+    # continue past the batch): seeking them by the run's token read every row the run had
+    # handled, 13 of a national sweep's 31 s of dispatch.
+    engine = a_database(tmp_path)
+    now = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+    keys = [f"sw1|individual|x{n}|2026-11-23" for n in range(12)]
+
+    def claim(tx: SqlTransaction) -> None:
+        items = [OutboxItem(k, "sw1", "individual", None, now.date(), "t") for k in keys]
+        tx.outbox.enqueue(items, now.date(), token=None, now=None)
+        tx.outbox.claim("t", now, timedelta(minutes=15), 500)
+
+    give_back = lambda tx: tx.outbox.release("t", keys)  # noqa: E731
+    assert scans(engine, give_back, before=claim) == []
+    engine.dispose()
