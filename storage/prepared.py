@@ -75,6 +75,16 @@ class Prepared:
             return int(result.rowcount)
         return _run(db, self.compiled(db.dialect), values, lambda cursor: int(cursor.rowcount))
 
+    def many(self, db: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run a write once per row of values (the driver's executemany)."""
+        if not rows:
+            return
+        if _observed(db):
+            db.execute(self.statement, list(rows))
+            return
+        compiled = self.compiled(db.dialect)
+        _run(db, compiled, rows, lambda cursor: None, many=True)
+
     def compiled(self, dialect: Dialect) -> _Compiled:
         """The statement as compiled for `dialect` (compiled on first use)."""
         compiled = self._compiled.get(dialect)
@@ -132,18 +142,27 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
 
 
 def _run(
-    db: Connection, compiled: _Compiled, values: Mapping[str, Any], read: Callable[[Any], T]
+    db: Connection,
+    compiled: _Compiled,
+    values: Any,
+    read: Callable[[Any], T],
+    *,
+    many: bool = False,
 ) -> T:
-    """Execute on the connection's driver cursor and `read` it; what goes wrong is raised
-    as SQLAlchemy raises it."""
+    """Execute on the connection's driver cursor (`many`: once per mapping in `values`) and
+    `read` it; what goes wrong is raised as SQLAlchemy raises it."""
     if not db.in_transaction():
         db.begin()  # as SQLAlchemy's autobegin would: this statement belongs to a transaction
-    parameters: Sequence[Any] | Mapping[str, Any] = values
+    parameters: Any = values
     cursor = None
     try:
-        parameters = _parameters(compiled, values)
         cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(compiled.sql, parameters)
+        if many:
+            parameters = [_parameters(compiled, row) for row in values]
+            cursor.executemany(compiled.sql, parameters)
+        else:
+            parameters = _parameters(compiled, values)
+            cursor.execute(compiled.sql, parameters)
         result = read(cursor)
         cursor.close()
         return result

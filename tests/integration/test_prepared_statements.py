@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, event, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from dialogs.conversation import Conversation
-from storage import audit, chat, conversations, directory, inbox
+from storage import audit, chat, conversations, directory, inbox, outbox
 from storage.db import create_engine
 from storage.prepared import Prepared
 from storage.sealing import new_key_entry, parse_keys
@@ -48,13 +48,13 @@ def test_every_prepared_statement_of_the_store_compiles_on_this_database(
     engine = create_engine(database_url)
     found = [
         statement
-        for module in (audit, chat, conversations, directory, inbox)
+        for module in (audit, chat, conversations, directory, inbox, outbox)
         for value in vars(module).values()
         # a dialect's own INSERT … ON CONFLICT is kept under its name
         for statement in ([value.get(engine.dialect.name)] if isinstance(value, dict) else [value])
         if isinstance(statement, Prepared)
     ]
-    assert len(found) >= 18, "the statements of every turn and chat event"
+    assert len(found) >= 20, "the statements of every turn, chat event and digest"
     for statement in found:
         assert statement.compiled(engine.dialect).sql
     engine.dispose()
@@ -132,6 +132,18 @@ def test_statements_are_seen_by_whoever_listens_and_answer_the_same(database_url
     assert heard[0] == quiet[0] == 1
     assert heard[1] is not None and quiet[1] is not None
     assert heard[1].answers == quiet[1].answers and heard[1].version == quiet[1].version
+    engine.dispose()
+
+
+def test_many_rows_of_values_run_the_statement_once_each(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.begin() as db:
+        PLAIN_INSERT.many(db, [row("jo"), row("kit"), row("lee")])
+        PLAIN_INSERT.many(db, [])
+        stored = [conversations.load(db, person) for person in ("jo", "kit", "lee")]
+        with pytest.raises(IntegrityError):
+            PLAIN_INSERT.many(db, [row("max"), row("jo")])  # jo is there already
+    assert all(c is not None and c.answers == {"worries": SECRET} for c in stored)
     engine.dispose()
 
 
