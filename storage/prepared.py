@@ -10,9 +10,11 @@ everything else of SQLAlchemy:
 - values pass through the columns' own types (sealed columns stay sealed, SQLite dates are
   written as SQLAlchemy writes them);
 - it runs in the connection's transaction, beginning one as SQLAlchemy would;
-- anything that goes wrong (the driver, a column type, a missing value) is handed to
-  SQLAlchemy's own handling of a failed statement: the same exceptions with parameters hidden,
-  a lost connection invalidated with the rest of its pool, the `handle_error` events.
+- anything that goes wrong sending it or fetching its rows (the driver, a column type
+  refusing a value, a missing value) is handed to SQLAlchemy's own handling of a failed
+  statement: the same exceptions with parameters hidden, a lost connection invalidated with
+  the rest of its pool, the `handle_error` events. Reading the rows' values is left outside,
+  as SQLAlchemy leaves it: a value sealed with another key raises the sealing error itself.
 
 While anyone listens to statements (`before_cursor_execute`: a tracer, the sweep benchmark,
 a test counting statements), they run through SQLAlchemy's execution, so nothing goes unseen.
@@ -98,21 +100,19 @@ class Prepared:
         if _observed(db):
             return [tuple(row) for row in fetch(db.execute(self.statement, values))]
         compiled = self.compiled(db.dialect)
+        rows = _run(db, compiled, values, fetch)
+        # Read by the column types outside `_run`, as SQLAlchemy reads a result: an error
+        # here (a value sealed with another key) reaches the caller as itself, not wrapped.
         reads = compiled.results
-
-        def read(cursor: Any) -> list[tuple[Any, ...]]:
-            rows = fetch(cursor)
-            if not any(reads):
-                return [tuple(row) for row in rows]
-            return [
-                tuple(
-                    value if read is None else read(value)
-                    for value, read in zip(row, reads, strict=True)
-                )
-                for row in rows
-            ]
-
-        return _run(db, compiled, values, read)
+        if not any(reads):
+            return [tuple(row) for row in rows]
+        return [
+            tuple(
+                value if read is None else read(value)
+                for value, read in zip(row, reads, strict=True)
+            )
+            for row in rows
+        ]
 
 
 def _observed(db: Connection) -> bool:

@@ -13,7 +13,7 @@ from dialogs.conversation import Conversation
 from storage import audit, chat, conversations, directory, inbox, outbox
 from storage.db import create_engine
 from storage.prepared import Prepared
-from storage.sealing import new_key_entry, parse_keys
+from storage.sealing import SealError, new_key_entry, parse_keys
 from storage.sql import SqlStore
 from storage.tables import ConversationRow
 from tests.conftest import _libpq
@@ -78,6 +78,19 @@ def test_a_value_its_column_cannot_take_is_sqlalchemys_error(database_url: str) 
         conversations.save(db, odd, NOW)
     assert isinstance(refused.value.orig, TypeError)
     engine.dispose()
+
+
+def test_a_value_sealed_with_another_key_is_the_sealing_error_itself(database_url: str) -> None:
+    """As with SQLAlchemy's results, a value the column type cannot read is not wrapped: the
+    chat tells "the keys are wrong" (sending again won't help) by this very error."""
+    written = create_engine(database_url, keyring=parse_keys(new_key_entry("k1")))
+    with written.begin() as db:
+        PLAIN_INSERT.rowcount(db, row("nia"))
+    written.dispose()
+    other = create_engine(database_url, keyring=parse_keys(new_key_entry("k1")))
+    with other.connect() as db, pytest.raises(SealError):
+        conversations.load(db, "nia")
+    other.dispose()
 
 
 def test_values_pass_through_the_column_types(database_url: str) -> None:
