@@ -11,6 +11,10 @@ Urgent units (a chat event to commit before the service is acknowledged) go firs
 takes every urgent unit waiting before any other, and commits them as a batch of their own,
 so an acknowledgement waits for at most the batch already running, never behind the queue.
 
+A small unit submitted through `run` while nothing else is queued or running may be run on
+the caller's thread instead, without a hop (storage/inline.py, SQLite files only): the
+committer's workers and that path take one writer lock, so they never write at once.
+
 A batch runs its units one after another in one transaction, without savepoints. If any unit
 raises (a version conflict, a deadlock across processes, a bug) or the commit fails, the batch
 is rolled back and every unit of it is run again alone, in its own transaction, so one unit's
@@ -33,6 +37,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from storage.inline import InlineWriter
 from storage.writer_turns import WriterTurn
 
 log = logging.getLogger(__name__)
@@ -69,9 +74,13 @@ class GroupCommitter:
         threads: int,
         max_batch: int = MAX_BATCH,
         turns: Callable[[], WriterTurn] | None = None,
+        inline: bool = False,
     ) -> None:
         self._engine = engine
         self._turns = turns  # SQLite file: each transaction first takes its turn (writer_turns)
+        self._writing = threading.Lock()  # one writer in this process: a worker or inline
+        self._inline = InlineWriter(engine, self._writing, turns) if inline else None
+        self._waiting = 0  # callers of `run` waiting for a worker, or yielding after inline
         self._threads_wanted = threads
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
@@ -80,6 +89,34 @@ class GroupCommitter:
         self._lock = threading.Lock()
         self.batches = 0  # how many transactions committed; for the benchmarks
         self.units = 0
+
+    async def run(self, work: Work, *, urgent: bool = False, small: bool = False) -> Any:
+        """Run `work` in a transaction and return its result once committed (or raise what
+        it raised). A `small` unit (a turn: a few rows, no report) runs on this thread when
+        inline running is on and nothing else is waiting; then the caller yields once, so
+        others ready to run go first and find the store busy (they queue, and share commits).
+        """
+        inline = self._inline
+        if inline is None or not inline.owned():  # only the first loop's thread runs inline
+            return await self.submit(work, urgent=urgent)
+        if small and self._waiting == 0 and (done := inline.attempt(work)) is not None:
+            self._count(1)
+            await self._yield_once()
+            if done.error is not None:
+                raise done.error
+            return done.result
+        self._waiting += 1
+        try:
+            return await self.submit(work, urgent=urgent)
+        finally:
+            self._waiting -= 1
+
+    async def _yield_once(self) -> None:
+        self._waiting += 1
+        try:
+            await asyncio.sleep(0)
+        finally:
+            self._waiting -= 1
 
     def submit(self, work: Work, *, urgent: bool = False) -> asyncio.Future[Any]:
         """Queue `work`; the future resolves once its transaction has committed."""
@@ -103,6 +140,8 @@ class GroupCommitter:
             self._queue.put(_STOP)
         for thread in threads:
             thread.join()
+        if self._inline is not None:
+            self._inline.close()
 
     def _start(self) -> None:
         with self._lock:
@@ -151,16 +190,17 @@ class GroupCommitter:
     ) -> None:
         """`_run`, after waiting for this process's turn at the write lock (if it has turns:
         a failure to take one only means SQLite's own wait decides)."""
-        taken = False
-        if turn is not None:
-            with contextlib.suppress(OSError):
-                taken = turn.take()
-        try:
-            self._run(connection, batch)
-        finally:
-            if taken and turn is not None:
+        with self._writing:
+            taken = False
+            if turn is not None:
                 with contextlib.suppress(OSError):
-                    turn.give_back()
+                    taken = turn.take()
+            try:
+                self._run(connection, batch)
+            finally:
+                if taken and turn is not None:
+                    with contextlib.suppress(OSError):
+                        turn.give_back()
 
     def _next_batch(self) -> list[_Job] | None:
         """The next units to run together; [] after an idle spell; None to stop."""

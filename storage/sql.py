@@ -279,7 +279,9 @@ class SqlStore:
         if threads is None:
             threads = 1 if engine.dialect.name == "sqlite" else POSTGRES_THREADS
         self._file = database_file(engine)
-        self.committer = GroupCommitter(engine, threads=threads, turns=self._writer_turn())
+        self.committer = GroupCommitter(
+            engine, threads=threads, turns=self._writer_turn(), inline=self._file is not None
+        )
 
     def _writer_turn(self) -> Callable[[], WriterTurn] | None:
         """A SQLite file's transactions take turns with our other processes' (see
@@ -290,12 +292,15 @@ class SqlStore:
         return lambda: WriterTurn(path, BUSY_SECONDS)
 
     async def run(self, work: Callable[[Transaction], T]) -> T:
-        return await self.run_sql(work)
+        return await self.run_sql(work, small=True)
 
-    async def run_sql(self, work: Callable[[SqlTransaction], T], *, urgent: bool = False) -> T:
+    async def run_sql(
+        self, work: Callable[[SqlTransaction], T], *, urgent: bool = False, small: bool = False
+    ) -> T:
         """Like `run`, for work that needs the SQL-only parts (directory, outbox). `urgent`
         work (what a channel must commit before acknowledging) is committed before any
-        other work waiting.
+        other work waiting. `small` work (a turn, an inbox row: never a report or a sweep)
+        may run on this thread when the store is idle (storage/committer.py).
 
         Raises:
             DatabaseUnusable: read-only, full, or (SQLite) its file deleted or replaced,
@@ -304,8 +309,8 @@ class SqlStore:
             StorageError: anything else (busy, unreachable): worth trying again.
         """
         try:
-            job = self.committer.submit(lambda db: work(SqlTransaction(db)), urgent=urgent)
-            result: T = await job
+            unit = lambda db: work(SqlTransaction(db))  # noqa: E731
+            result: T = await self.committer.run(unit, urgent=urgent, small=small)
         except ConcurrentUpdate:
             raise
         except SQLAlchemyError as exc:

@@ -1,7 +1,8 @@
 """The storage interface: a `Store` runs a unit of work in one transaction.
 
 A unit of work is a plain function of a `Transaction`. `Store.run` executes it in a worker
-thread on a connection of its own and commits when it returns, or rolls back when it raises.
+thread on a connection of its own and commits when it returns, or rolls back when it raises
+(on an idle SQLite file, a turn runs on the caller's thread instead: storage/inline.py).
 Why not an async driver: one thread hop per transaction is about five times faster on SQLite
 than aiosqlite's hop per statement (see benchmarks/README.md), and a turn's work between
 reads and writes is pure computation anyway.

@@ -58,6 +58,17 @@ class WriterTurn:
             self._held = True
         return self._held
 
+    def try_take(self) -> bool:
+        """Take the turn only if nobody holds it now; never waits."""
+        if self._fd is None:
+            return False
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        self._held = True
+        return True
+
     def give_back(self) -> None:
         if self._held and self._fd is not None:
             self._held = False

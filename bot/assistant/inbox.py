@@ -219,7 +219,7 @@ class Inbox:
             return added, busy
 
         try:
-            added, busy = await self._store.run_sql(store, urgent=True)  # before any turn
+            added, busy = await self._store.run_sql(store, urgent=True, small=True)  # before turns
         except StorageError as problem:
             raise TryAgainLater(str(problem)) from problem
         if added and not busy:
@@ -281,7 +281,9 @@ class Inbox:
                 self._idle.set()
 
     async def _process_next(self, key: str) -> bool:
-        event, person = await self._store.run_sql(lambda tx: self._next_and_sender(tx, key))
+        event, person = await self._store.run_sql(
+            lambda tx: self._next_and_sender(tx, key), small=True
+        )
         if event is None:
             self._waiting.pop(key, None)
             self.on_drained(key)
@@ -370,7 +372,7 @@ class Inbox:
         """Claim and deliver the oldest due reply; False when there is none (or it failed)."""
         now = self._clock()
         reply = await self._store.run_sql(
-            lambda tx: tx.replies.claim(key, self.instance, now, LEASE)
+            lambda tx: tx.replies.claim(key, self.instance, now, LEASE), small=True
         )
         if reply is None:
             return False
@@ -381,7 +383,7 @@ class Inbox:
             accepted = False
         done = self._clock()
         if accepted:
-            await self._store.run_sql(lambda tx: tx.replies.sent(reply.id, done))
+            await self._store.run_sql(lambda tx: tx.replies.sent(reply.id, done), small=True)
             return True
         give_up = reply.attempts + 1 >= MAX_ATTEMPTS
         at = done + timedelta(seconds=min(2**reply.attempts, 600))
