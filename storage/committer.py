@@ -93,13 +93,15 @@ class GroupCommitter:
     async def run(self, work: Work, *, urgent: bool = False, small: bool = False) -> Any:
         """Run `work` in a transaction and return its result once committed (or raise what
         it raised). A `small` unit (a turn: a few rows, no report) runs on this thread when
-        inline running is on and nothing else is waiting; then the caller yields once, so
-        others ready to run go first and find the store busy (they queue, and share commits).
+        inline running is on, no unit is waiting and the loop has nothing else ready; then
+        the caller yields once, so others go first and find the store busy (they queue, and
+        share commits).
         """
         inline = self._inline
         if inline is None or not inline.owned():  # only the first loop's thread runs inline
             return await self.submit(work, urgent=urgent)
-        if small and self._waiting == 0 and (done := inline.attempt(work)) is not None:
+        idle = small and self._waiting == 0 and _nothing_else_ready()
+        if idle and (done := inline.attempt(work)) is not None:
             self._count(1)
             await self._yield_once()
             if done.error is not None:
@@ -279,6 +281,14 @@ class GroupCommitter:
     def _count(self, units: int) -> None:
         self.batches += 1
         self.units += units
+
+
+def _nothing_else_ready() -> bool:
+    """Whether the event loop has no other callback ready to run: only then may a unit
+    hold it (a Slack request being read must not wait behind a turn). asyncio keeps them in
+    `_ready` (every CPython since 3.4); a loop without it never runs units inline."""
+    ready = getattr(asyncio.get_running_loop(), "_ready", None)
+    return ready is not None and not ready
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:

@@ -32,6 +32,8 @@ Work = Callable[[Connection], Any]
 # PRAGMA synchronous values whose COMMIT is one flush at most (NORMAL: none in WAL; FULL:
 # the log's). EXTRA (3) flushes the directory too: left to the committer's thread.
 QUICK_SYNCHRONOUS = frozenset({0, 1, 2})
+# SQLite's own automatic checkpoint comes at 1,000 pages of log; a turn writes a handful.
+CHECKPOINT_EVERY = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class InlineWriter:
         self._connection: Connection | None = None
         self._turn: WriterTurn | None = None
         self._usable = True
+        self._commits = 0  # since the last checkpoint was asked for
+        self._checkpointing = threading.Lock()
 
     def attempt(self, work: Work) -> Done | None:
         """Run `work` in its own transaction now, or return None without running it (the
@@ -109,10 +113,37 @@ class InlineWriter:
             return None
         try:
             with transaction:
-                return Done(result=work(connection))
+                done = Done(result=work(connection))
         except Exception as exc:
             self._drop_if_invalid(connection)
             return Done(error=exc)
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY:
+            self._commits = 0
+            self._checkpoint_soon()
+        return done
+
+    def _checkpoint_soon(self) -> None:
+        """Checkpoint the log in a thread, unless one is still at it."""
+        if self._checkpointing.acquire(blocking=False):
+            name = "sva-checkpoint"
+            threading.Thread(target=self._checkpoint, name=name, daemon=True).start()
+
+    def _checkpoint(self) -> None:
+        """RESTART, not PASSIVE: a passive checkpoint never catches up with a writer that
+        goes on committing, and the log would grow for ever. RESTART holds the write lock
+        while it copies; meanwhile `attempt` finds the database busy and units queue for
+        the committer, so the loop never waits for it."""
+        try:
+            raw = self._engine.raw_connection()  # no transaction: a checkpoint needs none
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(RESTART)").close()
+            finally:
+                raw.close()
+        except Exception as problem:  # the committer's next commit checkpoints anyway
+            log.warning("a checkpoint of the write-ahead log failed: %s", type(problem).__name__)
+        finally:
+            self._checkpointing.release()
 
     def _open(self) -> Connection | None:
         """A connection of our own, kept open (its busy timeout is 0, so it is discarded
@@ -130,6 +161,10 @@ class InlineWriter:
             self._usable = False
             return None
         driver.execute("PRAGMA busy_timeout=0")
+        # A checkpoint copies the log into the database (and, with FULL, flushes it): tens
+        # of milliseconds the event loop must not spend. This connection never starts one;
+        # every CHECKPOINT_EVERY commits a thread does (`_checkpoint`).
+        driver.execute("PRAGMA wal_autocheckpoint=0")
         self._connection = connection
         return connection
 
