@@ -85,6 +85,7 @@ async def turns(engine: Engine, conversations: int, in_flight: int, first: int =
     elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     committer = getattr(store, "committer", None)
     batches = committer.batches if committer else None
+    inline = getattr(committer, "inline_units", None)
     await store.close()
     ms = sorted(x * 1000 for x in latencies)
     return {
@@ -93,6 +94,7 @@ async def turns(engine: Engine, conversations: int, in_flight: int, first: int =
         "p50_ms": round(statistics.median(ms), 3),
         "p99_ms": round(ms[int(len(ms) * 0.99) - 1], 3),
         "commits": batches,
+        "on_loop_thread": inline,  # commits run inline, without a thread hop
         # Busy machines stretch wall time; the process's own CPU time per turn moves less.
         "cpu_us_per_turn": round(cpu / len(ms) * 1e6, 1),
     }

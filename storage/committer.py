@@ -89,6 +89,7 @@ class GroupCommitter:
         self._lock = threading.Lock()
         self.batches = 0  # how many transactions committed; for the benchmarks
         self.units = 0
+        self.inline_units = 0  # of those, run on the caller's thread
 
     async def run(self, work: Work, *, urgent: bool = False, small: bool = False) -> Any:
         """Run `work` in a transaction and return its result once committed (or raise what
@@ -103,6 +104,7 @@ class GroupCommitter:
         idle = small and self._waiting == 0 and _nothing_else_ready()
         if idle and (done := inline.attempt(work)) is not None:
             self._count(1)
+            self.inline_units += 1
             await self._yield_once()
             if done.error is not None:
                 raise done.error
