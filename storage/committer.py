@@ -103,8 +103,9 @@ class GroupCommitter:
             return await self.submit(work, urgent=urgent)
         idle = small and self._waiting == 0 and _nothing_else_ready()
         if idle and (done := inline.attempt(work)) is not None:
-            self._count(1)
-            self.inline_units += 1
+            if done.error is None:
+                self._count(1)
+                self.inline_units += 1
             await self._yield_once()
             if done.error is not None:
                 raise done.error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, event, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 
 from storage.errors import DatabaseGone
 from storage.sealing import NO_KEYS, Keyring
@@ -91,8 +93,15 @@ def _tune_sqlite(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         # Straight to the driver: this runs at every transaction, and SQLAlchemy's statement
-        # machinery (cache lookup, result set-up) costs more than the BEGIN itself.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        # machinery (cache lookup, result set-up) costs more than the BEGIN itself. So a
+        # failure (busy past the timeout) is wrapped here, as SQLAlchemy would have.
+        driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+        if driver.in_transaction:  # begun on the driver already (storage/inline.py)
+            return
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as problem:
+            raise DBAPIError.instance("BEGIN IMMEDIATE", None, problem, sqlite3.Error) from problem
 
     if guard is not None:
         event.listen(engine, "do_connect", lambda *_: guard.check())  # never a new empty file

@@ -11,6 +11,11 @@ committer's workers) and our cross-process writer turn are tried without blockin
 connection's busy timeout is 0, so a write lock held by any other process makes `BEGIN
 IMMEDIATE` fail at once. Whenever it cannot start, the caller queues the unit for the
 committer as before. Once started, the unit commits or fails exactly as it would there.
+
+With `synchronous=FULL` an inline COMMIT flushes the log on the loop's thread: the loop is
+idle then by definition, and a request arriving meanwhile waits for that one flush, as it
+would for the batch a worker is committing. Checkpoints (a copy and a flush of the database)
+are never run on it.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ class InlineWriter:
         self._usable = True
         self._commits = 0  # since the last checkpoint was asked for
         self._checkpointing = threading.Lock()
+        self._checkpointer: threading.Thread | None = None
 
     def attempt(self, work: Work) -> Done | None:
         """Run `work` in its own transaction now, or return None without running it (the
@@ -84,7 +90,9 @@ class InlineWriter:
             self._writing.release()
 
     def close(self) -> None:
-        """Close the connection and let the writer turn go."""
+        """Wait for a checkpoint under way, close the connection and let the turn go."""
+        if self._checkpointer is not None:
+            self._checkpointer.join()
         with self._writing:
             if self._connection is not None:
                 with contextlib.suppress(Exception):
@@ -102,17 +110,14 @@ class InlineWriter:
         return self._owner == me
 
     def _run(self, connection: Connection, work: Work) -> Done | None:
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        try:  # on the driver first: busy fails at once and leaves SQLAlchemy untouched
+            driver.execute("BEGIN IMMEDIATE")
+        except self._engine.dialect.loaded_dbapi.Error:
+            return None  # another program holds the write lock: the committer's worker waits
         try:
-            transaction = connection.begin()
-        except (DBAPIError, self._engine.dialect.loaded_dbapi.Error):
-            # Busy (another program writes) or gone: the committer's worker will wait. Our
-            # BEGIN IMMEDIATE runs in a "begin" listener, so the driver's own error comes
-            # out of it and SQLAlchemy's connection is left half-begun: start afresh.
-            self._discard(connection)
-            self._connection = None
-            return None
-        try:
-            with transaction:
+            with connection.begin():  # the "begin" listener sees the transaction is open
                 done = Done(result=work(connection))
         except Exception as exc:
             self._drop_if_invalid(connection)
@@ -125,19 +130,26 @@ class InlineWriter:
 
     def _checkpoint_soon(self) -> None:
         """Checkpoint the log in a thread, unless one is still at it."""
-        if self._checkpointing.acquire(blocking=False):
-            name = "sva-checkpoint"
-            threading.Thread(target=self._checkpoint, name=name, daemon=True).start()
+        if not self._checkpointing.acquire(blocking=False):
+            return
+        thread = threading.Thread(target=self._checkpoint, name="sva-checkpoint", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no thread to be had: the committer's commits checkpoint too
+            self._checkpointing.release()
+        else:
+            self._checkpointer = thread
 
     def _checkpoint(self) -> None:
-        """RESTART, not PASSIVE: a passive checkpoint never catches up with a writer that
-        goes on committing, and the log would grow for ever. RESTART holds the write lock
-        while it copies; meanwhile `attempt` finds the database busy and units queue for
-        the committer, so the loop never waits for it."""
+        """PASSIVE, holding the process's writer lock: it never waits for a reader (a long
+        one only leaves its frames for next time), and no writer of ours appends while it
+        copies, so it catches up and the next commit starts the log afresh, as SQLite's own
+        checkpoint after a commit does. Meanwhile our units queue for the committer."""
         try:
             raw = self._engine.raw_connection()  # no transaction: a checkpoint needs none
             try:
-                raw.cursor().execute("PRAGMA wal_checkpoint(RESTART)").close()
+                with self._writing:
+                    raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
             finally:
                 raw.close()
         except Exception as problem:  # the committer's next commit checkpoints anyway
@@ -153,18 +165,22 @@ class InlineWriter:
             connection = self._engine.connect()
         except DBAPIError:
             return None
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        synchronous = driver.execute("PRAGMA synchronous").fetchone()[0]
-        if synchronous not in QUICK_SYNCHRONOUS:
-            connection.close()  # untouched: back to the pool
-            self._usable = False
+        try:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            synchronous = driver.execute("PRAGMA synchronous").fetchone()[0]
+            if synchronous not in QUICK_SYNCHRONOUS:
+                connection.close()  # untouched: back to the pool
+                self._usable = False
+                return None
+            driver.execute("PRAGMA busy_timeout=0")
+            # A checkpoint copies the log into the database (and, with FULL, flushes it):
+            # milliseconds the event loop must not spend. This connection never starts one;
+            # every CHECKPOINT_EVERY commits a thread does (`_checkpoint`).
+            driver.execute("PRAGMA wal_autocheckpoint=0")
+        except self._engine.dialect.loaded_dbapi.Error:
+            self._discard(connection)
             return None
-        driver.execute("PRAGMA busy_timeout=0")
-        # A checkpoint copies the log into the database (and, with FULL, flushes it): tens
-        # of milliseconds the event loop must not spend. This connection never starts one;
-        # every CHECKPOINT_EVERY commits a thread does (`_checkpoint`).
-        driver.execute("PRAGMA wal_autocheckpoint=0")
         self._connection = connection
         return connection
 

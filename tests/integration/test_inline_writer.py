@@ -20,6 +20,7 @@ from sqlalchemy.pool import QueuePool
 
 from dialogs.conversation import Conversation
 from storage.db import create_engine, migrate
+from storage.errors import StorageError
 from storage.sql import SqlStore, SqlTransaction
 from storage.tables import ConversationRow
 
@@ -86,11 +87,13 @@ async def test_a_write_lock_held_by_another_program_never_blocks_the_loop(
     started = time.monotonic()
     assert await store.run(saving("carol", threads)) == "carol"
     # Had the loop waited in BEGIN for the lock, it could not have run the COMMIT above
-    # until SQLite's busy timeout gave up (5 s).
+    # until SQLite's busy timeout gave up (10 s).
     assert time.monotonic() - started < 2
     assert threads == [threads[0]] and threads[0] != threading.get_ident()
     other.close()
-    assert rows_seen_by_another_connection(store) == 2
+    assert await store.run(saving("dora", threads)) == "dora"
+    assert threads[-1] == threading.get_ident()  # the lock is free again: inline once more
+    assert rows_seen_by_another_connection(store) == 3
 
 
 async def test_a_writer_turn_held_by_another_process_sends_the_unit_to_the_committer(
@@ -114,13 +117,15 @@ async def test_a_writer_turn_held_by_another_process_sends_the_unit_to_the_commi
 async def test_a_unit_failing_inline_leaves_nothing_behind_and_the_next_one_runs(
     store: SqlStore,
 ) -> None:
+    ran_on: list[int] = []
+
     def breaks(tx: SqlTransaction) -> None:
-        saving("frank", [])(tx)
+        saving("frank", ran_on)(tx)
         raise ValueError("after writing")
 
     with pytest.raises(ValueError, match="after writing"):
         await store.run_sql(breaks, small=True)
-    assert rows_seen_by_another_connection(store) == 0
+    assert ran_on == [threading.get_ident()] and rows_seen_by_another_connection(store) == 0
     threads: list[int] = []
     assert await store.run(saving("gina", threads)) == "gina"
     assert threads == [threading.get_ident()] and rows_seen_by_another_connection(store) == 1
@@ -177,4 +182,37 @@ async def test_the_log_is_checkpointed_off_the_loop_so_it_does_not_grow_for_ever
     # Without checkpoints the log holds every page written since the first turn (~3,300
     # frames here); with one every 100 commits it restarts, and holds fewer than 1,000.
     assert frames < 1_000
+    assert store.committer.inline_units > 1_000  # not the committer's own checkpoints
     assert rows_seen_by_another_connection(store) == 1_500
+
+
+async def test_a_reader_left_open_never_holds_up_the_writers(store: SqlStore) -> None:
+    path = store.engine.url.database
+    assert path is not None
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM conversations").fetchone()  # holds its snapshot
+    slowest = 0.0
+    for n in range(400):  # four checkpoints' worth, none of which can finish
+        started = time.monotonic()
+        await store.run(saving(f"p{n}", []))
+        slowest = max(slowest, time.monotonic() - started)
+    reader.close()
+    assert slowest < 1  # a checkpoint waiting for the reader would hold the writers 10 s
+    assert rows_seen_by_another_connection(store) == 400
+
+
+async def test_a_write_lock_held_past_the_busy_timeout_is_a_storage_error(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.db.BUSY_SECONDS", 0.2)  # the worker's next connection
+    await store.close()  # so that it opens one
+    path = store.engine.url.database
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StorageError, match="locked"):  # not the driver's own exception
+        await store.run(saving("kim", []))
+    other.execute("COMMIT")
+    other.close()
+    assert await store.run(saving("kim", [])) == "kim"
