@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.pool import QueuePool
 
 from dialogs.conversation import Conversation
@@ -78,6 +78,8 @@ async def test_a_write_lock_held_by_another_program_never_blocks_the_loop(
     store: SqlStore,
 ) -> None:
     await store.run(saving("warm-up", []))  # the inline connection is open
+    opened: list[object] = []
+    event.listen(store.engine, "connect", lambda connection, _: opened.append(connection))
     path = store.engine.url.database
     assert path is not None
     other = sqlite3.connect(path, isolation_level=None)
@@ -93,6 +95,7 @@ async def test_a_write_lock_held_by_another_program_never_blocks_the_loop(
     other.close()
     assert await store.run(saving("dora", threads)) == "dora"
     assert threads[-1] == threading.get_ident()  # the lock is free again: inline once more
+    assert len(opened) == 1  # the worker's; the loop's connection was kept, not reopened
     assert rows_seen_by_another_connection(store) == 3
 
 
