@@ -186,7 +186,7 @@ class Sweeper:
 
     async def _sent(self, token: str, keys: list[str]) -> None:
         at = datetime.now(UTC)
-        await self.store.run_sql(lambda tx: tx.outbox.mark_keys_sent(token, keys, at))
+        await self.store.run_sql(lambda tx: tx.outbox.mark_keys_sent(token, keys, at), small=True)
 
     async def _to_team_channels(
         self, batch: list[OutboxItem], report: SweepReport, token: str
