@@ -13,6 +13,7 @@ from bot.operations.reminders import Sweeper, SweepReport, next_sweep
 from bot.operations.retention import Retention
 
 log = logging.getLogger(__name__)
+RETRY_SECONDS = 300.0  # a failed sweep is tried again this often, the same day
 
 
 async def daily_sweeps(
@@ -21,25 +22,58 @@ async def daily_sweeps(
     report: Callable[[SweepReport], None],
     timed: Callable[[float], None] = lambda seconds: None,
     retention: Retention | None = None,
+    clock: Callable[[], datetime] = datetime.now,
+    retry_seconds: float = RETRY_SECONDS,
 ) -> None:
     """Run the sweep every day at `at`'s time of day, forever; `timed` gets each sweep's
-    duration in seconds. Then remove what `retention` says has been kept long enough."""
+    duration in seconds. Then remove what `retention` says has been kept long enough.
+
+    A server started after the day's sweep time sweeps at once: one that was down (or being
+    upgraded) at that time would otherwise leave the day without reminders. A day already
+    swept, by this server before a restart or by another, only has its queue sent. A sweep
+    that fails (the database unreachable for a while) is tried again every `retry_seconds`
+    until the day is over."""
+
+    async def sweep_day(day: date) -> None:
+        while True:
+            try:
+                return await _sweep(sweeper, day, report, timed, retention)
+            except Exception:
+                log.exception("the reminder sweep failed; tried again in %.0f s", retry_seconds)
+            await asyncio.sleep(retry_seconds)
+            if clock().date() != day:  # the next day's sweep takes over
+                return
+
+    now = clock()
+    if next_sweep(now, at).date() > now.date():  # today's time has passed
+        log.info("today's reminder sweep runs now: the server started after %s", f"{at:%H:%M}")
+        await sweep_day(now.date())
     while True:
-        now = datetime.now()
+        now = clock()
         wake = next_sweep(now, at)
         log.info("next reminder sweep at %s", f"{wake:%Y-%m-%d %H:%M}")
         await asyncio.sleep((wake - now).total_seconds())
-        started = time.perf_counter()
-        # Another process may have swept the day already: then only what is still queued.
-        done = await sweeper.sweep(wake.date(), datetime.now(UTC), recompute=False)
-        timed(time.perf_counter() - started)
-        report(done)
-        if retention is not None:
-            try:
-                purged = await retention.run(datetime.now(UTC))
-                log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in purged.items() if v))
-            except Exception:  # retried at the next sweep; nothing is half-deleted
-                log.exception("retention purge failed")
+        await sweep_day(wake.date())
+
+
+async def _sweep(
+    sweeper: Sweeper,
+    day: date,
+    report: Callable[[SweepReport], None],
+    timed: Callable[[float], None],
+    retention: Retention | None,
+) -> None:
+    started = time.perf_counter()
+    # Another process may have swept the day already: then only what is still queued.
+    done = await sweeper.sweep(day, datetime.now(UTC), recompute=False)
+    timed(time.perf_counter() - started)
+    report(done)
+    if retention is not None:
+        try:
+            purged = await retention.run(datetime.now(UTC))
+            log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in purged.items() if v))
+        except Exception:  # retried at the next sweep; nothing is half-deleted
+            log.exception("retention purge failed")
 
 
 async def outbox_deliveries(sweeper: Sweeper, every_seconds: float) -> None:

@@ -1,0 +1,73 @@
+"""The daily sweep of `sva serve` (bot/operations/scheduler.py): a server started after the
+day's sweep time sweeps at once, and a sweep that fails is tried again the same day."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from bot.operations.reminders import SweepReport
+from bot.operations.scheduler import daily_sweeps
+
+AT = datetime(2000, 1, 1, 7, 30)
+
+
+class FakeSweeper:
+    """Records the days swept; fails the first `failures` times."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.days: list[date] = []
+        self.failures = failures
+
+    async def sweep(self, on: date, now: datetime, *, recompute: bool) -> SweepReport:
+        self.days.append(on)
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("the database did not answer")
+        return SweepReport(on)
+
+
+async def run_for(seconds: float, sweeper: FakeSweeper, clock: Callable[[], datetime]) -> None:
+    reports: list[Any] = []
+    task = asyncio.create_task(
+        daily_sweeps(sweeper, AT, reports.append, clock=clock, retry_seconds=0.01)  # type: ignore[arg-type]
+    )
+    await asyncio.sleep(seconds)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_a_server_started_after_the_sweep_time_sweeps_the_day_at_once() -> None:
+    sweeper = FakeSweeper()
+    await run_for(0.1, sweeper, lambda: datetime(2026, 11, 27, 9, 15))
+    assert sweeper.days == [date(2026, 11, 27)]  # then waits for tomorrow's 07:30
+
+
+async def test_a_server_started_before_the_sweep_time_waits_for_it() -> None:
+    sweeper = FakeSweeper()
+    await run_for(0.1, sweeper, lambda: datetime(2026, 11, 27, 6, 0))
+    assert sweeper.days == []
+
+
+async def test_a_failed_sweep_is_tried_again_the_same_day(caplog: pytest.LogCaptureFixture) -> None:
+    sweeper = FakeSweeper(failures=2)
+    await run_for(0.3, sweeper, lambda: datetime(2026, 11, 27, 9, 15))
+    assert sweeper.days == [date(2026, 11, 27)] * 3  # two failures, then the sweep
+    assert "tried again" in caplog.text and "did not answer" in caplog.text
+
+
+async def test_a_failed_sweep_is_not_retried_once_the_day_is_over() -> None:
+    days = iter([datetime(2026, 11, 27, 23, 59), datetime(2026, 11, 28, 0, 1)])
+    last = datetime(2026, 11, 28, 0, 1)
+
+    def clock() -> datetime:
+        return next(days, last)
+
+    sweeper = FakeSweeper(failures=5)
+    await run_for(0.2, sweeper, clock)
+    assert sweeper.days == [date(2026, 11, 27)]  # tomorrow's sweep, at 07:30, takes over
