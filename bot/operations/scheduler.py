@@ -28,11 +28,8 @@ async def daily_sweeps(
     """Run the sweep every day at `at`'s time of day, forever; `timed` gets each sweep's
     duration in seconds. Then remove what `retention` says has been kept long enough.
 
-    A server started after the day's sweep time sweeps at once: one that was down (or being
-    upgraded) at that time would otherwise leave the day without reminders. A day already
-    swept, by this server before a restart or by another, only has its queue sent. A sweep
-    that fails (the database unreachable for a while) is tried again every `retry_seconds`
-    until the day is over."""
+    A sweep that fails (the database unreachable for a while) is tried again every
+    `retry_seconds` until the day is over; it used to end the daily sweeps until a restart."""
 
     async def sweep_day(day: date) -> None:
         while True:
@@ -44,10 +41,6 @@ async def daily_sweeps(
             if clock().date() != day:  # the next day's sweep takes over
                 return
 
-    now = clock()
-    if next_sweep(now, at).date() > now.date():  # today's time has passed
-        log.info("today's reminder sweep runs now: the server started after %s", f"{at:%H:%M}")
-        await sweep_day(now.date())
     while True:
         now = clock()
         wake = next_sweep(now, at)
