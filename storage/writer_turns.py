@@ -50,12 +50,8 @@ class WriterTurn:
         come (the transaction goes ahead anyway, on SQLite's own lock)."""
         if self._fd is None:
             return False
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not self.try_take():
             self._held = self._wait_for_turn(self._fd)
-        else:
-            self._held = True
         return self._held
 
     def try_take(self) -> bool:
