@@ -117,8 +117,8 @@ def slack(quick: bool) -> list[dict[str, Any]]:
         line(
             f"slack ack {r.get('database')} ({events} + retries, 100 conn.)",
             f"p99 {r.get('ack_p99_ms')} ms, waits ≤ {r.get('answer_max_s')} s",
-            "-",
-            "-",
+            f"p99 {r.get('floor_ack_p99_ms')} ms (bare ack)",
+            f"{r.get('ack_p99_x_floor')}×",
             "p99<100ms, once each, ≤3 s",
             bool(ok and r.get("ack_p99_ms", 1e9) < 100 and r.get("answer_max_s", 99) <= 3),
         )

@@ -6,6 +6,10 @@ as Slack retries (same event id, X-Slack-Retry-Num). Reports the ack time of eve
 (p50/p99/max), whether every one was acknowledged within 3 s, and whether every person got
 exactly one answer (two messages: the introduction and the first question).
 
+Then the same requests go, through the same client, to the acknowledgement floor
+(`benchmarks/ack_floor.py`: verify, commit through the bare driver, 200, in a process of its
+own), and the ack times are printed beside the floor's and as a ratio of them.
+
     .venv/bin/python -m benchmarks.slack_load --events 2000 --connections 100
 """
 
@@ -34,6 +38,7 @@ from tests.integration.channels import slack_requests as slack
 from tests.serving import free_port, wait_healthy
 
 SVA = Path(sys.executable).with_name("sva")
+ROOT = Path(__file__).resolve().parent.parent
 ACK_LIMIT = 3.0
 REPLIES_PER_PERSON = 2
 
@@ -97,20 +102,25 @@ def write_setup(folder: Path, people: int, api_url: str, port: int, database: st
 async def fire(
     url: str, bodies: list[tuple[str, dict[str, str]]], connections: int, sent: dict[str, float]
 ) -> list[tuple[int, float]]:
-    """POST every body; `sent` gets each event's first sending time (time.monotonic)."""
-    results: list[tuple[int, float]] = []
+    """POST every body; `sent` gets each event's first sending time (time.monotonic).
+    Returns (status, seconds) per request in the order they were sent: the first
+    `connections` of them each also opened a connection."""
+    order = iter(range(len(bodies)))
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(connector=connector) as session:
         slots = asyncio.Semaphore(connections)
 
         async def one(body: str, extra: dict[str, str]) -> None:
             async with slots:  # time from sending, not from waiting for a free connection
+                index = next(order)
                 started = time.monotonic()
                 sent.setdefault(json.loads(body)["event"]["user"], started)
                 status, _ = await slack.post(session, url, body, headers=extra)
-                results.append((status, time.monotonic() - started))
+                timed.append((index, status, time.monotonic() - started))
 
+        timed: list[tuple[int, int, float]] = []
         await asyncio.gather(*(one(b, h) for b, h in bodies))
+    results = [(status, seconds) for _, status, seconds in sorted(timed)]
     return results
 
 
@@ -154,8 +164,12 @@ async def run(
             log.close()
             inside = server_times((folder / "serve.log").read_text())
             await fake.stop()
+        at_floor = await ack_floor(originals + retries, connections, folder, database)
     per_user = Counter(body["channel"] for body in fake.posted())
     times = sorted(seconds for _, seconds in results)
+    warm = sorted(seconds for _, seconds in results[connections:])
+    floor = sorted(seconds for _, seconds in at_floor)
+    floor_warm = sorted(seconds for _, seconds in at_floor[connections:])
     waits = answer_waits(fake, sent)
     return {
         "events": events,
@@ -168,6 +182,13 @@ async def run(
         "ack_p50_ms": round(statistics.median(times) * 1000, 1),
         "ack_p99_ms": round(times[int(len(times) * 0.99) - 1] * 1000, 1),
         "ack_max_ms": round(times[-1] * 1000, 1),
+        # The same requests at the acknowledgement floor (benchmarks/ack_floor.py), same client.
+        "floor_ack_p50_ms": round(statistics.median(floor) * 1000, 1),
+        "floor_ack_p99_ms": round(percentile(floor, 0.99) * 1000, 1),
+        "ack_p99_x_floor": round(percentile(times, 0.99) / percentile(floor, 0.99), 2),
+        # Without the first `connections` requests, which also opened the connections.
+        "warm_ack_p99_ms": round(percentile(warm, 0.99) * 1000, 1),
+        "floor_warm_ack_p99_ms": round(percentile(floor_warm, 0.99) * 1000, 1),
         # Where the ack time goes: the server's own time per request (its request log, from
         # the handler's start to its response: verify, commit to the inbox, answer 200); the
         # rest is waiting to be read off the socket and the client's own loop.
@@ -184,6 +205,30 @@ async def run(
         "people_not_answered": events - len(per_user),
         "people_answered_twice": sum(n > REPLIES_PER_PERSON for n in per_user.values()),
     }
+
+
+async def ack_floor(
+    bodies: list[tuple[str, dict[str, str]]], connections: int, folder: Path, database: str | None
+) -> list[tuple[int, float]]:
+    """The same requests' ack times at the floor server (one of its own, a fresh table)."""
+    port = free_port()
+    url = database or f"sqlite:///{folder / 'floor.db'}"
+    command = [sys.executable, "-m", "benchmarks.ack_floor", "--port", str(port),
+               "--database-url", url, "--secret", slack.SECRET]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        await wait_healthy(f"http://127.0.0.1:{port}", server)
+        results = await fire(f"http://127.0.0.1:{port}", bodies, connections, {})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if any(status != 200 for status, _ in results):
+        raise AssertionError("the floor server refused a request")
+    return results
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    return ordered[int(len(ordered) * fraction) - 1]
 
 
 def answer_waits(fake: FakeSlackApi, sent: dict[str, float]) -> list[float]:
