@@ -12,6 +12,7 @@ request gets 503 and Slack sends it again.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -54,6 +55,29 @@ FORM_ACK_SECONDS = 2.5  # Slack waits 3 s for a view_submission answer
 IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join"}
 
 
+def direct_message(body: str) -> tuple[dict[str, Any], str] | None:
+    """A person's direct message to the app, as the Events API sends it: (event, event id);
+    None for anything else (Bolt's to route), including anything unusual about it."""
+    if not body.startswith("{"):
+        return None
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("type") != "event_callback":
+        return None
+    event, key = payload.get("event"), payload.get("event_id")
+    if not isinstance(event, dict) or not isinstance(key, str) or not key:
+        return None
+    plain = event.get("type") == "message" and "subtype" not in event and "bot_id" not in event
+    person, text = event.get("user"), event.get("text", "")
+    if not plain or event.get("channel_type") != "im" or not isinstance(person, str):
+        return None
+    if not isinstance(text, str):
+        return None
+    return event, key
+
+
 class SlackChannel:
     """The assistant's Slack app. Mount `routes()` on the server, or `start()` Socket Mode."""
 
@@ -92,12 +116,27 @@ class SlackChannel:
         if not self._verifier.is_valid_request(body, dict(request.headers)):
             log.warning("refused a Slack request: missing or wrong signature")
             return web.Response(status=401, text="invalid signature")
+        direct = direct_message(body)
+        if direct is not None:
+            return await self._acknowledge(*direct)
         try:
             bolt_request = await to_bolt_request(request)
         except ValueError:
             log.warning("refused a Slack request: the body is not a Slack payload")
             return web.Response(status=400, text="not a Slack payload")
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    async def _acknowledge(self, event: dict[str, Any], key: str) -> web.Response:
+        """A person's direct message, signature checked: committed to the inbox, then 200.
+        Bolt's dispatch (its context, middleware and listener matching) was most of the
+        event loop's time per acknowledgement (issue 16), and a direct message needs none
+        of it; everything else, and Socket Mode, still goes through Bolt."""
+        try:
+            await self._on_direct(event, key)
+        except Exception as error:
+            await self._on_error(error, None)
+            return web.Response(status=503)
+        return web.Response(status=200)
 
     async def start(self, *, serving: bool = True) -> None:
         """Check the bot token with auth.test; in Socket Mode, then connect (no public
@@ -170,8 +209,10 @@ class SlackChannel:
             return
         if event.get("subtype") in IGNORED_SUBTYPES:
             return
+        await self._on_direct(event, str(body.get("event_id") or f"ts:{event.get('ts')}"))
+
+    async def _on_direct(self, event: dict[str, Any], key: str) -> None:
         text = commands.unescape(event.get("text") or "")
-        key = str(body.get("event_id") or f"ts:{event.get('ts')}")
         await self._receive(event["user"], key, text=text, typed=True)
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:

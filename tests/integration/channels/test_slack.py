@@ -192,6 +192,27 @@ async def test_a_retried_event_is_answered_once(
     assert fake.posted_text("U1").count("1. This is what is worrying me") == 1
 
 
+async def test_a_message_that_cannot_be_stored_gets_503_and_its_retry_is_answered(
+    served: Served,
+    fake: FakeSlackApi,
+    database: str,
+    http: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
+        db.execute("ALTER TABLE inbox RENAME TO inbox_away")  # the inbox cannot be written
+    status, _ = await post(http, served, slack.dm_event("prep AB-12", event_id="EvLATER"))
+    assert status == 503  # Slack sends it again
+    assert [r.getMessage() for r in caplog.records if "not stored yet" in r.getMessage()]
+    assert [r for r in caplog.records if r.exc_info] == []
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
+        db.execute("ALTER TABLE inbox_away RENAME TO inbox")
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    body = slack.dm_event("prep AB-12", event_id="EvLATER")
+    assert (await post(http, served, body, headers=retry))[0] == 200
+    await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U1"))
+
+
 async def test_person_entered_text_cannot_ping_or_link(
     served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
 ) -> None:
