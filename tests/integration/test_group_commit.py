@@ -118,6 +118,43 @@ async def test_urgent_units_are_committed_before_the_queue(sql_store: SqlStore) 
     assert order == ["running", "urgent", "n0", "n1", "n2", "n3", "n4"]
 
 
+async def test_an_urgent_unit_cuts_the_running_batch_short(sql_store: SqlStore) -> None:
+    store = SqlStore(engine=sql_store.engine, threads=1)  # one worker, so the order is visible
+    order: list[str] = []
+
+    def note(name: str):  # type: ignore[no-untyped-def]
+        def work(tx: SqlTransaction) -> None:
+            order.append(name)
+
+        return work
+
+    holding, urgent_queued = threading.Event(), threading.Event()
+
+    def hold(tx: SqlTransaction) -> None:
+        order.append("hold")
+        holding.wait(10)  # the worker is busy until five units have queued behind it
+
+    def first_of_batch(tx: SqlTransaction) -> None:
+        order.append("n0")
+        urgent_queued.wait(10)  # an acknowledgement arrives while the batch runs
+
+    held = asyncio.ensure_future(store.run_sql(hold))
+    await asyncio.sleep(0.1)
+    batch = [asyncio.ensure_future(store.run_sql(first_of_batch))]
+    batch += [asyncio.ensure_future(store.run_sql(note(f"n{i}"))) for i in range(1, 5)]
+    await asyncio.sleep(0.1)
+    holding.set()
+    await asyncio.sleep(0.1)  # n0..n4 taken as one batch; n0 running
+    urgent = asyncio.ensure_future(store.run_sql(note("urgent"), urgent=True))
+    await asyncio.sleep(0.05)
+    urgent_queued.set()
+    await asyncio.gather(held, urgent, *batch)
+    await asyncio.to_thread(store.committer.close)
+    assert order == ["hold", "n0", "urgent", "n1", "n2", "n3", "n4"]
+    # hold; n0 committed alone; the urgent unit; the rest of the batch together
+    assert (store.committer.batches, store.committer.units) == (4, 7)
+
+
 @pytest.mark.parametrize("synchronous", ["full", "normal"])
 def test_sqlite_synchronous_is_a_setting_with_full_by_default(
     tmp_path: object, synchronous: str
