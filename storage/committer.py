@@ -9,10 +9,13 @@ its writes durable has returned.
 
 Urgent units (a chat event to commit before the service is acknowledged) go first: a worker
 takes every urgent unit waiting before any other, and commits them as a batch of their own,
-so an acknowledgement never waits behind the queue. Nor does it wait for the whole batch
-already running: when an urgent unit arrives, the running batch commits after the unit in
-hand and its other units are run next, ahead of the queue (64 turns take 25–100 ms on a busy
-two-core machine: the slowest acknowledgements, issue 16).
+so an acknowledgement never waits behind the queue. With one worker (SQLite) it does not
+wait for the whole batch already running either: when an urgent unit arrives, the running
+batch commits after the unit in hand, the urgent units go next and the rest of the batch
+right after them, ahead of the queue, and is not cut again (so a stream of urgent units
+cannot hold it back). 64 turns take 25–100 ms on a busy two-core machine: they were the
+slowest acknowledgements (issue 16). With several workers (PostgreSQL) the first to finish
+takes the urgent unit; cutting every busy worker's batch would only add commits.
 
 A small unit submitted through `run` while nothing else is queued or running may be run on
 the caller's thread instead, without a hop (storage/inline.py, SQLite files only): the
@@ -60,6 +63,7 @@ class _Job:
     future: asyncio.Future[Any]
     loop: asyncio.AbstractEventLoop
     urgent: bool = False
+    deferred: bool = False  # left from a batch cut short: never cut again
     result: Any = None
     error: BaseException | None = None
 
@@ -87,6 +91,7 @@ class GroupCommitter:
         self._waiting = 0  # callers of `run` waiting for a worker, or yielding after inline
         self._threads_wanted = threads
         self._max_batch = max_batch
+        self._cuts = threads == 1  # see the module's docstring
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
         self._urgent: collections.deque[_Job] = collections.deque()
         self._threads: list[threading.Thread] = []
@@ -163,9 +168,10 @@ class GroupCommitter:
         connection: Connection | None = None
         turn: WriterTurn | None = None
         left: list[_Job] = []  # units of a batch cut short for an urgent one: run next
+        urgent_ran = False
         try:
             while True:
-                batch, left = self._following(left)
+                batch, left = self._following(left, urgent_ran)
                 if batch is None:
                     break
                 if not batch:  # idle for a while: give the connection back
@@ -183,6 +189,9 @@ class GroupCommitter:
                     turn = turn or self._writer_turn()  # once the file surely exists
                     ran = self._run_in_turn(connection, batch, turn)
                 left += batch[ran:]
+                for job in left:
+                    job.deferred = True
+                urgent_ran = batch[0].urgent
                 _deliver(batch[:ran])
         finally:
             if connection is not None:
@@ -217,12 +226,13 @@ class GroupCommitter:
                     with contextlib.suppress(OSError):
                         turn.give_back()
 
-    def _following(self, left: list[_Job]) -> tuple[list[_Job] | None, list[_Job]]:
+    def _following(
+        self, left: list[_Job], urgent_ran: bool
+    ) -> tuple[list[_Job] | None, list[_Job]]:
         """The next batch (as `_next_batch`) and the units still left over: urgent units
-        first, then those left from a batch cut short topped up from the queue without
-        waiting, else the queue as it comes."""
-        urgent = self._take_urgent()
-        if urgent:
+        first, unless they just ran and units are left from a batch cut short; those, topped
+        up from the queue without waiting; else the queue as it comes."""
+        if not (left and urgent_ran) and (urgent := self._take_urgent()):
             return urgent, left
         if not left:
             return self._next_batch(), []
@@ -296,7 +306,7 @@ class GroupCommitter:
     def _run_until_urgent(self, connection: Connection, batch: list[_Job]) -> list[Any]:
         results: list[Any] = []
         for job in batch:
-            if results and self._urgent and not job.urgent:
+            if results and self._cuts and self._urgent and not (job.urgent or job.deferred):
                 break  # commit now: the urgent unit goes next, then the rest of this batch
             results.append(job.work(connection))
         return results

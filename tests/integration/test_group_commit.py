@@ -118,41 +118,81 @@ async def test_urgent_units_are_committed_before_the_queue(sql_store: SqlStore) 
     assert order == ["running", "urgent", "n0", "n1", "n2", "n3", "n4"]
 
 
+def noting(
+    order: list[str], name: str, then: Callable[[], object] = lambda: None
+) -> Callable[[SqlTransaction], None]:
+    """A unit that notes its name in `order`, then does `then` (e.g. waits for a signal)."""
+
+    def work(tx: SqlTransaction) -> None:
+        order.append(name)
+        then()
+
+    return work
+
+
+async def until(flag: threading.Event) -> None:
+    assert await asyncio.to_thread(flag.wait, 10)
+
+
 async def test_an_urgent_unit_cuts_the_running_batch_short(sql_store: SqlStore) -> None:
     store = SqlStore(engine=sql_store.engine, threads=1)  # one worker, so the order is visible
     order: list[str] = []
+    holding, held, n0_running, urgent_queued = (threading.Event() for _ in range(4))
+    hold = noting(order, "hold", lambda: (held.set(), holding.wait(10)))
+    first = noting(order, "n0", lambda: (n0_running.set(), urgent_queued.wait(10)))
 
-    def note(name: str):  # type: ignore[no-untyped-def]
-        def work(tx: SqlTransaction) -> None:
-            order.append(name)
-
-        return work
-
-    holding, urgent_queued = threading.Event(), threading.Event()
-
-    def hold(tx: SqlTransaction) -> None:
-        order.append("hold")
-        holding.wait(10)  # the worker is busy until five units have queued behind it
-
-    def first_of_batch(tx: SqlTransaction) -> None:
-        order.append("n0")
-        urgent_queued.wait(10)  # an acknowledgement arrives while the batch runs
-
-    held = asyncio.ensure_future(store.run_sql(hold))
-    await asyncio.sleep(0.1)
-    batch = [asyncio.ensure_future(store.run_sql(first_of_batch))]
-    batch += [asyncio.ensure_future(store.run_sql(note(f"n{i}"))) for i in range(1, 5)]
-    await asyncio.sleep(0.1)
+    busy = asyncio.ensure_future(store.run_sql(hold))
+    await until(held)  # the worker is busy while five units queue behind it
+    batch = [asyncio.ensure_future(store.run_sql(first))]
+    batch += [asyncio.ensure_future(store.run_sql(noting(order, f"n{i}"))) for i in range(1, 5)]
+    await asyncio.sleep(0.05)
     holding.set()
-    await asyncio.sleep(0.1)  # n0..n4 taken as one batch; n0 running
-    urgent = asyncio.ensure_future(store.run_sql(note("urgent"), urgent=True))
+    await until(n0_running)  # n0..n4 were taken as one batch; an acknowledgement arrives
+    urgent = asyncio.ensure_future(store.run_sql(noting(order, "urgent"), urgent=True))
     await asyncio.sleep(0.05)
     urgent_queued.set()
-    await asyncio.gather(held, urgent, *batch)
+    await asyncio.gather(busy, urgent, *batch)
     await asyncio.to_thread(store.committer.close)
     assert order == ["hold", "n0", "urgent", "n1", "n2", "n3", "n4"]
     # hold; n0 committed alone; the urgent unit; the rest of the batch together
     assert (store.committer.batches, store.committer.units) == (4, 7)
+
+
+async def test_the_rest_of_a_cut_batch_is_not_held_back_by_a_stream_of_urgent_units(
+    sql_store: SqlStore,
+) -> None:
+    store = SqlStore(engine=sql_store.engine, threads=1)
+    order: list[str] = []
+    holding, held, n0_running = (threading.Event() for _ in range(3))
+    arrived = [threading.Event() for _ in range(11)]  # the next ack comes as each commits
+    running = [threading.Event() for _ in range(10)]
+    arrived[10].set()
+    busy = asyncio.ensure_future(
+        store.run_sql(noting(order, "hold", lambda: (held.set(), holding.wait(10))))
+    )
+    await until(held)
+    first = noting(order, "n0", lambda: (n0_running.set(), arrived[0].wait(10)))
+    batch = [asyncio.ensure_future(store.run_sql(first))]
+    batch += [asyncio.ensure_future(store.run_sql(noting(order, f"n{i}"))) for i in (1, 2)]
+    await asyncio.sleep(0.05)
+    holding.set()
+    await until(n0_running)
+    acks = []
+    for i in range(10):
+
+        def commit_while_next_arrives(i: int = i) -> None:
+            running[i].set()
+            arrived[i + 1].wait(10)
+
+        ack = noting(order, f"u{i}", commit_while_next_arrives)
+        acks.append(asyncio.ensure_future(store.run_sql(ack, urgent=True)))
+        await asyncio.sleep(0.01)
+        arrived[i].set()
+        await until(running[i])
+    await asyncio.gather(busy, *batch, *acks)
+    await asyncio.to_thread(store.committer.close)
+    # n1 and n2 run right after the first acknowledgement, not after the whole stream
+    assert order[:5] == ["hold", "n0", "u0", "n1", "n2"], order
 
 
 @pytest.mark.parametrize("synchronous", ["full", "normal"])

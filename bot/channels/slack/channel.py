@@ -102,6 +102,7 @@ class SlackChannel:
         self._verifier = None if socket_mode else SignatureVerifier(config.signing_secret)
         self._socket: AsyncSocketModeHandler | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._bot_user: str | None = None  # our own user id (auth.test), whose posts we skip
         self._register()
         gateway.attach(CHANNEL, self, self._by_email)
 
@@ -117,7 +118,7 @@ class SlackChannel:
             log.warning("refused a Slack request: missing or wrong signature")
             return web.Response(status=401, text="invalid signature")
         direct = direct_message(body)
-        if direct is not None:
+        if direct is not None and direct[0]["user"] != self._bot_user:
             return await self._acknowledge(*direct)
         try:
             bolt_request = await to_bolt_request(request)
@@ -162,6 +163,7 @@ class SlackChannel:
         so each event of a burst arriving before its first answer made its own call, on a new
         connection, before being acknowledged (issue 16: the slowest acks under load). Bolt
         keeps the answer on its authorization middleware and offers no setter."""
+        self._bot_user = answer.get("user_id")
         for middleware in self.app._async_middleware_list:
             if isinstance(middleware, AsyncSingleTeamAuthorization):
                 middleware.auth_test_result = middleware.auth_test_result or answer

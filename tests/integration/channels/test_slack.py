@@ -24,7 +24,7 @@ from bot.operations.reminders import SweepReport
 from dialogs.messages import Outbound
 from storage.tables import ConversationRow, ReceivedMessageRow
 from tests.factories import case, person
-from tests.fakes.slack_api import APP_TOKEN, TOKEN, FakeSlackApi
+from tests.fakes.slack_api import APP_TOKEN, BOT_USER, TOKEN, FakeSlackApi
 from tests.integration.channels import slack_requests as slack
 from tests.integration.channels.conftest import Served, Serving, running, send_team_nudge, serve
 
@@ -211,6 +211,16 @@ async def test_a_message_that_cannot_be_stored_gets_503_and_its_retry_is_answere
     body = slack.dm_event("prep AB-12", event_id="EvLATER")
     assert (await post(http, served, body, headers=retry))[0] == 200
     await fake.wait_for(lambda calls: "worrying me" in fake.posted_text("U1"))
+
+
+async def test_a_message_from_our_own_bot_user_is_acknowledged_and_ignored(
+    served: Served, fake: FakeSlackApi, http: aiohttp.ClientSession
+) -> None:
+    status, _ = await post(http, served, slack.dm_event("prep AB-12", user=BOT_USER))
+    assert status == 200
+    await fake.settle(0.3)
+    assert fake.posted() == []
+    assert await served.read(lambda tx: tx.inbox.waiting(datetime.now(UTC))) == []
 
 
 async def test_person_entered_text_cannot_ping_or_link(
