@@ -9,13 +9,7 @@ its writes durable has returned.
 
 Urgent units (a chat event to commit before the service is acknowledged) go first: a worker
 takes every urgent unit waiting before any other, and commits them as a batch of their own,
-so an acknowledgement never waits behind the queue. With one worker (SQLite) it does not
-wait for the whole batch already running either: when an urgent unit arrives, the running
-batch commits after the unit in hand, the urgent units go next and the rest of the batch
-right after them, ahead of the queue, and is not cut again (so a stream of urgent units
-cannot hold it back). 64 turns take 25–100 ms on a busy two-core machine: they were the
-slowest acknowledgements (issue 16). With several workers (PostgreSQL) the first to finish
-takes the urgent unit; cutting every busy worker's batch would only add commits.
+so an acknowledgement waits for at most the batch already running, never behind the queue.
 
 A small unit submitted through `run` while nothing else is queued or running may be run on
 the caller's thread instead, without a hop (storage/inline.py, SQLite files only): the
@@ -62,8 +56,6 @@ class _Job:
     work: Work
     future: asyncio.Future[Any]
     loop: asyncio.AbstractEventLoop
-    urgent: bool = False
-    deferred: bool = False  # left from a batch cut short: never cut again
     result: Any = None
     error: BaseException | None = None
 
@@ -91,7 +83,6 @@ class GroupCommitter:
         self._waiting = 0  # callers of `run` waiting for a worker, or yielding after inline
         self._threads_wanted = threads
         self._max_batch = max_batch
-        self._cuts = threads == 1  # see the module's docstring
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
         self._urgent: collections.deque[_Job] = collections.deque()
         self._threads: list[threading.Thread] = []
@@ -138,7 +129,7 @@ class GroupCommitter:
         future: asyncio.Future[Any] = loop.create_future()
         if not self._threads:
             self._start()
-        job = _Job(work, future, loop, urgent)
+        job = _Job(work, future, loop)
         if urgent:
             self._urgent.append(job)
             self._queue.put(_WAKE)
@@ -167,19 +158,13 @@ class GroupCommitter:
     def _serve(self) -> None:
         connection: Connection | None = None
         turn: WriterTurn | None = None
-        left: list[_Job] = []  # units of a batch cut short for an urgent one: run next
-        urgent_ran = False
         try:
-            while True:
-                batch, left = self._following(left, urgent_ran)
-                if batch is None:
-                    break
+            while (batch := self._next_batch()) is not None:
                 if not batch:  # idle for a while: give the connection back
                     if connection is not None:
                         connection.close()
                         connection = None
                     continue
-                ran = len(batch)
                 try:
                     connection = connection or self._engine.connect()
                 except Exception as exc:  # unreachable database: every unit is told so
@@ -187,12 +172,8 @@ class GroupCommitter:
                         job.error = exc
                 else:
                     turn = turn or self._writer_turn()  # once the file surely exists
-                    ran = self._run_in_turn(connection, batch, turn)
-                left += batch[ran:]
-                for job in left:
-                    job.deferred = True
-                urgent_ran = batch[0].urgent
-                _deliver(batch[:ran])
+                    self._run_in_turn(connection, batch, turn)
+                _deliver(batch)
         finally:
             if connection is not None:
                 connection.close()
@@ -211,7 +192,7 @@ class GroupCommitter:
 
     def _run_in_turn(
         self, connection: Connection, batch: list[_Job], turn: WriterTurn | None
-    ) -> int:
+    ) -> None:
         """`_run`, after waiting for this process's turn at the write lock (if it has turns:
         a failure to take one only means SQLite's own wait decides)."""
         with self._writing:
@@ -220,34 +201,11 @@ class GroupCommitter:
                 with contextlib.suppress(OSError):
                     taken = turn.take()
             try:
-                return self._run(connection, batch)
+                self._run(connection, batch)
             finally:
                 if taken and turn is not None:
                     with contextlib.suppress(OSError):
                         turn.give_back()
-
-    def _following(
-        self, left: list[_Job], urgent_ran: bool
-    ) -> tuple[list[_Job] | None, list[_Job]]:
-        """The next batch (as `_next_batch`) and the units still left over: urgent units
-        first, unless they just ran and units are left from a batch cut short; those, topped
-        up from the queue without waiting; else the queue as it comes."""
-        if not (left and urgent_ran) and (urgent := self._take_urgent()):
-            return urgent, left
-        if not left:
-            return self._next_batch(), []
-        batch = left
-        while len(batch) < self._max_batch:
-            try:
-                job = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if job is _STOP:
-                self._queue.put(_STOP)
-                break
-            if isinstance(job, _Job):
-                batch.append(job)
-        return batch, []
 
     def _next_batch(self) -> list[_Job] | None:
         """The next units to run together; [] after an idle spell; None to stop."""
@@ -285,31 +243,20 @@ class GroupCommitter:
                 break
         return taken
 
-    def _run(self, connection: Connection, batch: list[_Job]) -> int:
-        """Run the batch in one transaction; how many of its units ran (the rest were left
-        for an urgent unit that arrived meanwhile)."""
+    def _run(self, connection: Connection, batch: list[_Job]) -> None:
         if len(batch) > 1:
             try:
                 with connection.begin():
-                    results = self._run_until_urgent(connection, batch)
+                    results = [job.work(connection) for job in batch]
             except Exception:  # replayed alone below, where each gets its own outcome
                 log.debug("batch of %d rolled back; running each alone", len(batch))
             else:
-                for job, result in zip(batch, results, strict=False):
+                for job, result in zip(batch, results, strict=True):
                     job.result = result
-                self._count(len(results))
-                return len(results)
+                self._count(len(batch))
+                return
         for job in batch:
             self._run_alone(connection, job)
-        return len(batch)
-
-    def _run_until_urgent(self, connection: Connection, batch: list[_Job]) -> list[Any]:
-        results: list[Any] = []
-        for job in batch:
-            if results and self._cuts and self._urgent and not (job.urgent or job.deferred):
-                break  # commit now: the urgent unit goes next, then the rest of this batch
-            results.append(job.work(connection))
-        return results
 
     def _run_alone(self, connection: Connection, job: _Job) -> None:
         for attempt in range(1, ATTEMPTS + 1):
