@@ -120,8 +120,7 @@ async def fire(
 
         timed: list[tuple[int, int, float]] = []
         await asyncio.gather(*(one(b, h) for b, h in bodies))
-    results = [(status, seconds) for _, status, seconds in sorted(timed)]
-    return results
+    return [(status, seconds) for _, status, seconds in sorted(timed)]
 
 
 async def run(

@@ -1,10 +1,12 @@
 """The Slack channel, on Bolt: direct messages, /supervision, buttons, the preparation modal
 and App Home; reminders and agenda drafts as direct messages.
 
-Every request's signature is checked first (401, one log line, otherwise). Bolt runs with
-`process_before_response`, so Slack's acknowledgement (the HTTP 200, or the Socket Mode
-envelope ack) goes only after our listener has committed the event to the durable inbox: an
-acknowledged event survives a crash. The answer is worked out in the background, and replies
+Every request's signature is checked first (401, one log line, otherwise). A person's plain
+direct message is then committed to the durable inbox and answered 200 without Bolt's
+dispatch (`direct_message`: most acknowledgements, and Bolt's dispatch was most of their
+cost). Everything else goes through Bolt, which runs with `process_before_response`, so
+Slack's acknowledgement (the HTTP 200, or the Socket Mode envelope ack) goes only after our
+listener has committed the event: either way an acknowledged event survives a crash. The answer is worked out in the background, and replies
 go out through the reply outbox once the turn is stored. If the inbox cannot be written the
 request gets 503 and Slack sends it again.
 """
@@ -162,7 +164,8 @@ class SlackChannel:
         """Give Bolt the auth.test answer we got at start. Bolt asks Slack until it has one,
         so each event of a burst arriving before its first answer made its own call, on a new
         connection, before being acknowledged (issue 16: the slowest acks under load). Bolt
-        keeps the answer on its authorization middleware and offers no setter."""
+        keeps the answer on its authorization middleware and offers no setter. Our own user
+        id is kept too: the direct path skips our own messages, as Bolt does."""
         self._bot_user = answer.get("user_id")
         for middleware in self.app._async_middleware_list:
             if isinstance(middleware, AsyncSingleTeamAuthorization):
