@@ -11,10 +11,11 @@ temporary log, and a second sweep of the same day (nothing new to send) as the d
 schedule runs it (the day is recorded as swept: only the queue is looked at), then a third
 as `sva remind` runs it (recomputed, to list the day's reminders).
 
-The dispatch floor: each digest must be marked sent in its own commit before the next is
-delivered (a killed sweeper re-sends at most one digest), so the bare driver doing one
-`UPDATE … WHERE key IN (…)` and one commit per digest, with the same `synchronous`, on a
-scratch copy of the outbox's shape, is what dispatch cannot go below.
+The dispatch floor: each digest (or each `--digests-per-commit` digests, the setting of that
+name) must be marked sent in its own commit before the next is delivered (a killed sweeper
+re-sends at most that many digests), so the bare driver doing one `UPDATE … WHERE key IN (…)`
+and one commit per that many digests, with the same `synchronous`, on a scratch copy of the
+outbox's shape, is what dispatch cannot go below.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sqlalchemy import Engine, event
 
 from benchmarks.generate import SWEEP_DAY
 from bot.bootstrap import build_sweeper, pack_assignment
-from bot.config import Config, ConsoleConfig
+from bot.config import Config, ConsoleConfig, RemindersConfig
 from bot.operations.notify import ConsoleNotifier
 from bot.operations.reminders import load_snapshot
 from policies.reminders import ReminderSettings, case_horizon
@@ -83,10 +84,14 @@ def floor_seconds(url: str, statements: list[Statement]) -> tuple[float, int]:
     return elapsed, rows
 
 
-def dispatch_floor(url: str, synchronous: str, digests: int) -> float:
-    """Seconds for the bare driver to mark `digests` digests sent, one commit each."""
+def dispatch_floor(url: str, synchronous: str, digests: int, per_commit: int = 1) -> float:
+    """Seconds for the bare driver to mark `digests` digests sent, `per_commit` a commit."""
     if digests == 0:
         return 0.0
+    commits = [
+        [str(i) for i in range(start, min(start + per_commit, digests))]
+        for start in range(0, digests, per_commit)
+    ]
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///") + ".floor.db"
         db = sqlite3.connect(path, isolation_level=None)
@@ -97,9 +102,12 @@ def dispatch_floor(url: str, synchronous: str, digests: int) -> float:
             "INSERT OR IGNORE INTO o VALUES (?, NULL)", [(str(i),) for i in range(digests)]
         )
         started = time.perf_counter()
-        for i in range(digests):
+        for keys in commits:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE o SET sent_at = 'x' WHERE key IN (?) AND sent_at IS NULL", (str(i),))
+            marks = ",".join("?" * len(keys))
+            db.execute(
+                f"UPDATE o SET sent_at = 'x' WHERE key IN ({marks}) AND sent_at IS NULL", keys
+            )
             db.execute("COMMIT")
         elapsed = time.perf_counter() - started
         db.close()
@@ -110,14 +118,14 @@ def dispatch_floor(url: str, synchronous: str, digests: int) -> float:
         pg.execute("CREATE TEMP TABLE o (key TEXT PRIMARY KEY, sent_at TEXT)")
         pg.execute("INSERT INTO o SELECT g::text, NULL FROM generate_series(0, %s) g", (digests,))
         started = time.perf_counter()
-        for i in range(digests):
+        for keys in commits:
             with pg.transaction():
-                pg.execute("UPDATE o SET sent_at = 'x' WHERE key = ANY(%s)", ([str(i)],))
+                pg.execute("UPDATE o SET sent_at = 'x' WHERE key = ANY(%s)", (keys,))
         elapsed = time.perf_counter() - started
     return elapsed
 
 
-async def measure(url: str, synchronous: str) -> dict[str, object]:
+async def measure(url: str, synchronous: str, per_commit: int = 1) -> dict[str, object]:
     keys = parse_keys(new_key_entry("bench"))  # the sealed outbox text, as `sva serve` has it
     engine = create_engine(url, keyring=keys, sqlite_synchronous=synchronous)
     horizon = case_horizon(pack_assignment(Config()).packs.values(), SWEEP_DAY, _settings())
@@ -126,7 +134,10 @@ async def measure(url: str, synchronous: str) -> dict[str, object]:
     store = SqlStore(engine=engine)
     with tempfile.TemporaryDirectory() as directory:
         log = Path(directory) / "reminders.log"
-        config = Config(console=ConsoleConfig(reminder_log=log))
+        config = Config(
+            console=ConsoleConfig(reminder_log=log),
+            reminders=RemindersConfig(digests_per_commit=per_commit),
+        )
         sweeper = build_sweeper(config, store, ConsoleNotifier(log=log))
         started = time.perf_counter()
         first = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC))
@@ -138,9 +149,12 @@ async def measure(url: str, synchronous: str) -> dict[str, object]:
         third = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC), recompute=True)
         third_seconds = time.perf_counter() - started
     await store.close()
-    floor_dispatch = await asyncio.to_thread(dispatch_floor, url, synchronous, first.digests)
+    floor_dispatch = await asyncio.to_thread(
+        dispatch_floor, url, synchronous, first.digests, per_commit
+    )
     return {
         "synchronous": synchronous if url.startswith("sqlite") else "on",
+        "digests_per_commit": per_commit,
         "sweep_seconds": round(first_seconds, 2),
         "floor_seconds": round(floor, 2),
         "floor_rows": floor_rows,
@@ -178,8 +192,9 @@ def main() -> None:
     )
     parser.add_argument("--url", required=True)
     parser.add_argument("--synchronous", default="full", choices=["full", "normal"])
+    parser.add_argument("--digests-per-commit", type=int, default=1)
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.url, args.synchronous))))
+    print(json.dumps(asyncio.run(measure(args.url, args.synchronous, args.digests_per_commit))))
 
 
 if __name__ == "__main__":

@@ -251,4 +251,5 @@ def build_sweeper(config: Config, store: SqlStore, notifier: Notifier | None = N
         notifier=notifier or ConsoleNotifier(log=config.console.reminder_log),
         digest=render,
         lease=timedelta(minutes=config.reminders.claim_lease_minutes),
+        digests_per_commit=config.reminders.digests_per_commit,
     )

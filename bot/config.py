@@ -121,6 +121,8 @@ class RemindersConfig(_Section):
     escalate_after_days: int | None = Field(default=None, ge=1)  # None: each pack's own figure
     sweep_at: time = time(7, 30)  # when `sva serve` runs the daily sweep (local time)
     claim_lease_minutes: float = Field(default=15, gt=0)  # a crashed sweeper's rows wait this long
+    # digests whose sent marks share one commit: a killed sweeper re-sends at most this many
+    digests_per_commit: int = Field(default=1, ge=1, le=500)
     presenter_notice_days: int = Field(default=5, ge=1, le=10)  # working days
     agenda_notice_days: int = Field(default=2, ge=1, le=10)  # working days before the session
     go_live: date | None = (

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.bootstrap import build_sweeper
-from bot.config import Config
+from bot.config import Config, RemindersConfig
 from bot.operations.importer import import_file
 from bot.operations.reminders import CLAIM_ROWS, Sweeper, load_snapshot
 from policies.assignment import PackAssignment
@@ -57,8 +57,9 @@ async def seed(store: SqlStore) -> None:
     await store.run_sql(load)
 
 
-def sweeper(store: SqlStore, notifier: RecordingNotifier) -> Sweeper:
-    return build_sweeper(Config(), store, notifier)
+def sweeper(store: SqlStore, notifier: RecordingNotifier, digests_per_commit: int = 1) -> Sweeper:
+    config = Config(reminders=RemindersConfig(digests_per_commit=digests_per_commit))
+    return build_sweeper(config, store, notifier)
 
 
 async def test_a_sweep_sends_one_digest_per_person_and_a_second_sweep_sends_nothing(
@@ -225,6 +226,46 @@ async def test_a_killed_sweeper_resends_at_most_one_digest_and_the_others_carry_
     everyone = Counter(p for n in (dying, survivor, after_lease) for p, _ in n.delivered)
     assert len(everyone) == 660
     assert sum(everyone.values()) - 660 <= 1  # the digest being delivered at the kill
+
+
+async def test_digests_sharing_a_commit_are_re_sent_at_most_that_many_after_a_kill(
+    sql_store: SqlStore,
+) -> None:
+    await seed_many(sql_store, teams=60, size=10)
+    dying = DyingNotifier(survives=300)
+    with contextlib.suppress(Killed):
+        await sweeper(sql_store, dying, digests_per_commit=25).sweep(MONDAY, NOW)
+    after_lease = RecordingNotifier()
+    await sweeper(sql_store, after_lease).sweep(MONDAY, NOW + timedelta(minutes=20))
+    everyone = Counter(p for n in (dying, after_lease) for p, _ in n.delivered)
+    assert len(everyone) == 660
+    assert 1 <= sum(everyone.values()) - 660 <= 25  # the kill fell between two shared commits
+
+
+class FailingNotifier(RecordingNotifier):
+    """Delivers `survives` digests, then its service fails with an error."""
+
+    def __init__(self, survives: int) -> None:
+        super().__init__()
+        self.survives = survives
+
+    async def deliver(self, person_id: str, text: str) -> bool:
+        if len(self.delivered) == self.survives:
+            raise RuntimeError("the chat service went away")
+        return await super().deliver(person_id, text)
+
+
+async def test_digests_delivered_before_an_error_are_marked_sent_though_their_commit_was_shared(
+    sql_store: SqlStore,
+) -> None:
+    await seed_many(sql_store, teams=6, size=10)  # 66 people
+    failing = FailingNotifier(survives=30)
+    with contextlib.suppress(RuntimeError):
+        await sweeper(sql_store, failing, digests_per_commit=25).sweep(MONDAY, NOW)
+    after_lease = RecordingNotifier()
+    await sweeper(sql_store, after_lease).sweep(MONDAY, NOW + timedelta(minutes=20))
+    everyone = Counter(p for n in (failing, after_lease) for p, _ in n.delivered)
+    assert len(everyone) == 66 and set(everyone.values()) == {1}
 
 
 async def test_the_sweep_reads_case_events_and_case_subjects_from_the_database(
