@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -13,28 +12,23 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from bot.assistant.gateway import Gateway
 from bot.assistant.names import counted
 from bot.bootstrap import App, bootstrap, load_keyring
-from bot.channels.answer_workers import AnswerWorkers, WorkerSpec
-from bot.channels.registry import Channel, build_channels, configured
-from bot.channels.server import Server
 from bot.cli.common import (
     ConfigOption,
     admin_only,
     config_or_exit,
     viewer_for,
 )
-from bot.cli.keeping import keeping_jobs
 from bot.cli.progress import Progress
-from bot.config import Config, ConfigError, LogLevel, TeamsAuth
+from bot.cli.sweep_report import print_report
+from bot.config import Config, ConfigError, LogLevel
 from bot.errors import CannotListen, ChannelUnavailable
 from bot.logs import configure_logging
 from bot.operations import import_docs
 from bot.operations.importer import ImportReport, Kind, import_file
 from bot.operations.preview import by_person, by_team
 from bot.operations.reminders import SweepReport
-from bot.web.dashboard import jobs_for, routes_for
 from policies.packs import PolicyError
 from storage.opening import DatabaseProblem, DatabaseUnreachable
 from storage.records import Person
@@ -157,6 +151,8 @@ def remind(
     async def sweep(app: App) -> SweepReport:
         label = ("dry-run:" if dry_run else "") + day.isoformat()
         await admin_only(app, viewer_for(None, "remind"), "reminders", label)
+        from bot.cli.serving import make_server  # the chat SDKs load for these two commands only
+
         server = make_server(app, None, socket_mode=False)  # every configured chat channel
         if dry_run or not server.channels:
             return await app.sweeper.sweep(
@@ -224,6 +220,8 @@ def serve(
     refuse_unencrypted(settings)
 
     async def run(app: App) -> None:
+        from bot.cli.serving import make_server
+
         count = settings.server.workers if workers is None else workers
         server = make_server(app, channels, socket_mode, workers=count)
         where = host or settings.server.host, settings.server.port if port is None else port
@@ -270,77 +268,3 @@ def refuse_unencrypted(config: Config) -> None:
             err=True,
         )
         raise typer.Exit(2)
-
-
-def make_server(
-    app: App, channels: list[str] | None, socket_mode: bool, *, workers: int = 0
-) -> Server:
-    """The server for the named channels (all configured ones if none); exit 2 if one is unset.
-    `workers`: processes that answer what the server acknowledges (0: the server itself)."""
-    try:
-        gateway = Gateway(assistant=app.assistant, store=app.store)
-        names = channels or configured(app.config)
-        built = build_channels(app.config, gateway, names, socket_mode=socket_mode)
-    except ConfigError as exc:
-        typer.echo(f"configuration error:\n{exc}", err=True)
-        raise typer.Exit(2) from exc
-    for warning in warnings_for(app.config, built):
-        typer.echo(f"warning: {warning}", err=True)
-    answering = None
-    if workers and built:
-        spec = WorkerSpec(app.config, list(built), socket_mode)
-        answering = AnswerWorkers(spec, workers, gateway.inbox)
-    return Server(
-        app,
-        built,
-        gateway=gateway,
-        report=lambda report: print_report(report, as_json=False),
-        routes=routes_for(app),
-        jobs=[*jobs_for(app), *keeping_jobs(app.config)],
-        workers=answering,
-    )
-
-
-def warnings_for(config: Config, channels: dict[str, Channel]) -> list[str]:
-    """What an operator must see at every start."""
-    if "teams" in channels and config.teams.auth is TeamsAuth.ANONYMOUS:
-        return [
-            "teams.auth = anonymous: requests to /api/messages are NOT authenticated; "
-            "use this only for local testing"
-        ]
-    return []
-
-
-def print_report(report: SweepReport, as_json: bool, *, dry_run: bool = False) -> None:
-    """The sweep's output: JSON lines per reminder, or a summary for people."""
-    if as_json:
-        for r in sorted(report.reminders, key=lambda r: (r.to, r.kind, r.subject, r.due)):
-            line = {
-                "to": r.to,
-                "kind": r.kind,
-                "case_ref": r.case_ref,
-                "due": r.due.isoformat(),
-                "key": r.key,
-                "sent": r.key in report.sent_now,
-            }
-            typer.echo(json.dumps(line, ensure_ascii=False))
-    else:
-        typer.echo(_summary(report, dry_run))
-    for person in report.unreachable:
-        typer.echo(f"unreachable: {person} (their reminders stay in the outbox)", err=True)
-    for problem, count in report.problems.most_common():
-        typer.echo(f"not computed ({count}): {problem}", err=True)
-
-
-def _summary(report: SweepReport, dry_run: bool = False) -> str:
-    if report.quiet:
-        return f"{report.on}: {report.quiet}"
-    overdue = sum(r.overdue for r in report.reminders)
-    found = f"{counted(len(report.reminders), 'reminder')}, {overdue} overdue"
-    if dry_run:
-        people = len({r.to for r in report.reminders})
-        return f"{report.on} (dry run): {found}, to {counted(people, 'person', 'people')}"
-    return (
-        f"{report.on}: {found}; {len(report.sent_now)} sent now in "
-        f"{counted(report.digests, 'digest')}; {len(report.sent_before)} sent before"
-    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.registry import build_channels, configured
-from bot.cli.reminders import warnings_for
+from bot.cli.serving import warnings_for
 from bot.config import Config, ConfigError, load_config
 
 
