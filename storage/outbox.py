@@ -176,7 +176,7 @@ class OutboxSql:
 
     def mark_keys_sent(self, token: str, keys: Sequence[str], now: datetime) -> None:
         """Finish these rows (one person's digest, just delivered) if still claimed by `token`."""
-        MARK_SENT.many(self._db, [{"k": k, "token": token, "at": now} for k in keys])
+        MARK_SENT.many(self._db, [{"k": k} for k in keys], same={"token": token, "at": now})
 
     def swept(self, day: date) -> datetime | None:
         """When `day`'s reminders were computed and queued, if they were."""
@@ -190,7 +190,7 @@ class OutboxSql:
 
     def release(self, token: str, keys: Sequence[str]) -> None:
         """Give back rows that could not be delivered, for a later run."""
-        RELEASE.many(self._db, [{"k": key, "token": token} for key in keys])
+        RELEASE.many(self._db, [{"k": key} for key in keys], same={"token": token})
 
 
 def _same(value: Any) -> Any:

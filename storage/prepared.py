@@ -77,15 +77,20 @@ class Prepared:
             return int(result.rowcount)
         return _run(db, self.compiled(db.dialect), values, lambda cursor: int(cursor.rowcount))
 
-    def many(self, db: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Run a write once per row of values (the driver's executemany)."""
+    def many(
+        self,
+        db: Connection,
+        rows: Sequence[Mapping[str, Any]],
+        same: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Run a write once per row of values (the driver's executemany); `same` holds values
+        common to every row, passed through their column types once, not once a row."""
         if not rows:
             return
         if _observed(db):
-            db.execute(self.statement, list(rows))
+            db.execute(self.statement, [{**same, **row} for row in rows] if same else list(rows))
             return
-        compiled = self.compiled(db.dialect)
-        _run(db, compiled, rows, lambda cursor: None, many=True)
+        _run(db, self.compiled(db.dialect), (rows, same or {}), lambda cursor: None, many=True)
 
     def compiled(self, dialect: Dialect) -> _Compiled:
         """The statement as compiled for `dialect` (compiled on first use)."""
@@ -149,8 +154,9 @@ def _run(
     *,
     many: bool = False,
 ) -> T:
-    """Execute on the connection's driver cursor (`many`: once per mapping in `values`) and
-    `read` it; what goes wrong is raised as SQLAlchemy raises it."""
+    """Execute on the connection's driver cursor (`many`: `values` is the rows and the values
+    they share, executed once per row) and `read` it; what goes wrong is raised as
+    SQLAlchemy raises it."""
     if not db.in_transaction():
         db.begin()  # as SQLAlchemy's autobegin would: this statement belongs to a transaction
     parameters: Any = values
@@ -158,7 +164,7 @@ def _run(
     try:
         cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
         if many:
-            parameters = [_parameters(compiled, row) for row in values]
+            parameters = _many_parameters(compiled, *values)
             cursor.executemany(compiled.sql, parameters)
         else:
             parameters = _parameters(compiled, values)
@@ -173,12 +179,23 @@ def _run(
         db._handle_dbapi_exception(exc, compiled.sql, parameters, cursor, None)
 
 
-def _parameters(
-    compiled: _Compiled, values: Mapping[str, Any]
-) -> Sequence[Any] | Mapping[str, Any]:
+def _many_parameters(
+    compiled: _Compiled, rows: Sequence[Mapping[str, Any]], same: Mapping[str, Any]
+) -> list[Any]:
+    shared = _parameters(compiled, same, named=True)
+    named = [{**shared, **_parameters(compiled, row, named=True)} for row in rows]
+    if compiled.order is None:
+        return named
+    return [[row[name] for name in compiled.order] for row in named]
+
+
+def _parameters(compiled: _Compiled, values: Mapping[str, Any], *, named: bool = False) -> Any:
+    """`values` through their columns' types, as the driver takes them (`named`: by name)."""
     given = {**compiled.fixed, **values} if compiled.fixed else values
     processed = {
         name: value if (write := compiled.binds.get(name)) is None else write(value)
         for name, value in given.items()
     }
-    return processed if compiled.order is None else [processed[name] for name in compiled.order]
+    if named or compiled.order is None:
+        return processed
+    return [processed[name] for name in compiled.order]

@@ -160,6 +160,28 @@ def test_many_rows_of_values_run_the_statement_once_each(database_url: str) -> N
     engine.dispose()
 
 
+def test_values_shared_by_many_rows_pass_through_the_column_types_for_every_row(
+    database_url: str,
+) -> None:
+    """The sealed data and the date given once in `same` reach each row as SQLAlchemy would
+    have written them, whether or not anyone listens to the statements."""
+    engine = create_engine(database_url, keyring=parse_keys(new_key_entry("k1")))
+    shared = {k: v for k, v in row("").items() if k != "person_id"}
+    with engine.begin() as db:
+        PLAIN_INSERT.many(db, [{"person_id": "nia"}, {"person_id": "oli"}], same=shared)
+    event.listen(engine, "before_cursor_execute", lambda *_: None)
+    with engine.begin() as db:
+        PLAIN_INSERT.many(db, [{"person_id": "pat"}], same=shared)
+    with engine.connect() as db:
+        raw = db.exec_driver_sql("SELECT data FROM conversations").scalars().all()
+        stored = [conversations.load(db, person) for person in ("nia", "oli", "pat")]
+        when = db.execute(select(ConversationRow.updated_at)).scalars().all()
+    assert len(raw) == 3 and not any(SECRET in value for value in raw)
+    assert all(c is not None and c.answers == {"worries": SECRET} for c in stored)
+    assert [w.replace(tzinfo=None) for w in when] == [NOW.replace(tzinfo=None)] * 3
+    engine.dispose()
+
+
 def test_a_statement_outside_a_transaction_begins_one(database_url: str) -> None:
     engine = create_engine(database_url)
     with engine.connect() as db:
