@@ -134,8 +134,9 @@ def sweep(quick: bool) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = json.loads(out.read_text())
     for r in results:
         sqlite = r["backend"] == "sqlite"
+        setting = f"{r['synchronous']}, {r.get('digests_per_commit', 1)} digest/commit"
         line(
-            f"sweep {r['backend']} {r['synchronous']} ({r['staff']:,} staff)",
+            f"sweep {r['backend']} {setting} ({r['staff']:,} staff)",
             f"{r['sweep_seconds']} s",
             f"{r['floor_seconds']} s",
             f"{r['times_floor']}×",
@@ -143,7 +144,7 @@ def sweep(quick: bool) -> list[dict[str, Any]]:
             (r["times_floor"] <= 2 and r["peak_rss_mib"] < 1024) if sqlite else None,
         )
         line(
-            f"sweep again same day {r['backend']} {r['synchronous']}",
+            f"sweep again same day {r['backend']} {setting}",
             f"{r['rerun_seconds']} s",
             "-",
             "-",

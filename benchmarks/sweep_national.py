@@ -27,19 +27,23 @@ async def run(backend: str, staff: int, cases: int, sessions: int) -> list[dict[
             capture_output=True,
             text=True,
         )
-        # SQLite: a copy of the generated database for the second setting (a sweep marks
-        # what it sent, so each setting needs the data as generated).
-        targets = [(url, "full")]
+        # SQLite: a copy of the generated database for each further setting (a sweep marks
+        # what it sent, so each needs the data as generated): `synchronous` NORMAL, and the
+        # default FULL with 50 digests' sent marks sharing a commit (a kill re-sends <= 50).
+        targets = [(url, "full", 1)]
         if backend == "sqlite":
-            targets.append((_copy(url), "normal"))
+            targets += [(_copy(url, "normal"), "normal", 1), (_copy(url, "shared"), "full", 50)]
         swept = [
             subprocess.run(
-                [sys.executable, "-m", "benchmarks.sweep", "--url", target, "--synchronous", sync],
+                [
+                    *(sys.executable, "-m", "benchmarks.sweep", "--url", target),
+                    *("--synchronous", sync, "--digests-per-commit", str(per_commit)),
+                ],
                 check=True,
                 capture_output=True,
                 text=True,
             )
-            for target, sync in targets
+            for target, sync, per_commit in targets
         ]
     return [
         {
@@ -54,9 +58,9 @@ async def run(backend: str, staff: int, cases: int, sessions: int) -> list[dict[
     ]
 
 
-def _copy(url: str) -> str:
+def _copy(url: str, name: str) -> str:
     source = url.removeprefix("sqlite:///")
-    target = source + ".copy.db"
+    target = f"{source}.{name}.db"
     with sqlite3.connect(source) as a, sqlite3.connect(target) as b:
         a.backup(b)
     return f"sqlite:///{target}"
