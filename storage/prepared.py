@@ -173,6 +173,8 @@ def _run(
         cursor.close()
         return result
     except BaseException as exc:
+        if many:  # shown as the rows it ran with, as SQLAlchemy shows an executemany
+            parameters = [{**values[1], **row} for row in values[0]]
         # SQLAlchemy's own handling of a failed statement (private, and the one thing here
         # that is): it wraps and hides exactly as before, and on a lost connection it
         # invalidates the connection and the rest of its pool, which nothing public does.
@@ -182,8 +184,20 @@ def _run(
 def _many_parameters(
     compiled: _Compiled, rows: Sequence[Mapping[str, Any]], same: Mapping[str, Any]
 ) -> list[Any]:
-    shared = _parameters(compiled, same, named=True)
-    named = [{**shared, **_parameters(compiled, row, named=True)} for row in rows]
+    """Each row's values (which win over `same`, as in `{**same, **row}`), then `same`, then
+    the statement's own, through the column types; `same` and the statement's once."""
+    binds = compiled.binds
+    shared = _parameters(compiled, same, named=True)  # with the statement's own values
+    named = [
+        {
+            **shared,
+            **{
+                name: value if (write := binds.get(name)) is None else write(value)
+                for name, value in row.items()
+            },
+        }
+        for row in rows
+    ]
     if compiled.order is None:
         return named
     return [[row[name] for name in compiled.order] for row in named]

@@ -10,6 +10,7 @@ at national scale, and a killed sweeper then re-sends at most that many.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 import uuid
@@ -36,6 +37,9 @@ from storage.sql import SqlStore, SqlTransaction
 # Rows claimed at a time (whole people): a crashed sweeper strands at most this many until its
 # lease ends, while the other sweepers carry on with the rest.
 CLAIM_ROWS = 500
+# Marks of up to this many rows may commit on the caller's own thread when the store is idle
+# (storage/committer.py); bigger ones (digests sharing a commit) go to the store's thread.
+SMALL_MARK = 64
 TEAM_NUDGE = "rota-team"  # the day-before group supervision nudge, the same for the whole team
 ROTA_LOOKAHEAD = timedelta(days=21)  # covers any presenter notice in working days
 ABSENCE_LOOKAHEAD = timedelta(days=31)  # leave starting this soon may need cover arranged
@@ -177,8 +181,7 @@ class Sweeper:
         if stale:  # satisfied since they were queued: marked done, never sent
             await self._sent(token, sorted(stale))
             batch = [item for item in batch if item.key not in stale]
-        delivered: list[str] = []  # keys of digests delivered and not yet marked sent
-        digests = 0
+        unmarked = _Delivered()
         try:
             for person_id, items in by_person(batch):
                 keys = [i.key for i in items]
@@ -186,26 +189,28 @@ class Sweeper:
                     failed += keys
                     report.unreachable.append(person_id)
                     continue
-                delivered += keys
-                digests += 1
-                if digests % self.digests_per_commit == 0:
-                    await self._marked(token, delivered, report)
-                    delivered = []
-        except Exception:
-            await self._marked(token, delivered, report)  # delivered: never send them again
+                unmarked.add(keys)
+                if unmarked.digests >= self.digests_per_commit:
+                    await self._marked(token, unmarked.take(), report)
+        except (Exception, asyncio.CancelledError):  # not a kill: what was delivered is marked
+            await self._marked(token, unmarked.take(), report)
             raise
-        await self._marked(token, delivered, report)
-        report.digests += digests
+        await self._marked(token, unmarked.take(), report)
 
-    async def _marked(self, token: str, keys: list[str], report: SweepReport) -> None:
+    async def _marked(
+        self, token: str, delivered: tuple[list[str], int], report: SweepReport
+    ) -> None:
         """Mark delivered digests sent, in one commit: a crash before it re-sends them."""
+        keys, digests = delivered
         if keys:
             await self._sent(token, keys)
             report.sent_now.update(keys)
+            report.digests += digests
 
     async def _sent(self, token: str, keys: list[str]) -> None:
         at = datetime.now(UTC)
-        await self.store.run_sql(lambda tx: tx.outbox.mark_keys_sent(token, keys, at), small=True)
+        small = len(keys) <= SMALL_MARK
+        await self.store.run_sql(lambda tx: tx.outbox.mark_keys_sent(token, keys, at), small=small)
 
     async def _to_team_channels(
         self, batch: list[OutboxItem], report: SweepReport, token: str
@@ -227,6 +232,24 @@ class Sweeper:
                 posted.update(i.key for i in items)
         report.sent_now.update(posted)
         return [item for item in batch if item.key not in posted]
+
+
+@dataclass
+class _Delivered:
+    """Digests delivered and not yet marked sent: their keys, and how many digests."""
+
+    keys: list[str] = field(default_factory=list)
+    digests: int = 0
+
+    def add(self, keys: list[str]) -> None:
+        self.keys += keys
+        self.digests += 1
+
+    def take(self) -> tuple[list[str], int]:
+        """Everything delivered so far, emptied: a failed mark is not tried twice."""
+        taken = self.keys, self.digests
+        self.keys, self.digests = [], 0
+        return taken
 
 
 def _enqueue(tx: SqlTransaction, *, items: list[OutboxItem], on: date) -> None:
