@@ -4,7 +4,8 @@ Exactly-once comes from the database, not from a scheduler: `enqueue` ignores ke
 present; `claim` takes a small batch of unsent, unclaimed rows, whole people at a time (FOR
 UPDATE SKIP LOCKED on PostgreSQL, so two sweeps never take the same row; SQLite's BEGIN
 IMMEDIATE serialises the same way) and stamps them with the dispatcher's token;
-`mark_keys_sent` finishes one person's rows right after their digest was delivered. A claim
+`mark_keys_sent` finishes one person's rows right after their digest was delivered (or the
+rows of a few digests, with `reminders.digests_per_commit`). A claim
 older than the lease is taken to belong to a crashed dispatcher and may be claimed again.
 """
 
@@ -175,7 +176,7 @@ class OutboxSql:
         return [OutboxItem(r.key, r.person_id, r.kind, r.case_ref, r.due, r.text) for r in claimed]
 
     def mark_keys_sent(self, token: str, keys: Sequence[str], now: datetime) -> None:
-        """Finish these rows (one person's digest, just delivered) if still claimed by `token`."""
+        """Finish these rows (digests just delivered) if still claimed by `token`."""
         MARK_SENT.many(self._db, [{"k": k} for k in keys], same={"token": token, "at": now})
 
     def swept(self, day: date) -> datetime | None:
