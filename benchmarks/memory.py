@@ -2,7 +2,11 @@
 conversations in flight (each person has started a preparation dialog over Slack and been
 asked its first question; the dialogs live in the database, not in the process).
 
-    python -m benchmarks.memory [--conversations 10000] [--database-url URL]
+    python -m benchmarks.memory [--conversations 10000] [--database-url URL] [--after-sweep]
+
+`--after-sweep`: the server starts in its catch-up window and sweeps the day's reminders for
+everyone at once (a digest each on a working day) before "idle" is measured, as a server is
+from its daily sweep on.
 
 The Slack and Telegram Web APIs are faked in this process; Teams runs in anonymous mode.
 People start in waves of `--wave` (default 2,000), each wave answered before the next: the
@@ -22,8 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
+
 from benchmarks.faults.serve import answer_workers
-from benchmarks.slack_load import REPLIES_PER_PERSON, SVA, fire, write_setup
+from benchmarks.slack_load import NO_CATCH_UP, REPLIES_PER_PERSON, SVA, fire, write_setup
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -31,6 +37,7 @@ from tests.integration.channels import slack_requests as slack
 from tests.serving import free_port, wait_healthy
 
 IDLE_SETTLE = 3.0
+CATCH_UP_ALL_DAY = 'sweep_at = "00:00"\ncatch_up_until = "23:59:59"\n'
 
 
 def rss_mib(pid: int) -> float:
@@ -51,8 +58,24 @@ def all_channels(config: Path, telegram_url: str) -> None:
         )
 
 
+async def swept(base: str, timeout: float = 900) -> None:
+    """Wait until the server has finished a reminder sweep (its sweep histogram counts one)."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            async with http.get(f"{base}/metrics") as response:
+                if "sva_sweep_seconds_count 1.0" in await response.text():
+                    return
+            await asyncio.sleep(0.5)
+    raise AssertionError("the server did not finish its sweep")
+
+
 async def run(
-    conversations: int, database: str | None, wave: int, workers: int = 0
+    conversations: int,
+    database: str | None,
+    wave: int,
+    workers: int = 0,
+    after_sweep: bool = False,
 ) -> dict[str, object]:
     slack_api, telegram_api = FakeSlackApi(), FakeTelegramApi()
     await slack_api.start()
@@ -61,7 +84,8 @@ async def run(
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = database or f"sqlite:///{folder / 'sva.db'}"
-        config = write_setup(folder, conversations, slack_api.api_url, port, url)
+        reminders = CATCH_UP_ALL_DAY if after_sweep else NO_CATCH_UP
+        config = write_setup(folder, conversations, slack_api.api_url, port, url, reminders)
         all_channels(config, telegram_api.api_url)
         # The server logs a line per request: to a file, as a pipe nobody reads fills and
         # blocks the server.
@@ -71,6 +95,9 @@ async def run(
         base = f"http://127.0.0.1:{port}"
         try:
             await wait_healthy(base, server)
+            if after_sweep:
+                await swept(base)
+            digests = len(slack_api.posted())
             await asyncio.sleep(IDLE_SETTLE)
             idle = rss_mib(server.pid)
             idle_workers = [rss_mib(pid) for pid in answer_workers(server.pid)]
@@ -79,7 +106,7 @@ async def run(
             started = time.perf_counter()
             for first in range(0, conversations, wave):
                 await fire(base, events[first : first + wave], 100, {})
-                expected = min(first + wave, conversations) * REPLIES_PER_PERSON
+                expected = digests + min(first + wave, conversations) * REPLIES_PER_PERSON
                 with contextlib.suppress(AssertionError):
                     await slack_api.wait_for(
                         lambda _, n=expected: len(slack_api.posted()) >= n, 600
@@ -96,10 +123,13 @@ async def run(
             await telegram_api.stop()
     return {
         "database": "postgresql" if database else "sqlite",
+        "swept_first": after_sweep,
+        "digests_sent_by_the_sweep": digests,
         "idle_rss_mib": round(idle, 1),
         "conversations_in_flight": conversations,
-        "answered": len({b["channel"] for b in slack_api.posted()}),
-        "messages_posted": len(slack_api.posted()),  # 2 each: the introduction, the question
+        "answered": len({b["channel"] for b in slack_api.posted()[digests:]}),
+        # 2 each: the introduction, the question
+        "messages_posted": len(slack_api.posted()) - digests,
         "answered_in_s": round(answered_in, 1),
         "rss_with_conversations_mib": round(loaded, 1),
         "growth_mib": round(loaded - idle, 1),
@@ -115,8 +145,9 @@ def main() -> None:
     parser.add_argument("--wave", type=int, default=2_000)
     parser.add_argument("--database-url", default=os.environ.get("SVA_BENCH_DATABASE_URL"))
     parser.add_argument("--workers", type=int, default=0, help="sva serve --workers")
+    parser.add_argument("--after-sweep", action="store_true", help="sweep everyone first")
     args = parser.parse_args()
-    figures = run(args.conversations, args.database_url, args.wave, args.workers)
+    figures = run(args.conversations, args.database_url, args.wave, args.workers, args.after_sweep)
     print(json.dumps(asyncio.run(figures)))
 
 

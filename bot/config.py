@@ -120,6 +120,8 @@ class RemindersConfig(_Section):
     ahead_days: int = Field(default=5, ge=0, le=60)  # remind this many days before a due date
     escalate_after_days: int | None = Field(default=None, ge=1)  # None: each pack's own figure
     sweep_at: time = time(7, 30)  # when `sva serve` runs the daily sweep (local time)
+    # a server started after sweep_at and before this sweeps at once (not at or after it)
+    catch_up_until: time = time(18, 0)
     claim_lease_minutes: float = Field(default=15, gt=0)  # a crashed sweeper's rows wait this long
     # digests whose sent marks share one commit: a killed sweeper re-sends at most this many
     digests_per_commit: int = Field(default=1, ge=1, le=500)

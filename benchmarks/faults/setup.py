@@ -42,6 +42,9 @@ async def prepare(
     config.write_text(
         f'[database]\nurl = "{url}"\n[console]\nreminder_log = "{scratch / "reminders.log"}"\n'
         f"[reminders]\nclaim_lease_minutes = {LEASE_MINUTES}\n"
+        # No sweep at start (servers restarted in the day's catch-up window would send the
+        # people digests): the sweep scenarios run `sva remind` themselves.
+        'sweep_at = "00:00"\ncatch_up_until = "00:00"\n'
         "[encryption]\nallow_unencrypted_storage = true\n" + service.config()
     )
     header = "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"

@@ -205,6 +205,7 @@ class Server:
                         self._report,
                         self.metrics.sweep.observe,
                         Retention(store=self._app.store, periods=self._app.config.retention),
+                        catch_up_until=self._app.config.reminders.catch_up_until,
                     )
                 ),
                 asyncio.create_task(outbox_deliveries(self.sweeper, OUTBOX_EVERY_SECONDS)),

@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from datetime import time as clock_time
 
 from bot.operations.reminders import Sweeper, SweepReport, next_sweep
 from bot.operations.retention import Retention
@@ -24,9 +25,15 @@ async def daily_sweeps(
     retention: Retention | None = None,
     clock: Callable[[], datetime] = datetime.now,
     retry_seconds: float = RETRY_SECONDS,
+    catch_up_until: clock_time | None = None,
 ) -> None:
     """Run the sweep every day at `at`'s time of day, forever; `timed` gets each sweep's
     duration in seconds. Then remove what `retention` says has been kept long enough.
+
+    Started after the day's sweep time and before `catch_up_until`, it sweeps at once: a
+    server down at the sweep time (a restart, an outage) would otherwise skip the day. A
+    day another process already swept only has what is still queued sent, so a restart
+    never recomputes or re-sends.
 
     A sweep that fails (the database unreachable for a while) is tried again every
     `retry_seconds` until the day is over; it used to end the daily sweeps until a restart."""
@@ -41,12 +48,17 @@ async def daily_sweeps(
             if clock().date() != day:  # the next day's sweep takes over
                 return
 
-    while True:
+    now = clock()
+    if catch_up_until is not None and at.time() <= now.time() < catch_up_until:
+        log.info("started after today's sweep time: sweeping now")
+        await sweep_day(now.date())
         now = clock()
+    while True:
         wake = next_sweep(now, at)
         log.info("next reminder sweep at %s", f"{wake:%Y-%m-%d %H:%M}")
         await asyncio.sleep((wake - now).total_seconds())
         await sweep_day(wake.date())
+        now = clock()
 
 
 async def _sweep(

@@ -1,11 +1,12 @@
 """The daily sweep of `sva serve` (bot/operations/scheduler.py): it runs at the day's sweep
-time, and a sweep that fails is tried again the same day."""
+time, a server started after that time catches the day up, and a sweep that fails is tried
+again the same day."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -31,10 +32,22 @@ class FakeSweeper:
         return SweepReport(on)
 
 
-async def run_for(seconds: float, sweeper: FakeSweeper, clock: Callable[[], datetime]) -> None:
+async def run_for(
+    seconds: float,
+    sweeper: FakeSweeper,
+    clock: Callable[[], datetime],
+    catch_up_until: time | None = None,
+) -> None:
     reports: list[Any] = []
     task = asyncio.create_task(
-        daily_sweeps(sweeper, AT, reports.append, clock=clock, retry_seconds=0.01)  # type: ignore[arg-type]
+        daily_sweeps(
+            sweeper,  # type: ignore[arg-type]
+            AT,
+            reports.append,
+            clock=clock,
+            retry_seconds=0.01,
+            catch_up_until=catch_up_until,
+        )
     )
     await asyncio.sleep(seconds)
     task.cancel()
@@ -49,10 +62,34 @@ async def test_the_sweep_runs_at_its_time_and_the_next_waits_for_tomorrow() -> N
     assert sweeper.days == [date(2026, 11, 27)]
 
 
-async def test_a_server_started_after_the_sweep_time_waits_for_tomorrows() -> None:
-    sweeper = FakeSweeper()  # a catch-up at start is not built: see benchmarks/README.md
+async def test_a_server_started_after_the_sweep_time_sweeps_the_day_at_once() -> None:
+    sweeper = FakeSweeper()
+    await run_for(0.1, sweeper, lambda: datetime(2026, 11, 27, 9, 15), time(18))
+    assert sweeper.days == [date(2026, 11, 27)]  # then waits for tomorrow's 07:30
+
+
+async def test_a_server_started_before_the_sweep_time_waits_for_it() -> None:
+    sweeper = FakeSweeper()
+    await run_for(0.1, sweeper, lambda: datetime(2026, 11, 27, 6, 0), time(18))
+    assert sweeper.days == []
+
+
+async def test_a_server_started_after_the_catch_up_time_leaves_the_day() -> None:
+    sweeper = FakeSweeper()  # reminders at 9 pm help nobody: `sva remind` is there for that
+    await run_for(0.1, sweeper, lambda: datetime(2026, 11, 27, 21, 0), time(18))
+    assert sweeper.days == []
+
+
+async def test_without_a_catch_up_time_a_late_server_waits_for_tomorrows_sweep() -> None:
+    sweeper = FakeSweeper()
     await run_for(0.1, sweeper, lambda: datetime(2026, 11, 27, 9, 15))
     assert sweeper.days == []
+
+
+async def test_a_failed_catch_up_is_tried_again_like_the_scheduled_sweep() -> None:
+    sweeper = FakeSweeper(failures=1)
+    await run_for(0.2, sweeper, lambda: datetime(2026, 11, 27, 9, 15), time(18))
+    assert sweeper.days == [date(2026, 11, 27)] * 2
 
 
 async def test_a_failed_sweep_is_tried_again_the_same_day(caplog: pytest.LogCaptureFixture) -> None:
