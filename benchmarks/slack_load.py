@@ -49,9 +49,9 @@ def server_times(log: str) -> list[float]:
     return sorted(float(ms) for ms in found)
 
 
-# The benchmarks' servers never sweep at start (they would, started in the day's catch-up
+# The benchmarks' servers do not sweep at start (they would, started in the day's catch-up
 # window): a sweep is not what they measure. `benchmarks.memory --after-sweep` sets its own.
-NO_CATCH_UP = 'sweep_at = "00:00"\ncatch_up_until = "00:00"\n'
+NO_CATCH_UP = 'sweep_at = "07:30"\ncatch_up_until = "07:30"\n'
 
 
 def write_setup(

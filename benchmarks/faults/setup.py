@@ -44,7 +44,7 @@ async def prepare(
         f"[reminders]\nclaim_lease_minutes = {LEASE_MINUTES}\n"
         # No sweep at start (servers restarted in the day's catch-up window would send the
         # people digests): the sweep scenarios run `sva remind` themselves.
-        'sweep_at = "00:00"\ncatch_up_until = "00:00"\n'
+        'sweep_at = "07:30"\ncatch_up_until = "07:30"\n'
         "[encryption]\nallow_unencrypted_storage = true\n" + service.config()
     )
     header = "id,name,role,team,policy,supervisor_id,started_on,case_holding,chat\n"

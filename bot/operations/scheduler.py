@@ -32,8 +32,8 @@ async def daily_sweeps(
 
     Started after the day's sweep time and before `catch_up_until`, it sweeps at once: a
     server down at the sweep time (a restart, an outage) would otherwise skip the day. A
-    day another process already swept only has what is still queued sent, so a restart
-    never recomputes or re-sends.
+    day already swept (by this server before a restart, or another) is not computed again:
+    only what is still queued is sent.
 
     A sweep that fails (the database unreachable for a while) is tried again every
     `retry_seconds` until the day is over; it used to end the daily sweeps until a restart."""
@@ -49,7 +49,7 @@ async def daily_sweeps(
                 return
 
     now = clock()
-    if catch_up_until is not None and at.time() <= now.time() < catch_up_until:
+    if catch_up_until is not None and _missed_today(now, at, catch_up_until):
         log.info("started after today's sweep time: sweeping now")
         await sweep_day(now.date())
         now = clock()
@@ -59,6 +59,12 @@ async def daily_sweeps(
         await asyncio.sleep((wake - now).total_seconds())
         await sweep_day(wake.date())
         now = clock()
+
+
+def _missed_today(now: datetime, at: datetime, catch_up_until: clock_time) -> bool:
+    # By `next_sweep` itself (it goes by hours and minutes): a time it would still wait for
+    # today is not missed.
+    return next_sweep(now, at).date() > now.date() and now.time() < catch_up_until
 
 
 async def _sweep(

@@ -36,6 +36,7 @@ async def test_serve_slack_answers_a_signed_dm_and_stops_cleanly_on_sigterm(tmp_
         f'[database]\nurl = "sqlite:///{tmp_path / "sva.db"}"\n[server]\nport = {port}\n'
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
         f'api_url = "{fake.api_url}"\n[encryption]\nkeys = "{new_key_entry("k1")}"\n'
+        '[reminders]\ncatch_up_until = "00:00"\n'  # no digest for alice, whatever the hour
     )
     cases = tmp_path / "cases.csv"  # /prep is for cases allocated to you (issue 13)
     cases.write_text(

@@ -62,6 +62,8 @@ async def deployment(tmp_path: Path) -> AsyncIterator[Deployment]:
         f'[database]\nurl = "sqlite:///{database}"\n[server]\nport = {port}\n'
         f'[slack]\nbot_token = "{TOKEN}"\nsigning_secret = "{slack.SECRET}"\n'
         f'api_url = "{fake.api_url}"\n[encryption]\nkeys = "{new_key_entry("k1")}"\n'
+        # No reminder digests among the replies counted here, whatever the time of day.
+        '[reminders]\ncatch_up_until = "00:00"\n'
     )
     cases = tmp_path / "cases.csv"
     cases.write_text(

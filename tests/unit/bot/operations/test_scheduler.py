@@ -68,6 +68,26 @@ async def test_a_server_started_after_the_sweep_time_sweeps_the_day_at_once() ->
     assert sweeper.days == [date(2026, 11, 27)]  # then waits for tomorrow's 07:30
 
 
+async def test_after_catching_up_the_next_sweep_is_tomorrows() -> None:
+    times = iter([datetime(2026, 11, 27, 9, 15), datetime(2026, 11, 28, 7, 29, 59, 950_000)])
+    sweeper = FakeSweeper()
+    await run_for(0.3, sweeper, lambda: next(times, datetime(2026, 11, 28, 7, 30, 1)), time(18))
+    assert sweeper.days == [date(2026, 11, 27), date(2026, 11, 28)]
+
+
+@pytest.mark.parametrize(
+    ("started", "swept"),
+    [(time(7, 30), True), (time(7, 29, 59), False), (time(17, 59, 59), True), (time(18), False)],
+)
+async def test_the_catch_up_window_runs_from_the_sweep_time_up_to_its_end(
+    started: time, swept: bool
+) -> None:
+    sweeper = FakeSweeper()
+    at = datetime.combine(date(2026, 11, 27), started)
+    await run_for(0.05, sweeper, lambda: at, time(18))
+    assert sweeper.days == ([date(2026, 11, 27)] if swept else [])
+
+
 async def test_a_server_started_before_the_sweep_time_waits_for_it() -> None:
     sweeper = FakeSweeper()
     await run_for(0.1, sweeper, lambda: datetime(2026, 11, 27, 6, 0), time(18))
