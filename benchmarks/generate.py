@@ -96,7 +96,9 @@ def sessions(
     staff: list[Person], open_cases: list[Case], count: int, rng: random.Random
 ) -> Iterator[Session]:
     """About half individual, 45% case and 5% group sessions, spaced back from the sweep day."""
-    plans = [("individual", p.id, p.supervisor_id, None) for p in staff if p.supervisor_id]
+    plans: list[tuple[str, str, str | None, str | None]] = [
+        ("individual", p.id, p.supervisor_id, None) for p in staff if p.supervisor_id
+    ]
     plans += [("case", c.worker_id, None, c.ref) for c in open_cases]
     per_plan = max(1, count // len(plans))
     managers = [p for p in staff if p.id.startswith("M")]
