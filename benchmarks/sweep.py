@@ -16,17 +16,27 @@ name) must be marked sent in its own commit before the next is delivered (a kill
 re-sends at most that many digests), so the bare driver doing one `UPDATE … WHERE key IN (…)`
 and one commit per that many digests, with the same `synchronous`, on a scratch copy of the
 outbox's shape, is what dispatch cannot go below.
+
+The loop stall: `sva serve` sweeps on the event loop that also acknowledges chat events, so
+while the first sweep runs a heartbeat asks for a 5 ms sleep over and over; how late it wakes
+is how long an acknowledgement would have waited behind the sweep. And an acknowledgement
+first commits the event to the inbox (bot/assistant/inbox.py): the ack stall is how long
+such a commit, made every 20 ms as the inbox makes it, waited behind the sweep's own
+transactions (SQLite has one writer at a time).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import resource
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -140,7 +150,8 @@ async def measure(url: str, synchronous: str, per_commit: int = 1) -> dict[str, 
         )
         sweeper = build_sweeper(config, store, ConsoleNotifier(log=log))
         started = time.perf_counter()
-        first = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC))
+        with heartbeat() as lateness, inbox_commits(store) as commits:
+            first = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC))
         first_seconds = time.perf_counter() - started
         started = time.perf_counter()
         second = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC), recompute=False)
@@ -173,7 +184,62 @@ async def measure(url: str, synchronous: str, per_commit: int = 1) -> dict[str, 
         if floor_dispatch
         else None,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "loop_stall_max_ms": round(max(lateness, default=0.0) * 1000, 1),
+        "loop_stall_p99_ms": round(_p99(lateness) * 1000, 1),
+        "ack_stall_max_ms": round(max(commits, default=0.0) * 1000, 1),
+        "ack_stall_p99_ms": round(_p99(commits) * 1000, 1),
     }
+
+
+@contextmanager
+def inbox_commits(store: SqlStore, every: float = 0.02) -> Iterator[list[float]]:
+    """While the block runs, commit an inbox event every `every` seconds as an acknowledgement
+    does (urgent, small); yields how long each commit took (seconds), filled in as it runs."""
+    took: list[float] = []
+
+    async def commit(n: int) -> None:
+        now = datetime.now(UTC)
+        await store.run_sql(
+            lambda tx: tx.inbox.add("bench", f"ack-{n}", "bench:acks", {}, now, processed=True),
+            urgent=True,
+            small=True,
+        )
+
+    async def commits() -> None:
+        for n in itertools.count():
+            started = time.perf_counter()
+            await commit(n)
+            took.append(time.perf_counter() - started)
+            await asyncio.sleep(every)
+
+    task = asyncio.get_running_loop().create_task(commits())
+    try:
+        yield took
+    finally:
+        task.cancel()
+
+
+def _p99(values: list[float]) -> float:
+    return sorted(values)[int(len(values) * 0.99)] if values else 0.0
+
+
+@contextmanager
+def heartbeat(every: float = 0.005) -> Iterator[list[float]]:
+    """While the block runs, sleep `every` seconds over and over on the running loop; yields
+    how late each wake-up was (seconds), filled in as the block runs."""
+    lateness: list[float] = []
+
+    async def beat() -> None:
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(every)
+            lateness.append(time.perf_counter() - asked - every)
+
+    task = asyncio.get_running_loop().create_task(beat())
+    try:
+        yield lateness
+    finally:
+        task.cancel()
 
 
 def _settings() -> ReminderSettings:

@@ -321,23 +321,33 @@ class SqlStore:
 
     async def read_sql(self, work: Callable[[SqlTransaction], T]) -> T:
         """Run `work`, which only reads, on one consistent snapshot of the database (a
-        report read in several statements must not see a write land between two of them).
-        PostgreSQL: a REPEATABLE READ transaction on a connection of its own, beside the
-        committer's. SQLite: `run_sql`, whose transactions read one snapshot already.
+        report read in several statements must not see a write land between two of them),
+        on a connection of its own beside the committer's: a long read (the sweep's load,
+        seconds at national scale) does not hold up the writes queued behind it, such as
+        the inbox commit an acknowledgement waits for. PostgreSQL: a REPEATABLE READ
+        transaction. A SQLite file: a deferred transaction, which in WAL mode reads one
+        snapshot and takes no write lock. (SQLite in memory: `run_sql`, its only connection.)
 
         Raises: as `run_sql`."""
-        if self.engine.dialect.name != "postgresql":
+        if self.engine.dialect.name != "postgresql" and self._file is None:
             return await self.run_sql(work)
         try:
-            return await asyncio.to_thread(self._read_snapshot, work)
+            result = await asyncio.to_thread(self._read_snapshot, work)
         except SQLAlchemyError as exc:
             raise unusable(exc) or StorageError(str(exc)) from exc
+        if self._file is not None:
+            self._file.check()
+        return result
 
     def _read_snapshot(self, work: Callable[[SqlTransaction], T]) -> T:
-        options = {"isolation_level": "REPEATABLE READ"}
-        connect = self.engine.connect().execution_options(**options)
-        with connect as connection, connection.begin():
-            return work(SqlTransaction(connection))
+        connect = self.engine.connect()
+        if self.engine.dialect.name == "postgresql":
+            connect = connect.execution_options(isolation_level="REPEATABLE READ")
+        with connect as connection:
+            if self._file is not None:  # before SQLAlchemy's begin, whose BEGIN IMMEDIATE writes
+                connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+            with connection.begin():
+                return work(SqlTransaction(connection))
 
     async def ping(self) -> None:
         """Raise StorageError unless the database answers a trivial query (readiness)."""

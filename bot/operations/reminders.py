@@ -40,6 +40,9 @@ CLAIM_ROWS = 500
 # Marks of up to this many rows may commit on the caller's own thread when the store is idle
 # (storage/committer.py); bigger ones (digests sharing a commit) go to the store's thread.
 SMALL_MARK = 64
+# Reminders queued per commit: about 0.1 s of writing each, the longest an acknowledgement's
+# inbox commit then waits behind a national sweep's queueing (benchmarks/README.md).
+ENQUEUE_ROWS = 5_000
 TEAM_NUDGE = "rota-team"  # the day-before group supervision nudge, the same for the whole team
 ROTA_LOOKAHEAD = timedelta(days=21)  # covers any presenter notice in working days
 ABSENCE_LOOKAHEAD = timedelta(days=31)  # leave starting this soon may need cover arranged
@@ -115,22 +118,25 @@ class Sweeper:
         progress.begin("reading the directory and sessions", None)
         horizon = case_horizon(self.assignment.packs.values(), on, self.settings)
         with _timed(report, "load"):
-            snapshot = await self.store.run_sql(
+            snapshot = await self.store.read_sql(  # beside the writes, not in their queue
                 lambda tx: load_snapshot(tx, on, horizon, self._has_case_subjects)
             )
         with _timed(report, "compute"):
-            computed = compute(snapshot, self.assignment, on, self.settings)
+            # On a thread (and the outbox rows made from them below): `sva serve` acknowledges
+            # chat events on this loop, and a national sweep's reminders take seconds to
+            # compute (benchmarks/README.md, sweep_national, the loop stall).
+            computed = await asyncio.to_thread(
+                compute, snapshot, self.assignment, on, self.settings
+            )
             del snapshot
         report.reminders, report.problems = computed.reminders, computed.problems
         if dry_run:
             progress.begin("reminders computed", len(report.reminders))
             progress.advance(len(report.reminders))
             return report
-        items = [
-            OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in report.reminders
-        ]
         with _timed(report, "enqueue"):
-            await self.store.run_sql(partial(_enqueue, items=items, on=on))
+            items = await asyncio.to_thread(_outbox_items, report.reminders)  # 200,000 at most
+            await self._enqueue(items, on)
         with _timed(report, "dispatch"):
             progress.begin("sending reminders", len(items))
             fresh = frozenset(i.key for i in items)  # computed just now: not yet satisfied
@@ -139,6 +145,17 @@ class Sweeper:
         # (or are being sent right now by a concurrent one): `sent` is false for them.
         report.sent_before = {i.key for i in items} - report.sent_now - failed
         return report
+
+    async def _enqueue(self, items: list[OutboxItem], on: date) -> None:
+        """Queue the day's reminders `ENQUEUE_ROWS` at a time, so writes queued behind them
+        (the inbox commit an acknowledgement waits for) wait for one batch at most, not for
+        the whole day's; the last batch's commit records that the day was swept. A crash
+        in between leaves the day unswept: the next sweep computes it again and queues what
+        is missing (keys already queued are left alone)."""
+        batches = [items[i : i + ENQUEUE_ROWS] for i in range(0, len(items), ENQUEUE_ROWS)]
+        for n, batch in enumerate(batches or [[]], start=1):
+            swept = len(items) if n >= len(batches) else None
+            await self.store.run_sql(partial(_enqueue, items=batch, on=on, swept=swept))
 
     async def dispatch(
         self,
@@ -252,10 +269,16 @@ class _Delivered:
         return taken
 
 
-def _enqueue(tx: SqlTransaction, *, items: list[OutboxItem], on: date) -> None:
-    """Queue the day's reminders and, in the same commit, record that the day was swept."""
+def _outbox_items(reminders: list[Reminder]) -> list[OutboxItem]:
+    return [OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in reminders]
+
+
+def _enqueue(tx: SqlTransaction, *, items: list[OutboxItem], on: date, swept: int | None) -> None:
+    """Queue reminders; with `swept` (the day's count, given with the last of them), record
+    in the same commit that the day was swept."""
     tx.outbox.enqueue(items, on, token=None, now=None)
-    tx.outbox.mark_swept(on, datetime.now(UTC), len(items))
+    if swept is not None:
+        tx.outbox.mark_swept(on, datetime.now(UTC), swept)
 
 
 def _release(tx: SqlTransaction, *, token: str, keys: list[str]) -> None:

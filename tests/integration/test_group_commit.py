@@ -211,3 +211,28 @@ async def test_a_unit_that_could_not_be_serialized_is_run_again(database_url: st
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_long_read_neither_holds_up_writes_nor_sees_them(sql_store: SqlStore) -> None:
+    """`read_sql` reads beside the committer: an acknowledgement's commit does not wait
+    for the sweep's load, and the load keeps the snapshot it started with."""
+    await sql_store.run_sql(lambda tx: tx.save_conversation(start("before"), NOW))
+    reading, written = threading.Event(), threading.Event()
+
+    def long_read(tx: SqlTransaction) -> tuple[int, int]:
+        db: Connection = tx._db
+        count = select(func.count()).select_from(ConversationRow)
+        first = int(db.scalar(count) or 0)  # the snapshot starts here
+        reading.set()
+        assert written.wait(10), "the write waited for the read"
+        return first, int(db.scalar(count) or 0)
+
+    read = asyncio.ensure_future(sql_store.read_sql(long_read))
+    await asyncio.to_thread(reading.wait, 10)
+    await asyncio.wait_for(
+        sql_store.run_sql(lambda tx: tx.save_conversation(start("during"), NOW), urgent=True),
+        timeout=5,
+    )
+    written.set()
+    assert await read == (1, 1)  # the read's snapshot, not the write that landed in it
+    assert await stored(sql_store) == 2

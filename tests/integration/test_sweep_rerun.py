@@ -8,8 +8,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event
 
+from bot.operations import reminders
+from storage.outbox import OutboxSql
 from storage.sql import SqlStore
 from tests.integration.test_sweep import MONDAY, NOW, RecordingNotifier, seed, sweeper
 
@@ -66,3 +69,34 @@ async def test_asked_to_recompute_a_swept_day_it_lists_the_reminders_again(
     assert again.already_swept is None
     assert {r.key for r in again.reminders} == {r.key for r in first.reminders}
     assert again.sent_now == set() and again.sent_before == first.sent_now
+
+
+async def test_a_sweep_that_died_between_its_queueing_commits_is_done_again_whole(
+    sql_store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day's reminders are queued a few thousand per commit (so acknowledgements need
+    not wait for all of them); the day counts as swept only with the last."""
+    await seed(sql_store)
+    monkeypatch.setattr(reminders, "ENQUEUE_ROWS", 2)
+    queue = OutboxSql.enqueue
+    calls: list[int] = []
+
+    def dies_at_the_second(self: OutboxSql, items: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(len(items))
+        if len(calls) == 2:
+            raise RuntimeError("the process died")
+        queue(self, items, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(OutboxSql, "enqueue", dies_at_the_second)
+        with pytest.raises(RuntimeError):
+            await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW)
+    assert await sql_store.run_sql(lambda tx: tx.outbox.swept(MONDAY)) is None
+    assert await sql_store.run_sql(lambda tx: tx.outbox.depth()) == 2  # the first commit's
+    notifier = RecordingNotifier()
+    again = await sweeper(sql_store, notifier).sweep(MONDAY, NOW, recompute=False)
+    assert again.already_swept is None and len(again.reminders) > 4  # several commits
+    assert sorted(p for p, _ in notifier.delivered) == ["hos", "sw1", "sw2", "tm1"]
+    assert again.sent_now == {r.key for r in again.reminders}
+    swept = await sql_store.run_sql(lambda tx: tx.outbox.swept(MONDAY))
+    assert swept is not None and await sql_store.run_sql(lambda tx: tx.outbox.depth()) == 0

@@ -59,7 +59,9 @@ async def load(
 ) -> ReportData:
     """Everything `compute` needs for `scope` over `when` under `policies`."""
     with paused_gc():  # a council's rows are hundreds of thousands of small acyclic objects
-        return await store.run_sql(lambda tx: read(tx, scope, when, policies, go_live))
+        # Beside the writes, not queued with them: a council's report takes a second or more
+        # to read, and acknowledgements wait for nothing but other writes (storage/sql.py).
+        return await store.read_sql(lambda tx: read(tx, scope, when, policies, go_live))
 
 
 def read(
@@ -87,7 +89,7 @@ async def load_sessions(
         found = (tx.person(i) for i in outside)
         return [*people, *(p for p in found if p is not None)], sessions
 
-    return await store.run_sql(read_sessions)
+    return await store.read_sql(read_sessions)
 
 
 def members(tx: SqlTransaction, scope: Scope) -> tuple[list[Person], list[str] | None]:
