@@ -147,12 +147,14 @@ class Sweeper:
         return report
 
     async def _enqueue(self, items: list[OutboxItem], on: date) -> None:
-        """Queue the day's reminders `ENQUEUE_ROWS` at a time, so writes queued behind them
-        (the inbox commit an acknowledgement waits for) wait for one batch at most, not for
-        the whole day's; the last batch's commit records that the day was swept. A crash
-        in between leaves the day unswept: the next sweep computes it again and queues what
-        is missing (keys already queued are left alone)."""
-        batches = [items[i : i + ENQUEUE_ROWS] for i in range(0, len(items), ENQUEUE_ROWS)]
+        """Queue the day's reminders about `ENQUEUE_ROWS` at a time, whole people to a
+        commit, so writes queued behind them (the inbox commit an acknowledgement waits for)
+        wait for one batch at most, not for the whole day's; the last batch's commit records
+        that the day was swept. A crash in between leaves the day unswept: the next sweep
+        computes it again and queues what is missing (keys already queued are left alone).
+        Whole people, because another dispatcher (`sva serve`'s queue delivery) may send a
+        batch's rows before the rest are queued: each person still gets one digest."""
+        batches = _whole_people(items, ENQUEUE_ROWS)
         for n, batch in enumerate(batches or [[]], start=1):
             swept = len(items) if n >= len(batches) else None
             await self.store.run_sql(partial(_enqueue, items=batch, on=on, swept=swept))
@@ -270,7 +272,21 @@ class _Delivered:
 
 
 def _outbox_items(reminders: list[Reminder]) -> list[OutboxItem]:
-    return [OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in reminders]
+    """The reminders as outbox rows, by person."""
+    items = [OutboxItem(r.key, r.to, r.kind, r.case_ref, r.due, r.text) for r in reminders]
+    items.sort(key=lambda i: i.person_id)
+    return items
+
+
+def _whole_people(items: list[OutboxItem], size: int) -> list[list[OutboxItem]]:
+    """`items` (by person) in batches of about `size`, each person's rows in one batch."""
+    batches: list[list[OutboxItem]] = []
+    for _, rows in by_person(items):
+        if batches and len(batches[-1]) < size:
+            batches[-1] += rows
+        else:
+            batches.append(rows)
+    return batches
 
 
 def _enqueue(tx: SqlTransaction, *, items: list[OutboxItem], on: date, swept: int | None) -> None:
