@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -107,16 +108,29 @@ def end_of_month(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+# The `holidays` object fills a year in on its first lookup, and marks it done before it
+# is: a lookup from another thread meanwhile (the sweep computes on one while the server
+# answers on another) would find no holiday that year, for good once cached below.
+_LOOKUP = threading.Lock()
+
+
 @lru_cache(maxsize=1)
-def bank_holidays() -> holidays.HolidayBase:
+def _bank_holidays() -> holidays.HolidayBase:
     """England and Wales bank holidays (the `holidays` package, subdivision ENG)."""
     return holidays.country_holidays("GB", subdiv="ENG")
+
+
+def bank_holiday(day: date) -> str | None:
+    """The name of the England and Wales bank holiday on `day`, if it is one."""
+    with _LOOKUP:
+        name: str | None = _bank_holidays().get(day)
+        return name
 
 
 @lru_cache(maxsize=4096)  # the sweep asks about the same few weeks of days many times
 def is_working_day(day: date) -> bool:
     """Monday to Friday and not a bank holiday in England and Wales."""
-    return day.weekday() < 5 and day not in bank_holidays()
+    return day.weekday() < 5 and bank_holiday(day) is None
 
 
 @lru_cache(maxsize=65536)  # a sweep counts from the same few hundred days many times

@@ -86,6 +86,9 @@ def _tune_sqlite(engine: Engine, synchronous: str) -> None:
             f"busy_timeout={BUSY_SECONDS * 1000:.0f}",
             "foreign_keys=ON",
             "secure_delete=ON",  # deleted and re-sealed text is overwritten, not left in free pages
+            # Writes landing during a long read (storage/sql.py `read_sql`) grow the log; once
+            # checkpointed it is cut back to this size (64 MiB) instead of staying that big.
+            "journal_size_limit=67108864",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

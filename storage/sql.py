@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -333,21 +334,33 @@ class SqlStore:
             return await self.run_sql(work)
         try:
             result = await asyncio.to_thread(self._read_snapshot, work)
-        except SQLAlchemyError as exc:
-            raise unusable(exc) or StorageError(str(exc)) from exc
+        except (SQLAlchemyError, sqlite3.Error) as exc:  # the latter: the driver's BEGIN, below
+            # Not `unusable`: a read-only or full database does not stop a read, and the
+            # read-only refusal here is of a write the caller should not have made.
+            raise StorageError(str(exc)) from exc
         if self._file is not None:
             self._file.check()
         return result
 
     def _read_snapshot(self, work: Callable[[SqlTransaction], T]) -> T:
+        """`work` in a read-only transaction: a write would bypass the committer."""
         connect = self.engine.connect()
         if self.engine.dialect.name == "postgresql":
-            connect = connect.execution_options(isolation_level="REPEATABLE READ")
+            read_only = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+            connect = connect.execution_options(**read_only)
         with connect as connection:
-            if self._file is not None:  # before SQLAlchemy's begin, whose BEGIN IMMEDIATE writes
-                connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
-            with connection.begin():
-                return work(SqlTransaction(connection))
+            if self._file is None:
+                with connection.begin():
+                    return work(SqlTransaction(connection))
+            driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+            driver.execute("PRAGMA query_only = ON")
+            try:
+                # Before SQLAlchemy's begin, whose BEGIN IMMEDIATE would take the write lock.
+                driver.execute("BEGIN")
+                with connection.begin():
+                    return work(SqlTransaction(connection))
+            finally:
+                driver.execute("PRAGMA query_only = OFF")  # the pool lends it to writers too
 
     async def ping(self) -> None:
         """Raise StorageError unless the database answers a trivial query (readiness)."""

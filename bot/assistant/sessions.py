@@ -14,7 +14,7 @@ from datetime import date, datetime
 from bot.assistant import audit
 from bot.assistant.access import Subject, Viewer, below
 from bot.assistant.dates import spoken
-from policies.intervals import bank_holidays
+from policies.intervals import bank_holiday
 from storage.records import Person, Session
 from storage.store import Transaction
 
@@ -109,7 +109,7 @@ def _session(
 def booking_warnings(tx: Transaction, people: list[Person], day: date) -> list[str]:
     """Why a session on `day` may not happen: a weekend, a bank holiday, someone's leave."""
     warnings = []
-    holiday = bank_holidays().get(day)
+    holiday = bank_holiday(day)
     if holiday:
         warnings.append(f"{spoken(day)} is a bank holiday ({holiday})")
     elif day.weekday() >= 5:

@@ -153,7 +153,10 @@ class Sweeper:
         that the day was swept. A crash in between leaves the day unswept: the next sweep
         computes it again and queues what is missing (keys already queued are left alone).
         Whole people, because another dispatcher (`sva serve`'s queue delivery) may send a
-        batch's rows before the rest are queued: each person still gets one digest."""
+        batch's rows before the rest are queued: each person still gets one digest. (So
+        after such a crash some people may have had the day's digest while the rest wait
+        for that next sweep; a server back after `catch_up_until` leaves them to `sva
+        remind`.)"""
         batches = _whole_people(items, ENQUEUE_ROWS)
         for n, batch in enumerate(batches or [[]], start=1):
             swept = len(items) if n >= len(batches) else None

@@ -7,13 +7,14 @@ import asyncio
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, func, select
 
 from dialogs.conversation import Conversation
 from storage.db import create_engine
-from storage.errors import ConcurrentUpdate
+from storage.errors import ConcurrentUpdate, StorageError
 from storage.records import Session
 from storage.sql import SqlStore, SqlTransaction
 from storage.tables import ConversationRow
@@ -136,6 +137,13 @@ def test_sqlite_synchronous_is_a_setting_with_full_by_default(
         create_engine(f"sqlite:///{tmp_path}/c.db", sqlite_synchronous="off")
 
 
+def test_a_sqlite_log_grown_during_long_reads_is_cut_back_to_64_mib(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path}/a.db")
+    with engine.connect() as connection:
+        limit = connection.exec_driver_sql("PRAGMA journal_size_limit").scalar()
+    assert limit == 64 * 1024 * 1024
+
+
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_a_unit_chosen_as_a_deadlocks_victim_is_run_again(database_url: str) -> None:
     """Two processes import sessions for the same two teams in opposite orders: each holds
@@ -236,3 +244,16 @@ async def test_a_long_read_neither_holds_up_writes_nor_sees_them(sql_store: SqlS
     written.set()
     assert await read == (1, 1)  # the read's snapshot, not the write that landed in it
     assert await stored(sql_store) == 2
+
+
+async def test_a_read_cannot_write_and_leaves_its_connection_writable(
+    sql_store: SqlStore,
+) -> None:
+    """`read_sql` is beside the committer, so a write there would dodge it: refused."""
+    with pytest.raises(StorageError):
+        await sql_store.read_sql(lambda tx: tx.save_conversation(start("sneaky"), NOW))
+    assert await stored(sql_store) == 0
+    for n in range(3):  # whichever pooled connection the writes get next, they are written
+        await sql_store.run_sql(lambda tx, n=n: tx.save_conversation(start(f"p{n}"), NOW))
+        await sql_store.read_sql(lambda tx: tx.person("p0"))
+    assert await stored(sql_store) == 3

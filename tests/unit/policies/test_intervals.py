@@ -1,9 +1,12 @@
 """How intervals are read and added (the policy packs issue's reading rules)."""
 
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
 
+from policies import intervals
 from policies.intervals import Interval, Unit, add_working_days, is_working_day
 
 
@@ -57,3 +60,19 @@ def test_working_days_skip_weekends_and_bank_holidays() -> None:
     assert add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)  # Good Friday, Easter Monday
     assert add_working_days(date(2026, 11, 20), 5) == date(2026, 11, 27)  # Friday + 5 = Friday
     assert Interval.parse("next working day").after(date(2026, 8, 28)) == date(2026, 9, 1)
+
+
+def test_bank_holidays_are_found_by_threads_looking_at_once() -> None:
+    """The holidays object fills a year in on first lookup; threads asking meanwhile (the
+    sweep computing on one, the server answering on another) must not find none."""
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to meet the race
+    try:
+        for year in range(2030, 2050):
+            intervals._bank_holidays.cache_clear()  # a fresh object: no year filled in
+            with ThreadPoolExecutor(8) as pool:
+                names = list(pool.map(intervals.bank_holiday, [date(year, 12, 25)] * 8))
+            assert names == ["Christmas Day"] * 8, year
+    finally:
+        sys.setswitchinterval(switching)
+        intervals._bank_holidays.cache_clear()
