@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,13 @@ from storage.errors import DatabaseGone
 from storage.sealing import NO_KEYS, Keyring
 from storage.unusable import DatabaseFile
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 0x5356_4101  # any constant shared by every sva process
 CONNECT_TIMEOUT = 10  # seconds: an unreachable server is reported, not waited on for minutes
 BUSY_SECONDS = 10  # SQLite: how long a transaction waits for another's write lock
+FOLD_ATTEMPTS = 6  # emptying the log after an erasure waits up to a minute for readers
 SQLITE_SYNCHRONOUS = ("full", "normal")
 DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
@@ -148,15 +152,28 @@ def _owner_only(database: str | None) -> None:
             path.chmod(0o600)
 
 
-def fold_journal(engine: Engine) -> None:
+def fold_journal(engine: Engine, attempts: int = FOLD_ATTEMPTS, wait: float = BUSY_SECONDS) -> bool:
     """After erasing or re-sealing: fold SQLite's write-ahead log into the file and empty it,
-    so no earlier copy of a page stays on disk (PostgreSQL: autovacuum reclaims old rows)."""
-    if engine.dialect.name == "sqlite":
-        raw = engine.raw_connection()  # outside any transaction (ours begin IMMEDIATE)
-        try:
-            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.close()
+    so no earlier copy of a page stays on disk (PostgreSQL: autovacuum reclaims old rows).
+
+    A reader still on an older snapshot (a report being read, `storage/sql.py` `read_sql`)
+    stops the log being emptied: each attempt waits up to `wait` seconds for it, then
+    tries again. False (and a warning) if readers outlasted every attempt: the old copies
+    stay in the log until a later checkpoint."""
+    if engine.dialect.name != "sqlite":
+        return True
+    raw = engine.raw_connection()  # outside any transaction (ours begin IMMEDIATE)
+    try:
+        raw.cursor().execute(f"PRAGMA busy_timeout = {wait * 1000:.0f}")
+        for _ in range(attempts):
+            busy, *_ = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+    finally:
+        raw.cursor().execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000:.0f}")  # pooled
+        raw.close()
+    log.warning("the write-ahead log could not be emptied: readers kept it busy")
+    return False
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
