@@ -160,7 +160,7 @@ class Sweeper:
         batches = _whole_people(items, ENQUEUE_ROWS)
         for n, batch in enumerate(batches or [[]], start=1):
             swept = len(items) if n >= len(batches) else None
-            await self.store.run_sql(partial(_enqueue, items=batch, on=on, swept=swept))
+            await self.store.run_sql(partial(_queue_batch, items=batch, on=on, swept=swept))
 
     async def dispatch(
         self,
@@ -292,7 +292,9 @@ def _whole_people(items: list[OutboxItem], size: int) -> list[list[OutboxItem]]:
     return batches
 
 
-def _enqueue(tx: SqlTransaction, *, items: list[OutboxItem], on: date, swept: int | None) -> None:
+def _queue_batch(
+    tx: SqlTransaction, *, items: list[OutboxItem], on: date, swept: int | None
+) -> None:
     """Queue reminders; with `swept` (the day's count, given with the last of them), record
     in the same commit that the day was swept."""
     tx.outbox.enqueue(items, on, token=None, now=None)
