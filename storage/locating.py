@@ -29,6 +29,13 @@ def sqlite_file(url: str) -> Path | None:
     return None if database.startswith("file:") else Path(database)
 
 
+def shared_between_processes(url: str) -> bool:
+    """Whether another process opening `url` reaches the same database: PostgreSQL or a
+    SQLite file (not one in memory; nor, to be safe, a URI filename, which may be)."""
+    backend = make_url(normalise_url(url)).get_backend_name()
+    return backend != "sqlite" or sqlite_file(url) is not None
+
+
 def check_file(path: Path, *, create: bool, empty_ok: bool = False) -> bool:
     """True if there is no file and `create` allows making one; DatabaseProblem for a
     folder, a missing file (unless `create`), an empty one (unless `empty_ok`), or a file

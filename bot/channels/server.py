@@ -19,6 +19,7 @@ import os
 import socket
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Any, cast
 
 from aiohttp import web
@@ -29,9 +30,10 @@ from bot.bootstrap import App, build_sweeper
 from bot.channels.answer_workers import AnswerWorkers
 from bot.channels.observability import CONTENT_TYPE, Metrics, request_observer
 from bot.channels.registry import Channel
+from bot.channels.sweep_process import can_queue_in_child, queue_in_child
 from bot.errors import CannotListen, ChannelUnavailable
 from bot.operations.delivery import ChannelNotifier, TeamPoster
-from bot.operations.reminders import Sweeper, SweepReport
+from bot.operations.reminders import Queue, Sweeper, SweepReport
 from bot.operations.retention import Retention
 from bot.operations.scheduler import daily_sweeps, outbox_deliveries
 from storage.errors import StorageError
@@ -85,6 +87,12 @@ class Server:
             store=self._app.store, senders=self.channels, team_channels=self._team_channels()
         )
         return build_sweeper(self._app.config, self._app.store, notifier)
+
+    def _queue(self) -> Queue | None:
+        """Where the daily sweep computes and queues: a process of its own, so its memory
+        goes when it is done, unless that process could not see the database (in memory)."""
+        config = self._app.config
+        return partial(queue_in_child, config) if can_queue_in_child(config) else None
 
     def _team_channels(self) -> dict[str, tuple[TeamPoster, str]]:
         """Each team's channel for group supervision nudges (Slack's first where both are)."""
@@ -206,6 +214,7 @@ class Server:
                         self.metrics.sweep.observe,
                         Retention(store=self._app.store, periods=self._app.config.retention),
                         catch_up_until=self._app.config.reminders.catch_up_until,
+                        queue=self._queue(),
                     )
                 ),
                 asyncio.create_task(outbox_deliveries(self.sweeper, OUTBOX_EVERY_SECONDS)),

@@ -12,17 +12,14 @@ one transaction at the end, and the next report measures what is missing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
-import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.bootstrap import bootstrap, pack_assignment
-from bot.channels.processes import SPAWN, join_or_end
+from bot.channels.processes import join_or_end, start_background
 from bot.config import Config, LogLevel
 from bot.errors import first_line
 from bot.logs import configure_logging
@@ -33,7 +30,6 @@ from storage.errors import StorageError
 log = logging.getLogger(__name__)
 AFTER_SWEEP = timedelta(minutes=2)  # the sweep, then the managers' digests, then this
 AFTER_START = timedelta(minutes=1)  # the server's own start-up first
-NICENESS = 10  # the keeping process gives way to the server answering people
 
 
 async def keep_figures(config: Config, today: date) -> KeptRun:
@@ -63,20 +59,7 @@ def _child(config: Config, today: date) -> None:
 async def keep_in_child(config: Config, today: date) -> int | None:
     """Run `keep_figures` in a new process at a lower priority and wait for it; its exit
     code (None: stopped). Cancelled (the server stopping), the process is ended too."""
-    process = SPAWN.Process(
-        target=_child, args=(config, today), name="sva-keep-figures", daemon=True
-    )
-    # Ctrl-C goes to the whole process group, and the server decides what the child does:
-    # ignored from its first instruction (an ignored signal stays ignored in a new program),
-    # not only once its imports are done.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        process.start()
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if process.pid is not None:
-        with contextlib.suppress(OSError):  # gone already
-            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
+    process = start_background(_child, (config, today), "sva-keep-figures")
     try:
         while process.is_alive():
             await asyncio.sleep(0.5)

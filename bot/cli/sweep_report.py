@@ -34,8 +34,7 @@ def print_report(report: SweepReport, as_json: bool, *, dry_run: bool = False) -
 def _summary(report: SweepReport, dry_run: bool = False) -> str:
     if report.quiet:
         return f"{report.on}: {report.quiet}"
-    overdue = sum(r.overdue for r in report.reminders)
-    found = f"{counted(len(report.reminders), 'reminder')}, {overdue} overdue"
+    found = f"{counted(report.found, 'reminder')}, {report.overdue} overdue"
     if dry_run:
         people = len({r.to for r in report.reminders})
         return f"{report.on} (dry run): {found}, to {counted(people, 'person', 'people')}"

@@ -15,7 +15,7 @@ import gc
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -63,6 +63,24 @@ class SweepReport:
     quiet: str | None = None
     already_swept: datetime | None = None  # the day had been swept then: only the queue sent
     seconds: dict[str, float] = field(default_factory=dict)  # time taken by each phase
+    found: int = 0  # reminders computed (`reminders` is empty when another process did it)
+    overdue: int = 0  # of which overdue
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A day's reminders, computed and queued: what sending them and reporting need. Made
+    by `Sweeper.queue_day`, in this process or (`sva serve`) in one of its own."""
+
+    keys: frozenset[str]
+    found: int
+    overdue: int
+    problems: Counter[str]
+    seconds: dict[str, float]
+    reminders: list[Reminder] = field(default_factory=list)  # kept only when asked for
+
+
+Queue = Callable[[date], Awaitable[Queued]]
 
 
 @dataclass(frozen=True)
@@ -92,17 +110,26 @@ class Sweeper:
         dry_run: bool = False,
         recompute: bool = True,
         progress: ProgressSink = UNWATCHED,
+        queue: Queue | None = None,
     ) -> SweepReport:
         """Compute the day's reminders and, unless `dry_run`, enqueue and send them; `progress`
         is told each stage and each reminder sent (or found undeliverable or satisfied).
 
         `recompute=False` (the daily schedule): if the day's reminders were already computed
-        and queued (another process swept first), only send what is still queued."""
+        and queued (another process swept first), only send what is still queued.
+        `queue` computes and queues them instead of `queue_day` in this process (`sva serve`
+        runs it in a process of its own: bot/channels/sweep_process.py)."""
         with paused_gc():
-            return await self._sweep(on, now, dry_run, recompute, progress)
+            return await self._sweep(on, now, dry_run, recompute, progress, queue)
 
     async def _sweep(
-        self, on: date, now: datetime, dry_run: bool, recompute: bool, progress: ProgressSink
+        self,
+        on: date,
+        now: datetime,
+        dry_run: bool,
+        recompute: bool,
+        progress: ProgressSink,
+        queue: Queue | None,
     ) -> SweepReport:
         report = SweepReport(on)
         if not is_working_day(on):
@@ -115,36 +142,53 @@ class Sweeper:
                 with _timed(report, "dispatch"):
                     await self.dispatch(on, now, report, progress)
                 return report
-        progress.begin("reading the directory and sessions", None)
-        horizon = case_horizon(self.assignment.packs.values(), on, self.settings)
-        with _timed(report, "load"):
-            snapshot = await self.store.read_sql(  # beside the writes, not in their queue
-                lambda tx: load_snapshot(tx, on, horizon, self._has_case_subjects)
-            )
-        with _timed(report, "compute"):
-            # On a thread (and the outbox rows made from them below): `sva serve` acknowledges
-            # chat events on this loop, and a national sweep's reminders take seconds to
-            # compute (benchmarks/README.md, sweep_national, the loop stall).
-            computed = await asyncio.to_thread(
-                compute, snapshot, self.assignment, on, self.settings
-            )
-            del snapshot
-        report.reminders, report.problems = computed.reminders, computed.problems
         if dry_run:
-            progress.begin("reminders computed", len(report.reminders))
-            progress.advance(len(report.reminders))
+            computed = await self._computed(on, progress, keep=True)
+            _found(report, computed.queued(frozenset()))
+            progress.begin("reminders computed", report.found)
+            progress.advance(report.found)
             return report
-        with _timed(report, "enqueue"):
-            items = await asyncio.to_thread(_outbox_items, report.reminders)  # 200,000 at most
-            await self._enqueue(items, on)
+        queued = await (queue or partial(self.queue_day, progress=progress, keep=True))(on)
+        _found(report, queued)
         with _timed(report, "dispatch"):
-            progress.begin("sending reminders", len(items))
-            fresh = frozenset(i.key for i in items)  # computed just now: not yet satisfied
-            failed = await self.dispatch(on, now, report, progress, fresh=fresh)
+            progress.begin("sending reminders", len(queued.keys))
+            # Computed just now, so not yet satisfied: not read again before sending.
+            failed = await self.dispatch(on, now, report, progress, fresh=queued.keys)
         # Today's keys this run neither sent nor failed to send were sent by an earlier run
         # (or are being sent right now by a concurrent one): `sent` is false for them.
-        report.sent_before = {i.key for i in items} - report.sent_now - failed
+        report.sent_before = set(queued.keys) - report.sent_now - failed
         return report
+
+    async def queue_day(
+        self, on: date, progress: ProgressSink = UNWATCHED, *, keep: bool = False
+    ) -> Queued:
+        """Compute the day's reminders and queue them in the outbox, the day marked swept
+        with the last of them; `keep`: the reminders themselves come back too."""
+        with paused_gc():  # (already, when called by `sweep`)
+            computed = await self._computed(on, progress, keep=keep)
+            started = time.perf_counter()
+            items = await asyncio.to_thread(_outbox_items, computed.rows)  # 200,000 at most
+            await self._enqueue(items, on)
+            computed.seconds["enqueue"] = round(time.perf_counter() - started, 3)
+            return computed.queued(frozenset(i.key for i in items))
+
+    async def _computed(self, on: date, progress: ProgressSink, *, keep: bool) -> _Computed:
+        progress.begin("reading the directory and sessions", None)
+        horizon = case_horizon(self.assignment.packs.values(), on, self.settings)
+        seconds: dict[str, float] = {}
+        started = time.perf_counter()
+        snapshot = await self.store.read_sql(  # beside the writes, not in their queue
+            lambda tx: load_snapshot(tx, on, horizon, self._has_case_subjects)
+        )
+        seconds["load"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        # On a thread (and the outbox rows made from them): `sva serve` acknowledges chat
+        # events on this loop, and a national sweep's reminders take seconds to compute
+        # (benchmarks/README.md, sweep_national, the loop stall).
+        computed = await asyncio.to_thread(compute, snapshot, self.assignment, on, self.settings)
+        del snapshot
+        seconds["compute"] = round(time.perf_counter() - started, 3)
+        return _Computed(computed.reminders, computed.problems, seconds, keep)
 
     async def _enqueue(self, items: list[OutboxItem], on: date) -> None:
         """Queue the day's reminders about `ENQUEUE_ROWS` at a time, whole people to a
@@ -257,6 +301,31 @@ class Sweeper:
 
 
 @dataclass
+class _Computed:
+    """A day's reminders as computed, before queueing."""
+
+    rows: list[Reminder]
+    problems: Counter[str]
+    seconds: dict[str, float]
+    keep: bool
+
+    @property
+    def reminders(self) -> list[Reminder]:
+        return self.rows if self.keep else []
+
+    @property
+    def found(self) -> int:
+        return len(self.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.rows)
+
+    def queued(self, keys: frozenset[str]) -> Queued:
+        return Queued(keys, self.found, self.overdue, self.problems, self.seconds, self.reminders)
+
+
+@dataclass
 class _Delivered:
     """Digests delivered and not yet marked sent: their keys, and how many digests."""
 
@@ -272,6 +341,12 @@ class _Delivered:
         taken = self.keys, self.digests
         self.keys, self.digests = [], 0
         return taken
+
+
+def _found(report: SweepReport, queued: Queued) -> None:
+    report.reminders, report.problems = queued.reminders, queued.problems
+    report.found, report.overdue = queued.found, queued.overdue
+    report.seconds |= queued.seconds
 
 
 def _outbox_items(reminders: list[Reminder]) -> list[OutboxItem]:

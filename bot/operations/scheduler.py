@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 
-from bot.operations.reminders import Sweeper, SweepReport, next_sweep
+from bot.operations.reminders import Queue, Sweeper, SweepReport, next_sweep
 from bot.operations.retention import Retention
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ async def daily_sweeps(
     clock: Callable[[], datetime] = datetime.now,
     retry_seconds: float = RETRY_SECONDS,
     catch_up_until: clock_time | None = None,
+    queue: Queue | None = None,
 ) -> None:
     """Run the sweep every day at `at`'s time of day, forever; `timed` gets each sweep's
     duration in seconds. Then remove what `retention` says has been kept long enough.
@@ -36,12 +37,14 @@ async def daily_sweeps(
     only what is still queued is sent.
 
     A sweep that fails (the database unreachable for a while) is tried again every
-    `retry_seconds` until the day is over; it used to end the daily sweeps until a restart."""
+    `retry_seconds` until the day is over; it used to end the daily sweeps until a restart.
+
+    `queue` computes and queues a day's reminders (default: in this process)."""
 
     async def sweep_day(day: date) -> None:
         while True:
             try:
-                return await _sweep(sweeper, day, report, timed, retention)
+                return await _sweep(sweeper, day, report, timed, retention, queue)
             except Exception:
                 log.exception("the reminder sweep failed; tried again in %.0f s", retry_seconds)
             await asyncio.sleep(retry_seconds)
@@ -73,10 +76,11 @@ async def _sweep(
     report: Callable[[SweepReport], None],
     timed: Callable[[float], None],
     retention: Retention | None,
+    queue: Queue | None,
 ) -> None:
     started = time.perf_counter()
     # Another process may have swept the day already: then only what is still queued.
-    done = await sweeper.sweep(day, datetime.now(UTC), recompute=False)
+    done = await sweeper.sweep(day, datetime.now(UTC), recompute=False, queue=queue)
     timed(time.perf_counter() - started)
     report(done)
     if retention is not None:

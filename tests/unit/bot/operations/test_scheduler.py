@@ -24,7 +24,9 @@ class FakeSweeper:
         self.days: list[date] = []
         self.failures = failures
 
-    async def sweep(self, on: date, now: datetime, *, recompute: bool) -> SweepReport:
+    async def sweep(
+        self, on: date, now: datetime, *, recompute: bool, queue: object = None
+    ) -> SweepReport:
         self.days.append(on)
         if self.failures:
             self.failures -= 1

@@ -1,0 +1,75 @@
+"""`sva serve` computes and queues the daily sweep in a process of its own
+(bot/channels/sweep_process.py), so the memory that takes is given back when it is done;
+the server then sends what the child queued, as if it had swept the day itself."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from bot.channels.processes import SPAWN
+from bot.channels.sweep_process import SweepProcessFailed, can_queue_in_child, queue_in_child
+from bot.config import Config
+from storage.sql import SqlStore
+from tests.integration.test_sweep import MONDAY, NOW, RecordingNotifier, seed, sweeper
+from tests.integration.test_sweep_rerun import statements
+
+
+def config_for(url: str) -> Config:
+    return Config.model_validate({"database": {"url": url}})
+
+
+async def test_a_day_queued_in_a_child_is_sent_here_without_reading_it_again(
+    sql_store: SqlStore, database_url: str
+) -> None:
+    await seed(sql_store)
+    expected = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
+    notifier = RecordingNotifier()
+    with statements(sql_store.engine) as ran:
+        report = await sweeper(sql_store, notifier).sweep(
+            MONDAY, NOW, recompute=False, queue=partial(queue_in_child, config_for(database_url))
+        )
+    assert sorted(p for p, _ in notifier.delivered) == ["hos", "sw1", "sw2", "tm1"]
+    assert report.sent_now == {r.key for r in expected.reminders} and report.sent_before == set()
+    assert (report.found, report.overdue) == (expected.found, expected.overdue) != (0, 0)
+    assert report.reminders == []  # the reminders themselves stay in the child
+    assert set(report.seconds) == {"load", "compute", "enqueue", "dispatch"}
+    # The keys came back: what the child computed just now is not checked again for having
+    # been satisfied (a few reads a row), and nothing here read the directory.
+    assert not [s for s in ran if " sessions" in s or " people" in s]
+    swept = await sql_store.run_sql(lambda tx: tx.outbox.swept(MONDAY))
+    assert swept is not None
+
+
+async def test_a_child_that_cannot_open_the_database_queues_nothing_and_says_so(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    await seed(sql_store)
+    elsewhere = config_for(f"sqlite:///{tmp_path / 'missing' / 'sva.db'}")
+    notifier = RecordingNotifier()
+    with pytest.raises(SweepProcessFailed, match="exit code 1"):
+        await sweeper(sql_store, notifier).sweep(
+            MONDAY, NOW, recompute=False, queue=partial(queue_in_child, elsewhere)
+        )
+    assert notifier.delivered == []
+    assert await sql_store.run_sql(lambda tx: tx.outbox.swept(MONDAY)) is None
+
+
+async def test_a_server_stopping_mid_sweep_ends_the_child(database_url: str) -> None:
+    task = asyncio.create_task(queue_in_child(config_for(database_url), MONDAY))
+    await asyncio.sleep(0.2)  # started, not yet done (it is still importing)
+    assert [p.name for p in SPAWN.active_children()] == ["sva-sweep"]
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert SPAWN.active_children() == []
+
+
+def test_only_a_database_in_memory_keeps_the_sweep_in_the_server(tmp_path: Path) -> None:
+    assert can_queue_in_child(config_for(f"sqlite:///{tmp_path / 'sva.db'}"))
+    assert can_queue_in_child(config_for("postgresql+psycopg://postgres@127.0.0.1/sva"))
+    assert not can_queue_in_child(config_for("sqlite://"))
+    assert not can_queue_in_child(config_for("sqlite:///:memory:"))
