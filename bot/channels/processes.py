@@ -17,9 +17,11 @@ SPAWN = multiprocessing.get_context("spawn")
 NICENESS = 10  # a background child gives way to the server answering people
 
 
-def start_background(target: Callable[..., None], args: tuple[Any, ...], name: str) -> BaseProcess:
-    """Start `target(*args)` in a new daemon process at a lower priority, deaf to Ctrl-C:
-    the server decides when its children end."""
+def start_background(
+    target: Callable[..., None], args: tuple[Any, ...], name: str, *, niceness: int = NICENESS
+) -> BaseProcess:
+    """Start `target(*args)` in a new daemon process, `niceness` lower in priority, deaf to
+    Ctrl-C: the server decides when its children end."""
     process = SPAWN.Process(target=target, args=args, name=name, daemon=True)
     # Ctrl-C goes to the whole process group. Ignored from the child's first instruction
     # (an ignored signal stays ignored in a new program), not only once its imports are done.
@@ -28,9 +30,9 @@ def start_background(target: Callable[..., None], args: tuple[Any, ...], name: s
         process.start()
     finally:
         signal.signal(signal.SIGINT, previous)
-    if process.pid is not None:
+    if process.pid is not None and niceness:
         with contextlib.suppress(OSError):  # gone already
-            os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
+            os.setpriority(os.PRIO_PROCESS, process.pid, niceness)
     return process
 
 

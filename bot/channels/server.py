@@ -91,8 +91,10 @@ class Server:
     def _queue(self) -> Queue | None:
         """Where the daily sweep computes and queues: a process of its own, so its memory
         goes when it is done, unless that process could not see the database (in memory)."""
-        config = self._app.config
-        return partial(queue_in_child, config) if can_queue_in_child(config) else None
+        config, sweeper = self._app.config, self.sweeper
+        if not can_queue_in_child(config):
+            return None
+        return partial(queue_in_child, config, sweeper.assignment, sweeper.settings)
 
     def _team_channels(self) -> dict[str, tuple[TeamPoster, str]]:
         """Each team's channel for group supervision nudges (Slack's first where both are)."""

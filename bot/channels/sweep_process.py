@@ -3,14 +3,19 @@ own; the server then sends them.
 
 Why a process: computing a sweep builds an object for every row it reads (hundreds of
 megabytes at national scale), and in the server's process the allocator kept much of that
-memory afterwards (a server idle at 144 MiB stayed at 179 MiB after sweeping 10,000 people:
-benchmarks/README.md, memory). A process that exits gives it all back. Sending stays in the
-server, which has the chat channels connected; it needs only the queued keys back.
+memory afterwards (benchmarks/README.md, memory: a sweep of 10,000 people left 25 MiB in it,
+14 MiB now). A process that exits gives it all back. Sending stays in the server, which has
+the chat channels connected; it needs only the queued keys back.
 
-A child that fails (the database unreachable, a bug) logs why itself and sends nothing back:
-the server's daily schedule tries the day again. A child killed half-way leaves the day
-unswept (the swept mark is committed with the last queued rows), so that retry computes it
-again and queues only what is missing.
+The child works with the server's own policy packs and reminder settings (passed to it, not
+read again from disk: an edited pack waits for a restart, as it does for the server), on the
+database as it is (never migrating it: an upgrade half done is the server's to finish). A
+child that fails logs why itself and sends nothing back; the server's daily schedule then
+tries the day again in its own process. A child killed half-way leaves the day unswept (the
+swept mark is committed with the last queued rows), so that retry computes it again and
+queues only what is missing. Not niced, unlike the keeping of report figures: the child
+holds the database's write lock while it queues, and a starved holder would hold up the
+server's own writes.
 """
 
 from __future__ import annotations
@@ -21,13 +26,17 @@ import sys
 from datetime import date
 from multiprocessing.connection import Connection
 
-from bot.bootstrap import bootstrap
+from bot.bootstrap import open_database
 from bot.channels.processes import SPAWN, join_or_end, start_background
 from bot.config import Config, LogLevel
 from bot.errors import AssistantError
 from bot.logs import configure_logging
-from bot.operations.reminders import Queued
+from bot.operations.reminders import Queued, Sweeper
+from policies.assignment import PackAssignment
+from policies.reminders import ReminderSettings
 from storage.locating import shared_between_processes
+from storage.records import OutboxItem
+from storage.sql import SqlStore
 
 log = logging.getLogger(__name__)
 JOIN_SECONDS = 30.0  # a child that has sent what it queued has only to exit
@@ -42,20 +51,29 @@ def can_queue_in_child(config: Config) -> bool:
     return shared_between_processes(config.database.url)
 
 
-async def queue_in_child(config: Config, on: date) -> Queued:
-    """Compute and queue `on`'s reminders in a new process, at a lower priority, and return
-    what it queued. Cancelled (the server stopping), the process is ended too.
+async def queue_in_child(
+    config: Config, assignment: PackAssignment, settings: ReminderSettings, on: date
+) -> Queued:
+    """Compute and queue `on`'s reminders in a new process, by `assignment` and `settings`,
+    and return what it queued. Cancelled (the server stopping), the process is ended too.
 
     Raises:
         SweepProcessFailed: the process ended without queueing them.
     """
     receiving, sending = SPAWN.Pipe(duplex=False)
-    process = start_background(_child, (config, on, sending), "sva-sweep")
-    sending.close()  # the child's copy is enough: once the child exits, receiving sees EOF
+    try:
+        args = (config, assignment, settings, on, sending)
+        process = start_background(_child, args, "sva-sweep", niceness=0)
+    finally:
+        sending.close()  # the child's copy is enough: once the child exits, receiving sees EOF
     try:
         queued = await asyncio.to_thread(_receive, receiving)
     except asyncio.CancelledError:
         # Ending the child ends the read too; the thread then drops (and closes) `receiving`.
+        await join_or_end(process, 0)
+        raise
+    except BaseException:
+        receiving.close()
         await join_or_end(process, 0)
         raise
     receiving.close()
@@ -73,11 +91,17 @@ def _receive(receiving: Connection) -> Queued | None:
     return queued
 
 
-def _child(config: Config, on: date, sending: Connection) -> None:
+def _child(
+    config: Config,
+    assignment: PackAssignment,
+    settings: ReminderSettings,
+    on: date,
+    sending: Connection,
+) -> None:
     """The sweep's process: queue the day, send back what was queued, exit 0."""
     configure_logging(config.log, default=LogLevel.INFO)
     try:
-        queued = asyncio.run(_queue(config, on))
+        queued = asyncio.run(_queue(config, assignment, settings, on))
     except Exception:
         log.exception("computing and queueing the reminders for %s failed", on)
         sys.exit(1)
@@ -85,9 +109,27 @@ def _child(config: Config, on: date, sending: Connection) -> None:
     sending.close()
 
 
-async def _queue(config: Config, on: date) -> Queued:
-    app = await bootstrap(config)
+async def _queue(
+    config: Config, assignment: PackAssignment, settings: ReminderSettings, on: date
+) -> Queued:
+    as_it_is = config.database.model_copy(update={"auto_migrate": False})
+    engine = await asyncio.to_thread(
+        open_database, config.model_copy(update={"database": as_it_is})
+    )
+    store = SqlStore(engine=engine)
     try:
-        return await app.sweeper.queue_day(on)
+        sweeper = Sweeper(store, assignment, settings, _QueueOnly(), _no_digest)
+        return await sweeper.queue_day(on)
     finally:
-        await app.close()
+        await store.close()
+
+
+class _QueueOnly:
+    """The child's notifier: it queues, the server sends."""
+
+    async def deliver(self, person_id: str, text: str) -> bool:
+        raise AssertionError("the sweep's process does not send")
+
+
+def _no_digest(day: date, items: list[OutboxItem]) -> str:
+    raise AssertionError("the sweep's process does not send")

@@ -39,14 +39,17 @@ async def daily_sweeps(
     A sweep that fails (the database unreachable for a while) is tried again every
     `retry_seconds` until the day is over; it used to end the daily sweeps until a restart.
 
-    `queue` computes and queues a day's reminders (default: in this process)."""
+    `queue` computes and queues a day's reminders (default: in this process); after it
+    fails, the day's next try computes them in this process."""
 
     async def sweep_day(day: date) -> None:
+        how = queue
         while True:
             try:
-                return await _sweep(sweeper, day, report, timed, retention, queue)
+                return await _sweep(sweeper, day, report, timed, retention, how)
             except Exception:
                 log.exception("the reminder sweep failed; tried again in %.0f s", retry_seconds)
+            how = None  # whatever failed, reminders still go out today
             await asyncio.sleep(retry_seconds)
             if clock().date() != day:  # the next day's sweep takes over
                 return

@@ -13,6 +13,7 @@ import pytest
 from bot.channels.processes import SPAWN
 from bot.channels.sweep_process import SweepProcessFailed, can_queue_in_child, queue_in_child
 from bot.config import Config
+from bot.operations.reminders import Queue, Sweeper
 from storage.sql import SqlStore
 from tests.integration.test_sweep import MONDAY, NOW, RecordingNotifier, seed, sweeper
 from tests.integration.test_sweep_rerun import statements
@@ -22,15 +23,21 @@ def config_for(url: str) -> Config:
     return Config.model_validate({"database": {"url": url}})
 
 
+def in_child(url: str, server: Sweeper) -> Queue:
+    """Queueing in a child, with the server's packs and settings."""
+    return partial(queue_in_child, config_for(url), server.assignment, server.settings)
+
+
 async def test_a_day_queued_in_a_child_is_sent_here_without_reading_it_again(
     sql_store: SqlStore, database_url: str
 ) -> None:
     await seed(sql_store)
     expected = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW, dry_run=True)
     notifier = RecordingNotifier()
+    server = sweeper(sql_store, notifier)
     with statements(sql_store.engine) as ran:
-        report = await sweeper(sql_store, notifier).sweep(
-            MONDAY, NOW, recompute=False, queue=partial(queue_in_child, config_for(database_url))
+        report = await server.sweep(
+            MONDAY, NOW, recompute=False, queue=in_child(database_url, server)
         )
     assert sorted(p for p, _ in notifier.delivered) == ["hos", "sw1", "sw2", "tm1"]
     assert report.sent_now == {r.key for r in expected.reminders} and report.sent_before == set()
@@ -48,18 +55,20 @@ async def test_a_child_that_cannot_open_the_database_queues_nothing_and_says_so(
     sql_store: SqlStore, tmp_path: Path
 ) -> None:
     await seed(sql_store)
-    elsewhere = config_for(f"sqlite:///{tmp_path / 'missing' / 'sva.db'}")
     notifier = RecordingNotifier()
+    server = sweeper(sql_store, notifier)
+    elsewhere = in_child(f"sqlite:///{tmp_path / 'missing' / 'sva.db'}", server)
     with pytest.raises(SweepProcessFailed, match="exit code 1"):
-        await sweeper(sql_store, notifier).sweep(
-            MONDAY, NOW, recompute=False, queue=partial(queue_in_child, elsewhere)
-        )
+        await server.sweep(MONDAY, NOW, recompute=False, queue=elsewhere)
     assert notifier.delivered == []
     assert await sql_store.run_sql(lambda tx: tx.outbox.swept(MONDAY)) is None
 
 
-async def test_a_server_stopping_mid_sweep_ends_the_child(database_url: str) -> None:
-    task = asyncio.create_task(queue_in_child(config_for(database_url), MONDAY))
+async def test_a_server_stopping_mid_sweep_ends_the_child(
+    sql_store: SqlStore, database_url: str
+) -> None:
+    queue = in_child(database_url, sweeper(sql_store, RecordingNotifier()))
+    task = asyncio.create_task(queue(MONDAY))
     await asyncio.sleep(0.2)  # started, not yet done (it is still importing)
     assert [p.name for p in SPAWN.active_children()] == ["sva-sweep"]
     task.cancel()
@@ -73,3 +82,18 @@ def test_only_a_database_in_memory_keeps_the_sweep_in_the_server(tmp_path: Path)
     assert can_queue_in_child(config_for("postgresql+psycopg://postgres@127.0.0.1/sva"))
     assert not can_queue_in_child(config_for("sqlite://"))
     assert not can_queue_in_child(config_for("sqlite:///:memory:"))
+
+
+async def test_the_child_sweeps_by_the_servers_packs_not_what_is_on_disk_now(
+    sql_store: SqlStore, database_url: str
+) -> None:
+    """An edited pack waits for a restart, in the sweep as in the server's answers: here
+    the configuration now names a pack that does not exist, which the child never reads."""
+    await seed(sql_store)
+    server = sweeper(sql_store, RecordingNotifier())
+    edited = Config.model_validate(
+        {"database": {"url": database_url}, "assistant": {"default_policy": "no-such-pack"}}
+    )
+    queue = partial(queue_in_child, edited, server.assignment, server.settings)
+    report = await server.sweep(MONDAY, NOW, recompute=False, queue=queue)
+    assert report.digests == 4 and not report.problems

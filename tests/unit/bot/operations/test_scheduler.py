@@ -22,12 +22,14 @@ class FakeSweeper:
 
     def __init__(self, failures: int = 0) -> None:
         self.days: list[date] = []
+        self.queues: list[object] = []  # how each try was asked to compute and queue
         self.failures = failures
 
     async def sweep(
         self, on: date, now: datetime, *, recompute: bool, queue: object = None
     ) -> SweepReport:
         self.days.append(on)
+        self.queues.append(queue)
         if self.failures:
             self.failures -= 1
             raise ConnectionError("the database did not answer")
@@ -39,6 +41,7 @@ async def run_for(
     sweeper: FakeSweeper,
     clock: Callable[[], datetime],
     catch_up_until: time | None = None,
+    queue: Any = None,
 ) -> None:
     reports: list[Any] = []
     task = asyncio.create_task(
@@ -49,6 +52,7 @@ async def run_for(
             clock=clock,
             retry_seconds=0.01,
             catch_up_until=catch_up_until,
+            queue=queue,
         )
     )
     await asyncio.sleep(seconds)
@@ -127,3 +131,12 @@ async def test_a_failed_sweep_is_not_retried_once_the_day_is_over() -> None:
     sweeper = FakeSweeper(failures=5)
     await run_for(0.3, sweeper, lambda: next(times, datetime(2026, 11, 28, 0, 1)))
     assert sweeper.days == [date(2026, 11, 27)]  # tomorrow's sweep, at 07:30, takes over
+
+
+async def test_after_the_sweep_process_fails_the_day_is_computed_in_the_server() -> None:
+    """A child that cannot work (a broken install, killed for memory) must not cost the day
+    its reminders: the retry computes them in the server's own process."""
+    in_child = object()  # stands for bot/channels/sweep_process.py's queue_in_child
+    sweeper = FakeSweeper(failures=1)
+    await run_for(0.2, sweeper, lambda: datetime(2026, 11, 27, 9, 15), time(18), in_child)
+    assert sweeper.queues == [in_child, None]
