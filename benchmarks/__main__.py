@@ -14,11 +14,13 @@ import asyncio
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from benchmarks import dialog_turns
 from benchmarks.databases import scratch_database
+from policies.intervals import is_working_day
 
 RESULTS = Path("benchmarks/results")
 PARTS = ("dialog", "flatness", "slack", "sweep", "memory")
@@ -172,9 +174,8 @@ def memory(quick: bool) -> list[dict[str, Any]]:
     # The same server once it has swept everyone (as it is from its daily sweep on).
     swept = _module("memory", "--conversations", "1000" if quick else "10000", "--after-sweep")
     swept["database"] = "sqlite"
-    digests = swept.get("digests_sent_by_the_sweep")
-    if digests:
-        line(f"sva serve idle RSS after sweeping {digests} digests",
+    if is_working_day(date.today()) or "error" in swept:
+        line(f"sva serve idle RSS after sweeping {swept.get('digests_sent_by_the_sweep')} digests",
              f"{swept.get('idle_rss_mib')} MiB", "-", "-", "<150 MiB",
              swept.get("idle_rss_mib", 1e9) < 150)  # fmt: skip
     else:  # a weekend or bank holiday: the server's sweep is quiet
@@ -184,7 +185,8 @@ def memory(quick: bool) -> list[dict[str, Any]]:
     for way in ("here", "child"):
         figures = left.get(way, {})
         line(f"  left by a sweep computed {'in a child' if way == 'child' else 'in-process'}",
-             f"+{figures.get('left_mib')} MiB", "-", "-", "-", None)  # fmt: skip
+             f"+{figures.get('left_mib', '(failed)')} MiB", "-", "-", "-",
+             None if way in left else False)  # fmt: skip
     return [r, swept, left]
 
 

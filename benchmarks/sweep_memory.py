@@ -58,7 +58,8 @@ async def sweep_once(config_path: Path, way: str, on: date) -> dict[str, object]
         sweeper = build_sweeper(config, app.store, notifier)
         await asyncio.sleep(IDLE_SETTLE)
         before = rss_mib(os.getpid())
-        queue = partial(queue_in_child, config) if way == "child" else None
+        child = partial(queue_in_child, config, sweeper.assignment, sweeper.settings)
+        queue = child if way == "child" else None
         report = await sweeper.sweep(on, datetime.now(UTC), recompute=False, queue=queue)
         del report
         gc.collect()
