@@ -60,53 +60,52 @@ async def queue_in_child(
     Raises:
         SweepProcessFailed: the process ended without queueing them.
     """
-    receiving, sending = SPAWN.Pipe(duplex=False)
+    ours, theirs = SPAWN.Pipe()
     try:
-        args = (config, assignment, settings, on, sending)
-        process = start_background(_child, args, "sva-sweep", niceness=0)
+        # Only the small configuration goes with the start, which writes it on this thread:
+        # the packs (about 60 KB, more than a pipe holds) would wait there for the new
+        # interpreter to read them, stalling the event loop for a second or more.
+        process = start_background(_child, (config, on, theirs), "sva-sweep", niceness=0)
     finally:
-        sending.close()  # the child's copy is enough: once the child exits, receiving sees EOF
+        theirs.close()  # the child's copy is enough: once the child exits, ours sees EOF
     try:
-        queued = await asyncio.to_thread(_receive, receiving)
+        queued = await asyncio.to_thread(_exchange, ours, (assignment, settings))
     except asyncio.CancelledError:
-        # Ending the child ends the read too; the thread then drops (and closes) `receiving`.
+        # Ending the child ends the exchange too; the thread then drops (and closes) `ours`.
         await join_or_end(process, 0)
         raise
     except BaseException:
-        receiving.close()
+        ours.close()
         await join_or_end(process, 0)
         raise
-    receiving.close()
+    ours.close()
     await join_or_end(process, JOIN_SECONDS)
     if queued is None:
         raise SweepProcessFailed(f"the sweep process ended with exit code {process.exitcode}")
     return queued
 
 
-def _receive(receiving: Connection) -> Queued | None:
+def _exchange(ours: Connection, rules: tuple[PackAssignment, ReminderSettings]) -> Queued | None:
+    """Send the child the rules to sweep by; what it queued (None: it ended without saying)."""
     try:
-        queued: Queued = receiving.recv()
-    except EOFError:  # the child ended without sending
+        ours.send(rules)
+        queued: Queued = ours.recv()
+    except (EOFError, BrokenPipeError, ConnectionResetError):  # the child ended first
         return None
     return queued
 
 
-def _child(
-    config: Config,
-    assignment: PackAssignment,
-    settings: ReminderSettings,
-    on: date,
-    sending: Connection,
-) -> None:
-    """The sweep's process: queue the day, send back what was queued, exit 0."""
+def _child(config: Config, on: date, theirs: Connection) -> None:
+    """The sweep's process: take the rules, queue the day, send back what was queued."""
     configure_logging(config.log, default=LogLevel.INFO)
     try:
+        assignment, settings = theirs.recv()
         queued = asyncio.run(_queue(config, assignment, settings, on))
     except Exception:
         log.exception("computing and queueing the reminders for %s failed", on)
         sys.exit(1)
-    sending.send(queued)
-    sending.close()
+    theirs.send(queued)
+    theirs.close()
 
 
 async def _queue(
