@@ -23,6 +23,11 @@ is how long an acknowledgement would have waited behind the sweep. And an acknow
 first commits the event to the inbox (bot/assistant/inbox.py): the ack stall is how long
 such a commit, made every 20 ms as the inbox makes it, waited behind the sweep's own
 transactions (SQLite has one writer at a time).
+
+`--in-child`: the first sweep computes and queues in a process of its own, as `sva serve`
+does (bot/channels/sweep_process.py), and this process sends; the loop and ack stalls are
+then what the server sees while its child holds the write lock, and `child_peak_rss_mib` is
+the child's peak.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +52,8 @@ from sqlalchemy import Engine, event
 
 from benchmarks.generate import SWEEP_DAY
 from bot.bootstrap import build_sweeper, pack_assignment
-from bot.config import Config, ConsoleConfig, RemindersConfig
+from bot.channels.sweep_process import queue_in_child
+from bot.config import Config, ConsoleConfig, DatabaseConfig, EncryptionConfig, RemindersConfig
 from bot.operations.notify import ConsoleNotifier
 from bot.operations.reminders import load_snapshot
 from policies.reminders import ReminderSettings, case_horizon
@@ -135,8 +142,11 @@ def dispatch_floor(url: str, synchronous: str, digests: int, per_commit: int = 1
     return elapsed
 
 
-async def measure(url: str, synchronous: str, per_commit: int = 1) -> dict[str, object]:
-    keys = parse_keys(new_key_entry("bench"))  # the sealed outbox text, as `sva serve` has it
+async def measure(
+    url: str, synchronous: str, per_commit: int = 1, in_child: bool = False
+) -> dict[str, object]:
+    key = new_key_entry("bench")  # the sealed outbox text, as `sva serve` has it
+    keys = parse_keys(key)
     engine = create_engine(url, keyring=keys, sqlite_synchronous=synchronous)
     horizon = case_horizon(pack_assignment(Config()).packs.values(), SWEEP_DAY, _settings())
     statements = await asyncio.to_thread(recorded_load, engine, horizon)
@@ -145,13 +155,21 @@ async def measure(url: str, synchronous: str, per_commit: int = 1) -> dict[str, 
     with tempfile.TemporaryDirectory() as directory:
         log = Path(directory) / "reminders.log"
         config = Config(
+            database=DatabaseConfig.model_validate({"url": url, "sqlite_synchronous": synchronous}),
+            encryption=EncryptionConfig(keys=key),
             console=ConsoleConfig(reminder_log=log),
             reminders=RemindersConfig(digests_per_commit=per_commit),
         )
         sweeper = build_sweeper(config, store, ConsoleNotifier(log=log))
+        child = partial(queue_in_child, config, sweeper.assignment, sweeper.settings)
         started = time.perf_counter()
         with heartbeat() as lateness, inbox_commits(store) as commits:
-            first = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC))
+            first = await sweeper.sweep(
+                SWEEP_DAY,
+                datetime.now(UTC),
+                recompute=not in_child,
+                queue=child if in_child else None,
+            )
         first_seconds = time.perf_counter() - started
         started = time.perf_counter()
         second = await sweeper.sweep(SWEEP_DAY, datetime.now(UTC), recompute=False)
@@ -171,7 +189,8 @@ async def measure(url: str, synchronous: str, per_commit: int = 1) -> dict[str, 
         "floor_rows": floor_rows,
         "times_floor": round(first_seconds / floor, 2),
         "phases": first.seconds,
-        "reminders": len(first.reminders),
+        "in_child": in_child,
+        "reminders": first.found,
         "digests_sent": first.digests,
         "not_computed": sum(first.problems.values()),
         "rerun_seconds": round(second_seconds, 2),
@@ -184,6 +203,9 @@ async def measure(url: str, synchronous: str, per_commit: int = 1) -> dict[str, 
         if floor_dispatch
         else None,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "child_peak_rss_mib": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
         "loop_stall_max_ms": round(max(lateness, default=0.0) * 1000, 1),
         "loop_stall_p99_ms": round(_p99(lateness) * 1000, 1),
         "ack_stall_max_ms": round(max(commits, default=0.0) * 1000, 1),
@@ -259,8 +281,10 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--synchronous", default="full", choices=["full", "normal"])
     parser.add_argument("--digests-per-commit", type=int, default=1)
+    parser.add_argument("--in-child", action="store_true", help="queue as `sva serve` does")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.url, args.synchronous, args.digests_per_commit))))
+    figures = measure(args.url, args.synchronous, args.digests_per_commit, args.in_child)
+    print(json.dumps(asyncio.run(figures)))
 
 
 if __name__ == "__main__":
