@@ -136,10 +136,10 @@ class Sweeper:
             report.quiet = "no reminders on weekends or bank holidays"
             return report
         if not (dry_run or recompute):
-            with _timed(report, "load"):
+            with _timed(report.seconds, "load"):
                 report.already_swept = await self.store.run_sql(lambda tx: tx.outbox.swept(on))
             if report.already_swept is not None:
-                with _timed(report, "dispatch"):
+                with _timed(report.seconds, "dispatch"):
                     await self.dispatch(on, now, report, progress)
                 return report
         if dry_run:
@@ -150,7 +150,7 @@ class Sweeper:
             return report
         queued = await (queue or partial(self.queue_day, progress=progress, keep=True))(on)
         _found(report, queued)
-        with _timed(report, "dispatch"):
+        with _timed(report.seconds, "dispatch"):
             progress.begin("sending reminders", len(queued.keys))
             # Computed just now, so not yet satisfied: not read again before sending.
             failed = await self.dispatch(on, now, report, progress, fresh=queued.keys)
@@ -166,28 +166,27 @@ class Sweeper:
         with the last of them; `keep`: the reminders themselves come back too."""
         with paused_gc():  # (already, when called by `sweep`)
             computed = await self._computed(on, progress, keep=keep)
-            started = time.perf_counter()
-            items = await asyncio.to_thread(_outbox_items, computed.rows)  # 200,000 at most
-            await self._enqueue(items, on)
-            computed.seconds["enqueue"] = round(time.perf_counter() - started, 3)
+            with _timed(computed.seconds, "enqueue"):
+                items = await asyncio.to_thread(_outbox_items, computed.rows)  # 200,000 at most
+                await self._enqueue(items, on)
             return computed.queued(frozenset(i.key for i in items))
 
     async def _computed(self, on: date, progress: ProgressSink, *, keep: bool) -> _Computed:
         progress.begin("reading the directory and sessions", None)
         horizon = case_horizon(self.assignment.packs.values(), on, self.settings)
         seconds: dict[str, float] = {}
-        started = time.perf_counter()
-        snapshot = await self.store.read_sql(  # beside the writes, not in their queue
-            lambda tx: load_snapshot(tx, on, horizon, self._has_case_subjects)
-        )
-        seconds["load"] = round(time.perf_counter() - started, 3)
-        started = time.perf_counter()
-        # On a thread (and the outbox rows made from them): `sva serve` acknowledges chat
-        # events on this loop, and a national sweep's reminders take seconds to compute
-        # (benchmarks/README.md, sweep_national, the loop stall).
-        computed = await asyncio.to_thread(compute, snapshot, self.assignment, on, self.settings)
-        del snapshot
-        seconds["compute"] = round(time.perf_counter() - started, 3)
+        with _timed(seconds, "load"):
+            snapshot = await self.store.read_sql(  # beside the writes, not in their queue
+                lambda tx: load_snapshot(tx, on, horizon, self._has_case_subjects)
+            )
+        with _timed(seconds, "compute"):
+            # On a thread (and the outbox rows made from them): `sva serve` acknowledges chat
+            # events on this loop, and a national sweep's reminders take seconds to compute
+            # (benchmarks/README.md, sweep_national, the loop stall).
+            computed = await asyncio.to_thread(
+                compute, snapshot, self.assignment, on, self.settings
+            )
+            del snapshot
         return _Computed(computed.reminders, computed.problems, seconds, keep)
 
     async def _enqueue(self, items: list[OutboxItem], on: date) -> None:
@@ -420,10 +419,10 @@ def _chunks(ids: list[str], size: int = 1_000) -> Iterator[list[str]]:
 
 
 @contextmanager
-def _timed(report: SweepReport, phase: str) -> Iterator[None]:
+def _timed(seconds: dict[str, float], phase: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
-    report.seconds[phase] = round(time.perf_counter() - started, 3)
+    seconds[phase] = round(time.perf_counter() - started, 3)
 
 
 @contextmanager
