@@ -9,7 +9,9 @@ bot/channels/sweep_process.py).
 Each way runs in a fresh process, on a fresh SQLite database, for the next working day (given as a
 date, so the figure does not depend on today being one; `benchmarks.memory --after-sweep`
 measures a real `sva serve`, on working days only). The digests go to a fake channel that
-counts them. Everything `sva serve` imports is imported before "before" is measured.
+counts them. Everything `sva serve` imports is imported before "before" is measured; the
+day is worked out by the parent, so the measured process first asks about bank holidays
+during its sweep, as an idle `sva serve` does.
 """
 
 from __future__ import annotations
@@ -77,14 +79,14 @@ async def sweep_once(config_path: Path, way: str, on: date) -> dict[str, object]
     }
 
 
-def measure(way: str, people: int) -> dict[str, object]:
+def measure(way: str, people: int, on: date) -> dict[str, object]:
     """One way, in a fresh process on a fresh database."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         url = f"sqlite:///{folder / 'sva.db'}"
         config = write_setup(folder, people, "http://127.0.0.1:9", free_port(), url, NO_CATCH_UP)
         command = [sys.executable, "-m", "benchmarks.sweep_memory", "--way", way,
-                   "--config", str(config)]  # fmt: skip
+                   "--config", str(config), "--on", on.isoformat()]  # fmt: skip
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         return dict(json.loads(done.stdout.splitlines()[-1]), people=people)
 
@@ -94,12 +96,13 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--way", choices=WAYS, help=argparse.SUPPRESS)  # one measurement
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--on", type=date.fromisoformat, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.way:
-        on = next_working_day(date.today())
-        print(json.dumps(asyncio.run(sweep_once(args.config, args.way, on))))
+        print(json.dumps(asyncio.run(sweep_once(args.config, args.way, args.on))))
         return
-    print(json.dumps({way: measure(way, args.people) for way in WAYS}))
+    on = next_working_day(date.today())
+    print(json.dumps({way: measure(way, args.people, on) for way in WAYS}))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """How intervals are read and added (the policy packs issue's reading rules)."""
 
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 
+import holidays
 import pytest
 
 from policies import intervals
@@ -76,3 +78,34 @@ def test_bank_holidays_are_found_by_threads_looking_at_once() -> None:
     finally:
         sys.setswitchinterval(switching)
         intervals._bank_holidays.cache_clear()
+
+
+def test_the_united_kingdom_alone_gives_the_librarys_own_bank_holidays() -> None:
+    """The calendar is loaded without the library's other countries (a memory saving);
+    every England and Wales bank holiday of thirty years is the one the library names."""
+    years = range(2015, 2046)
+    ours = intervals._bank_holidays()
+    library = holidays.country_holidays("GB", subdiv="ENG", years=years)
+    assert len(library) > 200
+    assert {day: ours.get(day) for day in library} == dict(library.items())
+    assert all(ours.get(day) is None for day in _every_day(years) if day not in library)
+
+
+def test_a_library_laid_out_otherwise_falls_back_to_its_own_way() -> None:
+    assert intervals._united_kingdom_alone("holidays.countries.nowhere") is None
+
+
+def test_asking_about_a_working_day_does_not_import_every_country() -> None:
+    script = (
+        "import sys; from datetime import date; from policies.intervals import is_working_day;"
+        "assert not is_working_day(date(2026, 12, 28));"
+        "print('holidays.countries' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def _every_day(years: range) -> list[date]:
+    start, end = date(years.start, 1, 1), date(years.stop, 1, 1)
+    return [start + timedelta(days=n) for n in range((end - start).days)]
