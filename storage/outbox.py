@@ -155,6 +155,10 @@ class OutboxSql:
             )
         return items
 
+    def unsent_keys(self) -> set[str]:
+        """The keys of every row waiting to be sent."""
+        return set(self._db.scalars(select(OutboxRow.key).where(OutboxRow.sent_at.is_(None))))
+
     def depth(self) -> int:
         """How many rows are waiting to be sent (the `sva_outbox_depth` metric)."""
         unsent = select(func.count()).select_from(OutboxRow).where(OutboxRow.sent_at.is_(None))

@@ -3,9 +3,9 @@ own; the server then sends them.
 
 Why a process: computing a sweep builds an object for every row it reads (hundreds of
 megabytes at national scale), and in the server's process the allocator kept much of that
-memory afterwards (benchmarks/README.md, memory: a sweep of 10,000 people left 25 MiB in it,
-14 MiB now). A process that exits gives it all back. Sending stays in the server, which has
-the chat channels connected; it needs only the queued keys back.
+memory afterwards (benchmarks/README.md, memory). A process that exits gives it all back.
+Sending stays in the server, which has the chat channels connected; it needs back only the
+counts and the keys of the rows waiting from earlier sweeps (`Queued`), not the day's own.
 
 The child works with the server's own policy packs and reminder settings (passed to it, not
 read again from disk: an edited pack waits for a restart, as it does for the server), on the

@@ -40,5 +40,5 @@ def _summary(report: SweepReport, dry_run: bool = False) -> str:
         return f"{report.on} (dry run): {found}, to {counted(people, 'person', 'people')}"
     return (
         f"{report.on}: {found}; {len(report.sent_now)} sent now in "
-        f"{counted(report.digests, 'digest')}; {len(report.sent_before)} sent before"
+        f"{counted(report.digests, 'digest')}; {report.sent_before_count} sent before"
     )

@@ -5,16 +5,20 @@ the server then sends what the child queued, as if it had swept the day itself."
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
 
+from bot.assistant.signoff import respond
 from bot.channels.processes import SPAWN
 from bot.channels.sweep_process import SweepProcessFailed, can_queue_in_child, queue_in_child
 from bot.config import Config
 from bot.operations.reminders import Queue, Sweeper
 from storage.sql import SqlStore
+from tests.factories import a_team, session
 from tests.integration.test_sweep import MONDAY, NOW, RecordingNotifier, seed, sweeper
 from tests.integration.test_sweep_rerun import statements
 
@@ -40,15 +44,47 @@ async def test_a_day_queued_in_a_child_is_sent_here_without_reading_it_again(
             MONDAY, NOW, recompute=False, queue=in_child(database_url, server)
         )
     assert sorted(p for p, _ in notifier.delivered) == ["hos", "sw1", "sw2", "tm1"]
-    assert report.sent_now == {r.key for r in expected.reminders} and report.sent_before == set()
+    assert report.sent_now == {r.key for r in expected.reminders}
+    assert report.sent_before_count == 0
     assert (report.found, report.overdue) == (expected.found, expected.overdue) != (0, 0)
     assert report.reminders == []  # the reminders themselves stay in the child
     assert set(report.seconds) == {"load", "compute", "enqueue", "dispatch"}
-    # The keys came back: what the child computed just now is not checked again for having
-    # been satisfied (a few reads a row), and nothing here read the directory.
+    # What the child computed just now is not checked again for having been satisfied (a
+    # few reads a row), and nothing here read the directory.
     assert not [s for s in ran if " sessions" in s or " people" in s]
     swept = await sql_store.run_sql(lambda tx: tx.outbox.swept(MONDAY))
     assert swept is not None
+
+
+async def test_a_reminder_waiting_from_an_earlier_day_is_checked_before_the_server_sends_it(
+    sql_store: SqlStore, database_url: str
+) -> None:
+    """Only the rows waiting from earlier sweeps come back from the child to be checked for
+    having been satisfied since: a sign-off agreed after its reminder was queued is not sent."""
+
+    def load(tx: object) -> None:
+        directory = tx.directory  # type: ignore[attr-defined]
+        team = [replace(p, policy="central-bedfordshire") for p in a_team()]  # a sign-off window
+        directory.upsert_people(team)
+        directory.upsert_sessions(
+            [session("individual", "2026-11-19", "sw2", recorded="2026-11-20")]
+        )
+
+    await sql_store.run_sql(load)
+    first = await sweeper(sql_store, RecordingNotifier(unreachable={"sw2"})).sweep(MONDAY, NOW)
+    waiting = {r.key for r in first.reminders if r.to == "sw2" and r.kind == "signoff"}
+    assert waiting and "sw2" in first.unreachable
+    await sql_store.run_sql(lambda tx: respond(tx, "sw2", date(2026, 11, 19), None, NOW))
+    notifier = RecordingNotifier()
+    server = sweeper(sql_store, notifier)
+    tuesday = MONDAY + timedelta(days=1)
+    report = await server.sweep(
+        tuesday, NOW + timedelta(days=1), recompute=False, queue=in_child(database_url, server)
+    )
+    assert all("agree or dispute" not in text for _, text in notifier.delivered)
+    assert not waiting & report.sent_now
+    assert not waiting & await sql_store.run_sql(lambda tx: tx.outbox.unsent_keys())  # done
+    assert notifier.delivered  # the others' digests went
 
 
 async def test_a_child_that_cannot_open_the_database_queues_nothing_and_says_so(
