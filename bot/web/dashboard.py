@@ -14,7 +14,6 @@ from bot.config import Config
 from bot.operations.reports.digests import DigestSettings, ManagerDigests, daily_digests
 from bot.web.app import Clock, Web, stylesheet, utc_now
 from bot.web.audit import Auditor, TrailAuditor
-from bot.web.oidc import Oidc, OidcSettings
 from bot.web.pages import Pages
 from bot.web.signin import SignIn
 from policies.assignment import PackAssignment
@@ -43,6 +42,9 @@ def dashboard_routes(
     )
     routes = [web.get("/dashboard/static/style.css", stylesheet)]
     if config.web.oidc_enabled:  # before /signin/{token}, which would take /signin/oidc
+        # Imported here: its HTTP client (requests, authlib's) costs a server without it MiBs.
+        from bot.web.oidc import Oidc, OidcSettings
+
         settings = OidcSettings(
             issuer=config.web.oidc_issuer,
             client_id=config.web.oidc_client_id,
