@@ -10,34 +10,12 @@ import sys
 import threading
 import time
 from types import TracebackType
-from typing import TextIO
-
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.progress import Progress as RichProgress
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from bot.assistant.names import counted
 
-
-class _Rate(ProgressColumn):
-    def __init__(self, unit: str) -> None:
-        super().__init__()
-        self._unit = unit
-
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0:,.0f} {self._unit}/s", style="progress.data.speed")
+if TYPE_CHECKING:
+    from bot.cli.progress_bar import Bar
 
 
 class Progress:
@@ -61,8 +39,7 @@ class Progress:
         self._stream = stream or sys.stderr
         self._lock = threading.Lock()
         self._started = 0.0
-        self._bar: RichProgress | None = None
-        self._task = TaskID(0)
+        self._bar: Bar | None = None
         self._failed = False
         self._counted = False  # advance() was called: the summary gives the count
 
@@ -73,31 +50,19 @@ class Progress:
     def __enter__(self) -> Progress:
         self._started = time.perf_counter()
         if self.interactive:
-            self._bar = RichProgress(*self._columns(), console=Console(file=self._stream))
-            self._bar.start()
-            self._task = self._bar.add_task(escape(self.label), total=self.total)
-        return self
+            # Loaded here: `rich` costs every process importing the commands (`sva serve`
+            # imports them all) 2 MiB, and only a terminal shows the bar.
+            from bot.cli.progress_bar import Bar
 
-    def _columns(self) -> list[ProgressColumn]:
-        if self.total is None:
-            count = TextColumn(f"{{task.completed:,.0f}} {self.unit}")
-            return [SpinnerColumn(), TextColumn("{task.description}"), count, TimeElapsedColumn()]
-        return [
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            _Rate(self.unit),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-        ]
+            self._bar = Bar(self.label, self.total, self.unit, self._stream)
+        return self
 
     def advance(self, count: int = 1) -> None:
         with self._lock:
             self._counted = True
             self.done += count
             if self._bar is not None:
-                self._bar.update(self._task, advance=count)
+                self._bar.advance(count)
 
     def stage(self, label: str) -> None:
         """A new stage over the same total (e.g. checking, then writing): the count starts
@@ -109,8 +74,7 @@ class Progress:
         with self._lock:
             self.label, self.total, self.done = label, total, 0
             if self._bar is not None:
-                self._bar.columns = tuple(self._columns())
-                self._bar.reset(self._task, total=total, description=escape(label))
+                self._bar.begin(label, total)
 
     def failed(self) -> None:
         """The work did not complete (e.g. an import with problems): no summary line."""

@@ -11,9 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from bot.assistant import audit
 from bot.assistant.access import Subject
@@ -31,11 +28,11 @@ from bot.cli.progress import Progress
 from bot.cli.reminders import with_app
 from bot.errors import first_line
 from bot.operations.reports.audits import AuditError, Sampled, draw, record_finding
-from bot.operations.reports.formats import figure, rules, to_csv, to_docx, to_json, to_markdown
+from bot.operations.reports.formats import to_csv, to_docx, to_json, to_markdown
 from bot.operations.reports.keeping import KeptRun, keep_last_month, last_month
 from bot.operations.reports.kept import report as kept_report
 from bot.operations.reports.load import ReportError, begun, load_sessions, month, period
-from bot.operations.reports.model import MEASURES, Period, Report
+from bot.operations.reports.model import Period, Report
 from bot.operations.reports.scope import Scope
 from storage.errors import StorageError
 from storage.sql import SqlTransaction
@@ -179,10 +176,13 @@ def write(report: Report, form: Format, out: Path | None, force: bool = False) -
         save(out, to_docx(report), force)
         return
     if form is Format.TABLE:
+        # Loaded here: `rich` costs every process importing the commands 2 MiB.
+        from bot.cli.report_table import print_table
+
         buffer = io.StringIO()
         # A terminal's own width; 160 columns in a file, a pipe or a cron mail.
         width = None if out is None and sys.stdout.isatty() else 160
-        print_table(report, Console(file=buffer if out else None, width=width))
+        print_table(report, buffer if out else None, width)
         if out:
             save(out, buffer.getvalue(), force)
         return
@@ -192,23 +192,6 @@ def write(report: Report, form: Format, out: Path | None, force: bool = False) -
         save(out, text, force)
     else:
         typer.echo(text, nl=False)
-
-
-def print_table(report: Report, console: Console) -> None:
-    """The report as terminal tables (rich): teams, people, exclusions and rules."""
-    console.print(f"[bold]Supervision compliance[/bold]: {report.scope}, {report.period.label}")
-    for title, section in (("Teams", [*report.teams, report.total()]), ("People", report.people)):
-        table = Table(title=title, show_lines=False)
-        table.add_column("Name")
-        for label in MEASURES.values():
-            table.add_column(label)
-        for row in section:
-            table.add_row(Text(row.name), *(figure(row.tallies.get(m)) for m in MEASURES))
-        console.print(table)
-    for measure, reason, count in report.excluded_counts():
-        console.print(f"Not measured ({measure}): {count}: {reason}", markup=False)
-    for rule in rules(report):
-        console.print(f"{rule.id}: {rule.cite}", markup=False, highlight=False)
 
 
 @app.command()

@@ -8,7 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-UNUSED = ("pygments", "requests", "authlib.integrations.requests_client", "holidays.countries")
+UNUSED = (
+    "pygments",
+    "rich",
+    "requests",
+    "authlib.integrations.requests_client",
+    "holidays.countries",
+)
 
 
 def loaded_after(script: str) -> list[str]:
@@ -21,12 +27,13 @@ def loaded_after(script: str) -> list[str]:
 def test_a_started_server_has_not_loaded_a_highlighter_a_second_http_client_or_every_country(
     tmp_path: Path,
 ) -> None:
-    """Opening (and migrating) the database loads Alembic and Mako but not Pygments; the
-    dashboard without single sign-on loads no `requests`; a working-day question loads one
-    country's bank holidays."""
+    """Every command is imported (as `sva serve` does) but no progress bar's `rich`; opening
+    (and migrating) the database loads Alembic and Mako but not Pygments; the dashboard
+    without single sign-on loads no `requests`; a working-day question loads one country's
+    bank holidays."""
     url = f"sqlite:///{tmp_path / 'sva.db'}"
     script = (
-        "import bot.cli.serving; from datetime import date;"
+        "import bot.cli.main, bot.cli.serving; from datetime import date;"
         "from bot.bootstrap import open_database; from bot.config import Config;"
         "from policies.intervals import is_working_day;"
         f"open_database(Config.model_validate({{'database': {{'url': {url!r}}}}}), create=True);"
