@@ -136,16 +136,25 @@ _UK_MODULE = "holidays.countries.united_kingdom"
 
 def _united_kingdom_alone(name: str) -> type[holidays.HolidayBase] | None:
     """The library's United Kingdom calendar class, its module loaded without the rest of
-    the library's countries; None when the module is not where this version keeps it."""
+    the library's countries; None when this version keeps or writes it otherwise."""
     if name in sys.modules:  # already imported the library's own way
         return cast(type[holidays.HolidayBase], sys.modules[name].UnitedKingdom)
     path = Path(holidays.__file__).parent.joinpath(*name.split(".")[1:]).with_suffix(".py")
+    return _class_alone(name, path, "UnitedKingdom")
+
+
+def _class_alone(name: str, path: Path, attribute: str) -> type[holidays.HolidayBase] | None:
+    """`attribute` of the module at `path`, loaded as `name` but not registered; None when
+    there is no such file, it cannot load on its own, or it has no such class."""
     spec = importlib.util.spec_from_file_location(name, path)
     if not path.is_file() or spec is None or spec.loader is None:
         return None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return cast(type[holidays.HolidayBase], module.UnitedKingdom)
+    try:
+        spec.loader.exec_module(module)
+        return cast(type[holidays.HolidayBase], getattr(module, attribute))
+    except (ImportError, AttributeError):  # a release that needs its package loaded first
+        return None
 
 
 def bank_holiday(day: date) -> str | None:

@@ -74,11 +74,12 @@ class Queued:
     by `Sweeper.queue_day`, in this process or (`sva serve`) in one of its own.
 
     Sending checks only the `earlier` rows for having been satisfied since they were
-    queued: the rest were computed just now. (The few leftovers, not the day's keys, are
+    queued: the day's own were computed just now. (The leftovers' keys, not the day's, are
     what crosses from a sweep's process to the server: 20,000 keys left 6 MiB there.)"""
 
     count: int  # outbox rows computed and queued (or found already queued) by this sweep
-    earlier: frozenset[str]  # rows waiting before this sweep that it did not compute
+    earlier: frozenset[str]  # rows waiting once it had queued that this sweep did not compute
+    sent_before: int  # rows it computed that were sent already (by an earlier run, say)
     found: int
     overdue: int
     problems: Counter[str]
@@ -151,7 +152,7 @@ class Sweeper:
                 return report
         if dry_run:
             computed = await self._computed(on, progress, keep=True)
-            _found(report, computed.queued([], frozenset()))
+            _found(report, computed.queued([], set()))
             progress.begin("reminders computed", report.found)
             progress.advance(report.found)
             return report
@@ -172,11 +173,11 @@ class Sweeper:
             computed = await self._computed(on, progress, keep=keep)
             with _timed(computed.seconds, "enqueue"):
                 items = await asyncio.to_thread(_outbox_items, computed.rows)  # 200,000 at most
-                # Read before queueing: what is waiting then and not computed now was queued
-                # by an earlier sweep. (Rows another sweep queues meanwhile it computed then.)
-                waiting = await self.store.read_sql(lambda tx: tx.outbox.unsent_keys())
                 await self._enqueue(items, on)
-            return computed.queued(items, frozenset(waiting.difference(i.key for i in items)))
+                # Read once queued: what is waiting and was not computed now was queued by an
+                # earlier sweep, or by another one meanwhile; either is checked before sending.
+                waiting = await self.store.read_sql(lambda tx: tx.outbox.unsent_keys())
+            return computed.queued(items, waiting)
 
     async def _computed(self, on: date, progress: ProgressSink, *, keep: bool) -> _Computed:
         progress.begin("reading the directory and sessions", None)
@@ -226,8 +227,8 @@ class Sweeper:
         Rows that could not be delivered stay claimed until the run ends, so one run tries
         each person once; then they are released for a later run. Rows are first checked for
         what has satisfied them since they were queued: all of them, or only the `earlier`
-        keys when the rest were computed by this very sweep (the check costs a few queries a
-        row).
+        keys when the others were computed by this very sweep (the check costs a few queries
+        a row; rows queued after the sweep read what was waiting are not checked).
         """
         token = uuid.uuid4().hex
         failed: list[str] = []
@@ -328,10 +329,13 @@ class _Computed:
     def overdue(self) -> int:
         return sum(r.overdue for r in self.rows)
 
-    def queued(self, items: list[OutboxItem], earlier: frozenset[str]) -> Queued:
-        keys = frozenset(i.key for i in items) if self.keep else frozenset()
-        counts = len(items), earlier, self.found, self.overdue
-        return Queued(*counts, self.problems, self.seconds, keys, self.reminders)
+    def queued(self, items: list[OutboxItem], waiting: set[str]) -> Queued:
+        """What was queued, given the keys of every row `waiting` to be sent once it was."""
+        keys = frozenset(i.key for i in items)
+        earlier, sent_before = frozenset(waiting - keys), len(keys - waiting)
+        counts = len(items), earlier, sent_before, self.found, self.overdue
+        kept = keys if self.keep else frozenset()
+        return Queued(*counts, self.problems, self.seconds, kept, self.reminders)
 
 
 @dataclass
@@ -364,11 +368,8 @@ def _sent_before(report: SweepReport, queued: Queued, failed: set[str]) -> None:
     if queued.keys:
         report.sent_before = set(queued.keys) - report.sent_now - failed
         report.sent_before_count = len(report.sent_before)
-        return
-    # Without the keys, by count: rows this run sent or failed that were not `earlier` are
-    # the day's own (short by any rows another sweep queued meanwhile and this one sent).
-    now = len(report.sent_now - queued.earlier) + len(failed - queued.earlier)
-    report.sent_before_count = max(queued.count - now, 0)
+    else:  # as counted once queued (a concurrent run sending them since is not counted)
+        report.sent_before_count = queued.sent_before
 
 
 def _outbox_items(reminders: list[Reminder]) -> list[OutboxItem]:

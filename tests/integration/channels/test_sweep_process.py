@@ -87,6 +87,26 @@ async def test_a_reminder_waiting_from_an_earlier_day_is_checked_before_the_serv
     assert notifier.delivered  # the others' digests went
 
 
+async def test_what_was_sent_on_an_earlier_day_is_counted_as_sent_before_without_the_keys(
+    sql_store: SqlStore, database_url: str
+) -> None:
+    """A reminder still due the next day keeps its key and is not sent twice; with the keys
+    left in the child, the server still counts it as sent before."""
+    await seed(sql_store)
+    monday = await sweeper(sql_store, RecordingNotifier()).sweep(MONDAY, NOW)
+    tuesday = MONDAY + timedelta(days=1)
+    expected = await sweeper(sql_store, RecordingNotifier()).sweep(tuesday, NOW, dry_run=True)
+    again = {r.key for r in expected.reminders} & monday.sent_now
+    assert again  # the seed has reminders due on both days
+    server = sweeper(sql_store, RecordingNotifier())
+    report = await server.sweep(
+        tuesday, NOW + timedelta(days=1), recompute=False, queue=in_child(database_url, server)
+    )
+    assert report.sent_before_count == len(again)
+    assert not again & report.sent_now
+    assert report.sent_now == {r.key for r in expected.reminders} - again
+
+
 async def test_a_child_that_cannot_open_the_database_queues_nothing_and_says_so(
     sql_store: SqlStore, tmp_path: Path
 ) -> None:

@@ -1,11 +1,12 @@
 """How intervals are read and added (the policy packs issue's reading rules)."""
 
+import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date
+from pathlib import Path
 
-import holidays
 import pytest
 
 from policies import intervals
@@ -81,31 +82,46 @@ def test_bank_holidays_are_found_by_threads_looking_at_once() -> None:
 
 
 def test_the_united_kingdom_alone_gives_the_librarys_own_bank_holidays() -> None:
-    """The calendar is loaded without the library's other countries (a memory saving);
-    every England and Wales bank holiday of thirty years is the one the library names."""
-    years = range(2015, 2046)
-    ours = intervals._bank_holidays()
-    library = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    assert len(library) > 200
-    assert {day: ours.get(day) for day in library} == dict(library.items())
-    assert all(ours.get(day) is None for day in _every_day(years) if day not in library)
-
-
-def test_a_library_laid_out_otherwise_falls_back_to_its_own_way() -> None:
-    assert intervals._united_kingdom_alone("holidays.countries.nowhere") is None
-
-
-def test_asking_about_a_working_day_does_not_import_every_country() -> None:
-    script = (
-        "import sys; from datetime import date; from policies.intervals import is_working_day;"
-        "assert not is_working_day(date(2026, 12, 28));"
-        "print('holidays.countries' in sys.modules)"
-    )
+    """The calendar is loaded without the library's other countries (a memory saving), in a
+    fresh interpreter so that nothing has loaded them before; every England and Wales bank
+    holiday of thirty years is then the one the library itself names, and no other day is."""
+    script = """
+import json, sys
+from datetime import date, timedelta
+from policies import intervals
+days = [date(2015, 1, 1) + timedelta(days=n) for n in range(31 * 366)]
+ours = {d.isoformat(): intervals.bank_holiday(d) for d in days}
+alone = "holidays.countries" not in sys.modules
+import holidays
+library = holidays.country_holidays("GB", subdiv="ENG")
+print(json.dumps([alone, ours == {d.isoformat(): library.get(d) for d in days}, len(library)]))
+"""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "False"
+    alone, same, holidays_found = json.loads(done.stdout)
+    assert alone and same and holidays_found > 200
 
 
-def _every_day(years: range) -> list[date]:
-    start, end = date(years.start, 1, 1), date(years.stop, 1, 1)
-    return [start + timedelta(days=n) for n in range((end - start).days)]
+def test_a_library_laid_out_otherwise_falls_back_to_its_own_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert intervals._united_kingdom_alone("holidays.countries.nowhere") is None
+    monkeypatch.setattr(intervals, "_UK_MODULE", "holidays.countries.nowhere")
+    intervals._bank_holidays.cache_clear()
+    try:
+        assert intervals._bank_holidays().get(date(2026, 12, 28)) == "Boxing Day (observed)"
+    finally:
+        intervals._bank_holidays.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["from holidays.countries.nowhere_at_all import X\n", "class Renamed:\n    pass\n"],
+)
+def test_a_module_that_will_not_load_on_its_own_or_has_no_such_class_is_not_used(
+    tmp_path: Path, source: str
+) -> None:
+    """A later release whose module needs the rest of its package, or renames the class."""
+    module = tmp_path / "elsewhere.py"
+    module.write_text(source)
+    assert intervals._class_alone("holidays.countries.elsewhere", module, "UnitedKingdom") is None
