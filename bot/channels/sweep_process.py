@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from datetime import date
 from multiprocessing.connection import Connection
@@ -29,9 +30,8 @@ from multiprocessing.connection import Connection
 from bot.bootstrap import open_database
 from bot.channels.processes import SPAWN, join_or_end, start_background
 from bot.config import Config, LogLevel
-from bot.errors import AssistantError
 from bot.logs import configure_logging
-from bot.operations.reminders import Queued, Sweeper
+from bot.operations.reminders import Queued, QueueFailed, Sweeper
 from policies.assignment import PackAssignment
 from policies.reminders import ReminderSettings
 from storage.locating import shared_between_processes
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 JOIN_SECONDS = 30.0  # a child that has sent what it queued has only to exit
 
 
-class SweepProcessFailed(AssistantError):
+class SweepProcessFailed(QueueFailed):
     """The sweep's process ended without queueing the day (its own log says why)."""
 
 
@@ -81,8 +81,15 @@ async def queue_in_child(
     ours.close()
     await join_or_end(process, JOIN_SECONDS)
     if queued is None:
-        raise SweepProcessFailed(f"the sweep process ended with exit code {process.exitcode}")
+        raise SweepProcessFailed(f"the sweep process {_how_it_ended(process.exitcode)}")
     return queued
+
+
+def _how_it_ended(exitcode: int | None) -> str:
+    """Stopped by a signal (the service stopping, the kernel out of memory) or failed."""
+    if exitcode is not None and exitcode < 0:
+        return f"was ended by {signal.Signals(-exitcode).name}"
+    return f"ended with exit code {exitcode}"
 
 
 def _exchange(ours: Connection, rules: tuple[PackAssignment, ReminderSettings]) -> Queued | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
+from bot.errors import AssistantError
 from bot.operations.notify import Notifier
 from bot.operations.progress import UNWATCHED, ProgressSink
 from bot.operations.stale import satisfied
@@ -89,6 +90,11 @@ class Queued:
 
 
 Queue = Callable[[date], Awaitable[Queued]]
+
+
+class QueueFailed(AssistantError):
+    """A `Queue` that runs elsewhere ended without queueing the day; where it ran logged
+    why, so the message is all the caller has to add."""
 
 
 @dataclass(frozen=True)

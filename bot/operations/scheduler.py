@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 
-from bot.operations.reminders import Queue, Sweeper, SweepReport, next_sweep
+from bot.operations.reminders import Queue, QueueFailed, Sweeper, SweepReport, next_sweep
 from bot.operations.retention import Retention
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,8 @@ async def daily_sweeps(
         while True:
             try:
                 return await _sweep(sweeper, day, report, timed, retention, how)
+            except QueueFailed as exc:  # its process logged why; a traceback here adds nothing
+                log.warning("%s; the sweep is tried again in %.0f s", exc, retry_seconds)
             except Exception:
                 log.exception("the reminder sweep failed; tried again in %.0f s", retry_seconds)
             how = None  # whatever failed, reminders still go out today

@@ -5,6 +5,7 @@ the server then sends what the child queued, as if it had swept the day itself."
 from __future__ import annotations
 
 import asyncio
+import signal
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
@@ -14,7 +15,12 @@ import pytest
 
 from bot.assistant.signoff import respond
 from bot.channels.processes import SPAWN
-from bot.channels.sweep_process import SweepProcessFailed, can_queue_in_child, queue_in_child
+from bot.channels.sweep_process import (
+    SweepProcessFailed,
+    _how_it_ended,
+    can_queue_in_child,
+    queue_in_child,
+)
 from bot.config import Config
 from bot.operations.reminders import Queue, Sweeper
 from storage.sql import SqlStore
@@ -153,3 +159,9 @@ async def test_the_child_sweeps_by_the_servers_packs_not_what_is_on_disk_now(
     queue = partial(queue_in_child, edited, server.assignment, server.settings)
     report = await server.sweep(MONDAY, NOW, recompute=False, queue=queue)
     assert report.digests == 4 and not report.problems
+
+
+def test_a_child_ended_by_a_signal_is_told_apart_from_one_that_failed() -> None:
+    assert _how_it_ended(-signal.SIGTERM) == "was ended by SIGTERM"  # the service stopping
+    assert _how_it_ended(-signal.SIGKILL) == "was ended by SIGKILL"  # out of memory, say
+    assert _how_it_ended(1) == "ended with exit code 1"  # it logged its own traceback

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.operations.reminders import SweepReport
+from bot.operations.reminders import QueueFailed, SweepReport
 from bot.operations.scheduler import daily_sweeps
 
 AT = datetime(2000, 1, 1, 7, 30)
@@ -20,10 +20,11 @@ AT = datetime(2000, 1, 1, 7, 30)
 class FakeSweeper:
     """Records the days swept; fails the first `failures` times."""
 
-    def __init__(self, failures: int = 0) -> None:
+    def __init__(self, failures: int = 0, error: Exception | None = None) -> None:
         self.days: list[date] = []
         self.queues: list[object] = []  # how each try was asked to compute and queue
         self.failures = failures
+        self.error = error or ConnectionError("the database did not answer")
 
     async def sweep(
         self, on: date, now: datetime, *, recompute: bool, queue: object = None
@@ -32,7 +33,7 @@ class FakeSweeper:
         self.queues.append(queue)
         if self.failures:
             self.failures -= 1
-            raise ConnectionError("the database did not answer")
+            raise self.error
         return SweepReport(on)
 
 
@@ -140,3 +141,16 @@ async def test_after_the_sweep_process_fails_the_day_is_computed_in_the_server()
     sweeper = FakeSweeper(failures=1)
     await run_for(0.2, sweeper, lambda: datetime(2026, 11, 27, 9, 15), time(18), in_child)
     assert sweeper.queues == [in_child, None]
+
+
+async def test_a_sweep_process_that_ended_is_logged_in_one_line_not_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The process logged its own traceback (or was stopped with the service): the server
+    says what happened and when it tries again, without a second traceback of its own."""
+    ended = QueueFailed("the sweep process was ended by SIGTERM")
+    sweeper = FakeSweeper(failures=1, error=ended)
+    await run_for(0.2, sweeper, lambda: datetime(2026, 11, 27, 9, 15), time(18), object())
+    [record] = [r for r in caplog.records if "SIGTERM" in r.getMessage()]
+    assert record.levelname == "WARNING" and record.exc_info is None
+    assert "tried again" in record.getMessage()
