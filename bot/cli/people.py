@@ -73,3 +73,10 @@ def erase(
     for change, count in done.changes.items():
         typer.echo(f"{change}: {count} row(s)")
     typer.echo(f"erased {person}; records kept for the case file now say {done.replacement!r}")
+    if not done.journal_emptied:
+        typer.echo(
+            "warning: readers kept the database's write-ahead log busy, so earlier copies of "
+            "the erased rows stay in it until SQLite next empties it (at the latest once "
+            "every sva process has closed the database: restart sva serve)",
+            err=True,
+        )

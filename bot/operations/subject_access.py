@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.assistant.access import Subject, Viewer
 from bot.assistant.audit import record
@@ -26,6 +27,9 @@ from bot.operations.reports.kept import decode
 from storage.db import fold_journal
 from storage.sql import SqlStore, SqlTransaction
 from storage.subject import pseudonym
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 INTRO = """# Everything the Supervision Assistant holds about {person}
 
@@ -45,6 +49,7 @@ class Erased:
 
     replacement: str
     changes: dict[str, int]
+    journal_emptied: bool = True  # False: readers kept SQLite's log busy (old copies stay)
 
 
 async def export_person(
@@ -115,10 +120,17 @@ def _literal(value: Any) -> str:
 
 
 async def erase_person(
-    store: SqlStore, person_id: str, viewer: Viewer, now: datetime, *, reminder_log: Path
+    store: SqlStore,
+    person_id: str,
+    viewer: Viewer,
+    now: datetime,
+    *,
+    reminder_log: Path,
+    fold: Callable[[Engine], bool] = fold_journal,
 ) -> Erased:
-    """Erase the person (storage.subject.erase) and audit it, in one transaction; then drop
-    the console reminder log's entries that mention them.
+    """Erase the person (storage.subject.erase) and audit it, in one transaction; empty the
+    database's log of earlier copies (`fold`); then drop the console reminder log's entries
+    that mention them.
 
     Raises:
         UnknownPerson: nothing at all is held about them.
@@ -139,7 +151,7 @@ async def erase_person(
         return Erased(replacement, changes), [person_id, *([person.name] if person else [])]
 
     erased, marks = await store.run_sql(work)
-    await asyncio.to_thread(fold_journal, store.engine)
+    erased = replace(erased, journal_emptied=await asyncio.to_thread(fold, store.engine))
     dropped = drop_entries(reminder_log, marks)
     if dropped:
         erased.changes[f"{reminder_log.name}: entries dropped"] = dropped

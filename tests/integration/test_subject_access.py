@@ -185,3 +185,23 @@ async def test_export_holds_the_persons_own_kept_compliance_figures_only(
     assert kept[0]["figures"]["individual"]["due"] >= 1
     text = written[0].read_text() + written[1].read_text()
     assert "Priya" not in text and '"sw2"' not in text  # a teammate
+
+
+async def test_an_erasure_whose_log_could_not_be_emptied_says_so(
+    sql_store: SqlStore, tmp_path: Path
+) -> None:
+    """Readers outlasting every attempt leave old copies of the erased rows in SQLite's log
+    (tests/integration/test_fold_journal.py): the erasure reports it rather than hiding it."""
+    await history(sql_store)
+    log = tmp_path / "none.log"
+    done = await erase_person(sql_store, "alice", ADMIN, NOW, reminder_log=log, fold=busy)
+    assert done.journal_emptied is False
+    assert done.changes["wellbeing_checkins: deleted"] == 1  # the erasure itself happened
+    again = await erase_person(sql_store, "sw1", ADMIN, NOW, reminder_log=log)
+    assert again.journal_emptied is True
+    await sql_store.close()
+
+
+def busy(engine: object) -> bool:
+    """A fold that readers outlasted (what storage.db.fold_journal then returns)."""
+    return False
