@@ -78,8 +78,13 @@ class GroupCommitter:
     ) -> None:
         self._engine = engine
         self._turns = turns  # SQLite file: each transaction first takes its turn (writer_turns)
-        self._writing = threading.Lock()  # one writer in this process: a worker or inline
-        self._inline = InlineWriter(engine, self._writing, turns) if inline else None
+        writing = threading.Lock()  # one writer in this process: a worker or inline
+        self._inline = InlineWriter(engine, writing, turns) if inline else None
+        # Only where units may also run inline (a SQLite file, which has one writer anyway):
+        # PostgreSQL's worker threads commit at once, each on its own connection.
+        self._writing: contextlib.AbstractContextManager[Any] = (
+            writing if inline else contextlib.nullcontext()
+        )
         self._waiting = 0  # callers of `run` waiting for a worker, or yielding after inline
         self._threads_wanted = threads
         self._max_batch = max_batch

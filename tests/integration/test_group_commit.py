@@ -257,3 +257,29 @@ async def test_a_read_cannot_write_and_leaves_its_connection_writable(
         await sql_store.run_sql(lambda tx, n=n: tx.save_conversation(start(f"p{n}"), NOW))
         await sql_store.read_sql(lambda tx: tx.person("p0"))
     assert await stored(sql_store) == 3
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_postgresql_store_threads_hold_transactions_open_at_once(database_url: str) -> None:
+    """Each PostgreSQL store thread has its own connection: a slow transaction does not hold
+    up another thread's (a SQLite file keeps one writer at a time)."""
+    store = SqlStore(engine=create_engine(database_url))
+    both_open = threading.Barrier(2, timeout=5)
+    first_began = threading.Event()
+
+    def unit(n: int) -> Callable[[SqlTransaction], int]:
+        def work(tx: SqlTransaction) -> int:
+            first_began.set()
+            tx.save_conversation(start(f"p{n}"), NOW)
+            both_open.wait()  # returns only once the other transaction is open too
+            return n
+
+        return work
+
+    try:
+        first = asyncio.ensure_future(store.run_sql(unit(1)))
+        assert await asyncio.to_thread(first_began.wait, 5)  # the first thread is in it
+        assert await asyncio.gather(first, store.run_sql(unit(2))) == [1, 2]
+        assert await stored(store) == 2
+    finally:
+        await store.close()
