@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.assistant.access import Subject, Viewer
 from bot.assistant.audit import record
@@ -27,9 +27,6 @@ from bot.operations.reports.kept import decode
 from storage.db import fold_journal
 from storage.sql import SqlStore, SqlTransaction
 from storage.subject import pseudonym
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 INTRO = """# Everything the Supervision Assistant holds about {person}
 
@@ -126,7 +123,7 @@ async def erase_person(
     now: datetime,
     *,
     reminder_log: Path,
-    fold: Callable[[Engine], bool] = fold_journal,
+    fold: Callable[[SqlStore], bool] = lambda store: fold_journal(store.engine),
 ) -> Erased:
     """Erase the person (storage.subject.erase) and audit it, in one transaction; empty the
     database's log of earlier copies (`fold`); then drop the console reminder log's entries
@@ -151,7 +148,7 @@ async def erase_person(
         return Erased(replacement, changes), [person_id, *([person.name] if person else [])]
 
     erased, marks = await store.run_sql(work)
-    erased = replace(erased, journal_emptied=await asyncio.to_thread(fold, store.engine))
+    erased = replace(erased, journal_emptied=await asyncio.to_thread(fold, store))
     dropped = drop_entries(reminder_log, marks)
     if dropped:
         erased.changes[f"{reminder_log.name}: entries dropped"] = dropped

@@ -202,6 +202,6 @@ async def test_an_erasure_whose_log_could_not_be_emptied_says_so(
     await sql_store.close()
 
 
-def busy(engine: object) -> bool:
+def busy(store: SqlStore) -> bool:
     """A fold that readers outlasted (what storage.db.fold_journal then returns)."""
     return False
