@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -34,16 +35,19 @@ class ChatSql:
         )
         return found
 
-    def all_identities(self) -> dict[str, list[tuple[str, str]]]:
-        """Everyone's (channel, channel user id) pairs, by person (one read for a sweep)."""
-        found: dict[str, list[tuple[str, str]]] = {}
+    def identities_of(self, person_ids: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        """Each of these people's (channel, channel user id) pairs, in the order they are
+        tried; someone with none is there with an empty list (one read for a batch)."""
+        found: dict[str, list[tuple[str, str]]] = {person: [] for person in person_ids}
         rows = self._db.execute(
             select(
                 ChatIdentityRow.person_id, ChatIdentityRow.channel, ChatIdentityRow.channel_user_id
-            ).order_by(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id)
+            )
+            .where(ChatIdentityRow.person_id.in_(found))
+            .order_by(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id)
         )
         for person, channel, user in rows:
-            found.setdefault(person, []).append((channel, user))
+            found[person].append((channel, user))
         return found
 
     def link(self, channel: str, channel_user_id: str, person_id: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Protocol
 
 from dialogs.messages import Outbound
 from storage.sql import SqlStore
 
-IDENTITIES_FRESH_FOR = 60.0  # seconds; a re-import is picked up within a minute
+READ_AHEAD_FOR = 60.0  # seconds: identities read for a batch serve that batch, not later sends
 
 
 class Sender(Protocol):
@@ -39,15 +39,25 @@ class ChannelNotifier:
         self._store = store
         self._senders = senders
         self._team_channels = team_channels or {}
-        self._loaded_at = -IDENTITIES_FRESH_FOR
-        self._identities: dict[str, list[tuple[str, str]]] = {}
+        # Identities read ahead for a batch of deliveries, each used once: memory follows the
+        # batch, not the number of people (a national directory kept all day cost 3 MiB).
+        self._ahead: dict[str, list[tuple[str, str]]] = {}
+        self._read_at = 0.0
 
-    async def _directory(self) -> dict[str, list[tuple[str, str]]]:
-        """Everyone's chat identities, read once per sweep rather than once per digest."""
-        if time.monotonic() - self._loaded_at >= IDENTITIES_FRESH_FOR:
-            self._identities = await self._store.run_sql(lambda tx: tx.chat.all_identities())
-            self._loaded_at = time.monotonic()
-        return self._identities
+    async def look_up(self, person_ids: Collection[str]) -> None:
+        """Read these people's chat identities in one query, for the deliveries about to
+        follow (a sweep's batch); anyone else is looked up when delivered to."""
+        self._ahead = await self._store.run_sql(lambda tx: tx.chat.identities_of(person_ids))
+        self._read_at = time.monotonic()
+
+    async def _identities(self, person_id: str) -> list[tuple[str, str]]:
+        if time.monotonic() - self._read_at > READ_AHEAD_FOR:  # a batch cut short long ago
+            self._ahead = {}
+        found = self._ahead.pop(person_id, None)
+        if found is None:
+            ids = [person_id]
+            found = (await self._store.run_sql(lambda tx: tx.chat.identities_of(ids)))[person_id]
+        return found
 
     async def post_to_team(self, team: str, text: str) -> bool:
         """Post in the team's own channel; False if it has none (members get it in person)."""
@@ -57,7 +67,7 @@ class ChannelNotifier:
         return await poster.post_to_channel(channel_id, [Outbound(text)])
 
     async def deliver(self, person_id: str, text: str) -> bool:
-        for channel, user_id in (await self._directory()).get(person_id, []):
+        for channel, user_id in await self._identities(person_id):
             sender = self._senders.get(channel)
             if sender is not None and await sender.send(person_id, user_id, [Outbound(text)]):
                 return True

@@ -261,9 +261,13 @@ class Sweeper:
         if stale:  # satisfied since they were queued: marked done, never sent
             await self._sent(token, sorted(stale))
             batch = [item for item in batch if item.key not in stale]
+        people = by_person(batch)
+        look_up = getattr(self.notifier, "look_up", None)  # a channel's: one query a batch
+        if look_up is not None:
+            await look_up([person_id for person_id, _ in people])
         unmarked = _Delivered()
         try:
-            for person_id, items in by_person(batch):
+            for person_id, items in people:
                 keys = [i.key for i in items]
                 if not await self.notifier.deliver(person_id, self.digest(on, items)):
                     failed += keys

@@ -21,8 +21,15 @@ async def test_people_are_found_by_their_chat_ids_and_links_are_remembered(
 
     await sql_store.run_sql(lambda tx: tx.chat.link("slack", "U9", "bob"))
     await sql_store.run_sql(lambda tx: tx.chat.link("slack", "U9", "bob"))  # idempotent
-    everyone = await sql_store.run_sql(lambda tx: tx.chat.all_identities())
-    assert everyone == {"alice": [("slack", "U1"), ("teams", "aad-1")], "bob": [("slack", "U9")]}
+    both = await sql_store.run_sql(lambda tx: tx.chat.identities_of(["alice", "bob", "zed"]))
+    assert both == {
+        "alice": [("slack", "U1"), ("teams", "aad-1")],
+        "bob": [("slack", "U9")],
+        "zed": [],
+    }
+    assert await sql_store.run_sql(lambda tx: tx.chat.identities_of(["bob"])) == {
+        "bob": [("slack", "U9")]
+    }
 
 
 async def test_the_latest_conversation_reference_is_kept(sql_store: SqlStore) -> None:
