@@ -1,5 +1,5 @@
 """Run a benchmark, and every process it starts, on another day: the same time of day,
-`days` later, through libfaketime (Debian's `faketime` package).
+`days` later (or earlier), through libfaketime (Debian's `faketime` package).
 
 `sva serve` sweeps reminders only on working days, so a benchmark of what its daily sweep
 leaves in memory needs a working day. The whole benchmark moves, not only the server: the
@@ -33,7 +33,7 @@ def environment(days: int, day: date) -> dict[str, str]:
     return dict(
         os.environ,
         LD_PRELOAD=preload,
-        FAKETIME=f"+{days}d",
+        FAKETIME=f"{days:+d}d",
         **{MOVED: day.isoformat()},
     )
 

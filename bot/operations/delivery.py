@@ -46,7 +46,8 @@ class ChannelNotifier:
 
     async def look_up(self, person_ids: Collection[str]) -> None:
         """Read these people's chat identities in one query, for the deliveries about to
-        follow (a sweep's batch); anyone else is looked up when delivered to."""
+        follow (a sweep's batch); anyone else is looked up when delivered to. A second
+        dispatch's batch replaces the first's: its people are then read one at a time."""
         self._ahead = await self._store.run_sql(lambda tx: tx.chat.identities_of(person_ids))
         self._read_at = time.monotonic()
 
