@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -54,7 +54,7 @@ MARK_SENT = Prepared(
 RELEASE = Prepared(
     update(OutboxRow)
     .where(OutboxRow.key == bindparam("k"), OutboxRow.claimed_by == bindparam("token"))
-    .values(claimed_by=None, claimed_at=None)
+    .values(claimed_by=None, claimed_at=bindparam("claimed_at"))
 )
 SWEPT = select(SweepRow.swept_at).where(SweepRow.day == bindparam("day"))
 _SWEPT_VALUES: dict[str, Any] = {
@@ -122,14 +122,16 @@ class OutboxSql:
         process = column.type.dialect_impl(self._db.dialect).bind_processor(self._db.dialect)
         return process if process is not None else _same
 
-    def claim(self, token: str, now: datetime, lease: timedelta, limit: int) -> list[OutboxItem]:
-        """Claim up to `limit` unsent rows, whole people at a time, ordered by person."""
+    def claim(
+        self, token: str, now: datetime, lease: timedelta, limit: int, *, take_held: bool = True
+    ) -> list[OutboxItem]:
+        """Claim up to `limit` unsent rows, whole people at a time, ordered by person.
+
+        Rows given back with a `claimed_at` (held back: see `release`) are taken at once
+        when `take_held`, else only once the lease from that time has lapsed."""
         candidates = (
             select(OutboxRow.key)
-            .where(
-                OutboxRow.sent_at.is_(None),
-                or_(OutboxRow.claimed_at.is_(None), OutboxRow.claimed_at < now - lease),
-            )
+            .where(OutboxRow.sent_at.is_(None), _claimable(now, lease, take_held))
             .order_by(OutboxRow.person_id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -150,7 +152,7 @@ class OutboxSql:
             items = [i for i in items if i.person_id != last]
         elif len(items) == limit:  # one person with more rows than a batch: take them all
             items = sorted(
-                [*items, *self._claim_rest(items[0].person_id, token, now, lease)],
+                [*items, *self._claim_rest(items[0].person_id, token, now, lease, take_held)],
                 key=lambda i: (i.due, i.key),
             )
         return items
@@ -165,14 +167,14 @@ class OutboxSql:
         return int(self._db.scalar(unsent) or 0)
 
     def _claim_rest(
-        self, person_id: str, token: str, now: datetime, lease: timedelta
+        self, person_id: str, token: str, now: datetime, lease: timedelta, take_held: bool
     ) -> list[OutboxItem]:
         claimed = self._db.execute(
             update(OutboxRow)
             .where(
                 OutboxRow.person_id == person_id,
                 OutboxRow.sent_at.is_(None),
-                or_(OutboxRow.claimed_at.is_(None), OutboxRow.claimed_at < now - lease),
+                _claimable(now, lease, take_held),
             )
             .values(claimed_by=token, claimed_at=now)
             .returning(*RETURNED)
@@ -193,9 +195,21 @@ class OutboxSql:
         the first of two concurrent sweeps keeps its row)."""
         self._db.execute(MARK_SWEPT[self._db.dialect.name], {"day": day, "at": at, "n": reminders})
 
-    def release(self, token: str, keys: Sequence[str]) -> None:
-        """Give back rows that could not be delivered, for a later run."""
-        RELEASE.many(self._db, [{"k": key} for key in keys], same={"token": token})
+    def release(
+        self, token: str, keys: Sequence[str], *, claimed_at: datetime | None = None
+    ) -> None:
+        """Give back rows that could not be delivered, for a later run. With `claimed_at`
+        they are held back: they stay dated as if claimed then, so a claim that does not
+        `take_held` skips them until the lease from that time lapses."""
+        same = {"token": token, "claimed_at": claimed_at}
+        RELEASE.many(self._db, [{"k": key} for key in keys], same=same)
+
+
+def _claimable(now: datetime, lease: timedelta, take_held: bool) -> ColumnElement[bool]:
+    lapsed = OutboxRow.claimed_at < now - lease  # a crashed dispatcher's, or held back
+    # Nobody's claim: never claimed, given back, or held back (taken only when `take_held`).
+    free = OutboxRow.claimed_by.is_(None) if take_held else OutboxRow.claimed_at.is_(None)
+    return or_(free, lapsed)
 
 
 def _same(value: Any) -> Any:

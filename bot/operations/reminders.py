@@ -108,6 +108,10 @@ class Sweeper:
     digest: Digest
     lease: timedelta = timedelta(minutes=15)
     digests_per_commit: int = 1  # a killed sweeper re-sends at most this many digests
+    # None (a run by hand): undelivered rows are given back for the next run, and rows
+    # others held back are taken at once. The server's: hold them back this long, as its
+    # delivery round every 30 s would otherwise claim, check and compose them each time.
+    unreachable_retry: timedelta | None = None
 
     def _has_case_subjects(self, person: Person) -> bool:
         """Whether the person's pack declares case subjects (summaries, plan reviews)."""
@@ -231,19 +235,22 @@ class Sweeper:
         """Send unsent reminders as one digest per person, claiming a small batch at a time.
 
         Rows that could not be delivered stay claimed until the run ends, so one run tries
-        each person once; then they are released for a later run. Rows are first checked for
+        each person once; then they are released for a later run (held back for
+        `unreachable_retry`, when set). Rows are first checked for
         what has satisfied them since they were queued: all of them, or only the `earlier`
         keys when the others were computed by this very sweep (the check costs a few queries
         a row; rows queued after the sweep read what was waiting are not checked).
         """
         token = uuid.uuid4().hex
         failed: list[str] = []
+        retry = self.unreachable_retry
         while batch := await self.store.run_sql(
-            lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS)
+            lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS, take_held=retry is None)
         ):
             await self._deliver(on, batch, report, failed, token, earlier)
             progress.advance(len(batch))
-        await self.store.run_sql(partial(_release, token=token, keys=failed))
+        held = None if retry is None else now + retry - self.lease  # lapses at now + retry
+        await self.store.run_sql(partial(_release, token=token, keys=failed, claimed_at=held))
         return set(failed)
 
     async def _deliver(
@@ -410,8 +417,10 @@ def _queue_batch(
         tx.outbox.mark_swept(on, datetime.now(UTC), swept)
 
 
-def _release(tx: SqlTransaction, *, token: str, keys: list[str]) -> None:
-    tx.outbox.release(token, keys)
+def _release(
+    tx: SqlTransaction, *, token: str, keys: list[str], claimed_at: datetime | None
+) -> None:
+    tx.outbox.release(token, keys, claimed_at=claimed_at)
 
 
 def load_snapshot(

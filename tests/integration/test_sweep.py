@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -150,6 +151,34 @@ async def test_an_unreachable_person_is_reported_and_sent_to_once_reachable(
     assert first.unreachable == ["sw2"]
     notifier = RecordingNotifier()
     await sweeper(sql_store, notifier).sweep(MONDAY, NOW + timedelta(hours=1))
+    assert [p for p, _ in notifier.delivered] == ["sw2"]
+
+
+def held_back(store: SqlStore, notifier: RecordingNotifier) -> Sweeper:
+    """The server's sweeper: someone unreachable is tried again after half an hour."""
+    return dataclasses.replace(sweeper(store, notifier), unreachable_retry=timedelta(minutes=30))
+
+
+async def test_the_server_tries_someone_unreachable_again_only_after_the_retry_time(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    first = await held_back(sql_store, RecordingNotifier(unreachable={"sw2"})).sweep(MONDAY, NOW)
+    assert first.unreachable == ["sw2"]
+    notifier = RecordingNotifier()  # Sam has linked his chat since
+    soon = await held_back(sql_store, notifier).dispatch(MONDAY, NOW + timedelta(minutes=5), first)
+    assert notifier.delivered == [] and soon == set()
+    await held_back(sql_store, notifier).dispatch(MONDAY, NOW + timedelta(minutes=31), first)
+    assert [p for p, _ in notifier.delivered] == ["sw2"]
+
+
+async def test_a_run_by_hand_tries_at_once_whoever_the_server_held_back(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    await held_back(sql_store, RecordingNotifier(unreachable={"sw2"})).sweep(MONDAY, NOW)
+    notifier = RecordingNotifier()
+    await sweeper(sql_store, notifier).sweep(MONDAY, NOW + timedelta(minutes=1))
     assert [p for p, _ in notifier.delivered] == ["sw2"]
 
 

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
@@ -166,6 +166,22 @@ async def test_a_reminder_goes_out_as_a_direct_message_waiting_out_a_429(
     attempts = fake.named("chat.postMessage")
     assert len(attempts) == 2 and attempts[1].body["channel"] == "U1"
     assert "Your agenda &lt;b&gt;" in fake.posted_text("U1")
+
+
+async def test_the_server_holds_back_someone_it_cannot_reach_instead_of_retrying_each_round(
+    served: Served, fake: FakeSlackApi
+) -> None:
+    now = datetime.now(UTC)  # tm1 has no chat identity; alice has Slack
+    await served.read(lambda tx: tx.notify("tm1", "agenda", "alice", "Agenda for Tom", now))
+    first = SweepReport(now.date())
+    await served.server.sweeper.dispatch(now.date(), now, first)
+    assert first.unreachable == ["tm1"]
+
+    await served.read(lambda tx: tx.notify("alice", "agenda", "tm1", "Agenda for Alice", now))
+    next_round = SweepReport(now.date())
+    await served.server.sweeper.dispatch(now.date(), now + timedelta(seconds=30), next_round)
+    assert next_round.unreachable == [] and next_round.digests == 1  # Alice's; Tom waits
+    assert "Agenda for Alice" in fake.posted_text("U1")
 
 
 async def test_a_forged_or_stale_signature_is_refused_and_nothing_is_answered(
