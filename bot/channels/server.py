@@ -43,10 +43,11 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_BODY = 1024 * 1024  # no chat service sends anything near this; refuse bigger bodies
 OUTBOX_EVERY_SECONDS = 30.0
-# Someone who could not be reached (no chat identity on a served channel yet) is tried again
-# after this, not at every delivery round: a manager of 10,000 left unreachable had the
-# server claim, check and release 10,000 rows twice a minute, halving how fast it answered
-# chat (benchmarks/README.md, memory). `sva remind` by hand still tries them at once.
+# Someone with nowhere to be sent (no chat identity on a channel served) is tried again
+# after this, not at every delivery round: a manager of 10,000 left so had the server claim,
+# check and give back 10,000 rows twice a minute, halving how fast it answered chat
+# (benchmarks/README.md, memory). A send that failed is tried at the next round as before;
+# `sva remind` by hand tries everyone at once.
 UNREACHABLE_RETRY = timedelta(minutes=30)
 DRAIN_SECONDS = 20.0
 RETRY_SECONDS = 30.0  # how often a channel that could not be reached is tried again

@@ -44,12 +44,20 @@ class ChannelNotifier:
         self._ahead: dict[str, list[tuple[str, str]]] = {}
         self._read_at = 0.0
 
-    async def look_up(self, person_ids: Collection[str]) -> None:
+    async def look_up(self, person_ids: Collection[str]) -> set[str]:
         """Read these people's chat identities in one query, for the deliveries about to
         follow (a sweep's batch); anyone else is looked up when delivered to. A second
-        dispatch's batch replaces the first's: its people are then read one at a time."""
+        dispatch's batch replaces the first's: its people are then read one at a time.
+
+        Returns those with no identity on any channel being served: nowhere to send to
+        until one is imported or linked (a failed send is another matter)."""
         self._ahead = await self._store.run_sql(lambda tx: tx.chat.identities_of(person_ids))
         self._read_at = time.monotonic()
+        return {
+            person
+            for person, identities in self._ahead.items()
+            if not any(channel in self._senders for channel, _ in identities)
+        }
 
     async def _identities(self, person_id: str) -> list[tuple[str, str]]:
         if time.monotonic() - self._read_at > READ_AHEAD_FOR:  # a batch cut short long ago

@@ -108,9 +108,10 @@ class Sweeper:
     digest: Digest
     lease: timedelta = timedelta(minutes=15)
     digests_per_commit: int = 1  # a killed sweeper re-sends at most this many digests
-    # None (a run by hand): undelivered rows are given back for the next run, and rows
-    # others held back are taken at once. The server's: hold them back this long, as its
-    # delivery round every 30 s would otherwise claim, check and compose them each time.
+    # The server's: rows of someone with nowhere to be sent (no chat identity on a served
+    # channel) are held back this long, as its delivery round every 30 s would otherwise
+    # claim, check and compose them each time. None (a run by hand): given back for the
+    # next run, as rows whose send failed always are, and held rows are taken at once.
     unreachable_retry: timedelta | None = None
 
     def _has_case_subjects(self, person: Person) -> bool:
@@ -235,14 +236,14 @@ class Sweeper:
         """Send unsent reminders as one digest per person, claiming a small batch at a time.
 
         Rows that could not be delivered stay claimed until the run ends, so one run tries
-        each person once; then they are released for a later run (held back for
-        `unreachable_retry`, when set). Rows are first checked for
+        each person once; then they are released for a later run (those of people with
+        nowhere to be sent held back for `unreachable_retry`, when set). Rows are first checked for
         what has satisfied them since they were queued: all of them, or only the `earlier`
         keys when the others were computed by this very sweep (the check costs a few queries
         a row; rows queued after the sweep read what was waiting are not checked).
         """
         token = uuid.uuid4().hex
-        failed: list[str] = []
+        failed = _Failed()
         retry = self.unreachable_retry
         while batch := await self.store.run_sql(
             lambda tx: tx.outbox.claim(token, now, self.lease, CLAIM_ROWS, take_held=retry is None)
@@ -250,15 +251,15 @@ class Sweeper:
             await self._deliver(on, batch, report, failed, token, earlier)
             progress.advance(len(batch))
         held = None if retry is None else now + retry - self.lease  # lapses at now + retry
-        await self.store.run_sql(partial(_release, token=token, keys=failed, claimed_at=held))
-        return set(failed)
+        await self.store.run_sql(partial(_give_back, token=token, failed=failed, held=held))
+        return {*failed.keys, *failed.sent_to_nowhere}
 
     async def _deliver(
         self,
         on: date,
         batch: list[OutboxItem],
         report: SweepReport,
-        failed: list[str],
+        failed: _Failed,
         token: str,
         earlier: frozenset[str] | None,
     ) -> None:
@@ -270,14 +271,13 @@ class Sweeper:
             batch = [item for item in batch if item.key not in stale]
         people = by_person(batch)
         look_up = getattr(self.notifier, "look_up", None)  # a channel's: one query a batch
-        if look_up is not None:
-            await look_up([person_id for person_id, _ in people])
+        nowhere = set() if look_up is None else await look_up([p for p, _ in people])
         unmarked = _Delivered()
         try:
             for person_id, items in people:
                 keys = [i.key for i in items]
                 if not await self.notifier.deliver(person_id, self.digest(on, items)):
-                    failed += keys
+                    failed.add(keys, nowhere=person_id in nowhere)
                     report.unreachable.append(person_id)
                     continue
                 unmarked.add(keys)
@@ -373,6 +373,18 @@ class _Delivered:
         return taken
 
 
+@dataclass
+class _Failed:
+    """Rows not delivered: those whose send failed, and those of people with nowhere to be
+    sent (held back by the server: see `Sweeper.unreachable_retry`)."""
+
+    keys: list[str] = field(default_factory=list)
+    sent_to_nowhere: list[str] = field(default_factory=list)
+
+    def add(self, keys: list[str], *, nowhere: bool) -> None:
+        (self.sent_to_nowhere if nowhere else self.keys).extend(keys)
+
+
 def _found(report: SweepReport, queued: Queued) -> None:
     report.reminders, report.problems = queued.reminders, queued.problems
     report.found, report.overdue = queued.found, queued.overdue
@@ -417,10 +429,9 @@ def _queue_batch(
         tx.outbox.mark_swept(on, datetime.now(UTC), swept)
 
 
-def _release(
-    tx: SqlTransaction, *, token: str, keys: list[str], claimed_at: datetime | None
-) -> None:
-    tx.outbox.release(token, keys, claimed_at=claimed_at)
+def _give_back(tx: SqlTransaction, *, token: str, failed: _Failed, held: datetime | None) -> None:
+    tx.outbox.release(token, failed.keys)
+    tx.outbox.release(token, failed.sent_to_nowhere, claimed_at=held)
 
 
 def load_snapshot(

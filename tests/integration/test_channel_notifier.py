@@ -78,3 +78,16 @@ async def test_someone_without_an_identity_is_unreachable_and_later_sends_read_a
     await give_everyone_slack(sql_store)
     assert await notifier.deliver("sw2", "Your agenda draft is ready.")
     assert slack.sent == [("sw2", "U-sw2")]
+
+
+async def test_a_batch_look_up_names_who_has_nowhere_to_be_sent_on_the_channels_served(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    await give_everyone_slack(sql_store)
+    hana = dataclasses.replace(a_team()[0], chat=(("teams", "aad-hana"),))  # Teams only
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_people([hana]))
+    slack_only = ChannelNotifier(store=sql_store, senders={"slack": FakeSlack()})
+    assert await slack_only.look_up(["hos", "sw1", "nobody"]) == {"hos", "nobody"}
+    both = ChannelNotifier(store=sql_store, senders={"slack": FakeSlack(), "teams": FakeSlack()})
+    assert await both.look_up(["hos", "sw1", "nobody"]) == {"nobody"}

@@ -26,14 +26,21 @@ NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 
 
 class RecordingNotifier:
-    """A fake channel: records every digest; people in `unreachable` cannot be reached."""
+    """A fake channel: records every digest. People in `unreachable` have nowhere to be sent
+    (no chat identity); a send to someone in `failing` fails (the service refused it)."""
 
-    def __init__(self, unreachable: set[str] | None = None) -> None:
+    def __init__(
+        self, unreachable: set[str] | None = None, failing: set[str] | None = None
+    ) -> None:
         self.delivered: list[tuple[str, str]] = []
         self.unreachable = unreachable or set()
+        self.failing = failing or set()
+
+    async def look_up(self, person_ids: list[str]) -> set[str]:
+        return self.unreachable.intersection(person_ids)
 
     async def deliver(self, person_id: str, text: str) -> bool:
-        if person_id in self.unreachable:
+        if person_id in self.unreachable | self.failing:
             return False
         self.delivered.append((person_id, text))
         return True
@@ -166,9 +173,21 @@ async def test_the_server_tries_someone_unreachable_again_only_after_the_retry_t
     first = await held_back(sql_store, RecordingNotifier(unreachable={"sw2"})).sweep(MONDAY, NOW)
     assert first.unreachable == ["sw2"]
     notifier = RecordingNotifier()  # Sam has linked his chat since
-    soon = await held_back(sql_store, notifier).dispatch(MONDAY, NOW + timedelta(minutes=5), first)
+    # Past the 15-minute lease, not yet past the half hour: still held back.
+    soon = await held_back(sql_store, notifier).dispatch(MONDAY, NOW + timedelta(minutes=20), first)
     assert notifier.delivered == [] and soon == set()
     await held_back(sql_store, notifier).dispatch(MONDAY, NOW + timedelta(minutes=31), first)
+    assert [p for p, _ in notifier.delivered] == ["sw2"]
+
+
+async def test_the_server_tries_again_at_once_after_a_send_that_failed(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    first = await held_back(sql_store, RecordingNotifier(failing={"sw2"})).sweep(MONDAY, NOW)
+    assert first.unreachable == ["sw2"]  # Sam is on Slack, but Slack refused the message
+    notifier = RecordingNotifier()
+    await held_back(sql_store, notifier).dispatch(MONDAY, NOW + timedelta(seconds=30), first)
     assert [p for p, _ in notifier.delivered] == ["sw2"]
 
 

@@ -182,6 +182,9 @@ async def test_the_server_holds_back_someone_it_cannot_reach_instead_of_retrying
     await served.server.sweeper.dispatch(now.date(), now + timedelta(seconds=30), next_round)
     assert next_round.unreachable == [] and next_round.digests == 1  # Alice's; Tom waits
     assert "Agenda for Alice" in fake.posted_text("U1")
+    half_an_hour_on = SweepReport(now.date())
+    await served.server.sweeper.dispatch(now.date(), now + timedelta(minutes=31), half_an_hour_on)
+    assert half_an_hour_on.unreachable == ["tm1"]  # tried again, still nowhere to send
 
 
 async def test_a_forged_or_stale_signature_is_refused_and_nothing_is_answered(
