@@ -51,13 +51,16 @@ class ChannelNotifier:
 
         Returns those with no identity on any channel being served: nowhere to send to
         until one is imported or linked (a failed send is another matter)."""
-        self._ahead = await self._store.run_sql(lambda tx: tx.chat.identities_of(person_ids))
-        self._read_at = time.monotonic()
-        return {
+        found = await self._store.run_sql(lambda tx: tx.chat.identities_of(person_ids))
+        nowhere = {
             person
-            for person, identities in self._ahead.items()
+            for person, identities in found.items()
             if not any(channel in self._senders for channel, _ in identities)
         }
+        # Kept only for those a send may reach: anyone else is read afresh if sent to.
+        self._ahead = {person: ids for person, ids in found.items() if person not in nowhere}
+        self._read_at = time.monotonic()
+        return nowhere
 
     async def _identities(self, person_id: str) -> list[tuple[str, str]]:
         if time.monotonic() - self._read_at > READ_AHEAD_FOR:  # a batch cut short long ago

@@ -276,7 +276,11 @@ class Sweeper:
         try:
             for person_id, items in people:
                 keys = [i.key for i in items]
-                if not await self.notifier.deliver(person_id, self.digest(on, items)):
+                reached = person_id not in nowhere and await self.notifier.deliver(
+                    person_id,
+                    self.digest(on, items),  # composed only for someone reachable
+                )
+                if not reached:
                     failed.add(keys, nowhere=person_id in nowhere)
                     report.unreachable.append(person_id)
                     continue
