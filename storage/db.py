@@ -6,10 +6,8 @@ import contextlib
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, event, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import Connection, make_url
@@ -18,6 +16,9 @@ from sqlalchemy.exc import DBAPIError
 from storage.errors import DatabaseGone
 from storage.sealing import NO_KEYS, Keyring
 from storage.unusable import DatabaseFile
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,8 @@ def fold_journal(engine: Engine, attempts: int = FOLD_ATTEMPTS, wait: float = BU
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic configuration pointing at our migrations, optionally on an open connection."""
+    from alembic.config import Config  # imported when needed: see storage/schema_head.py
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -186,6 +189,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database to `revision` (idempotent; safe for processes starting at once)."""
+    from alembic import command
+
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})

@@ -10,11 +10,9 @@ own message (storage/unusable.py says the same when it happens while sva runs)."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, column, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
@@ -29,7 +27,11 @@ from storage.locating import (
     uninitialised,
 )
 from storage.rekey import unknown_keys
+from storage.schema_head import SCHEMA_HEAD, VERSION_TABLE
 from storage.sealing import NO_KEYS, Keyring
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 __all__ = [
     "DatabaseMissing",
@@ -107,17 +109,8 @@ def open_database(
         raise DatabaseProblem(unusable_url(url)) from None
     new = check_file(path, create=create) if path is not None else False
     try:
-        current = revision(engine)
-        check_known(current)
-        if current is None and not new:
-            raise DatabaseMissing(uninitialised(url))
-        if current != head():
-            if not auto_migrate and not new:  # a file made just now gets the schema
-                raise DatabaseProblem(
-                    f"the database schema ({current or 'empty'}) is older than this sva "
-                    f"({head()}); run `sva db upgrade`"
-                )
-            migrate(engine)
+        if not at_head(engine):
+            bring_to_head(engine, url, auto_migrate=auto_migrate, new=new)
         check_keys(engine, keyring)
     except SQLAlchemyError as exc:
         engine.dispose()
@@ -126,6 +119,35 @@ def open_database(
         engine.dispose()
         raise
     return engine
+
+
+def bring_to_head(engine: Engine, url: str, *, auto_migrate: bool, new: bool) -> None:
+    """Migrate a database that is not at the newest schema, or say why it cannot be used."""
+    current = revision(engine)
+    check_known(current)
+    if current is None and not new:
+        raise DatabaseMissing(uninitialised(url))
+    if current != head():
+        if not auto_migrate and not new:  # a file made just now gets the schema
+            raise DatabaseProblem(
+                f"the database schema ({current or 'empty'}) is older than this sva "
+                f"({head()}); run `sva db upgrade`"
+            )
+        migrate(engine)
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database records the newest schema, read without Alembic (see
+    storage/schema_head.py)."""
+    versions = table(VERSION_TABLE, column("version_num"))
+    with engine.connect() as connection:
+        recorded = (
+            connection.execute(select(versions.c.version_num)).scalars().all()
+            if inspect(connection).has_table(VERSION_TABLE)
+            else []
+        )
+        connection.rollback()
+    return recorded == [SCHEMA_HEAD]
 
 
 def unusable_url(url: str) -> str:
@@ -199,6 +221,8 @@ def init(url: str) -> Init:
 
 def revision(engine: Engine) -> str | None:
     """The schema revision the database is at (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext  # see storage/schema_head.py
+
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
         connection.rollback()
@@ -211,6 +235,8 @@ def head() -> str:
 
 def check_known(current: str | None) -> None:
     """DatabaseProblem if the database is at a revision this code has no migration for."""
+    from alembic.util import CommandError
+
     if current is None:
         return
     try:
@@ -263,6 +289,8 @@ def _first_line(cause: str) -> str:
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 

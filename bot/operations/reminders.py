@@ -138,8 +138,7 @@ class Sweeper:
         and queued (another process swept first), only send what is still queued.
         `queue` computes and queues them instead of `queue_day` in this process (`sva serve`
         runs it in a process of its own: bot/channels/sweep_process.py)."""
-        with paused_gc():
-            return await self._sweep(on, now, dry_run, recompute, progress, queue)
+        return await self._sweep(on, now, dry_run, recompute, progress, queue)
 
     async def _sweep(
         self,
@@ -162,7 +161,8 @@ class Sweeper:
                     await self.dispatch(on, now, report, progress)
                 return report
         if dry_run:
-            computed = await self._computed(on, progress, keep=True)
+            with paused_gc():
+                computed = await self._computed(on, progress, keep=True)
             _found(report, computed.queued([], set()))
             progress.begin("reminders computed", report.found)
             progress.advance(report.found)
@@ -180,7 +180,7 @@ class Sweeper:
     ) -> Queued:
         """Compute the day's reminders and queue them in the outbox, the day marked swept
         with the last of them; `keep`: the reminders and their keys come back too."""
-        with paused_gc():  # (already, when called by `sweep`)
+        with paused_gc():  # not while sending: a server answers chat meanwhile
             computed = await self._computed(on, progress, keep=keep)
             with _timed(computed.seconds, "enqueue"):
                 items = await asyncio.to_thread(_outbox_items, computed.rows)  # 200,000 at most
