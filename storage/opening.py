@@ -27,7 +27,7 @@ from storage.locating import (
     uninitialised,
 )
 from storage.rekey import unknown_keys
-from storage.schema_head import SCHEMA_HEAD, VERSION_TABLE
+from storage.schema_head import SCHEMA_HEAD, VERSION_TABLE, named_head_is_newest
 from storage.sealing import NO_KEYS, Keyring
 
 if TYPE_CHECKING:
@@ -139,6 +139,8 @@ def bring_to_head(engine: Engine, url: str, *, auto_migrate: bool, new: bool) ->
 def at_head(engine: Engine) -> bool:
     """Whether the database records the newest schema, read without Alembic (see
     storage/schema_head.py)."""
+    if not named_head_is_newest():
+        return False
     versions = table(VERSION_TABLE, column("version_num"))
     with engine.connect() as connection:
         recorded = (
@@ -222,9 +224,16 @@ def init(url: str) -> Init:
 def revision(engine: Engine) -> str | None:
     """The schema revision the database is at (None: no schema yet)."""
     from alembic.runtime.migration import MigrationContext  # see storage/schema_head.py
+    from alembic.util import CommandError
 
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
+        try:
+            current = MigrationContext.configure(connection).get_current_revision()
+        except CommandError as exc:  # more than one revision recorded: not ours to guess
+            raise DatabaseProblem(
+                f"the database records more than one schema revision ({VERSION_TABLE} has "
+                "several rows); restore a backup or ask whoever changed it"
+            ) from exc
         connection.rollback()
     return current
 

@@ -152,6 +152,16 @@ def test_a_schema_newer_than_the_code(tmp_path: Path) -> None:
         assert line.endswith("or restore a backup taken before that upgrade")
 
 
+def test_a_schema_recorded_twice(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sva.db'}"
+    assert sva("db", "init", url=url, cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "sva.db") as db:
+        db.execute("INSERT INTO alembic_version VALUES ('0014')")
+    for command in (("agenda", "tm1"), ("db", "upgrade")):
+        line = one_line(sva(*command, url=url, cwd=tmp_path))
+        assert line.startswith("database: the database records more than one schema revision")
+
+
 def older_database(url: str) -> None:
     """A database an earlier sva made (schema 0014)."""
     engine = create_engine(url)
