@@ -11,6 +11,7 @@ at national scale, and a killed sweeper then re-sends at most that many.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import time
 import uuid
@@ -138,7 +139,12 @@ class Sweeper:
         and queued (another process swept first), only send what is still queued.
         `queue` computes and queues them instead of `queue_day` in this process (`sva serve`
         runs it in a process of its own: bot/channels/sweep_process.py)."""
-        return await self._sweep(on, now, dry_run, recompute, progress, queue)
+        # Computed here, the day's reminders stay alive for the report while they are sent,
+        # and a collection walking them stalled the event loop for 0.75 s at national scale:
+        # the collector waits for the end. Computed elsewhere (`sva serve`), this process
+        # holds none of them and keeps collecting while it answers chat meanwhile.
+        with paused_gc() if queue is None else contextlib.nullcontext():
+            return await self._sweep(on, now, dry_run, recompute, progress, queue)
 
     async def _sweep(
         self,
@@ -161,8 +167,7 @@ class Sweeper:
                     await self.dispatch(on, now, report, progress)
                 return report
         if dry_run:
-            with paused_gc():
-                computed = await self._computed(on, progress, keep=True)
+            computed = await self._computed(on, progress, keep=True)
             _found(report, computed.queued([], set()))
             progress.begin("reminders computed", report.found)
             progress.advance(report.found)
@@ -180,7 +185,7 @@ class Sweeper:
     ) -> Queued:
         """Compute the day's reminders and queue them in the outbox, the day marked swept
         with the last of them; `keep`: the reminders and their keys come back too."""
-        with paused_gc():  # not while sending: a server answers chat meanwhile
+        with paused_gc():  # (already, when called by `sweep` to compute in this process)
             computed = await self._computed(on, progress, keep=keep)
             with _timed(computed.seconds, "enqueue"):
                 items = await asyncio.to_thread(_outbox_items, computed.rows)  # 200,000 at most

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -128,6 +129,37 @@ async def test_a_dry_run_writes_and_sends_nothing(sql_store: SqlStore) -> None:
     assert report.reminders and report.sent_now == set() and notifier.delivered == []
     later = await sweeper(sql_store, notifier).sweep(MONDAY, NOW)
     assert later.sent_before == set()
+
+
+class CollectorWatchingNotifier(RecordingNotifier):
+    """Notes whether the cyclic garbage collector was on at each send."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.collecting: list[bool] = []
+
+    async def deliver(self, person_id: str, text: str) -> bool:
+        self.collecting.append(gc.isenabled())
+        return await super().deliver(person_id, text)
+
+
+async def test_computed_here_the_collector_waits_for_the_sweep_to_end(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    by_hand = CollectorWatchingNotifier()  # its reminders stay alive while they are sent
+    await sweeper(sql_store, by_hand).sweep(MONDAY, NOW)
+    assert by_hand.collecting == [False] * 4 and gc.isenabled()
+
+
+async def test_computed_elsewhere_the_collector_runs_while_the_digests_are_sent(
+    sql_store: SqlStore,
+) -> None:
+    await seed(sql_store)
+    server = CollectorWatchingNotifier()  # as `sva serve`, whose child computes the day
+    server_sweeper = sweeper(sql_store, server)
+    await server_sweeper.sweep(MONDAY, NOW, queue=server_sweeper.queue_day)
+    assert server.collecting == [True] * 4 and gc.isenabled()
 
 
 async def test_nothing_on_a_weekend_or_a_bank_holiday(sql_store: SqlStore) -> None:
