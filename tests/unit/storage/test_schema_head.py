@@ -16,6 +16,7 @@ def test_the_named_head_is_the_newest_migration() -> None:
     assert opening.head() == SCHEMA_HEAD, (
         "a migration was added: set SCHEMA_HEAD in storage/schema_head.py to its revision"
     )
+    assert schema_head.named_head_is_newest(), "migration files are numbered NNNN_what.py"
 
 
 def test_a_server_opening_a_database_at_head_never_imports_alembic(tmp_path: Path) -> None:
