@@ -138,13 +138,20 @@ def test_a_sqlite_file_in_a_folder_that_does_not_exist(tmp_path: Path) -> None:
                          "(or SVA_DATABASE_URL)")  # fmt: skip
 
 
-def test_a_schema_newer_than_the_code(tmp_path: Path) -> None:
+def lines_once_versions_edited(tmp_path: Path, statement: str) -> list[str]:
+    """The one line `sva agenda` and `sva db upgrade` each print on a new database whose
+    `alembic_version` was then changed by `statement`."""
     url = f"sqlite:///{tmp_path / 'sva.db'}"
     assert sva("db", "init", url=url, cwd=tmp_path).returncode == 0
     with sqlite3.connect(tmp_path / "sva.db") as db:
-        db.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
-    for command in (("agenda", "tm1"), ("db", "upgrade")):
-        line = one_line(sva(*command, url=url, cwd=tmp_path))
+        db.execute(statement)
+    return [one_line(sva(*command, url=url, cwd=tmp_path))
+            for command in (("agenda", "tm1"), ("db", "upgrade"))]  # fmt: skip
+
+
+def test_a_schema_newer_than_the_code(tmp_path: Path) -> None:
+    edit = "UPDATE alembic_version SET version_num = '0099_from_the_future'"
+    for line in lines_once_versions_edited(tmp_path, edit):
         assert line.startswith(
             "database: the database schema (0099_from_the_future) is newer than this sva "
             "(which knows up to 00"
@@ -153,12 +160,8 @@ def test_a_schema_newer_than_the_code(tmp_path: Path) -> None:
 
 
 def test_a_schema_recorded_twice(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'sva.db'}"
-    assert sva("db", "init", url=url, cwd=tmp_path).returncode == 0
-    with sqlite3.connect(tmp_path / "sva.db") as db:
-        db.execute("INSERT INTO alembic_version VALUES ('0014')")
-    for command in (("agenda", "tm1"), ("db", "upgrade")):
-        line = one_line(sva(*command, url=url, cwd=tmp_path))
+    edit = "INSERT INTO alembic_version VALUES ('0014')"
+    for line in lines_once_versions_edited(tmp_path, edit):
         assert line.startswith("database: the database records more than one schema revision")
 
 
