@@ -143,6 +143,15 @@ def sweep(quick: bool) -> list[dict[str, Any]]:
             "≤2× floor, <1 GiB" if sqlite else "(report)",
             (r["times_floor"] <= 2 and r["peak_rss_mib"] < 1024) if sqlite else None,
         )
+        if "floors_together_seconds" in r:  # the bare driver's reads and writes, in turn
+            line(
+                f"  bare driver: read + queue + mark {r['backend']} {setting}",
+                f"{r['floors_together_seconds']} s",
+                f"{r['floor_seconds']} s",
+                f"{r['floors_together_times_floor']}×",
+                "(report: the least it can be)",
+                None,
+            )
         line(
             f"  acks waiting behind it {r['backend']} {setting}",
             f"max {r.get('ack_stall_max_ms')} ms",
