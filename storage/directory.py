@@ -73,15 +73,17 @@ T = TypeVar("T")
 # Built once: asked on every turn (the access checks read the viewer, the case and the
 # supervisor chain), so SQLAlchemy reuses their compiled form instead of rebuilding them.
 # Read by the access checks of every command: Prepared statements (storage/prepared.py).
+# A person and their chat identities in one statement (one row per identity, or one with
+# none): on PostgreSQL each statement is a round trip, and a turn reads two or three people.
 PERSON_BY_ID = Prepared(
-    select(*PERSON_COLUMNS, PersonRow.access).where(
-        PersonRow.id == bindparam("id"), PersonRow.left_on.is_(None)
+    select(
+        *PERSON_COLUMNS,
+        PersonRow.access,
+        ChatIdentityRow.channel,
+        ChatIdentityRow.channel_user_id,
     )
-)
-IDENTITIES_OF = Prepared(
-    select(ChatIdentityRow.channel, ChatIdentityRow.channel_user_id).where(
-        ChatIdentityRow.person_id == bindparam("id")
-    )
+    .outerjoin(ChatIdentityRow, ChatIdentityRow.person_id == PersonRow.id)
+    .where(PersonRow.id == bindparam("id"), PersonRow.left_on.is_(None))
 )
 CASE_BY_REF = Prepared(select(*CASE_COLUMNS).where(CaseRow.ref == bindparam("ref")))
 _REFRESH_LAST = (
@@ -233,12 +235,13 @@ class DirectorySql:
         return [Person(*row) for row in rows]
 
     def person(self, person_id: str) -> Person | None:
-        row = PERSON_BY_ID.first(self._db, {"id": person_id})
-        if row is None:
+        rows = PERSON_BY_ID.all(self._db, {"id": person_id})
+        if not rows:
             return None
-        identities = tuple(IDENTITIES_OF.all(self._db, {"id": person_id}))
+        *facts, access, _, _ = rows[0]
+        identities = tuple((row[-2], row[-1]) for row in rows if row[-2] is not None)
         # a row is an untyped tuple: mypy cannot see it stops before `chat`
-        return Person(*row[:-1], chat=identities, access=row[-1])  # type: ignore[misc]
+        return Person(*facts, chat=identities, access=access)  # type: ignore[misc]
 
     def case(self, ref: str) -> Case | None:
         row = CASE_BY_REF.first(self._db, {"ref": ref})

@@ -1,10 +1,16 @@
-"""Chat identities and conversation references, on SQLite and PostgreSQL."""
+"""Chat identities, conversation references, the inbox and reply claims, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import event
+
+from storage.inbox import PendingReply
 from storage.sql import SqlStore, SqlTransaction
 from tests.factories import person
 
@@ -78,3 +84,41 @@ async def test_a_restarted_process_sees_the_replies_it_had_claimed_others_wait_f
     assert own == ["slack:U1", "slack:U2"]
     others = await sql_store.run_sql(lambda tx: tx.replies.due(later, "host:8080/w1"))
     assert others == ["slack:U2"]
+
+
+def listened_to(store: SqlStore) -> list[str]:
+    """Statements sent from now on (a tracer listening makes them run through SQLAlchemy)."""
+    seen: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["plain", "traced"])
+async def test_replies_are_claimed_oldest_first_once_due_and_by_one_holder_at_a_time(
+    sql_store: SqlStore, traced: bool
+) -> None:
+    now = datetime.now(UTC)
+    lease = timedelta(seconds=30)
+    seen = listened_to(sql_store) if traced else None
+    texts = [{"text": "first"}, {"text": "second"}]
+    await sql_store.run_sql(lambda tx: tx.replies.add("slack", "slack:U1", {"c": 1}, texts, now))
+
+    def claim(token: str, at: datetime) -> Awaitable[PendingReply | None]:
+        return sql_store.run_sql(lambda tx: tx.replies.claim("slack:U1", token, at, lease))
+
+    first = await claim("w0", now)
+    assert first is not None and first.message == {"text": "first"}
+    assert first.address == {"c": 1} and first.attempts == 0
+    assert await claim("w1", now) is None  # held by w0: w1 waits, even for the second
+    assert await claim("w0", now) == first  # w0 restarted: its own claim is its again
+    later = now + timedelta(seconds=5)
+    await sql_store.run_sql(
+        lambda tx: tx.replies.retry_later(first.id, later, give_up=False, now=now)
+    )
+    assert await claim("w1", now) is None  # not due yet, and the second waits behind it
+    again = await claim("w1", later)
+    assert again is not None and again.id == first.id and again.attempts == 1
+    await sql_store.run_sql(lambda tx: tx.replies.sent(first.id, later))
+    second = await claim("w0", later)
+    assert second is not None and second.message == {"text": "second"}
+    assert seen is None or any("replies" in statement for statement in seen)

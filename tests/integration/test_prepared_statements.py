@@ -54,7 +54,8 @@ def test_every_prepared_statement_of_the_store_compiles_on_this_database(
         for statement in ([value.get(engine.dialect.name)] if isinstance(value, dict) else [value])
         if isinstance(statement, Prepared)
     ]
-    assert len(found) >= 20, "the statements of every turn, chat event and digest"
+    # 18 since a person is read with their identities, and a reply claimed, in one statement
+    assert len(found) >= 18, "the statements of every turn, chat event and digest"
     for statement in found:
         assert statement.compiled(engine.dialect).sql
     engine.dispose()
