@@ -38,6 +38,18 @@ async def test_people_are_found_by_their_chat_ids_and_links_are_remembered(
     }
 
 
+async def test_a_person_is_read_once_with_every_chat_identity_or_none(sql_store: SqlStore) -> None:
+    reachable = (("slack", "U1"), ("teams", "aad-1"), ("telegram", "1001"))
+    alice = dataclasses.replace(person("alice"), chat=reachable)
+    await sql_store.run_sql(lambda tx: tx.directory.upsert_people([alice, person("bob")]))
+
+    read = await sql_store.run_sql(lambda tx: (tx.person("alice"), tx.person("bob")))
+
+    assert read[0] == alice  # one person, not one per identity
+    assert read[1] is not None and read[1].chat == ()
+    assert await sql_store.run_sql(lambda tx: tx.person("zed")) is None
+
+
 async def test_the_latest_conversation_reference_is_kept(sql_store: SqlStore) -> None:
     first = {"conversation": {"id": "a:1"}, "serviceUrl": "https://smba.example/uk/"}
     moved = {"conversation": {"id": "a:2"}, "serviceUrl": "https://smba.example/uk/"}
