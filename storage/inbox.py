@@ -81,6 +81,10 @@ _CLAIM = Prepared(
     update(ReplyRow)
     .where(
         ReplyRow.id == _HEAD,
+        # Again on the row itself: on PostgreSQL a row another transaction holds is checked
+        # afresh once it commits, and it may just have been sent (its claim cleared).
+        ReplyRow.sent_at.is_(None),
+        ReplyRow.failed_at.is_(None),
         ReplyRow.next_attempt_at <= _typed("now", ReplyRow.next_attempt_at),
         or_(
             ReplyRow.claimed_until.is_(None),

@@ -4,14 +4,20 @@ PostgreSQL."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
+import uuid
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 
-from storage.inbox import PendingReply
+from storage.db import create_engine
+from storage.inbox import PendingReply, RepliesSql
 from storage.sql import SqlStore, SqlTransaction
+from tests.conftest import _libpq
 from tests.factories import person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -45,7 +51,9 @@ async def test_a_person_is_read_once_with_every_chat_identity_or_none(sql_store:
 
     read = await sql_store.run_sql(lambda tx: (tx.person("alice"), tx.person("bob")))
 
-    assert read[0] == alice  # one person, not one per identity
+    assert read[0] is not None  # one person, not one per identity, in no set order
+    assert dataclasses.replace(read[0], chat=()) == dataclasses.replace(alice, chat=())
+    assert sorted(read[0].chat) == sorted(reachable)
     assert read[1] is not None and read[1].chat == ()
     assert await sql_store.run_sql(lambda tx: tx.person("zed")) is None
 
@@ -134,3 +142,53 @@ async def test_replies_are_claimed_oldest_first_once_due_and_by_one_holder_at_a_
     second = await claim("w0", later)
     assert second is not None and second.message == {"text": "second"}
     assert seen is None or any("replies" in statement for statement in seen)
+
+
+def test_a_reply_sent_while_another_process_waits_to_claim_it_is_not_claimed_again(
+    postgres_database: str,
+) -> None:
+    """PostgreSQL checks a row again once the lock it waited for is released: a claim that
+    waited for the holder's "sent" must then find the reply sent, not claim it a second time."""
+    engine = create_engine(postgres_database)
+    conversation = f"slack:{uuid.uuid4().hex}"  # the database is shared by this run's tests
+    now = datetime.now(UTC)
+    lease, long_ago = timedelta(seconds=30), now - timedelta(minutes=2)
+    texts = [{"text": "first"}, {"text": "second"}]
+    with engine.begin() as db:
+        RepliesSql(db).add("slack", conversation, {"c": 1}, texts, long_ago)
+    with engine.begin() as db:  # a slow process claimed it; its lease has lapsed since
+        first = RepliesSql(db).claim(conversation, "slow", long_ago, lease)
+    assert first is not None
+    holder = engine.connect()
+    RepliesSql(holder).sent(first.id, now)  # delivered at last: marked, not yet committed
+    claimed: dict[str, PendingReply | None] = {}
+
+    def claim_meanwhile() -> None:
+        with engine.begin() as db:
+            claimed["reply"] = RepliesSql(db).claim(conversation, "other", now, lease)
+
+    other = threading.Thread(target=claim_meanwhile)
+    other.start()
+    waiting_for_a_lock(postgres_database)
+    holder.commit()
+    holder.close()
+    other.join(timeout=10)
+
+    assert claimed == {"reply": None}  # it waited for the first reply: sent, so not claimed
+    engine.dispose()
+
+
+def waiting_for_a_lock(url: str) -> None:
+    """Return once a session of the database at `url` is waiting for a lock."""
+    name = make_url(url).database
+    with psycopg.connect(_libpq(url), autocommit=True) as watcher:
+        for _ in range(500):
+            waiting = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                "AND wait_event_type = 'Lock'",
+                (name,),
+            ).fetchone()
+            if waiting and waiting[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second claim never waited for the first reply's lock")
