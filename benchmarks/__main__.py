@@ -146,7 +146,7 @@ def sweep(quick: bool) -> list[dict[str, Any]]:
         if "floors_together_seconds" in r:  # the bare driver's reads and writes, in turn
             line(
                 f"  bare driver: read + queue + mark {r['backend']} {setting}",
-                f"{r['floors_together_seconds']} s",
+                f"{r['floors_together_seconds']} s (sweep {r['times_floors_together']}×)",
                 f"{r['floor_seconds']} s",
                 f"{r['floors_together_times_floor']}×",
                 "(report: the least it can be)",

@@ -118,6 +118,7 @@ def dispatch_floor(url: str, synchronous: str, digests: int, per_commit: int = 1
     ]
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///") + ".floor.db"
+        _remove(Path(path))  # a run stopped half way left it, its rows marked already
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute(f"PRAGMA synchronous={synchronous.upper()}")
@@ -135,17 +136,27 @@ def dispatch_floor(url: str, synchronous: str, digests: int, per_commit: int = 1
             db.execute("COMMIT")
         elapsed = time.perf_counter() - started
         db.close()
-        Path(path).unlink()
+        _remove(Path(path))
         return elapsed
     plain = url.replace("postgresql+psycopg", "postgresql")
     with psycopg.connect(plain, autocommit=True) as pg:
-        pg.execute("CREATE TEMP TABLE o (key TEXT PRIMARY KEY, sent_at TEXT)")
-        pg.execute("INSERT INTO o SELECT g::text, NULL FROM generate_series(0, %s) g", (digests,))
-        started = time.perf_counter()
-        for keys in commits:
-            with pg.transaction():
-                pg.execute("UPDATE o SET sent_at = 'x' WHERE key = ANY(%s)", (keys,))
-        elapsed = time.perf_counter() - started
+        # Logged, as the outbox is (a temporary table's commits wait for no WAL flush).
+        pg.execute("DROP TABLE IF EXISTS dispatch_floor")
+        pg.execute("CREATE TABLE dispatch_floor (key TEXT PRIMARY KEY, sent_at TEXT)")
+        try:
+            pg.execute(
+                "INSERT INTO dispatch_floor SELECT g::text, NULL FROM generate_series(0, %s) g",
+                (digests,),
+            )
+            started = time.perf_counter()
+            for keys in commits:
+                with pg.transaction():
+                    pg.execute(
+                        "UPDATE dispatch_floor SET sent_at = 'x' WHERE key = ANY(%s)", (keys,)
+                    )
+            elapsed = time.perf_counter() - started
+        finally:
+            pg.execute("DROP TABLE dispatch_floor")
     return elapsed
 
 
@@ -153,33 +164,41 @@ def queue_floor(url: str, synchronous: str) -> tuple[float, int]:
     """Seconds for the bare driver to write the outbox's rows again (the day's reminders,
     already made and sealed, read back after the sweep) into an empty table of the outbox's
     shape and indexes, `ENQUEUE_ROWS` a commit, with the same `synchronous`; and how many
-    rows that table then holds."""
+    rows that table then holds. On PostgreSQL an ordinary (logged) table, as the outbox is:
+    a temporary one writes no WAL, and its commits would wait for no flush."""
     if url.startswith("sqlite"):
         db = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         rows = db.execute(f"SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY person_id").fetchall()
         shape = [sql for (sql,) in db.execute(OUTBOX_SHAPE) if sql]
         db.close()
-        path = url.removeprefix("sqlite:///") + ".queue-floor.db"
-        scratch = sqlite3.connect(path, isolation_level=None)
-        scratch.execute("PRAGMA journal_mode=WAL")
-        scratch.execute(f"PRAGMA synchronous={synchronous.upper()}")
-        scratch.execute("PRAGMA secure_delete=ON")  # as the project's connections have it
-        for sql in shape:
-            scratch.execute(sql)
-        elapsed = _timed_batches(scratch.execute, scratch.executemany, rows, "?")
-        (written,) = scratch.execute("SELECT count(*) FROM outbox").fetchone()
-        scratch.close()
-        Path(path).unlink()
-        Path(path + "-wal").unlink(missing_ok=True)
-        Path(path + "-shm").unlink(missing_ok=True)
+        path = Path(url.removeprefix("sqlite:///") + ".queue-floor.db")
+        _remove(path)  # a run stopped half way left it
+        try:
+            scratch = sqlite3.connect(path, isolation_level=None)
+            scratch.execute("PRAGMA journal_mode=WAL")
+            scratch.execute(f"PRAGMA synchronous={synchronous.upper()}")
+            scratch.execute("PRAGMA secure_delete=ON")  # as the project's connections have it
+            for sql in shape:
+                scratch.execute(sql)
+            elapsed = _timed_batches(scratch.execute, scratch.executemany, rows, "?")
+            (written,) = scratch.execute("SELECT count(*) FROM outbox").fetchone()
+            scratch.close()
+        finally:
+            _remove(path)
         return elapsed, written
     plain = url.replace("postgresql+psycopg", "postgresql")
     with psycopg.connect(plain, autocommit=True) as pg:
         rows = pg.execute(f"SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY person_id").fetchall()
-        pg.execute("CREATE TEMP TABLE outbox_floor (LIKE outbox INCLUDING ALL)")
-        cursor = pg.cursor()
-        elapsed = _timed_batches(pg.execute, cursor.executemany, rows, "%s", table="outbox_floor")
-        written = pg.execute("SELECT count(*) FROM outbox_floor").fetchone()
+        pg.execute("DROP TABLE IF EXISTS outbox_floor")
+        pg.execute("CREATE TABLE outbox_floor (LIKE outbox INCLUDING ALL)")
+        try:
+            cursor = pg.cursor()
+            elapsed = _timed_batches(
+                pg.execute, cursor.executemany, rows, "%s", table="outbox_floor"
+            )
+            written = pg.execute("SELECT count(*) FROM outbox_floor").fetchone()
+        finally:
+            pg.execute("DROP TABLE outbox_floor")
         return elapsed, written[0] if written else 0
 
 
@@ -187,12 +206,18 @@ OUTBOX_COLUMNS = "key, person_id, kind, subject, case_ref, due, text, created_on
 OUTBOX_SHAPE = "SELECT sql FROM sqlite_master WHERE tbl_name = 'outbox' ORDER BY type DESC"
 
 
+def _remove(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def _timed_batches(
     execute: Any, executemany: Any, rows: list[Any], marker: str, table: str = "outbox"
 ) -> float:
+    # What `OutboxSql.enqueue` writes: the claim columns too, empty as the sweep queues them.
     insert = (
-        f"INSERT INTO {table} ({OUTBOX_COLUMNS}) VALUES ({', '.join([marker] * 8)}) "
-        "ON CONFLICT (key) DO NOTHING"
+        f"INSERT INTO {table} ({OUTBOX_COLUMNS}, claimed_by, claimed_at) "
+        f"VALUES ({', '.join([marker] * 8)}, NULL, NULL) ON CONFLICT (key) DO NOTHING"
     )
     started = time.perf_counter()
     for start in range(0, len(rows), ENQUEUE_ROWS):
