@@ -23,7 +23,7 @@ from typing import Any, Protocol, cast
 from bot.errors import StorageRefused, TryAgainLater
 from dialogs.messages import Choice, Document, Expects, Inbound, Outbound
 from storage.errors import StorageError
-from storage.inbox import InboxEvent
+from storage.inbox import InboxEvent, PendingReply
 from storage.sealing import SealError
 from storage.sql import SqlStore, SqlTransaction
 from storage.store import Transaction
@@ -49,9 +49,24 @@ QUOTED = 60  # characters of a refused message quoted back, so the person knows 
 Clock = Callable[[], datetime]
 # The person id for a channel user (None: not imported), given the channel's matcher.
 Resolve = Callable[[str, str], Awaitable[str | None]]
+# A conversation's oldest waiting event and who sent it (None: not listed under that chat id).
+Waiting = tuple[InboxEvent | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What an event's transaction did: answered it (`ours`; False: another process had), and
+    what of the conversation waits next, read in that same transaction (a unit of work fewer
+    an answer than reading it in one of its own)."""
+
+    ours: bool
+    following: Waiting
+
+
 # The turn, run inside the inbox's transaction (see Assistant.handle_within).
 Handle = Callable[
-    [Inbound, Callable[[Transaction, Callable[[], list[Outbound]]], bool]], Awaitable[bool]
+    [Inbound, Callable[[Transaction, Callable[[], list[Outbound]]], Answered]],
+    Awaitable[Answered],
 ]
 
 
@@ -263,11 +278,7 @@ class Inbox:
             async with self._slots:
                 while True:
                     self._again.discard(key)
-                    answered = False
-                    while await self._process_next(key):
-                        answered = True
-                        await self._deliver(key)
-                    if not answered:  # woken for replies alone (a restart, a retry)
+                    if not await self._answer_waiting(key):  # woken for replies alone
                         await self._deliver(key)
                     if key not in self._again:
                         break
@@ -280,23 +291,31 @@ class Inbox:
             if not self._workers:
                 self._idle.set()
 
-    async def _process_next(self, key: str) -> bool:
+    async def _answer_waiting(self, key: str) -> bool:
+        """Answer the conversation's waiting events oldest first, each one's replies delivered
+        before the next is answered; False if none was waiting."""
         event, person = await self._store.run_sql(
             lambda tx: self._next_and_sender(tx, key), small=True
         )
-        if event is None:
-            self._waiting.pop(key, None)
-            self.on_drained(key)
-            return False
+        answered = event is not None
+        while event is not None:
+            event, person = await self._answer(key, event, person)
+            await self._deliver(key)
+        self._waiting.pop(key, None)
+        self.on_drained(key)
+        return answered
+
+    async def _answer(self, key: str, event: InboxEvent, person: str | None) -> Waiting:
+        """Answer `event` (unless another process did first); what waits next."""
         payload = event.payload
         if person is None:  # not listed under this chat id: the channel's other ways, if any
             person = await self._resolve(event.channel, str(payload["user"]))
         try:
             if person is None:
                 reply = [self._unknown(event.channel, str(payload["user"]))]
-                ours = await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: reply))
+                done = await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: reply))
             else:
-                ours = await self._handle(
+                done = await self._handle(
                     self._inbound(person, event),
                     lambda tx, turn: self._finish(cast(SqlTransaction, tx), event, turn),
                 )
@@ -305,12 +324,12 @@ class Inbox:
             if self._failures[event.id] < STORAGE_ATTEMPTS:
                 raise
             told = unsaved(problem)
-            ours = await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: [told]))
+            done = await self._store.run_sql(lambda tx: self._finish(tx, event, lambda: [told]))
         self._failures.pop(event.id, None)
-        if ours:  # not when another process answered it first (both found it waiting)
+        if done.ours:  # not when another process answered it first (both found it waiting)
             self.count_answered(key)
             self.on_answered(key)
-        return True
+        return done.following
 
     def count_answered(self, key: str) -> None:
         """One event of `key` was answered (here, or by a worker process for this server)."""
@@ -323,7 +342,7 @@ class Inbox:
         self._waiting.pop(key, None)
 
     @staticmethod
-    def _next_and_sender(tx: SqlTransaction, key: str) -> tuple[InboxEvent | None, str | None]:
+    def _next_and_sender(tx: SqlTransaction, key: str) -> Waiting:
         """The conversation's oldest waiting event and who sent it, if listed under that chat
         id (one transaction for both: each costs more than the read itself)."""
         event = tx.inbox.next(key)
@@ -333,17 +352,19 @@ class Inbox:
 
     def _finish(
         self, tx: SqlTransaction, event: InboxEvent, turn: Callable[[], list[Outbound]]
-    ) -> bool:
+    ) -> Answered:
         """Inside the turn's transaction: take the conversation, answer, queue the replies,
-        mark the event processed. False if someone else had already answered it."""
-        if not tx.inbox.lock(event.conversation, event.id):
-            return False
+        mark the event processed, and read what waits next. Not `ours` if someone else had
+        already answered it (what waits next is then read all the same)."""
+        key = event.conversation
+        if not tx.inbox.lock(key, event.id):
+            return Answered(ours=False, following=self._next_and_sender(tx, key))
         now = self._clock()
         replies = [to_data(m) for m in turn()]
         address = dict(event.payload.get("address") or {})
-        tx.replies.add(event.channel, event.conversation, address, replies, now)
+        tx.replies.add(event.channel, key, address, replies, now)
         tx.inbox.done(event.id, now)
-        return True
+        return Answered(ours=True, following=self._next_and_sender(tx, key))
 
     @staticmethod
     def _inbound(person: str, event: InboxEvent) -> Inbound:
@@ -365,17 +386,19 @@ class Inbox:
         replier = self._repliers.get(key.split(":", 1)[0])
         if replier is None:
             return  # not served by this process
-        while await self._deliver_one(key, replier):
-            pass
-
-    async def _deliver_one(self, key: str, replier: Replier) -> bool:
-        """Claim and deliver the oldest due reply; False when there is none (or it failed)."""
         now = self._clock()
         reply = await self._store.run_sql(
             lambda tx: tx.replies.claim(key, self.instance, now, LEASE), small=True
         )
-        if reply is None:
-            return False
+        while reply is not None:
+            reply = await self._deliver_one(key, replier, reply)
+
+    async def _deliver_one(
+        self, key: str, replier: Replier, reply: PendingReply
+    ) -> PendingReply | None:
+        """Deliver a claimed reply. The transaction that records how it went also claims the
+        next one, which it returns (None: none is due, or this one is to be tried again
+        first): one unit of work a reply, not two."""
         try:
             accepted = await replier.reply(reply.address, [from_data(reply.message)])
         except Exception as problem:  # an SDK's own error: retried like a refusal
@@ -383,16 +406,26 @@ class Inbox:
             accepted = False
         done = self._clock()
         if accepted:
-            await self._store.run_sql(lambda tx: tx.replies.sent(reply.id, done), small=True)
-            return True
+            return await self._store.run_sql(
+                lambda tx: self._sent_and_next(tx, key, reply.id, done), small=True
+            )
         give_up = reply.attempts + 1 >= MAX_ATTEMPTS
         at = done + timedelta(seconds=min(2**reply.attempts, 600))
-        await self._store.run_sql(
-            lambda tx: tx.replies.retry_later(reply.id, at, give_up=give_up, now=done)
-        )
+
+        def failed(tx: SqlTransaction) -> PendingReply | None:
+            tx.replies.retry_later(reply.id, at, give_up=give_up, now=done)
+            return tx.replies.claim(key, self.instance, done, LEASE) if give_up else None
+
+        following = await self._store.run_sql(failed)
         if give_up:
             log.warning("gave up delivering a reply after %d attempts", MAX_ATTEMPTS)
-        return give_up
+        return following
+
+    def _sent_and_next(
+        self, tx: SqlTransaction, key: str, reply_id: int, now: datetime
+    ) -> PendingReply | None:
+        tx.replies.sent(reply_id, now)
+        return tx.replies.claim(key, self.instance, now, LEASE)
 
     # -- lifecycle ---------------------------------------------------------------------
 

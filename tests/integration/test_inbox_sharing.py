@@ -11,19 +11,19 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.assistant.inbox import Event, Inbox
+from bot.assistant.inbox import Answered, Event, Inbox
 from dialogs.messages import Inbound, Outbound
 from storage.db import create_engine
 from storage.sql import SqlStore
 from storage.store import Transaction
 from storage.tables import ReplyRow
 
-Finish = Callable[[Transaction, Callable[[], list[Outbound]]], bool]
+Finish = Callable[[Transaction, Callable[[], list[Outbound]]], Answered]
 
 
 def inbox_on(store: SqlStore, reported: Counter[str]) -> Inbox:
-    async def handle(inbound: Inbound, finish: Finish) -> bool:
-        return bool(await store.run(lambda tx: finish(tx, lambda: [Outbound(inbound.text)])))
+    async def handle(inbound: Inbound, finish: Finish) -> Answered:
+        return await store.run(lambda tx: finish(tx, lambda: [Outbound(inbound.text)]))
 
     async def resolve(channel: str, user: str) -> str | None:
         return "alice"

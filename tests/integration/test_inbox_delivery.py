@@ -1,0 +1,136 @@
+"""The inbox answering one conversation (bot/assistant/inbox.py): each event's transaction
+also reads what waits next, and each reply's "sent" also claims the next reply, so an
+answer costs a unit of work per step and no trailing empty reads; a reply given up on lets
+the next one go, a refused one holds the conversation's replies back. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from bot.assistant.inbox import MAX_ATTEMPTS, Answered, Event, Inbox
+from dialogs.messages import Inbound, Outbound
+from storage.sql import SqlStore
+from storage.tables import ReplyRow
+
+CONVERSATION = "slack:U1"
+
+
+class Replier:
+    """A channel that accepts every reply except those whose text it is told to refuse."""
+
+    def __init__(self, refuse: str = "") -> None:
+        self.refuse = refuse
+        self.tried: list[str] = []
+
+    async def reply(self, address: dict[str, Any], messages: list[Outbound]) -> bool:
+        self.tried.extend(m.text for m in messages)
+        return all(m.text != self.refuse for m in messages)
+
+
+def inbox_on(store: SqlStore, replier: Replier, now: datetime) -> Inbox:
+    async def handle(inbound: Inbound, finish: Any) -> Answered:
+        replies = [Outbound(f"you said {inbound.text}"), Outbound("what next?")]
+        answered: Answered = await store.run(lambda tx: finish(tx, lambda: replies))
+        return answered
+
+    async def resolve(channel: str, user: str) -> str | None:
+        return "alice"
+
+    inbox = Inbox(
+        store=store,
+        handle=handle,
+        resolve=resolve,
+        unknown=lambda c, u: Outbound("who?"),
+        clock=lambda: now,
+    )
+    inbox.attach("slack", replier)
+    return inbox
+
+
+def event(n: int) -> Event:
+    return Event("slack", "U1", f"Ev{n}", {"channel": "U1"}, text=f"m{n}")
+
+
+async def test_an_answer_with_two_replies_is_six_units_of_work(sql_store: SqlStore) -> None:
+    replier = Replier()
+    inbox = inbox_on(sql_store, replier, datetime.now(UTC))
+    before = sql_store.committer.units
+    await inbox.receive(event(1))
+    await inbox.drain(30)
+    # receive; read the event; the turn (reading what waits next); claim the first reply;
+    # "sent" + claim the second; "sent" + claim (none left)
+    assert sql_store.committer.units - before == 6
+    assert replier.tried == ["you said m1", "what next?"]
+
+
+async def test_events_waiting_together_are_answered_in_order_each_read_by_the_one_before(
+    sql_store: SqlStore,
+) -> None:
+    replier = Replier()
+    now = datetime.now(UTC)
+    inbox = inbox_on(sql_store, replier, now)
+    earlier = now - timedelta(minutes=1)
+    for waiting in [event(n) for n in (1, 2, 3)]:  # acknowledged while nobody was working
+        await sql_store.run_sql(
+            lambda tx, e=waiting: tx.inbox.add(
+                "slack", e.event_id, CONVERSATION, e.payload(), earlier
+            )
+        )
+    before = sql_store.committer.units
+    await inbox.recover()
+    await inbox.drain(30)
+    assert replier.tried == [t for n in (1, 2, 3) for t in (f"you said m{n}", "what next?")]
+    # recovery's two reads, the first event's read, then four each: the turn (reading the
+    # next event), the first reply's claim, and two "sent"s each claiming what follows
+    assert sql_store.committer.units - before == 2 + 1 + 3 * 4
+    assert await sql_store.run_sql(lambda tx: tx.inbox.unprocessed(CONVERSATION)) == 0
+
+
+async def test_a_refused_reply_holds_back_the_ones_after_it(sql_store: SqlStore) -> None:
+    replier = Replier(refuse="you said m1")
+    inbox = inbox_on(sql_store, replier, datetime.now(UTC))
+    await inbox.receive(event(1))
+    await inbox.drain(30)
+    assert replier.tried == ["you said m1"]  # "what next?" waits for it: order is kept
+    assert sent_and_failed(sql_store) == [("you said m1", False, False, 1),
+                                                ("what next?", False, False, 0)]  # fmt: skip
+
+
+async def test_a_reply_given_up_on_lets_the_next_one_go_in_the_same_unit(
+    sql_store: SqlStore,
+) -> None:
+    replier = Replier(refuse="first")
+    now = datetime.now(UTC)
+    inbox = inbox_on(sql_store, replier, now)
+    texts = [{"text": "first"}, {"text": "second"}]
+    await sql_store.run_sql(lambda tx: tx.replies.add("slack", CONVERSATION, {}, texts, now))
+    last_attempt_of(sql_store, "first")
+    await inbox.recover()
+    await inbox.drain(30)
+    assert replier.tried == ["first", "second"]
+    assert sent_and_failed(sql_store) == [("first", False, True, MAX_ATTEMPTS),
+                                                ("second", True, False, 0)]  # fmt: skip
+
+
+def last_attempt_of(store: SqlStore, text: str) -> None:
+    """Make the reply with `text` one failure away from being given up on."""
+    with store.engine.begin() as db:
+        replies = db.execute(select(ReplyRow.id, ReplyRow.message)).all()
+        (reply_id,) = [i for i, message in replies if message["text"] == text]
+        db.execute(
+            update(ReplyRow).where(ReplyRow.id == reply_id).values(attempts=MAX_ATTEMPTS - 1)
+        )
+
+
+def sent_and_failed(store: SqlStore) -> list[tuple[str, bool, bool, int]]:
+    """Each reply of the conversation, in order: its text, sent, given up on, attempts."""
+    with store.engine.connect() as db:
+        rows = db.execute(
+            select(ReplyRow.message, ReplyRow.sent_at, ReplyRow.failed_at, ReplyRow.attempts)
+            .where(ReplyRow.conversation == CONVERSATION)
+            .order_by(ReplyRow.id)
+        )
+        return [(m["text"], s is not None, f is not None, a) for m, s, f, a in rows]
