@@ -60,7 +60,7 @@ class Answered:
     an answer than reading it in one of its own)."""
 
     ours: bool
-    following: Waiting
+    following: Waiting | None  # None: not read (see Inbox._following)
 
 
 # The turn, run inside the inbox's transaction (see Assistant.handle_within).
@@ -294,19 +294,31 @@ class Inbox:
     async def _answer_waiting(self, key: str) -> bool:
         """Answer the conversation's waiting events oldest first, each one's replies delivered
         before the next is answered; False if none was waiting."""
-        event, person = await self._store.run_sql(
-            lambda tx: self._next_and_sender(tx, key), small=True
-        )
-        answered = event is not None
+        event, person = await self._read_next(key)
+        if event is None:
+            self._drained(key)
+            return False
         while event is not None:
-            event, person = await self._answer(key, event, person)
+            following = await self._answer(key, event, person)
+            if following is None:  # not read with the answer: its replies first, as ever
+                await self._deliver(key)
+                following = await self._read_next(key)
+            event, person = following
+            if event is None:  # now, not after the replies: what arrives meanwhile counts
+                self._drained(key)
             await self._deliver(key)
+        return True
+
+    def _read_next(self, key: str) -> Awaitable[Waiting]:
+        return self._store.run_sql(lambda tx: self._next_and_sender(tx, key), small=True)
+
+    def _drained(self, key: str) -> None:
         self._waiting.pop(key, None)
         self.on_drained(key)
-        return answered
 
-    async def _answer(self, key: str, event: InboxEvent, person: str | None) -> Waiting:
-        """Answer `event` (unless another process did first); what waits next."""
+    async def _answer(self, key: str, event: InboxEvent, person: str | None) -> Waiting | None:
+        """Answer `event` (unless another process did first); what waits next (None: it
+        was not read, see `_following`)."""
         payload = event.payload
         if person is None:  # not listed under this chat id: the channel's other ways, if any
             person = await self._resolve(event.channel, str(payload["user"]))
@@ -358,13 +370,22 @@ class Inbox:
         already answered it (what waits next is then read all the same)."""
         key = event.conversation
         if not tx.inbox.lock(key, event.id):
-            return Answered(ours=False, following=self._next_and_sender(tx, key))
+            return Answered(ours=False, following=self._following(tx, key))
         now = self._clock()
         replies = [to_data(m) for m in turn()]
         address = dict(event.payload.get("address") or {})
         tx.replies.add(event.channel, key, address, replies, now)
         tx.inbox.done(event.id, now)
-        return Answered(ours=True, following=self._next_and_sender(tx, key))
+        return Answered(ours=True, following=self._following(tx, key))
+
+    def _following(self, tx: SqlTransaction, key: str) -> Waiting | None:
+        """What waits next, read in the answer's own transaction; None if it would not open
+        (its keys are wrong): that must not undo the answer, so it is read again on its own,
+        where the failure is its own, as it was before it was read here."""
+        try:
+            return self._next_and_sender(tx, key)
+        except SealError:
+            return None
 
     @staticmethod
     def _inbound(person: str, event: InboxEvent) -> Inbound:

@@ -12,6 +12,8 @@ from sqlalchemy import select, update
 
 from bot.assistant.inbox import MAX_ATTEMPTS, Answered, Event, Inbox
 from dialogs.messages import Inbound, Outbound
+from storage.db import create_engine
+from storage.sealing import new_key_entry, parse_keys
 from storage.sql import SqlStore
 from storage.tables import ReplyRow
 
@@ -108,9 +110,13 @@ async def test_a_reply_given_up_on_lets_the_next_one_go_in_the_same_unit(
     texts = [{"text": "first"}, {"text": "second"}]
     await sql_store.run_sql(lambda tx: tx.replies.add("slack", CONVERSATION, {}, texts, now))
     last_attempt_of(sql_store, "first")
+    before = sql_store.committer.units
     await inbox.recover()
     await inbox.drain(30)
     assert replier.tried == ["first", "second"]
+    # recovery's two reads, the read finding no event, the first claim, the give-up that
+    # claims the second, and the second's "sent" (claiming nothing more)
+    assert sql_store.committer.units - before == 6
     assert sent_and_failed(sql_store) == [("first", False, True, MAX_ATTEMPTS),
                                                 ("second", True, False, 0)]  # fmt: skip
 
@@ -134,3 +140,51 @@ def sent_and_failed(store: SqlStore) -> list[tuple[str, bool, bool, int]]:
             .order_by(ReplyRow.id)
         )
         return [(m["text"], s is not None, f is not None, a) for m, s, f, a in rows]
+
+
+async def test_an_answer_stands_when_the_event_after_it_does_not_open(database_url: str) -> None:
+    """The next event is read in the answer's transaction; if it was sealed with a key this
+    process lacks, that must not undo the answer: the answer is kept and sent, and the event
+    that does not open stays waiting (the keys are for the administrator to fix)."""
+    store = SqlStore(engine=create_engine(database_url, keyring=parse_keys(new_key_entry("a"))))
+    other = SqlStore(engine=create_engine(database_url, keyring=parse_keys(new_key_entry("b"))))
+    replier = Replier()
+    now = datetime.now(UTC)
+    earlier = now - timedelta(minutes=1)
+    for sealer, waiting in ((store, event(1)), (other, event(2))):
+        await sealer.run_sql(
+            lambda tx, e=waiting: tx.inbox.add(
+                "slack", e.event_id, CONVERSATION, e.payload(), earlier
+            )
+        )
+    inbox = inbox_on(store, replier, now)
+    await inbox.recover()
+    await inbox.drain(30)
+    assert replier.tried == ["you said m1", "what next?"]
+    assert await store.run_sql(lambda tx: tx.inbox.unprocessed(CONVERSATION)) == 1
+    await store.close()
+    await other.close()
+
+
+async def test_messages_arriving_while_replies_go_out_count_against_the_bound(
+    sql_store: SqlStore,
+) -> None:
+    """The process refuses messages over its bound ("so many people are writing"): those
+    that arrive while an answer's replies are being posted are waiting too, and count."""
+
+    class Typing(Replier):
+        async def reply(self, address: dict[str, Any], messages: list[Outbound]) -> bool:
+            arriving = {"you said m1": (2, 3), "you said m2": (4, 5)}.get(messages[0].text, ())
+            for n in arriving:  # m2, m3 wait (the bound); then m3, m4 do, and m5 is one over
+                await inbox.receive(event(n))
+            return await super().reply(address, messages)
+
+    replier = Typing()
+    inbox = inbox_on(sql_store, replier, datetime.now(UTC))
+    inbox.limits = (20, 2)
+    await inbox.receive(event(1))
+    await inbox.drain(30)
+    assert [t for t in replier.tried if t.startswith("So many people")] != []
+    assert [t for t in replier.tried if t.startswith("you said")] == [
+        f"you said m{n}" for n in (1, 2, 3, 4)
+    ]
