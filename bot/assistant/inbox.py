@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import enum
 import logging
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, cast
 
@@ -54,22 +53,14 @@ Resolve = Callable[[str, str], Awaitable[str | None]]
 Waiting = tuple[InboxEvent | None, str | None]
 
 
-class Unclaimed(enum.Enum):
-    """No reply was looked for (another process delivers on the channel, or the event was
-    not ours to answer)."""
-
-    UNCLAIMED = "unclaimed"
-
-
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """What an event's transaction did: answered it (`ours`; False: another process had), and,
-    in that same transaction, read what of the conversation waits next and claimed its first
-    due reply (each a unit of work fewer an answer than doing it in one of its own)."""
+    """What an event's transaction did: answered it (`ours`; False: another process had), and
+    what of the conversation waits next, read in that same transaction (a unit of work fewer
+    an answer than reading it in one of its own)."""
 
     ours: bool
     following: Waiting | None  # None: not read (see Inbox._following)
-    claimed: PendingReply | Unclaimed | None = Unclaimed.UNCLAIMED  # None: none was due
 
 
 # The turn, run inside the inbox's transaction (see Assistant.handle_within).
@@ -308,16 +299,14 @@ class Inbox:
             self._drained(key)
             return False
         while event is not None:
-            done = await self._answer(key, event, person)
-            if done.following is None:  # not read with the answer: its replies first, as ever
-                await self._deliver(key, done.claimed)
-                done = replace(
-                    done, following=await self._read_next(key), claimed=Unclaimed.UNCLAIMED
-                )
-            event, person = done.following or (None, None)
+            following = await self._answer(key, event, person)
+            if following is None:  # not read with the answer: its replies first, as ever
+                await self._deliver(key)
+                following = await self._read_next(key)
+            event, person = following
             if event is None:  # now, not after the replies: what arrives meanwhile counts
                 self._drained(key)
-            await self._deliver(key, done.claimed)
+            await self._deliver(key)
         return True
 
     def _read_next(self, key: str) -> Awaitable[Waiting]:
@@ -327,8 +316,9 @@ class Inbox:
         self._waiting.pop(key, None)
         self.on_drained(key)
 
-    async def _answer(self, key: str, event: InboxEvent, person: str | None) -> Answered:
-        """Answer `event` (unless another process did first)."""
+    async def _answer(self, key: str, event: InboxEvent, person: str | None) -> Waiting | None:
+        """Answer `event` (unless another process did first); what waits next (None: it
+        was not read, see `_following`)."""
         payload = event.payload
         if person is None:  # not listed under this chat id: the channel's other ways, if any
             person = await self._resolve(event.channel, str(payload["user"]))
@@ -351,7 +341,7 @@ class Inbox:
         if done.ours:  # not when another process answered it first (both found it waiting)
             self.count_answered(key)
             self.on_answered(key)
-        return done
+        return done.following
 
     def count_answered(self, key: str) -> None:
         """One event of `key` was answered (here, or by a worker process for this server)."""
@@ -386,11 +376,7 @@ class Inbox:
         address = dict(event.payload.get("address") or {})
         tx.replies.add(event.channel, key, address, replies, now)
         tx.inbox.done(event.id, now)
-        following = self._following(tx, key)
-        if self._replier(key) is None:  # delivered by another process
-            return Answered(ours=True, following=following)
-        claimed = tx.replies.claim(key, self.instance, now, LEASE)
-        return Answered(ours=True, following=following, claimed=claimed)
+        return Answered(ours=True, following=self._following(tx, key))
 
     def _following(self, tx: SqlTransaction, key: str) -> Waiting | None:
         """What waits next, read in the answer's own transaction; None if it would not open
@@ -416,23 +402,15 @@ class Inbox:
             bare_commands=bool(p.get("typed")),
         )
 
-    def _replier(self, key: str) -> Replier | None:
-        return self._repliers.get(key.split(":", 1)[0])
-
-    async def _deliver(
-        self, key: str, claimed: PendingReply | Unclaimed | None = Unclaimed.UNCLAIMED
-    ) -> None:
-        """Deliver the conversation's due replies, oldest first, one claim at a time, from
-        the one `claimed` already (None: none was due when it was looked for)."""
-        replier = self._replier(key)
+    async def _deliver(self, key: str) -> None:
+        """Deliver the conversation's due replies, oldest first, one claim at a time."""
+        replier = self._repliers.get(key.split(":", 1)[0])
         if replier is None:
             return  # not served by this process
-        reply = claimed
-        if reply is Unclaimed.UNCLAIMED:
-            now = self._clock()
-            reply = await self._store.run_sql(
-                lambda tx: tx.replies.claim(key, self.instance, now, LEASE), small=True
-            )
+        now = self._clock()
+        reply = await self._store.run_sql(
+            lambda tx: tx.replies.claim(key, self.instance, now, LEASE), small=True
+        )
         while reply is not None:
             reply = await self._deliver_one(key, replier, reply)
 

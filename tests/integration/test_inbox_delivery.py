@@ -1,6 +1,6 @@
 """The inbox answering one conversation (bot/assistant/inbox.py): each event's transaction
-also reads what waits next and claims the first reply, and each reply's "sent" also claims
-the next reply, so an answer costs a unit of work per step and no trailing empty reads; a reply given up on lets
+also reads what waits next, and each reply's "sent" also claims the next reply, so an
+answer costs a unit of work per step and no trailing empty reads; a reply given up on lets
 the next one go, a refused one holds the conversation's replies back. SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -32,10 +32,7 @@ class Replier:
         return all(m.text != self.refuse for m in messages)
 
 
-def inbox_on(store: SqlStore, replier: Replier | None, now: datetime) -> Inbox:
-    """An inbox answering with two replies, delivering them through `replier` (None: it
-    answers only, another process delivers)."""
-
+def inbox_on(store: SqlStore, replier: Replier, now: datetime) -> Inbox:
     async def handle(inbound: Inbound, finish: Any) -> Answered:
         replies = [Outbound(f"you said {inbound.text}"), Outbound("what next?")]
         answered: Answered = await store.run(lambda tx: finish(tx, lambda: replies))
@@ -51,8 +48,7 @@ def inbox_on(store: SqlStore, replier: Replier | None, now: datetime) -> Inbox:
         unknown=lambda c, u: Outbound("who?"),
         clock=lambda: now,
     )
-    if replier is not None:
-        inbox.attach("slack", replier)
+    inbox.attach("slack", replier)
     return inbox
 
 
@@ -60,15 +56,15 @@ def event(n: int) -> Event:
     return Event("slack", "U1", f"Ev{n}", {"channel": "U1"}, text=f"m{n}")
 
 
-async def test_an_answer_with_two_replies_is_five_units_of_work(sql_store: SqlStore) -> None:
+async def test_an_answer_with_two_replies_is_six_units_of_work(sql_store: SqlStore) -> None:
     replier = Replier()
     inbox = inbox_on(sql_store, replier, datetime.now(UTC))
     before = sql_store.committer.units
     await inbox.receive(event(1))
     await inbox.drain(30)
-    # receive; read the event; the turn (reading what waits next, claiming the first
-    # reply); "sent" + claim the second; "sent" + claim (none left)
-    assert sql_store.committer.units - before == 5
+    # receive; read the event; the turn (reading what waits next); claim the first reply;
+    # "sent" + claim the second; "sent" + claim (none left)
+    assert sql_store.committer.units - before == 6
     assert replier.tried == ["you said m1", "what next?"]
 
 
@@ -89,9 +85,9 @@ async def test_events_waiting_together_are_answered_in_order_each_read_by_the_on
     await inbox.recover()
     await inbox.drain(30)
     assert replier.tried == [t for n in (1, 2, 3) for t in (f"you said m{n}", "what next?")]
-    # recovery's two reads, the first event's read, then three each: the turn (reading the
-    # next event, claiming the first reply), and two "sent"s each claiming what follows
-    assert sql_store.committer.units - before == 2 + 1 + 3 * 3
+    # recovery's two reads, the first event's read, then four each: the turn (reading the
+    # next event), the first reply's claim, and two "sent"s each claiming what follows
+    assert sql_store.committer.units - before == 2 + 1 + 3 * 4
     assert await sql_store.run_sql(lambda tx: tx.inbox.unprocessed(CONVERSATION)) == 0
 
 
@@ -192,18 +188,3 @@ async def test_messages_arriving_while_replies_go_out_count_against_the_bound(
     assert [t for t in replier.tried if t.startswith("you said")] == [
         f"you said m{n}" for n in (1, 2, 3, 4)
     ]
-
-
-async def test_a_process_that_does_not_deliver_on_the_channel_leaves_the_replies_unclaimed(
-    sql_store: SqlStore,
-) -> None:
-    """An answering process without the channel (its replies are another's to deliver) claims
-    nothing with its answer, so the other process can deliver them at once."""
-    now = datetime.now(UTC)
-    inbox = inbox_on(sql_store, None, now)
-    await inbox.receive(event(1))
-    await inbox.drain(30)
-    other = await sql_store.run_sql(
-        lambda tx: tx.replies.claim(CONVERSATION, "the deliverer", now, timedelta(seconds=30))
-    )
-    assert other is not None and other.message["text"] == "you said m1"
