@@ -114,13 +114,15 @@ def slack(quick: bool) -> list[dict[str, Any]]:
         r = asyncio.run(_on(backend, "slack_load", "--events", events, "--connections", "100"))
         results.append(r)
         ok = r.get("people_not_answered") == 0 and r.get("people_answered_twice") == 0
+        timely = r.get("ack_p99_ms", 1e9) < 100 and r.get("answer_max_s", 99) <= 3
+        sqlite = backend == "sqlite"  # the target's; PostgreSQL's figures are reported
         line(
             f"slack ack {r.get('database')} ({events} + retries, 100 conn.)",
             f"p99 {r.get('ack_p99_ms')} ms, waits ≤ {r.get('answer_max_s')} s",
             f"p99 {r.get('floor_ack_p99_ms')} ms (bare ack)",
             f"{r.get('ack_p99_x_floor')}×",
-            "p99<100ms, once each, ≤3 s",
-            bool(ok and r.get("ack_p99_ms", 1e9) < 100 and r.get("answer_max_s", 99) <= 3),
+            "p99<100ms, once each, ≤3 s" if sqlite else "(report; once each)",
+            bool(ok and timely) if sqlite else (None if ok else False),
         )
     return results
 
