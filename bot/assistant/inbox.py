@@ -408,9 +408,7 @@ class Inbox:
         if replier is None:
             return  # not served by this process
         now = self._clock()
-        reply = await self._store.run_sql(
-            lambda tx: tx.replies.claim(key, self.instance, now, LEASE), small=True
-        )
+        reply = await self._store.run_sql(lambda tx: self._claim(tx, key, now), small=True)
         while reply is not None:
             reply = await self._deliver_one(key, replier, reply)
 
@@ -435,7 +433,7 @@ class Inbox:
 
         def failed(tx: SqlTransaction) -> PendingReply | None:
             tx.replies.retry_later(reply.id, at, give_up=give_up, now=done)
-            return tx.replies.claim(key, self.instance, done, LEASE) if give_up else None
+            return self._claim(tx, key, done) if give_up else None
 
         following = await self._store.run_sql(failed)
         if give_up:
@@ -446,6 +444,10 @@ class Inbox:
         self, tx: SqlTransaction, key: str, reply_id: int, now: datetime
     ) -> PendingReply | None:
         tx.replies.sent(reply_id, now)
+        return self._claim(tx, key, now)
+
+    def _claim(self, tx: SqlTransaction, key: str, now: datetime) -> PendingReply | None:
+        """The conversation's oldest due reply, claimed for this process under a lease."""
         return tx.replies.claim(key, self.instance, now, LEASE)
 
     # -- lifecycle ---------------------------------------------------------------------
